@@ -33,11 +33,12 @@ final class S3Failures {
         return t instanceof AwsServiceException e ? e.statusCode() : 0;
     }
 
+    /** The S3 error code of a service error, or "" when there is none (a HEAD, or not a service response). */
     static String code(Throwable t) {
-        if (t instanceof AwsServiceException e && e.awsErrorDetails() != null) {
+        if (t instanceof AwsServiceException e && e.awsErrorDetails() != null && e.awsErrorDetails().errorCode() != null) {
             return e.awsErrorDetails().errorCode();
         }
-        return null;
+        return "";
     }
 
     static boolean isMissingKey(Throwable t) {
@@ -88,7 +89,7 @@ final class S3Failures {
         if ("NoSuchBucket".equals(code)) {
             return new NoSuchBucketException(request + ": bucket '" + bucket + "' does not exist at this endpoint", t);
         }
-        if (CREDENTIAL_CODES.contains(code) || (status == 403 && code == null)) {
+        if (CREDENTIAL_CODES.contains(code) || (status == 403 && code.isEmpty())) {
             return new StoreCredentialsException(request + ": the credentials were rejected (" + describe(t)
                     + "); check AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY for this endpoint", t);
         }
@@ -108,7 +109,7 @@ final class S3Failures {
     private static String describe(Throwable t) {
         if (t instanceof AwsServiceException e) {
             String code = code(t);
-            return "HTTP " + e.statusCode() + (code != null ? " " + code : "")
+            return "HTTP " + e.statusCode() + (code.isEmpty() ? "" : " " + code)
                     + (e.awsErrorDetails() != null && e.awsErrorDetails().errorMessage() != null
                             ? ": " + e.awsErrorDetails().errorMessage() : "");
         }

@@ -37,6 +37,7 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 public final class S3ObjectStore implements ObjectStore {
 
     private static final AtomicInteger STORE_IDS = new AtomicInteger();
+    private static final long MULTIPART_THRESHOLD_BYTES = 64L * 1024 * 1024;
 
     private final S3AsyncClient client;
     private final S3Location location;
@@ -75,6 +76,9 @@ public final class S3ObjectStore implements ObjectStore {
                 .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
                 .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
                 .retryConfiguration(r -> r.numRetries(0))
+                // Single PUTs up to 64 MiB: a queue's files are far smaller, and one request beats
+                // a multipart upload's three round trips for latency.
+                .thresholdInBytes(MULTIPART_THRESHOLD_BYTES)
                 .httpConfiguration(h -> h.connectionTimeout(config.connectTimeout()))
                 .build();
     }
@@ -96,9 +100,9 @@ public final class S3ObjectStore implements ObjectStore {
 
     @Override
     public CompletableFuture<Boolean> putIfAbsent(String key, ByteBuffer data) {
-        ByteBuffer body = data.asReadOnlyBuffer();
+        ByteBuffer body = data.slice();
         long length = body.remaining();
-        return execute(Operation.PUT_IF_ABSENT, key, length,
+        CompletableFuture<Boolean> created = execute(Operation.PUT_IF_ABSENT, key, length,
                 () -> client.putObject(
                         r -> r.bucket(location.bucket()).key(location.keyOf(key)).ifNoneMatch("*").contentLength(length),
                         AsyncRequestBody.fromByteBufferUnsafe(body.duplicate())),
@@ -108,19 +112,36 @@ public final class S3ObjectStore implements ObjectStore {
                     }
                     if (S3Failures.status(failure) == 412) {
                         if (attempt.mayHaveLanded) {
-                            throw new AmbiguousWriteException(key, "conditional create of " + key + " in " + description
-                                    + " was retried after an attempt whose outcome is unknown and then found the key"
-                                    + " taken: it may be this writer's own earlier attempt. Read it back to decide.", failure);
+                            throw ambiguous(key, "was retried after an attempt whose outcome is unknown and then found the key taken",
+                                    failure);
                         }
                         return false;
                     }
                     throw failure;
                 });
+        if (config.clientKind() != S3ClientKind.CRT) {
+            return created;
+        }
+        // The CRT S3 client retries inside the native layer, unseen, so a 412 may answer its own
+        // hidden retry. Only a key holding other bytes proves another writer won.
+        return created.thenCompose(won -> won
+                ? CompletableFuture.completedFuture(true)
+                : get(key).thenApply(existing -> {
+                    if (existing.isPresent() && ByteBuffer.wrap(existing.get()).equals(body.duplicate())) {
+                        throw ambiguous(key, "found the key taken by identical bytes, possibly by the CRT client's hidden retry", null);
+                    }
+                    return false;
+                }));
+    }
+
+    private AmbiguousWriteException ambiguous(String key, String what, Throwable cause) {
+        return new AmbiguousWriteException(key, "conditional create of " + key + " in " + description + " " + what
+                + ": it may be this writer's own attempt. Read it back to decide.", cause);
     }
 
     @Override
     public CompletableFuture<Void> put(String key, ByteBuffer data) {
-        ByteBuffer body = data.asReadOnlyBuffer();
+        ByteBuffer body = data.slice();
         long length = body.remaining();
         return execute(Operation.PUT, key, length,
                 () -> client.putObject(
@@ -294,34 +315,43 @@ public final class S3ObjectStore implements ObjectStore {
 
         inFlight.whenComplete((response, error) -> {
             deadline.cancel(false);
-            long latency = System.nanoTime() - start;
-            Throwable failure = error == null ? null : S3Failures.unwrap(error);
-            T value;
             try {
-                value = outcome.apply(response, failure, attempt);
-            } catch (Throwable unhandled) {
-                Throwable cause = S3Failures.unwrap(unhandled);
-                metrics.record(op, latency, 0, true, attempt.number > 1);
-                if (cause instanceof ObjectStoreException decided) {
-                    result.completeExceptionally(decided);
-                } else if (S3Failures.isRetryable(cause) && attempt.number < config.retryPolicy().maxAttempts() && !closed) {
-                    attempt.mayHaveLanded |= S3Failures.mayHaveLanded(cause);
-                    long backoff = config.retryPolicy().backoffNanos(attempt.number + 1);
-                    try {
-                        timer.schedule(() -> attempt(op, key, bytesOut, request, outcome, attempt, result), backoff,
-                                TimeUnit.NANOSECONDS);
-                    } catch (RuntimeException rejected) {
-                        result.completeExceptionally(new ObjectStoreException(op + " " + key + ": " + description + " is closed", cause));
-                    }
-                } else {
-                    attempt.mayHaveLanded |= S3Failures.mayHaveLanded(cause);
-                    result.completeExceptionally(S3Failures.classify(op, key, description, location.bucket(), attempt, cause));
-                }
+                onAttemptDone(op, key, bytesOut, request, outcome, attempt, result, start, response, error);
+            } catch (Throwable bug) {
+                // Whatever went wrong, the caller must not wait forever.
+                result.completeExceptionally(bug);
+            }
+        });
+    }
+
+    private <R, T> void onAttemptDone(Operation op, String key, long bytesOut, Supplier<CompletableFuture<R>> request,
+            Outcome<R, T> outcome, Attempt attempt, CompletableFuture<T> result, long start, R response, Throwable error) {
+        long latency = System.nanoTime() - start;
+        T value;
+        try {
+            value = outcome.apply(response, error == null ? null : S3Failures.unwrap(error), attempt);
+        } catch (Throwable unhandled) {
+            metrics.record(op, latency, 0, true, attempt.number > 1);
+            Throwable cause = S3Failures.unwrap(unhandled);
+            if (cause instanceof ObjectStoreException decided) {
+                result.completeExceptionally(decided);
                 return;
             }
-            metrics.record(op, latency, bytesOut + payloadBytes(value), false, attempt.number > 1);
-            result.complete(value);
-        });
+            attempt.mayHaveLanded |= S3Failures.mayHaveLanded(cause);
+            if (S3Failures.isRetryable(cause) && attempt.number < config.retryPolicy().maxAttempts() && !closed) {
+                long backoff = config.retryPolicy().backoffNanos(attempt.number + 1);
+                try {
+                    timer.schedule(() -> attempt(op, key, bytesOut, request, outcome, attempt, result), backoff, TimeUnit.NANOSECONDS);
+                } catch (RuntimeException rejected) {
+                    result.completeExceptionally(new ObjectStoreException(op + " " + key + ": " + description + " is closed", cause));
+                }
+            } else {
+                result.completeExceptionally(S3Failures.classify(op, key, description, location.bucket(), attempt, cause));
+            }
+            return;
+        }
+        metrics.record(op, latency, bytesOut + payloadBytes(value), false, attempt.number > 1);
+        result.complete(value);
     }
 
     private static long payloadBytes(Object value) {

@@ -116,7 +116,7 @@ public final class S3StoreConfig {
         private String region;
         private Boolean pathStyle;
         private AwsCredentialsProvider credentials;
-        private S3ClientKind clientKind = S3ClientKind.CRT;
+        private S3ClientKind clientKind = S3ClientKind.CRT_HTTP;
         private Duration requestTimeout = Duration.ofSeconds(10);
         private Duration connectTimeout = Duration.ofSeconds(3);
         private RetryPolicy retryPolicy = RetryPolicy.DEFAULT;
@@ -152,7 +152,7 @@ public final class S3StoreConfig {
             return credentials(StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKeyId, secretAccessKey)));
         }
 
-        /** Default: {@link S3ClientKind#CRT}. */
+        /** Default: {@link S3ClientKind#CRT_HTTP}; see there for why. */
         public Builder clientKind(S3ClientKind clientKind) {
             this.clientKind = Objects.requireNonNull(clientKind, "clientKind");
             return this;
