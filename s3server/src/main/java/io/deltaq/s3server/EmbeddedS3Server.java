@@ -153,12 +153,18 @@ public final class EmbeddedS3Server implements AutoCloseable {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
+        // Jetty's stop fails on a thread with its interrupt flag set, and closing after an
+        // interrupt is the usual way out (deltaq serve, test teardown): clear it, restore it after.
+        boolean interrupted = Thread.interrupted();
         try {
             proxy.stop();
         } catch (Exception e) {
             throw new IllegalStateException("could not stop the S3 server at " + endpoint + ": " + e, e);
         } finally {
             store.close();
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

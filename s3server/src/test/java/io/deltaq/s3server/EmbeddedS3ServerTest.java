@@ -251,6 +251,20 @@ class EmbeddedS3ServerTest {
     }
 
     @Test
+    void closeOnAnInterruptedThreadStopsTheServerAndKeepsTheInterrupt() {
+        EmbeddedS3Server server = EmbeddedS3Server.start();
+        int port = server.port();
+        Thread.currentThread().interrupt();
+        try {
+            server.close();
+            assertTrue(Thread.currentThread().isInterrupted(), "the interrupt is preserved");
+        } finally {
+            Thread.interrupted();
+        }
+        assertThrows(ConnectException.class, () -> rawRequest(port, "GET", "/"));
+    }
+
+    @Test
     void unsignedRequestsCannotReadOrWriteObjects() throws IOException {
         try (EmbeddedS3Server server = EmbeddedS3Server.start(); S3Client s3 = client(server)) {
             put(s3, server.bucket(), "private", "secret");
