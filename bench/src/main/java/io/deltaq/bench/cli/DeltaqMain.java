@@ -1,0 +1,107 @@
+package io.deltaq.bench.cli;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The {@code deltaq} command: dispatches to a subcommand. Exit status 0 on success, 1 when a
+ * command fails, 2 for a wrong command line (usage on stderr).
+ */
+public final class DeltaqMain {
+
+    /** Every subcommand, in the order {@code deltaq help} lists them. Add one line per new command. */
+    static final List<Command> COMMANDS = List.of(
+            new ServeCommand(),
+            new NotBuiltCommand("bench", "run the latency/throughput rate sweep"));
+
+    private DeltaqMain() {
+    }
+
+    public static void main(String[] args) {
+        int status = run(args, CommandIo.system());
+        System.out.flush();
+        System.err.flush();
+        System.exit(status);
+    }
+
+    /** Runs {@code deltaq args...} writing to {@code io}; returns the exit status. */
+    public static int run(String[] args, CommandIo io) {
+        if (args.length == 0) {
+            io.err().print(usage());
+            return Command.USAGE;
+        }
+        String name = args[0];
+        List<String> rest = Arrays.asList(args).subList(1, args.length);
+        if (name.equals("help") || name.equals("--help") || name.equals("-h")) {
+            return help(rest, io);
+        }
+        Optional<Command> command = find(name);
+        if (command.isEmpty()) {
+            io.err().println("deltaq: unknown command '" + name + "'");
+            io.err().print(usage());
+            return Command.USAGE;
+        }
+        try {
+            return command.get().run(rest, io);
+        } catch (UsageException e) {
+            io.err().println(e.getMessage());
+            io.err().print(command.get().usage());
+            return Command.USAGE;
+        } catch (Exception e) {
+            io.err().println("deltaq " + name + ": " + describe(e));
+            if (Boolean.getBoolean("deltaq.debug")) {
+                e.printStackTrace(io.err());
+            }
+            return Command.FAILED;
+        } finally {
+            io.out().flush();
+            io.err().flush();
+        }
+    }
+
+    /** The top-level help: every command with its summary. */
+    static String usage() {
+        int width = COMMANDS.stream().mapToInt(c -> c.name().length()).max().orElse(0);
+        StringBuilder text = new StringBuilder("usage: deltaq <command> [options]\n\ncommands:\n");
+        for (Command command : COMMANDS) {
+            text.append("  ").append(command.name()).append(" ".repeat(width - command.name().length() + 3))
+                    .append(command.summary()).append('\n');
+        }
+        text.append("\nRun 'deltaq help <command>' or 'deltaq <command> --help' for its options.\n");
+        return text.toString();
+    }
+
+    private static int help(List<String> rest, CommandIo io) {
+        if (rest.isEmpty()) {
+            io.out().print(usage());
+            return Command.OK;
+        }
+        Optional<Command> command = find(rest.get(0));
+        if (command.isEmpty() || rest.size() > 1) {
+            io.err().println("deltaq help: " + (command.isEmpty() ? "unknown command '" + rest.get(0) + "'"
+                    : "expects one command name"));
+            io.err().print(usage());
+            return Command.USAGE;
+        }
+        io.out().print(command.get().usage());
+        return Command.OK;
+    }
+
+    private static Optional<Command> find(String name) {
+        return COMMANDS.stream().filter(c -> c.name().equals(name)).findFirst();
+    }
+
+    /** The message and its causes, without stack traces (set -Ddeltaq.debug=true for those). */
+    private static String describe(Throwable e) {
+        StringBuilder text = new StringBuilder(String.valueOf(e.getMessage() != null ? e.getMessage() : e));
+        Throwable cause = e.getCause();
+        for (int depth = 0; cause != null && depth < 8; depth++, cause = cause.getCause()) {
+            String message = cause.getMessage() != null ? cause.getMessage() : cause.toString();
+            if (!text.toString().contains(message)) {
+                text.append(": ").append(message);
+            }
+        }
+        return text.toString();
+    }
+}

@@ -1,0 +1,202 @@
+package io.deltaq.s3io;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+
+/**
+ * How to reach an S3-compatible service. Unset values come from the standard AWS places:
+ * {@link #fromEnvironment()} reads {@code AWS_ENDPOINT_URL_S3} / {@code AWS_ENDPOINT_URL} and
+ * {@code AWS_REGION} / {@code AWS_DEFAULT_REGION}; credentials default to the SDK's provider chain
+ * (environment {@code AWS_ACCESS_KEY_ID} / {@code AWS_SECRET_ACCESS_KEY}, system properties,
+ * profile files, container and instance roles).
+ */
+public final class S3StoreConfig {
+
+    /** Region used when none is configured anywhere; MinIO-likes accept any. */
+    public static final String FALLBACK_REGION = "us-east-1";
+
+    private final URI endpoint;
+    private final String region;
+    private final boolean pathStyle;
+    private final AwsCredentialsProvider credentials;
+    private final S3ClientKind clientKind;
+    private final Duration requestTimeout;
+    private final Duration connectTimeout;
+    private final RetryPolicy retryPolicy;
+    private final int maxConcurrency;
+
+    private S3StoreConfig(Builder b) {
+        this.endpoint = b.endpoint;
+        this.region = b.region != null ? b.region : FALLBACK_REGION;
+        this.pathStyle = b.pathStyle != null ? b.pathStyle : b.endpoint != null;
+        this.credentials = b.credentials;
+        this.clientKind = b.clientKind;
+        this.requestTimeout = b.requestTimeout;
+        this.connectTimeout = b.connectTimeout;
+        this.retryPolicy = b.retryPolicy;
+        this.maxConcurrency = b.maxConcurrency;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder seeded from this process's environment variables. */
+    public static Builder fromEnvironment() {
+        return fromEnvironment(System.getenv());
+    }
+
+    /** A builder seeded from {@code env}, which uses the names of the AWS CLI and SDKs. */
+    public static Builder fromEnvironment(Map<String, String> env) {
+        Builder b = builder();
+        String endpoint = firstSet(env, "AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL");
+        if (endpoint != null) {
+            b.endpoint(URI.create(endpoint));
+        }
+        b.region(firstSet(env, "AWS_REGION", "AWS_DEFAULT_REGION"));
+        return b;
+    }
+
+    private static String firstSet(Map<String, String> env, String... names) {
+        for (String name : names) {
+            String value = env.get(name);
+            if (value != null && !value.isBlank()) {
+                return value.trim();
+            }
+        }
+        return null;
+    }
+
+    /** The endpoint override, or null for AWS's own. */
+    public URI endpoint() {
+        return endpoint;
+    }
+
+    public String region() {
+        return region;
+    }
+
+    public boolean pathStyle() {
+        return pathStyle;
+    }
+
+    /** Explicit credentials, or null for the SDK's default provider chain. */
+    public AwsCredentialsProvider credentials() {
+        return credentials;
+    }
+
+    public S3ClientKind clientKind() {
+        return clientKind;
+    }
+
+    public Duration requestTimeout() {
+        return requestTimeout;
+    }
+
+    public Duration connectTimeout() {
+        return connectTimeout;
+    }
+
+    public RetryPolicy retryPolicy() {
+        return retryPolicy;
+    }
+
+    public int maxConcurrency() {
+        return maxConcurrency;
+    }
+
+    /** Settings for an {@link S3ObjectStore}; every one has a default. */
+    public static final class Builder {
+        private URI endpoint;
+        private String region;
+        private Boolean pathStyle;
+        private AwsCredentialsProvider credentials;
+        private S3ClientKind clientKind = S3ClientKind.CRT_HTTP;
+        private Duration requestTimeout = Duration.ofSeconds(10);
+        private Duration connectTimeout = Duration.ofSeconds(3);
+        private RetryPolicy retryPolicy = RetryPolicy.DEFAULT;
+        private int maxConcurrency = 64;
+
+        private Builder() {
+        }
+
+        /** A non-AWS service such as MinIO, or a local server. Default: AWS. */
+        public Builder endpoint(URI endpoint) {
+            this.endpoint = endpoint;
+            return this;
+        }
+
+        /** Default: {@value #FALLBACK_REGION} unless the environment names one. */
+        public Builder region(String region) {
+            this.region = region;
+            return this;
+        }
+
+        /** Path-style URLs ({@code endpoint/bucket/key}). Default: on when an endpoint is set. */
+        public Builder pathStyle(boolean pathStyle) {
+            this.pathStyle = pathStyle;
+            return this;
+        }
+
+        public Builder credentials(AwsCredentialsProvider credentials) {
+            this.credentials = credentials;
+            return this;
+        }
+
+        public Builder credentials(String accessKeyId, String secretAccessKey) {
+            return credentials(StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKeyId, secretAccessKey)));
+        }
+
+        /** Default: {@link S3ClientKind#CRT_HTTP}; see there for why. */
+        public Builder clientKind(S3ClientKind clientKind) {
+            this.clientKind = Objects.requireNonNull(clientKind, "clientKind");
+            return this;
+        }
+
+        /**
+         * How long one attempt may take before it is abandoned and retried. Default 10 s: far above
+         * a healthy round trip, short enough that a lost response does not stall a commit for long.
+         */
+        public Builder requestTimeout(Duration requestTimeout) {
+            this.requestTimeout = positive(requestTimeout, "requestTimeout");
+            return this;
+        }
+
+        /** How long opening a connection may take. Default 3 s. */
+        public Builder connectTimeout(Duration connectTimeout) {
+            this.connectTimeout = positive(connectTimeout, "connectTimeout");
+            return this;
+        }
+
+        /** Default: {@link RetryPolicy#DEFAULT}. */
+        public Builder retryPolicy(RetryPolicy retryPolicy) {
+            this.retryPolicy = Objects.requireNonNull(retryPolicy, "retryPolicy");
+            return this;
+        }
+
+        /** Requests in flight at once. Default 64. */
+        public Builder maxConcurrency(int maxConcurrency) {
+            if (maxConcurrency < 1) {
+                throw new IllegalArgumentException("maxConcurrency must be at least 1, was " + maxConcurrency);
+            }
+            this.maxConcurrency = maxConcurrency;
+            return this;
+        }
+
+        public S3StoreConfig build() {
+            return new S3StoreConfig(this);
+        }
+
+        private static Duration positive(Duration d, String name) {
+            if (d == null || d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException(name + " must be positive, was " + d);
+            }
+            return d;
+        }
+    }
+}

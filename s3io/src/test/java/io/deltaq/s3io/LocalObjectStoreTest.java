@@ -1,0 +1,47 @@
+package io.deltaq.s3io;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LocalObjectStoreTest extends ObjectStoreContractTest {
+
+    @TempDir
+    Path dir;
+
+    @Override
+    protected ObjectStore openStore() {
+        return new LocalObjectStore(dir);
+    }
+
+    @Test
+    void objectsAreFilesUnderTheRootAndTempFilesAreNeverListed() throws Exception {
+        await(store.putIfAbsent("_delta_log/00000000000000000000.json", bytes("{}")));
+        assertEquals("{}", Files.readString(dir.resolve("_delta_log/00000000000000000000.json")));
+        Files.writeString(dir.resolve("_delta_log/" + LocalObjectStore.TEMP_PREFIX + "abc"), "partial");
+        List<ObjectInfo> listed = await(store.list("_delta_log/", null, 10)).objects();
+        assertEquals(List.of("_delta_log/00000000000000000000.json"), listed.stream().map(ObjectInfo::key).toList());
+    }
+
+    @Test
+    void keysCannotEscapeTheRoot() {
+        Throwable failure = failureOf(store.get("../outside"));
+        assertTrue(failure instanceof IllegalArgumentException, failure.toString());
+        assertTrue(failure.getMessage().contains("../outside"), failure.getMessage());
+        assertTrue(failureOf(store.put("/etc/passwd", bytes("x"))) instanceof IllegalArgumentException);
+    }
+
+    @Test
+    void opensFromFileUrisAndPlainPaths() {
+        try (ObjectStore byUri = ObjectStores.open(dir.toUri().toString());
+                ObjectStore byPath = ObjectStores.open(dir.toString())) {
+            await(byUri.put("k", bytes("v")));
+            assertEquals("v", string(await(byPath.get("k")).orElseThrow()));
+        }
+    }
+}

@@ -1,0 +1,183 @@
+package io.deltaq.s3io;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.deltaq.s3io.StoreMetrics.Operation;
+import io.deltaq.s3server.EmbeddedS3Server;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.time.Duration;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The contract against a real S3 server (s3proxy on loopback), then the failures only S3 has. */
+class S3ObjectStoreTest extends ObjectStoreContractTest {
+
+    private static EmbeddedS3Server server;
+
+    @BeforeAll
+    static void startServer() {
+        server = EmbeddedS3Server.start();
+    }
+
+    @AfterAll
+    static void stopServer() {
+        server.close();
+    }
+
+    private static S3StoreConfig.Builder config() {
+        return S3StoreConfig.builder()
+                .endpoint(server.endpoint())
+                .region(server.region())
+                .credentials(server.accessKey(), server.secretKey());
+    }
+
+    /** Each test gets its own prefix, so tests share one bucket without seeing each other's keys. */
+    private static S3Location freshLocation() {
+        return new S3Location(server.bucket(), "contract/" + UUID.randomUUID());
+    }
+
+    @Override
+    protected ObjectStore openStore() {
+        return new S3ObjectStore(freshLocation(), config().build());
+    }
+
+    @Test
+    void theOtherClientKindHonoursTheSameContract() {
+        try (ObjectStore http = new S3ObjectStore(freshLocation(), config().clientKind(S3ClientKind.CRT_HTTP).build())) {
+            assertTrue(await(http.putIfAbsent("k", bytes("v"))));
+            assertEquals(false, await(http.putIfAbsent("k", bytes("w"))));
+            assertEquals("v", string(await(http.get("k")).orElseThrow()));
+            assertEquals(java.util.Optional.empty(), await(http.get("missing")));
+            assertEquals("v", string(await(http.getRange("k", 0, 5)).orElseThrow()));
+        }
+    }
+
+    @Test
+    void aMissingBucketIsNamedAndNotRetried() {
+        try (ObjectStore missing = new S3ObjectStore(new S3Location("no-such-bucket-" + UUID.randomUUID(), "t"), config().build())) {
+            Throwable failure = failureOf(missing.get("k"));
+            assertInstanceOf(NoSuchBucketException.class, failure);
+            assertTrue(failure.getMessage().contains("no-such-bucket-"), failure.getMessage());
+            assertTrue(failure.getMessage().contains(server.endpoint().toString()), failure.getMessage());
+            assertEquals(1, missing.metrics().snapshot(Operation.GET).requests(), "no retries");
+        }
+    }
+
+    @Test
+    void wrongCredentialsAreNamedAndNotRetried() {
+        S3StoreConfig wrong = config().credentials("not-the-key", "not-the-secret").build();
+        try (ObjectStore store = new S3ObjectStore(freshLocation(), wrong)) {
+            Throwable failure = failureOf(store.putIfAbsent("k", bytes("v")));
+            assertInstanceOf(StoreCredentialsException.class, failure);
+            assertTrue(failure.getMessage().contains(server.bucket()), failure.getMessage());
+            assertTrue(failure.getMessage().contains(server.endpoint().toString()), failure.getMessage());
+            assertEquals(1, store.metrics().snapshot(Operation.PUT_IF_ABSENT).requests(), "no retries");
+        }
+    }
+
+    @Test
+    void anUnreachableEndpointFailsAfterTheRetryBudget() throws Exception {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        S3StoreConfig unreachable = config()
+                .endpoint(URI.create("http://127.0.0.1:" + closedPort))
+                .retryPolicy(new RetryPolicy(3, Duration.ofMillis(1), Duration.ofMillis(5)))
+                .build();
+        try (ObjectStore store = new S3ObjectStore(freshLocation(), unreachable)) {
+            Throwable failure = failureOf(store.get("k"));
+            assertInstanceOf(StoreUnavailableException.class, failure);
+            assertTrue(failure.getMessage().contains("after 3 attempts"), failure.getMessage());
+            assertEquals(3, store.metrics().snapshot(Operation.GET).requests());
+        }
+    }
+
+    @Test
+    void throttlingIsRetriedUntilItPasses() throws Exception {
+        try (FaultInjectingProxy proxy = new FaultInjectingProxy(server.endpoint());
+                ObjectStore store = new S3ObjectStore(freshLocation(), config().endpoint(proxy.endpoint()).build())) {
+            await(store.put("k", bytes("v")));
+            proxy.refuseNextRequests(2, 503, "SlowDown");
+            assertEquals("v", string(await(store.get("k")).orElseThrow()));
+            StoreMetrics.OperationStats gets = store.metrics().snapshot(Operation.GET);
+            assertEquals(3, gets.requests());
+            assertEquals(2, gets.retries());
+            assertEquals(2, gets.failures());
+        }
+    }
+
+    @Test
+    void aConditionalCreateWhoseResponseWasLostIsAmbiguousNotAlreadyExists() throws Exception {
+        S3Location location = freshLocation();
+        try (FaultInjectingProxy proxy = new FaultInjectingProxy(server.endpoint());
+                ObjectStore viaProxy = new S3ObjectStore(location, config().endpoint(proxy.endpoint()).build());
+                ObjectStore direct = new S3ObjectStore(location, config().build())) {
+            proxy.dropNextResponses(1);
+            Throwable failure = failureOf(viaProxy.putIfAbsent("_delta_log/00000000000000000001.json", bytes("mine")));
+            AmbiguousWriteException ambiguous = assertInstanceOf(AmbiguousWriteException.class, failure);
+            assertEquals("_delta_log/00000000000000000001.json", ambiguous.key());
+            assertEquals("mine", string(await(direct.get("_delta_log/00000000000000000001.json")).orElseThrow()),
+                    "the first attempt landed although its response was lost");
+            assertEquals(2, viaProxy.metrics().snapshot(Operation.PUT_IF_ABSENT).requests());
+        }
+    }
+
+    @Test
+    void aPlainPutWhoseResponseWasLostIsRetriedToSuccess() throws Exception {
+        try (FaultInjectingProxy proxy = new FaultInjectingProxy(server.endpoint());
+                ObjectStore store = new S3ObjectStore(freshLocation(), config().endpoint(proxy.endpoint()).build())) {
+            proxy.dropNextResponses(1);
+            await(store.put("k", bytes("v")));
+            assertEquals("v", string(await(store.get("k")).orElseThrow()));
+            assertEquals(2, store.metrics().snapshot(Operation.PUT).requests());
+        }
+    }
+
+    @Test
+    void aSlowServerTimesOutAndAConditionalCreateThatTimedOutIsAmbiguous() {
+        try (EmbeddedS3Server slow = EmbeddedS3Server.builder().latency(Duration.ofMillis(400)).start()) {
+            S3StoreConfig impatient = S3StoreConfig.builder()
+                    .endpoint(slow.endpoint())
+                    .region(slow.region())
+                    .credentials(slow.accessKey(), slow.secretKey())
+                    .requestTimeout(Duration.ofMillis(100))
+                    .retryPolicy(new RetryPolicy(2, Duration.ofMillis(1), Duration.ofMillis(1)))
+                    .build();
+            try (ObjectStore store = new S3ObjectStore(new S3Location(slow.bucket(), "t"), impatient)) {
+                Throwable get = failureOf(store.get("k"));
+                assertInstanceOf(StoreUnavailableException.class, get);
+                assertTrue(get.getMessage().contains("no response within 100 ms"), get.getMessage());
+                assertInstanceOf(AmbiguousWriteException.class, failureOf(store.putIfAbsent("k", bytes("v"))));
+            }
+        }
+    }
+
+    @Test
+    void s3AddressesParse() {
+        assertEquals(new S3Location("bucket", "a/b"), S3Location.parse("s3://bucket/a/b/"));
+        assertEquals(new S3Location("bucket", ""), S3Location.parse("s3://bucket"));
+        assertEquals("a/b/_delta_log/0.json", S3Location.parse("s3a://bucket/a/b").keyOf("_delta_log/0.json"));
+        IllegalArgumentException noBucket = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> S3Location.parse("s3:///prefix"));
+        assertTrue(noBucket.getMessage().contains("s3:///prefix"), noBucket.getMessage());
+    }
+
+    @Test
+    void theEnvironmentConfiguresEndpointAndRegion() {
+        S3StoreConfig fromEnv = S3StoreConfig.fromEnvironment(java.util.Map.of(
+                "AWS_ENDPOINT_URL", "http://127.0.0.1:9000", "AWS_REGION", "eu-west-3")).build();
+        assertEquals(URI.create("http://127.0.0.1:9000"), fromEnv.endpoint());
+        assertEquals("eu-west-3", fromEnv.region());
+        assertTrue(fromEnv.pathStyle(), "an endpoint override implies path-style, as MinIO-likes need");
+        S3StoreConfig aws = S3StoreConfig.fromEnvironment(java.util.Map.of()).build();
+        assertEquals(null, aws.endpoint());
+        assertEquals(S3StoreConfig.FALLBACK_REGION, aws.region());
+        assertEquals(false, aws.pathStyle());
+    }
+}
