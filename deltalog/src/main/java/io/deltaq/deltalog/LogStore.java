@@ -26,6 +26,7 @@ final class LogStore {
     final String root;
     final String logPrefix;
     final String tableName;
+    private final String locationPrefix;
 
     LogStore(ObjectStore store, String tablePath, DeltaLogOptions options) {
         this.store = store;
@@ -37,7 +38,8 @@ final class LogStore {
         this.root = p.isEmpty() || p.endsWith("/") ? p : p + "/";
         this.logPrefix = root + LogFiles.LOG_DIR;
         String location = store.location();
-        this.tableName = root.isEmpty() ? location : location + "/" + root.substring(0, root.length() - 1);
+        this.locationPrefix = location.endsWith("/") ? location : location + "/";
+        this.tableName = root.isEmpty() ? location : locationPrefix + root.substring(0, root.length() - 1);
     }
 
     String logKey(String name) {
@@ -50,7 +52,7 @@ final class LogStore {
 
     /** The full location of a key, for messages. */
     String display(String key) {
-        return store.location() + "/" + key;
+        return locationPrefix + key;
     }
 
     String displayLog(String name) {
