@@ -64,7 +64,7 @@ final class ThriftSchema {
         try {
             Type type;
             if (e.isSetType()) {
-                PrimitiveTypeName primitive = PrimitiveTypeName.valueOf(e.getType().name());
+                PrimitiveTypeName primitive = fromThriftType(e.getType());
                 type = new PrimitiveType(repetition, primitive, e.isSetType_length() ? e.getType_length() : 0, e.getName())
                         .withLogicalTypeAnnotation(annotation);
             } else {
@@ -175,7 +175,7 @@ final class ThriftSchema {
         }
         if (type.isPrimitive()) {
             PrimitiveType p = type.asPrimitiveType();
-            e.setType(org.apache.parquet.format.Type.valueOf(p.getPrimitiveTypeName().name()));
+            e.setType(toThriftType(p.getPrimitiveTypeName()));
             if (p.getPrimitiveTypeName() == PrimitiveTypeName.FIXED_LEN_BYTE_ARRAY) {
                 e.setType_length(p.getTypeLength());
             }
@@ -219,5 +219,13 @@ final class ThriftSchema {
             case MICROS -> TimeUnit.MICROS(new MicroSeconds());
             case NANOS -> TimeUnit.NANOS(new NanoSeconds());
         };
+    }
+
+    static PrimitiveTypeName fromThriftType(org.apache.parquet.format.Type t) {
+        return t == org.apache.parquet.format.Type.BYTE_ARRAY ? PrimitiveTypeName.BINARY : PrimitiveTypeName.valueOf(t.name());
+    }
+
+    static org.apache.parquet.format.Type toThriftType(PrimitiveTypeName t) {
+        return t == PrimitiveTypeName.BINARY ? org.apache.parquet.format.Type.BYTE_ARRAY : org.apache.parquet.format.Type.valueOf(t.name());
     }
 }
