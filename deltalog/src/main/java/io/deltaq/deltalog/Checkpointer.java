@@ -1,0 +1,83 @@
+package io.deltaq.deltalog;
+
+import io.deltaq.deltalog.actions.Action;
+import io.deltaq.deltalog.actions.AddFile;
+import io.deltaq.deltalog.actions.RemoveFile;
+import io.deltaq.deltalog.actions.SetTransaction;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Writes classic single-file Parquet checkpoints ({@code <v>.checkpoint.parquet}) and then
+ * {@code _last_checkpoint}. Runs off the commit path, on an executor the caller supplies.
+ */
+final class Checkpointer {
+
+    private final LogStore io;
+    private final SnapshotLoader loader;
+    private final CheckpointFormat format;
+
+    Checkpointer(LogStore io, SnapshotLoader loader, CheckpointFormat format) {
+        this.io = io;
+        this.loader = loader;
+        this.format = format;
+    }
+
+    /**
+     * Writes the checkpoint of {@code version} unless it exists, then points {@code _last_checkpoint}
+     * at it unless the hint already names a newer one.
+     *
+     * @return {@code version}
+     */
+    long write(long version) {
+        if (format == null) {
+            throw new DeltaLogException(io.tableName + ": cannot write checkpoint at version " + version
+                    + ": no Parquet checkpoint format available");
+        }
+        Snapshot snapshot = loader.at(version);
+        List<Action> actions = actions(snapshot, System.currentTimeMillis());
+        byte[] data = format.write(actions);
+        String key = io.logKey(LogFiles.classicCheckpointName(version));
+        // Two writers of the same classic checkpoint write the same state; the first one is kept.
+        io.join(io.store.putIfAbsent(key, data), "writing checkpoint " + io.display(key));
+        long adds = snapshot.liveFiles().size();
+        byte[] hint = new LastCheckpoint(version, actions.size(), 0, data.length, adds, false).toJson();
+        String hintKey = io.logKey(LogFiles.LAST_CHECKPOINT);
+        Optional<LastCheckpoint> current = LastCheckpoint.parse(io.getOrNull(hintKey));
+        if (current.isEmpty() || current.get().version() < version) {
+            io.join(io.store.put(hintKey, hint), "writing " + io.display(hintKey));
+        }
+        return version;
+    }
+
+    /**
+     * The rows of a checkpoint: protocol, metadata, every application's {@code txn}, the live files and
+     * the tombstones still within {@code delta.deletedFileRetentionDuration}. File actions carry
+     * {@code dataChange false}: a checkpoint records state, not change.
+     */
+    static List<Action> actions(Snapshot snapshot, long nowMs) {
+        List<Action> actions = new ArrayList<>(snapshot.liveFiles().size() + snapshot.transactions().size() + 2);
+        actions.add(snapshot.protocol());
+        actions.add(snapshot.metadata());
+        for (TransactionState txn : snapshot.transactions().values()) {
+            actions.add(new SetTransaction(txn.appId(), txn.txnVersion(), null));
+        }
+        for (LiveFile file : snapshot.liveFiles()) {
+            AddFile a = file.add();
+            actions.add(a.dataChange()
+                    ? new AddFile(a.path(), a.partitionValues(), a.size(), a.modificationTime(), false, a.stats(),
+                            a.tags(), a.deletionVector())
+                    : a);
+        }
+        long expiredBefore = nowMs - TableProperties.deletedFileRetentionMs(snapshot.metadata());
+        for (RemoveFile r : snapshot.tombstones()) {
+            if (r.deletionTimestamp() != null && r.deletionTimestamp() < expiredBefore) {
+                continue;
+            }
+            actions.add(new RemoveFile(r.path(), r.deletionTimestamp(), false, r.extendedFileMetadata(),
+                    r.partitionValues(), r.size(), null, null, r.deletionVector()));
+        }
+        return actions;
+    }
+}

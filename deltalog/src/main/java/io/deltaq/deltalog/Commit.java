@@ -1,0 +1,94 @@
+package io.deltaq.deltalog;
+
+import io.deltaq.deltalog.actions.Action;
+import io.deltaq.deltalog.actions.AddFile;
+import io.deltaq.deltalog.actions.CommitInfo;
+import io.deltaq.deltalog.actions.Metadata;
+import io.deltaq.deltalog.actions.Protocol;
+import io.deltaq.deltalog.actions.RemoveFile;
+import io.deltaq.deltalog.actions.SetTransaction;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One version of the table as read from its commit file, with the views a consumer needs.
+ *
+ * @param actions the actions in file order
+ */
+public record Commit(long version, List<Action> actions) {
+
+    public Commit {
+        actions = List.copyOf(actions);
+    }
+
+    /** How a queue consumer should treat this commit; see {@link Delivery} for the policy. */
+    public Delivery delivery() {
+        boolean gains = false;
+        for (Action a : actions) {
+            if (a instanceof RemoveFile r && r.dataChange()) {
+                return Delivery.REWRITE;
+            }
+            if (a instanceof AddFile add && add.dataChange()) {
+                gains = true;
+            }
+        }
+        return gains ? Delivery.GAINS_DATA : Delivery.NO_DATA_CHANGE;
+    }
+
+    /** The {@code add} actions with {@code dataChange true}, in file order: the data this commit gains. */
+    public List<AddFile> dataAdds() {
+        List<AddFile> adds = new ArrayList<>();
+        for (Action a : actions) {
+            if (a instanceof AddFile add && add.dataChange()) {
+                adds.add(add);
+            }
+        }
+        return adds;
+    }
+
+    public List<AddFile> adds() {
+        return ofType(AddFile.class);
+    }
+
+    public List<RemoveFile> removes() {
+        return ofType(RemoveFile.class);
+    }
+
+    public List<SetTransaction> txns() {
+        return ofType(SetTransaction.class);
+    }
+
+    public Optional<CommitInfo> commitInfo() {
+        return first(CommitInfo.class);
+    }
+
+    /** The protocol this commit sets, if it changes it. */
+    public Optional<Protocol> protocol() {
+        return first(Protocol.class);
+    }
+
+    /** The metadata this commit sets, if it changes it. */
+    public Optional<Metadata> metadata() {
+        return first(Metadata.class);
+    }
+
+    private <T extends Action> List<T> ofType(Class<T> type) {
+        List<T> list = new ArrayList<>();
+        for (Action a : actions) {
+            if (type.isInstance(a)) {
+                list.add(type.cast(a));
+            }
+        }
+        return list;
+    }
+
+    private <T extends Action> Optional<T> first(Class<T> type) {
+        for (Action a : actions) {
+            if (type.isInstance(a)) {
+                return Optional.of(type.cast(a));
+            }
+        }
+        return Optional.empty();
+    }
+}

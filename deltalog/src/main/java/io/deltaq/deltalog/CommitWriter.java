@@ -1,0 +1,274 @@
+package io.deltaq.deltalog;
+
+import io.deltaq.deltalog.actions.Action;
+import io.deltaq.deltalog.actions.AddFile;
+import io.deltaq.deltalog.actions.CommitInfo;
+import io.deltaq.deltalog.actions.Metadata;
+import io.deltaq.deltalog.actions.Protocol;
+import io.deltaq.deltalog.actions.SetTransaction;
+import io.deltaq.s3io.AmbiguousWriteException;
+import io.deltaq.s3io.StoreUnavailableException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Appends batches of data files to a table as blind-append commits, for one writer id.
+ *
+ * <p>Each commit holds {@code commitInfo} (operation WRITE, {@code isBlindAppend} true),
+ * {@code txn {appId: writer id, version: batch sequence}} and the batch's {@code add} actions, and is
+ * created with put-if-absent at the version after the latest one this writer knows. Losing the race
+ * means reading the winner and trying the version after it; a winner that changed the protocol or
+ * the metadata, or holds a {@code txn} of this writer id, ends the commit with a
+ * {@link CommitConflictException}. When the store cannot tell whether a write landed, the version is
+ * read back and recognised by its exact bytes.
+ *
+ * <p>Commits of one writer are serial: {@link #commit} must not be called while a previous commit is
+ * in flight, so version N+1 is never attempted before version N is known to exist. Batch sequences
+ * must increase; a batch whose sequence is not newer than the last committed one completes as
+ * {@link CommitResult.Outcome#ALREADY_COMMITTED} without writing, which makes a batch retried after a
+ * restart safe. After a conflict or an unknown outcome the writer refuses further commits: open a
+ * new one from a fresh snapshot.
+ *
+ * <p>Futures complete on the store's I/O threads; do not block in dependent stages.
+ */
+public final class CommitWriter {
+
+    private final LogStore io;
+    private final String writerId;
+    private final Checkpointer checkpointer;
+    private final Executor checkpointExecutor;
+    private final ActionJson.Writer json = new ActionJson.Writer();
+    private final AtomicBoolean inFlight = new AtomicBoolean();
+    private final Map<String, String> operationParameters = Map.of("mode", "Append");
+
+    // Written by the commit's completion stage, read by the caller after the future completes.
+    private volatile long knownVersion;
+    private volatile long lastBatchSequence;
+    private volatile long lastBatchVersion;
+    private volatile Protocol protocol;
+    private volatile Metadata metadata;
+    private volatile DeltaLogException unusable;
+    private volatile CompletableFuture<Long> checkpoint = CompletableFuture.completedFuture(-1L);
+
+    CommitWriter(LogStore io, String writerId, Snapshot snapshot, Checkpointer checkpointer,
+                 Executor checkpointExecutor) {
+        this.io = io;
+        this.writerId = writerId;
+        this.checkpointer = checkpointer;
+        this.checkpointExecutor = checkpointExecutor;
+        this.knownVersion = snapshot.version();
+        this.protocol = snapshot.protocol();
+        this.metadata = snapshot.metadata();
+        Optional<TransactionState> txn = snapshot.transaction(writerId);
+        this.lastBatchSequence = txn.map(TransactionState::txnVersion).orElse(-1L);
+        this.lastBatchVersion = txn.map(TransactionState::committedAtVersion).orElse(-1L);
+    }
+
+    public String writerId() {
+        return writerId;
+    }
+
+    /** The newest version this writer knows to exist (its own last commit or a winner it read). */
+    public long knownVersion() {
+        return knownVersion;
+    }
+
+    /** The last committed batch sequence of this writer id, -1 when none. */
+    public long lastBatchSequence() {
+        return lastBatchSequence;
+    }
+
+    /** The latest checkpoint this writer started: completes with its version (-1 if none was started). */
+    public CompletableFuture<Long> lastCheckpoint() {
+        return checkpoint;
+    }
+
+    /**
+     * Commits one batch.
+     *
+     * @param batchSequence this writer's sequence number for the batch, increasing from commit to commit
+     * @param adds the batch's data files, already uploaded; each with {@code dataChange true}
+     * @return completes with the committed version, or with a {@link CommitFailedException},
+     *     {@link CommitStateUnknownException} or other {@link DeltaLogException}
+     * @throws IllegalStateException if a commit of this writer is still in flight
+     */
+    public CompletableFuture<CommitResult> commit(long batchSequence, List<AddFile> adds) {
+        if (adds.isEmpty()) {
+            throw new IllegalArgumentException("a commit needs at least one data file");
+        }
+        for (AddFile add : adds) {
+            if (!add.dataChange()) {
+                throw new IllegalArgumentException("an appended file must have dataChange true: " + add.path());
+            }
+        }
+        DeltaLogException failure = unusable;
+        if (failure != null) {
+            return CompletableFuture.failedFuture(failure);
+        }
+        if (!inFlight.compareAndSet(false, true)) {
+            throw new IllegalStateException("writer '" + writerId + "' already has a commit in flight; "
+                    + "commits of one writer are serial");
+        }
+        if (batchSequence <= lastBatchSequence) {
+            inFlight.set(false);
+            return CompletableFuture.completedFuture(new CommitResult(
+                    CommitResult.Outcome.ALREADY_COMMITTED, lastBatchVersion, batchSequence, 0));
+        }
+        long now = System.currentTimeMillis();
+        List<Action> actions = new ArrayList<>(adds.size() + 2);
+        actions.add(new CommitInfo(now, null, "WRITE", operationParameters, Boolean.TRUE,
+                io.options.engineInfo(), null));
+        actions.add(new SetTransaction(writerId, batchSequence, now));
+        actions.addAll(adds);
+        Attempt attempt = new Attempt(batchSequence, json.write(actions));
+        attempt.tryVersion(knownVersion + 1);
+        return attempt.result;
+    }
+
+    /** One commit's journey through versions until it lands or fails. */
+    private final class Attempt {
+        final long batchSequence;
+        final byte[] bytes;
+        final CompletableFuture<CommitResult> result = new CompletableFuture<>();
+        int attempts;
+
+        Attempt(long batchSequence, byte[] bytes) {
+            this.batchSequence = batchSequence;
+            this.bytes = bytes;
+        }
+
+        void tryVersion(long version) {
+            if (attempts >= io.options.maxCommitAttempts()) {
+                fail(DeltaErrors.tooManyAttempts(io.tableName, version, attempts));
+                return;
+            }
+            attempts++;
+            CompletableFuture<Boolean> put;
+            try {
+                put = io.store.putIfAbsent(io.commitKey(version), ByteBuffer.wrap(bytes));
+            } catch (RuntimeException e) {
+                fail(e);
+                return;
+            }
+            bounded(put).whenComplete((created, error) -> guarded(() -> {
+                if (error == null) {
+                    if (created) {
+                        succeed(version);
+                    } else {
+                        readBack(version, false);
+                    }
+                    return;
+                }
+                Throwable cause = LogStore.unwrap(error);
+                if (cause instanceof AmbiguousWriteException || cause instanceof TimeoutException) {
+                    readBack(version, true);
+                } else {
+                    fail(DeltaErrors.commitStorageFailure(io.display(io.commitKey(version)), version, cause,
+                            cause instanceof StoreUnavailableException));
+                }
+            }));
+        }
+
+        /** Reads {@code version} after a lost race or an unknown outcome: ours, a winner, or nothing. */
+        void readBack(long version, boolean outcomeUnknown) {
+            String file = io.display(io.commitKey(version));
+            bounded(io.get(io.commitKey(version))).whenComplete((data, error) -> guarded(() -> {
+                if (error != null) {
+                    Throwable cause = LogStore.unwrap(error);
+                    if (outcomeUnknown) {
+                        fail(DeltaErrors.commitStateUnknown(file, version, cause));
+                    } else {
+                        fail(DeltaErrors.commitStorageFailure(file, version, cause, true));
+                    }
+                    return;
+                }
+                if (data.isEmpty()) {
+                    // Nothing landed (ours or anyone's): the version is still free.
+                    tryVersion(version);
+                    return;
+                }
+                if (Arrays.equals(data.get(), bytes)) {
+                    succeed(version); // our earlier attempt landed although its answer was lost
+                    return;
+                }
+                Commit winner = new Commit(version, ActionJson.parseCommit(data.get(), file, version));
+                DeltaLogException conflict = conflictWith(winner, version);
+                if (conflict != null) {
+                    fail(conflict);
+                    return;
+                }
+                knownVersion = version;
+                tryVersion(version + 1);
+            }));
+        }
+
+        private DeltaLogException conflictWith(Commit winner, long attemptedVersion) {
+            for (Action a : winner.actions()) {
+                if (a instanceof Protocol p && !p.equals(protocol)) {
+                    return DeltaErrors.protocolChanged(io.tableName, attemptedVersion, winner.version());
+                }
+                if (a instanceof Metadata m && !m.equals(metadata)) {
+                    return DeltaErrors.metadataChanged(io.tableName, attemptedVersion, winner.version());
+                }
+                if (a instanceof SetTransaction t && t.appId().equals(writerId)) {
+                    return DeltaErrors.writerIdInUse(io.tableName, attemptedVersion, winner.version(), writerId,
+                            t.version());
+                }
+            }
+            return null;
+        }
+
+        private void succeed(long version) {
+            knownVersion = version;
+            lastBatchSequence = batchSequence;
+            lastBatchVersion = version;
+            maybeCheckpoint(version);
+            inFlight.set(false);
+            result.complete(new CommitResult(CommitResult.Outcome.COMMITTED, version, batchSequence, attempts));
+        }
+
+        private void fail(Throwable error) {
+            if (error instanceof CommitStateUnknownException || error instanceof CommitConflictException) {
+                unusable = (DeltaLogException) error;
+            }
+            inFlight.set(false);
+            result.completeExceptionally(error);
+        }
+
+        private void guarded(Runnable step) {
+            try {
+                step.run();
+            } catch (Throwable t) {
+                fail(t);
+            }
+        }
+    }
+
+    private <T> CompletableFuture<T> bounded(CompletableFuture<T> future) {
+        return future.copy().orTimeout(io.options.ioTimeoutMs(), TimeUnit.MILLISECONDS);
+    }
+
+    private void maybeCheckpoint(long version) {
+        if (checkpointExecutor == null || checkpointer == null || version == 0) {
+            return;
+        }
+        int interval = checkpointInterval();
+        if (version % interval != 0 || !checkpoint.isDone()) {
+            return;
+        }
+        checkpoint = CompletableFuture.supplyAsync(() -> checkpointer.write(version), checkpointExecutor);
+    }
+
+    private int checkpointInterval() {
+        return TableProperties.checkpointInterval(metadata, io.options.defaultCheckpointInterval());
+    }
+}

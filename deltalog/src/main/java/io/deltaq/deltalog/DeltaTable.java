@@ -1,0 +1,247 @@
+package io.deltaq.deltalog;
+
+import io.deltaq.deltalog.actions.Action;
+import io.deltaq.deltalog.actions.CommitInfo;
+import io.deltaq.deltalog.actions.Format;
+import io.deltaq.deltalog.actions.Metadata;
+import io.deltaq.deltalog.actions.Protocol;
+import io.deltaq.s3io.AmbiguousWriteException;
+import io.deltaq.s3io.ObjectStore;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+
+/**
+ * A Delta table at a path in an {@link ObjectStore}: create it, read snapshots, tail its log, append
+ * to it and checkpoint it.
+ *
+ * <p>Methods that return a value wait for storage, each round trip bounded by
+ * {@link DeltaLogOptions#ioTimeout()}; methods that return a future do not block. Thread-safe.
+ */
+public final class DeltaTable {
+
+    private static final int MAX_CREATE_ATTEMPTS = 5;
+
+    private final LogStore io;
+    private final CheckpointFormat checkpointFormat;
+    private final SnapshotLoader loader;
+    private final Checkpointer checkpointer;
+
+    DeltaTable(ObjectStore store, String tablePath, DeltaLogOptions options, CheckpointFormat checkpointFormat) {
+        this.io = new LogStore(Objects.requireNonNull(store, "store"), tablePath, Objects.requireNonNull(options));
+        this.checkpointFormat = checkpointFormat;
+        this.loader = new SnapshotLoader(io, checkpointFormat);
+        this.checkpointer = new Checkpointer(io, loader, checkpointFormat);
+    }
+
+    /**
+     * The table at {@code tablePath} (a key prefix in the store; empty for the store's root).
+     */
+    public static DeltaTable at(ObjectStore store, String tablePath, DeltaLogOptions options) {
+        return new DeltaTable(store, tablePath, options, Checkpoints.defaultFormat());
+    }
+
+    public static DeltaTable at(ObjectStore store, String tablePath) {
+        return at(store, tablePath, DeltaLogOptions.defaults());
+    }
+
+    /** The table's location, as used in messages. */
+    public String location() {
+        return io.tableName;
+    }
+
+    public DeltaLogOptions options() {
+        return io.options;
+    }
+
+    /* ------------------------------ creating ------------------------------ */
+
+    /**
+     * Creates the table as a deltaq message table, or accepts it if it exists with the message schema.
+     * Version 0 holds {@code commitInfo}, {@code protocol {1, 2}} and {@code metaData} (message
+     * schema, unpartitioned, {@code delta.checkpointInterval}); it is written with put-if-absent, so
+     * of racing creators exactly one creates and the others verify what it wrote.
+     *
+     * @throws IncompatibleTableException if the table exists with another schema or partitioning
+     * @throws UnsupportedTableFeatureException if the table exists and deltaq cannot write it
+     */
+    public TableCreation createMessageTable() {
+        // A table whose early commits were cleaned up still has _last_checkpoint: never write a
+        // version 0 into it.
+        if (io.getOrNull(io.logKey(LogFiles.LAST_CHECKPOINT)) != null) {
+            return existing();
+        }
+        long now = System.currentTimeMillis();
+        Metadata metadata = new Metadata(UUID.randomUUID().toString(), null, null, Format.PARQUET,
+                MessageSchema.SCHEMA_STRING, List.of(),
+                Map.of(TableProperties.CHECKPOINT_INTERVAL, Integer.toString(io.options.defaultCheckpointInterval())),
+                now);
+        List<Action> actions = List.of(
+                new CommitInfo(now, null, "CREATE TABLE", Map.of("partitionBy", "[]"), Boolean.TRUE,
+                        io.options.engineInfo(), null),
+                Protocol.DELTAQ_DEFAULT, metadata);
+        byte[] bytes = new ActionJson.Writer().write(actions);
+        String key = io.commitKey(0);
+        String file = io.display(key);
+        for (int attempt = 1; attempt <= MAX_CREATE_ATTEMPTS; attempt++) {
+            Boolean created;
+            try {
+                created = io.join(io.store.putIfAbsent(key, bytes), "creating " + file);
+            } catch (DeltaStorageException e) {
+                if (!(e.getCause() instanceof AmbiguousWriteException)) {
+                    throw e;
+                }
+                created = null; // unknown: read it back
+            }
+            if (Boolean.TRUE.equals(created)) {
+                return new TableCreation(true, createdSnapshot(metadata));
+            }
+            byte[] existing = io.getOrNull(key);
+            if (existing == null) {
+                continue; // nothing landed: try again
+            }
+            if (Arrays.equals(existing, bytes)) {
+                return new TableCreation(true, createdSnapshot(metadata));
+            }
+            return existing();
+        }
+        throw DeltaErrors.createConflict(io.tableName,
+                "could not create version 0 in " + MAX_CREATE_ATTEMPTS + " attempts (outcome unknown each time)");
+    }
+
+    private Snapshot createdSnapshot(Metadata metadata) {
+        return new Snapshot(io.tableName, 0, -1, Protocol.DELTAQ_DEFAULT, metadata, List.of(), List.of(), Map.of());
+    }
+
+    private TableCreation existing() {
+        Snapshot snapshot = loader.latest();
+        checkMessageTable(snapshot);
+        return new TableCreation(false, snapshot);
+    }
+
+    private void checkMessageTable(Snapshot snapshot) {
+        String mismatch = MessageSchema.mismatch(snapshot.metadata());
+        if (mismatch != null) {
+            throw DeltaErrors.notAMessageTable(io.tableName, snapshot.version(), mismatch);
+        }
+        ProtocolGate.checkWritable(io.tableName, snapshot.protocol(), snapshot.metadata());
+    }
+
+    /* ------------------------------ reading ------------------------------ */
+
+    /**
+     * The latest snapshot, from the newest checkpoint plus the commits after it.
+     *
+     * @throws TableNotFoundException if there is no table
+     * @throws LogGapException if a commit after the checkpoint is missing
+     * @throws UnsupportedTableFeatureException if deltaq cannot read the table
+     * @throws CorruptLogException if a needed log file cannot be understood
+     */
+    public Snapshot snapshot() {
+        return loader.latest();
+    }
+
+    /** The snapshot at exactly {@code version}. */
+    public Snapshot snapshotAt(long version) {
+        return loader.at(version);
+    }
+
+    /** The snapshot at {@code version} from the commits alone, ignoring checkpoints (for verification). */
+    Snapshot snapshotFromCommits(long version) {
+        return loader.fromCommitsOnly(version);
+    }
+
+    /**
+     * The latest version, from {@code _last_checkpoint} and a listing from there; reads no commit.
+     */
+    public long latestVersion() {
+        return loader.latestSegment().version();
+    }
+
+    /** The version of the newest complete checkpoint, or -1 when there is none. */
+    public long latestCheckpointVersion() {
+        return loader.latestSegment().checkpointVersion();
+    }
+
+    /**
+     * Reads one version's commit file; empty when it does not exist. The protocol gate is not applied:
+     * use {@link #tail} to follow a table.
+     */
+    public CompletableFuture<Optional<Commit>> readCommit(long version) {
+        String key = io.commitKey(version);
+        String file = io.display(key);
+        return io.get(key).handle((data, error) -> {
+            if (error != null) {
+                throw new CompletionException(LogStore.failure(error, "reading " + file));
+            }
+            return data.map(bytes -> new Commit(version, ActionJson.parseCommit(bytes, file, version)));
+        });
+    }
+
+    /** A tail that reads the versions after {@code snapshot}. */
+    public LogTail tail(Snapshot snapshot) {
+        return new LogTail(io, snapshot.version(), snapshot.protocol(), snapshot.metadata());
+    }
+
+    /**
+     * Reads a live data file's bytes.
+     *
+     * @return completes with the bytes, or with {@link DataFileNotFoundException} when the file is missing
+     */
+    public CompletableFuture<byte[]> readDataFile(LiveFile file) {
+        if (!file.insideTable()) {
+            return CompletableFuture.failedFuture(new DeltaLogException(
+                    io.tableName + ": data file '" + file.path() + "' lies outside the table and cannot be read "
+                            + "through its store"));
+        }
+        String key = io.root + file.path();
+        return io.get(key).handle((data, error) -> {
+            if (error != null) {
+                throw new CompletionException(LogStore.failure(error, "reading data file " + io.display(key)));
+            }
+            if (data.isEmpty()) {
+                throw new CompletionException(
+                        DeltaErrors.dataFileNotFound(io.tableName, file.path(), file.addedInVersion()));
+            }
+            return data.get();
+        });
+    }
+
+    /* ------------------------------ writing ------------------------------ */
+
+    /**
+     * A writer that appends batches under {@code writerId}, starting from {@code snapshot}.
+     *
+     * @param checkpointExecutor runs checkpoints every {@code delta.checkpointInterval} commits, off
+     *     the commit path; null disables checkpointing by this writer
+     * @throws IncompatibleTableException if the table is not a message table
+     * @throws UnsupportedTableFeatureException if deltaq cannot write the table
+     */
+    public CommitWriter newWriter(String writerId, Snapshot snapshot, Executor checkpointExecutor) {
+        Objects.requireNonNull(writerId, "writerId");
+        if (writerId.isEmpty()) {
+            throw new IllegalArgumentException("writerId must not be empty");
+        }
+        checkMessageTable(snapshot);
+        return new CommitWriter(io, writerId, snapshot, checkpointer, checkpointExecutor);
+    }
+
+    /**
+     * Writes the classic checkpoint of {@code version} and updates {@code _last_checkpoint}.
+     *
+     * @return {@code version}
+     */
+    public long checkpoint(long version) {
+        return checkpointer.write(version);
+    }
+
+    boolean hasCheckpointFormat() {
+        return checkpointFormat != null;
+    }
+}

@@ -1,0 +1,100 @@
+package io.deltaq.deltalog;
+
+import io.deltaq.deltalog.actions.Action;
+import io.deltaq.deltalog.actions.AddFile;
+import io.deltaq.deltalog.actions.DeletionVector;
+import io.deltaq.deltalog.actions.Metadata;
+import io.deltaq.deltalog.actions.Protocol;
+import io.deltaq.deltalog.actions.RemoveFile;
+import io.deltaq.deltalog.actions.SetTransaction;
+import java.net.URISyntaxException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Reconciles actions into table state, in log order: the latest protocol and metadata win, the
+ * latest {@code txn} per application wins, and logical files are keyed by
+ * {@code (decoded path, deletion vector id)} with the newest {@code add} or {@code remove} winning.
+ */
+final class LogReplay {
+
+    private final String table;
+    private final String tableUri;
+    private final boolean allowOutside;
+
+    private Protocol protocol;
+    private Metadata metadata;
+    private final Map<FileKey, LiveFile> live = new LinkedHashMap<>();
+    private final Map<FileKey, RemoveFile> tombstones = new HashMap<>();
+    private final Map<String, TransactionState> transactions = new HashMap<>();
+
+    LogReplay(String table, DeltaLogOptions options) {
+        this.table = table;
+        this.tableUri = options.tableUri();
+        this.allowOutside = options.allowPathsOutsideTable();
+    }
+
+    /** Applies one action of {@code version} (a commit, or a checkpoint when {@code fromCheckpoint}). */
+    void apply(long version, Action action, boolean fromCheckpoint) {
+        if (action instanceof AddFile add) {
+            DataFilePaths.Decoded path = decode(add.path(), version);
+            FileKey key = new FileKey(path.path(), dvId(add.deletionVector()));
+            live.put(key, new LiveFile(path.path(), add, version, path.insideTable()));
+            tombstones.remove(key);
+        } else if (action instanceof RemoveFile remove) {
+            DataFilePaths.Decoded path = decode(remove.path(), version);
+            FileKey key = new FileKey(path.path(), dvId(remove.deletionVector()));
+            live.remove(key);
+            tombstones.put(key, remove);
+        } else if (action instanceof SetTransaction txn) {
+            transactions.put(txn.appId(),
+                    new TransactionState(txn.appId(), txn.version(), version, fromCheckpoint));
+        } else if (action instanceof Protocol p) {
+            protocol = p;
+        } else if (action instanceof Metadata m) {
+            metadata = m;
+        }
+        // commitInfo and unknown actions (cdc, domainMetadata, ...) do not change what deltaq reads.
+    }
+
+    Protocol protocol() {
+        return protocol;
+    }
+
+    Metadata metadata() {
+        return metadata;
+    }
+
+    Snapshot toSnapshot(long version, long checkpointVersion) {
+        if (protocol == null) {
+            throw DeltaErrors.noProtocolOrMetadata(table, version, "protocol");
+        }
+        if (metadata == null) {
+            throw DeltaErrors.noProtocolOrMetadata(table, version, "metaData");
+        }
+        return new Snapshot(table, version, checkpointVersion, protocol, metadata, new ArrayList<>(live.values()),
+                new ArrayList<>(tombstones.values()), transactions);
+    }
+
+    private DataFilePaths.Decoded decode(String rawPath, long version) {
+        DataFilePaths.Decoded decoded;
+        try {
+            decoded = DataFilePaths.decode(rawPath, tableUri);
+        } catch (URISyntaxException e) {
+            throw DeltaErrors.invalidPath(table, version, rawPath, e.getMessage());
+        }
+        if (!decoded.insideTable() && !allowOutside) {
+            throw DeltaErrors.pathOutsideTable(table, version, rawPath);
+        }
+        return decoded;
+    }
+
+    private static String dvId(DeletionVector dv) {
+        return dv == null ? null : dv.uniqueId();
+    }
+
+    private record FileKey(String path, String deletionVectorId) {
+    }
+}

@@ -1,0 +1,142 @@
+package io.deltaq.deltalog;
+
+import io.deltaq.s3io.ListPage;
+import io.deltaq.s3io.ObjectInfo;
+import io.deltaq.s3io.ObjectStore;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * One table's view of the object store: keys of its log and data files, names for messages, and
+ * waits that are bounded by the I/O timeout and turn store failures into {@link DeltaLogException}s
+ * naming the file.
+ */
+final class LogStore {
+
+    final ObjectStore store;
+    final DeltaLogOptions options;
+    /** The table's key prefix: empty or ending in {@code /}. */
+    final String root;
+    final String logPrefix;
+    final String tableName;
+    private final String locationPrefix;
+
+    LogStore(ObjectStore store, String tablePath, DeltaLogOptions options) {
+        this.store = store;
+        this.options = options;
+        String p = tablePath == null ? "" : tablePath;
+        while (p.startsWith("/")) {
+            p = p.substring(1);
+        }
+        this.root = p.isEmpty() || p.endsWith("/") ? p : p + "/";
+        this.logPrefix = root + LogFiles.LOG_DIR;
+        String location = store.location();
+        this.locationPrefix = location.endsWith("/") ? location : location + "/";
+        this.tableName = root.isEmpty() ? location : locationPrefix + root.substring(0, root.length() - 1);
+    }
+
+    String logKey(String name) {
+        return logPrefix + name;
+    }
+
+    String commitKey(long version) {
+        return logPrefix + LogFiles.commitName(version);
+    }
+
+    /** The full location of a key, for messages. */
+    String display(String key) {
+        return locationPrefix + key;
+    }
+
+    String displayLog(String name) {
+        return display(logPrefix + name);
+    }
+
+    CompletableFuture<Optional<byte[]>> get(String key) {
+        return store.get(key);
+    }
+
+    /** Reads a key, waiting at most the I/O timeout; null when it does not exist. */
+    byte[] getOrNull(String key) {
+        return join(store.get(key), "reading " + display(key)).orElse(null);
+    }
+
+    /**
+     * Lists the log files with versions {@code from..to} (inclusive), ascending, ignoring everything
+     * that is not a commit or a checkpoint. Pages with {@code startAfter} from {@code from}, and stops
+     * at the first key past {@code to}: never a listing of the whole log unless asked for.
+     */
+    List<LogFiles.LogFile> listLog(long from, long to) {
+        List<LogFiles.LogFile> files = new ArrayList<>();
+        // "<prefix><pad(from)>" itself is never a file, and every file of version >= from sorts after it.
+        String startAfter = logPrefix + LogFiles.pad(from);
+        String what = "listing " + display(logPrefix) + " from version " + from;
+        while (true) {
+            ListPage page = join(store.list(logPrefix, startAfter, options.listPageSize()), what);
+            for (ObjectInfo info : page.objects()) {
+                String name = info.key().substring(logPrefix.length());
+                if (!LogFiles.startsWithVersion(name)) {
+                    if (!name.isEmpty() && name.charAt(0) > '9') {
+                        return files; // past every versioned file: _commits/, _sidecars/, _last_checkpoint
+                    }
+                    continue;
+                }
+                LogFiles.LogFile file = LogFiles.parse(name, info.size());
+                if (file == null) {
+                    continue;
+                }
+                if (file.version() > to) {
+                    return files;
+                }
+                if (file.version() >= from) {
+                    files.add(file);
+                }
+            }
+            if (!page.truncated() || page.nextStartAfter() == null) {
+                return files;
+            }
+            startAfter = page.nextStartAfter();
+        }
+    }
+
+    /** Waits for a store future, bounded by the I/O timeout; failures name {@code what}. */
+    <T> T join(CompletableFuture<T> future, String what) {
+        try {
+            return future.get(options.ioTimeoutMs(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            future.cancel(false);
+            throw DeltaErrors.timeout(what, options.ioTimeoutMs());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw DeltaErrors.storageFailure(what, e);
+        } catch (ExecutionException e) {
+            throw failure(e.getCause(), what);
+        } catch (CancellationException e) {
+            throw DeltaErrors.storageFailure(what, e);
+        }
+    }
+
+    /** A store failure as a {@link DeltaLogException}; our own exceptions pass through unchanged. */
+    static RuntimeException failure(Throwable cause, String what) {
+        Throwable c = unwrap(cause);
+        if (c instanceof DeltaLogException dle) {
+            return dle;
+        }
+        return DeltaErrors.storageFailure(what, c);
+    }
+
+    static Throwable unwrap(Throwable t) {
+        Throwable c = t;
+        while ((c instanceof CompletionException || c instanceof ExecutionException) && c.getCause() != null) {
+            c = c.getCause();
+        }
+        return c;
+    }
+}
