@@ -1,0 +1,373 @@
+package io.deltaq.producer;
+
+import io.deltaq.deltalog.CommitConflictException;
+import io.deltaq.deltalog.CommitResult;
+import io.deltaq.deltalog.CommitWriter;
+import io.deltaq.deltalog.DeltaTable;
+import io.deltaq.deltalog.MessageStats;
+import io.deltaq.deltalog.Position;
+import io.deltaq.deltalog.actions.AddFile;
+import io.deltaq.deltalog.parquet.MessageFileStats;
+import io.deltaq.s3io.ObjectStore;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.MessageHandler;
+import org.agrona.concurrent.ringbuffer.RingBuffer;
+
+/**
+ * The producer's commit thread: drains the ring into a batch, seals it, uploads its data file and
+ * commits it, one commit at a time, then acknowledges every message of the batch.
+ *
+ * <p>Three batches rotate: one fills from the ring, one uploads its data file, one commits. A batch
+ * is sealed as soon as the upload slot is free (after {@code linger.ms} if set), so its upload
+ * overlaps the commit before it; while a commit is in flight the next batch grows by itself. When
+ * every slot is busy the ring is not drained and fills up, which is the back-pressure senders see.
+ *
+ * <p>Each duty cycle reads the clock once and does a bounded amount of work; storage completions
+ * wake the thread through the idle strategy instead of being polled for.
+ */
+final class CommitAgent implements Agent, MessageHandler {
+
+    /** Most ring messages drained per duty cycle, so completions are never starved. */
+    private static final int DRAIN_LIMIT = 8_192;
+    private static final long RETRY_BACKOFF_MIN_NS = 50_000_000L;
+    private static final long RETRY_BACKOFF_MAX_NS = 2_000_000_000L;
+
+    private final ProducerConfig config;
+    private final RingBuffer ring;
+    private final DeltaTable table;
+    private final ObjectStore store;
+    private final String tablePath;
+    private final ExecutorService auxiliary;
+    private final AckListener listener;
+    private final Map<Long, CompletableFuture<Position>> futures;
+    private final ProducerMetrics metrics;
+    private final WakeableIdleStrategy idle;
+    private final String dataFileSuffix;
+
+    private CommitWriter writer;
+    /** Set after a commit failed without a conflict: the writer must be reopened from a fresh snapshot. */
+    private boolean writerStale;
+    private CompletableFuture<CommitWriter> reopening;
+    private long nextBatchSequence;
+
+    private PendingBatch filling;
+    /** Sealed batches in batch-sequence order, uploading or uploaded, not yet committing. */
+    private final ArrayDeque<PendingBatch> sealed = new ArrayDeque<>(4);
+    private PendingBatch committing;
+    private final ArrayDeque<PendingBatch> free = new ArrayDeque<>(4);
+    private long nowNs;
+
+    /** Ring position up to which every message is acknowledged or failed. */
+    private volatile long completedRingPosition;
+    /** Set when the producer can commit nothing more; senders and flush see it. */
+    private volatile Throwable fatal;
+
+    CommitAgent(ProducerConfig config, RingBuffer ring, DeltaTable table, ObjectStore store, String tablePath,
+            CommitWriter writer, ExecutorService auxiliary, AckListener listener,
+            Map<Long, CompletableFuture<Position>> futures, ProducerMetrics metrics, WakeableIdleStrategy idle) {
+        this.config = config;
+        this.ring = ring;
+        this.table = table;
+        this.store = store;
+        this.tablePath = tablePath.isEmpty() || tablePath.endsWith("/") ? tablePath : tablePath + "/";
+        this.writer = writer;
+        this.nextBatchSequence = writer.lastBatchSequence() + 1;
+        this.auxiliary = auxiliary;
+        this.listener = listener;
+        this.futures = futures;
+        this.metrics = metrics;
+        this.idle = idle;
+        this.dataFileSuffix = switch (config.compression) {
+            case SNAPPY -> ".snappy.parquet";
+            case GZIP -> ".gz.parquet";
+            default -> ".parquet";
+        };
+        this.filling = new PendingBatch(config.compression);
+        this.completedRingPosition = ring.consumerPosition();
+    }
+
+    @Override
+    public String roleName() {
+        return "deltaq-producer-" + config.producerId;
+    }
+
+    long completedRingPosition() {
+        return completedRingPosition;
+    }
+
+    Throwable fatal() {
+        return fatal;
+    }
+
+    @Override
+    public int doWork() {
+        if (fatal != null) {
+            return 0;
+        }
+        nowNs = System.nanoTime();
+        int work = 0;
+        work += completeCommit();
+        work += startCommit();
+        work += drain();
+        work += seal();
+        work += retryUpload();
+        return work;
+    }
+
+    /* ------------------------------ drain ------------------------------ */
+
+    private int drain() {
+        int room = Math.min(DRAIN_LIMIT, config.batchMaxRecords - filling.size());
+        if (room <= 0 || filling.messages.payloadBytes() >= config.batchMaxBytes || fatal != null) {
+            return 0;
+        }
+        int read = ring.read(this, room);
+        if (read > 0) {
+            filling.endRingPosition = ring.consumerPosition();
+        }
+        return read;
+    }
+
+    @Override
+    public void onMessage(int msgTypeId, MutableDirectBuffer buffer, int index, int length) {
+        int keyLength = buffer.getInt(index + RecordDescriptor.KEY_LENGTH_OFFSET);
+        int valueLength = buffer.getInt(index + RecordDescriptor.VALUE_LENGTH_OFFSET);
+        byte[] array = buffer.byteArray();
+        int base = (int) buffer.wrapAdjustment();
+        int position = filling.messages.append(
+                array, base + RecordDescriptor.keyOffset(index), keyLength,
+                array, base + RecordDescriptor.valueOffset(index, keyLength), valueLength,
+                buffer.getLong(index + RecordDescriptor.TIMESTAMP_OFFSET));
+        filling.addMessageMeta(position, buffer.getLong(index + RecordDescriptor.SEQUENCE_OFFSET),
+                msgTypeId == RecordDescriptor.MESSAGE_WITH_FUTURE_TYPE_ID, nowNs);
+    }
+
+    /* ------------------------------ seal and upload ------------------------------ */
+
+    private int seal() {
+        if (!sealed.isEmpty() || filling.size() == 0 || fatal != null) {
+            return 0;
+        }
+        boolean full = filling.size() >= config.batchMaxRecords || filling.messages.payloadBytes() >= config.batchMaxBytes;
+        if (!full && nowNs - filling.firstMessageNs < config.lingerNs) {
+            return 0;
+        }
+        PendingBatch batch = filling;
+        filling = free.isEmpty() ? new PendingBatch(config.compression) : free.poll();
+        batch.sealedNs = nowNs;
+        batch.batchSequence = nextBatchSequence++;
+        batch.writer.encode(batch.messages);
+        MessageFileStats stats = batch.writer.stats();
+        String name = "part-00000-" + UUID.randomUUID() + "-c000" + dataFileSuffix;
+        batch.add = AddFile.ofNewFile(name, batch.writer.length(), System.currentTimeMillis(),
+                new MessageStats(stats.numRecords(), stats.minTimestampMicros(), stats.maxTimestampMicros(),
+                        stats.keyNullCount()).toJson());
+        sealed.add(batch);
+        startUpload(batch);
+        return 1;
+    }
+
+    private void startUpload(PendingBatch batch) {
+        batch.retryAtNs = 0;
+        batch.upload = store.put(tablePath + batch.add.path(), batch.writer.asByteBuffer());
+        batch.upload.whenComplete((ok, error) -> idle.wake());
+    }
+
+    private int retryUpload() {
+        PendingBatch batch = sealed.peek();
+        if (batch == null || batch.retryAtNs == 0 || nowNs < batch.retryAtNs || failureOf(batch.upload) == null) {
+            return 0;
+        }
+        startUpload(batch);
+        return 1;
+    }
+
+    /* ------------------------------ commit ------------------------------ */
+
+    private int startCommit() {
+        PendingBatch batch = sealed.peek();
+        if (committing != null || batch == null || !batch.upload.isDone() || nowNs < batch.retryAtNs) {
+            return 0;
+        }
+        Throwable uploadFailure = failureOf(batch.upload);
+        if (uploadFailure != null) {
+            if (batch.retryAtNs == 0) {
+                scheduleRetry(batch, uploadFailure);
+            }
+            return 0;
+        }
+        if (writerStale) {
+            if (reopening == null) {
+                reopening = CompletableFuture.supplyAsync(
+                        () -> table.newWriter(config.producerId, table.snapshot(), auxiliary), auxiliary);
+                reopening.whenComplete((w, e) -> idle.wake());
+                return 1;
+            }
+            if (!reopening.isDone()) {
+                return 0;
+            }
+            CompletableFuture<CommitWriter> reopened = reopening;
+            reopening = null;
+            Throwable reopenFailure = failureOf(reopened);
+            if (reopenFailure != null) {
+                scheduleRetry(batch, reopenFailure);
+                return 1;
+            }
+            writer = reopened.join();
+            writerStale = false;
+        }
+        sealed.poll();
+        batch.retryAtNs = 0;
+        committing = batch;
+        batch.commit = writer.commit(batch.batchSequence, List.of(batch.add));
+        batch.commit.whenComplete((result, error) -> idle.wake());
+        return 1;
+    }
+
+    private int completeCommit() {
+        PendingBatch batch = committing;
+        if (batch == null || !batch.commit.isDone()) {
+            return 0;
+        }
+        committing = null;
+        Throwable failure = failureOf(batch.commit);
+        if (failure == null) {
+            acknowledge(batch, batch.commit.join());
+        } else if (failure instanceof CommitConflictException) {
+            // The table changed under the producer (protocol, schema, or its id in use by another
+            // writer): nothing it sends can be committed safely any more.
+            fatal = failure;
+            fail(batch, failure);
+            while (!sealed.isEmpty()) {
+                fail(sealed.poll(), failure);
+            }
+        } else {
+            // Outcome unknown, or storage unavailable: learn the table's state from a fresh
+            // snapshot, then commit the batch again. Its txn tells the new writer if it landed.
+            writerStale = true;
+            sealed.addFirst(batch);
+            scheduleRetry(batch, failure);
+        }
+        return 1;
+    }
+
+    private void scheduleRetry(PendingBatch batch, Throwable failure) {
+        batch.failures++;
+        if (nowNs - batch.sealedNs >= config.deliveryTimeoutNs) {
+            sealed.remove(batch);
+            fail(batch, new DeliveryTimeoutException("batch " + batch.batchSequence + " of producer '" + config.producerId
+                    + "' was not committed within " + ProducerConfig.DELIVERY_TIMEOUT_MS + " ("
+                    + config.deliveryTimeoutNs / 1_000_000 + " ms) after " + batch.failures + " failures; last: " + failure,
+                    failure));
+            return;
+        }
+        ProducerMetrics.add(metrics.retriedBatches, 1);
+        long backoff = Math.min(RETRY_BACKOFF_MAX_NS, RETRY_BACKOFF_MIN_NS << Math.min(batch.failures - 1, 10));
+        batch.retryAtNs = nowNs + backoff;
+    }
+
+    /* ------------------------------ acknowledge ------------------------------ */
+
+    private void acknowledge(PendingBatch batch, CommitResult result) {
+        long version = result.version();
+        int count = batch.size();
+        for (int i = 0; i < count; i++) {
+            long sequence = batch.sequences[i];
+            listener.onAcknowledged(sequence, version, i);
+            if (batch.hasFuture[i]) {
+                CompletableFuture<Position> future = futures.remove(sequence);
+                if (future != null) {
+                    future.complete(new Position(version, i));
+                }
+            }
+        }
+        if (result.outcome() == CommitResult.Outcome.COMMITTED) {
+            ProducerMetrics.add(metrics.commits, 1);
+            ProducerMetrics.add(metrics.lostRaces, result.attempts() - 1);
+        }
+        ProducerMetrics.add(metrics.messages, count);
+        ProducerMetrics.add(metrics.dataFileBytes, batch.add.size());
+        release(batch);
+    }
+
+    private void fail(PendingBatch batch, Throwable cause) {
+        int count = batch.size();
+        for (int i = 0; i < count; i++) {
+            long sequence = batch.sequences[i];
+            listener.onFailed(sequence, cause);
+            if (batch.hasFuture[i]) {
+                CompletableFuture<Position> future = futures.remove(sequence);
+                if (future != null) {
+                    future.completeExceptionally(cause);
+                }
+            }
+        }
+        ProducerMetrics.add(metrics.failedMessages, count);
+        release(batch);
+    }
+
+    private void release(PendingBatch batch) {
+        if (batch.endRingPosition > completedRingPosition) {
+            completedRingPosition = batch.endRingPosition;
+        }
+        batch.reset();
+        if (batch != filling) {
+            free.add(batch);
+        }
+    }
+
+    /** An unexpected fault in the duty cycle: stop committing, fail what is in flight. */
+    void failFatally(Throwable error) {
+        if (fatal == null) {
+            fatal = error;
+        }
+    }
+
+    /** Fails what is still buffered or in flight; called once the thread has stopped. */
+    void failRemaining(Throwable cause) {
+        if (committing != null) {
+            fail(committing, cause);
+            committing = null;
+        }
+        while (!sealed.isEmpty()) {
+            fail(sealed.poll(), cause);
+        }
+        if (filling.size() > 0) {
+            fail(filling, cause);
+        }
+        ring.read((msgTypeId, buffer, index, length) -> {
+            long sequence = buffer.getLong(index + RecordDescriptor.SEQUENCE_OFFSET);
+            listener.onFailed(sequence, cause);
+            CompletableFuture<Position> future = futures.remove(sequence);
+            if (future != null) {
+                future.completeExceptionally(cause);
+            }
+        }, Integer.MAX_VALUE);
+        completedRingPosition = ring.consumerPosition();
+        futures.values().forEach(f -> f.completeExceptionally(cause));
+        futures.clear();
+    }
+
+    private static Throwable failureOf(CompletableFuture<?> future) {
+        if (!future.isCompletedExceptionally()) {
+            return null;
+        }
+        try {
+            future.join();
+            return null;
+        } catch (CompletionException e) {
+            return e.getCause() != null ? e.getCause() : e;
+        } catch (java.util.concurrent.CancellationException e) {
+            return e;
+        }
+    }
+}

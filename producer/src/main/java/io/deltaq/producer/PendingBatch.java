@@ -1,0 +1,67 @@
+package io.deltaq.producer;
+
+import io.deltaq.deltalog.CommitResult;
+import io.deltaq.deltalog.actions.AddFile;
+import io.deltaq.deltalog.parquet.Compression;
+import io.deltaq.deltalog.parquet.MessageBatch;
+import io.deltaq.deltalog.parquet.MessageFileWriter;
+import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * One batch on its way through the commit pipeline: filling, then uploading its data file, then
+ * committing. Three are allocated once and reused, so a steady stream allocates no batches.
+ */
+final class PendingBatch {
+
+    final MessageBatch messages = new MessageBatch();
+    final MessageFileWriter writer;
+    long[] sequences = new long[1024];
+    boolean[] hasFuture = new boolean[1024];
+    int futures;
+
+    long firstMessageNs;
+    long sealedNs;
+    long batchSequence;
+    /** The ring position just after this batch's last message; flush waits for it. */
+    long endRingPosition;
+    AddFile add;
+    CompletableFuture<Void> upload;
+    CompletableFuture<CommitResult> commit;
+    /** When the failed upload or commit may be tried again, 0 when it is not waiting. */
+    long retryAtNs;
+    int failures;
+
+    PendingBatch(Compression compression) {
+        this.writer = new MessageFileWriter(compression);
+    }
+
+    int size() {
+        return messages.size();
+    }
+
+    void addMessageMeta(int index, long sequence, boolean withFuture, long nowNs) {
+        if (index == sequences.length) {
+            sequences = Arrays.copyOf(sequences, index * 2);
+            hasFuture = Arrays.copyOf(hasFuture, index * 2);
+        }
+        if (index == 0) {
+            firstMessageNs = nowNs;
+        }
+        sequences[index] = sequence;
+        hasFuture[index] = withFuture;
+        if (withFuture) {
+            futures++;
+        }
+    }
+
+    void reset() {
+        messages.clear();
+        futures = 0;
+        add = null;
+        upload = null;
+        commit = null;
+        retryAtNs = 0;
+        failures = 0;
+    }
+}

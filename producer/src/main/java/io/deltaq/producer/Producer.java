@@ -1,0 +1,326 @@
+package io.deltaq.producer;
+
+import io.deltaq.deltalog.CommitWriter;
+import io.deltaq.deltalog.DeltaTable;
+import io.deltaq.deltalog.Position;
+import io.deltaq.deltalog.Snapshot;
+import io.deltaq.s3io.ObjectStore;
+import io.deltaq.s3io.ObjectStores;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import org.agrona.BitUtil;
+import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
+import org.agrona.concurrent.ringbuffer.RingBuffer;
+import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
+
+/**
+ * Appends messages to a deltaq topic (a Delta table) from any number of threads.
+ *
+ * <p>Sending threads copy each message into a many-to-one ring buffer and return; one commit thread
+ * drains it into batches, writes each batch as a Parquet data file and commits it with a
+ * put-if-absent write of the next Delta log version (group commit: while one commit is in flight
+ * the next batch accumulates). A message is acknowledged once its commit is durable, with its
+ * {@link Position}.
+ *
+ * <p>Two ways to send:
+ * <ul>
+ *   <li>{@link #send} returns a {@link CompletableFuture}, like the Kafka producer, and waits up to
+ *       {@code block.timeout.ms} when the buffer is full. It allocates the future.
+ *   <li>{@link #offer} allocates nothing and never waits: it returns the message's sequence number,
+ *       or {@link #BACK_PRESSURED} when the buffer is full. Acknowledgements reach the
+ *       {@link AckListener} given at creation.
+ * </ul>
+ *
+ * <p>Thread-safe. {@link #close(Duration)} commits what was accepted, then stops the thread.
+ */
+public final class Producer implements AutoCloseable {
+
+    /** {@link #offer} found the buffer full; try again later. */
+    public static final long BACK_PRESSURED = -1;
+    /** {@link #offer} was called on a closed producer, or one that can commit no more. */
+    public static final long CLOSED = -2;
+
+    private final ProducerConfig config;
+    private final ObjectStore store;
+    private final boolean ownsStore;
+    private final String location;
+    private final RingBuffer ring;
+    private final UnsafeBuffer ringMemory;
+    private final AtomicLong nextSequence = new AtomicLong();
+    private final Map<Long, CompletableFuture<Position>> futures = new ConcurrentHashMap<>();
+    private final ProducerMetrics metrics = new ProducerMetrics();
+    private final ExecutorService auxiliary;
+    private final WakeableIdleStrategy idle;
+    private final CommitAgent agent;
+    private final AgentRunner runner;
+    private volatile boolean closed;
+
+    private Producer(ObjectStore store, boolean ownsStore, String tablePath, ProducerConfig config, AckListener listener) {
+        this.config = config;
+        this.store = store;
+        this.ownsStore = ownsStore;
+        this.location = store.location() + (tablePath.isEmpty() ? "" : " " + tablePath);
+        int capacity = BitUtil.findNextPositivePowerOfTwo(config.bufferBytes);
+        this.ringMemory = new UnsafeBuffer(new byte[capacity + RingBufferDescriptor.TRAILER_LENGTH]);
+        this.ring = new ManyToOneRingBuffer(ringMemory);
+        this.auxiliary = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "deltaq-producer-aux-" + config.producerId);
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            DeltaTable table = DeltaTable.at(store, tablePath);
+            Snapshot snapshot = table.createMessageTable().snapshot();
+            CommitWriter writer = table.newWriter(config.producerId, snapshot, auxiliary);
+            this.idle = new WakeableIdleStrategy(config.idleMaxParkNs);
+            this.agent = new CommitAgent(config, ring, table, store, tablePath, writer, auxiliary, listener, futures, metrics, idle);
+            this.runner = new AgentRunner(idle, this::onAgentError, null, agent);
+            AgentRunner.startOnThread(runner, r -> {
+                Thread t = new Thread(r);
+                t.setDaemon(true);
+                return t;
+            });
+        } catch (RuntimeException e) {
+            auxiliary.shutdownNow();
+            throw e;
+        }
+    }
+
+    /**
+     * A producer for the table at {@code address} ({@code s3://bucket/prefix}, {@code file:///path}
+     * or a path); creates the table if it does not exist. The store is closed with the producer.
+     */
+    public static Producer open(String address, Map<String, ?> config) {
+        ObjectStore store = ObjectStores.open(address);
+        try {
+            return new Producer(store, true, "", new ProducerConfig(config), AckListener.NONE);
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        }
+    }
+
+    /**
+     * A producer for the table at {@code tablePath} within {@code store} (which stays the caller's
+     * to close); creates the table if it does not exist.
+     *
+     * @param listener hears every acknowledgement and failure on the commit thread
+     */
+    public static Producer create(ObjectStore store, String tablePath, Map<String, ?> config, AckListener listener) {
+        return new Producer(store, false, tablePath, new ProducerConfig(config), Objects.requireNonNull(listener, "listener"));
+    }
+
+    public static Producer create(ObjectStore store, String tablePath, Map<String, ?> config) {
+        return create(store, tablePath, config, AckListener.NONE);
+    }
+
+    /* ------------------------------ sending ------------------------------ */
+
+    /**
+     * Appends a message without waiting and without allocating.
+     *
+     * @param key may be null
+     * @param timestampMicros the message's time, microseconds since the epoch
+     * @return the message's sequence number (what the {@link AckListener} hears), or
+     *     {@link #BACK_PRESSURED} when the buffer is full, or {@link #CLOSED}
+     * @throws IllegalArgumentException if the message is larger than the buffer allows (an eighth of it)
+     */
+    public long offer(byte[] key, int keyOffset, int keyLength, byte[] value, int valueOffset, int valueLength,
+            long timestampMicros) {
+        return write(RecordDescriptor.MESSAGE_TYPE_ID, key, keyOffset, keyLength, value, valueOffset, valueLength,
+                timestampMicros, null);
+    }
+
+    /** {@link #offer(byte[], int, int, byte[], int, int, long)} of whole arrays, stamped now. */
+    public long offer(byte[] key, byte[] value) {
+        return offer(key, 0, key == null ? 0 : key.length, value, 0, value.length, nowMicros());
+    }
+
+    /**
+     * Appends a message, waiting up to {@code block.timeout.ms} for room in the buffer.
+     *
+     * @return completes with the message's position once its commit is durable; fails with
+     *     {@link ProducerBufferFullException} if no room came in time, {@link IllegalStateException}
+     *     if the producer is closed, or the cause that kept the batch from committing
+     */
+    public CompletableFuture<Position> send(byte[] key, byte[] value, long timestampMicros) {
+        Objects.requireNonNull(value, "value");
+        CompletableFuture<Position> future = new CompletableFuture<>();
+        long deadline = 0;
+        while (true) {
+            long result = write(RecordDescriptor.MESSAGE_WITH_FUTURE_TYPE_ID, key, 0, key == null ? 0 : key.length,
+                    value, 0, value.length, timestampMicros, future);
+            if (result >= 0) {
+                return future;
+            }
+            if (result == CLOSED) {
+                future.completeExceptionally(closedCause());
+                return future;
+            }
+            long now = System.nanoTime();
+            if (deadline == 0) {
+                deadline = now + config.blockTimeoutNs;
+            }
+            if (now - deadline >= 0) {
+                future.completeExceptionally(new ProducerBufferFullException("producer '" + config.producerId + "' on "
+                        + location + ": buffer of " + ring.capacity() + " bytes stayed full for "
+                        + ProducerConfig.BLOCK_TIMEOUT_MS + " (" + config.blockTimeoutNs / 1_000_000 + " ms); commits are "
+                        + "slower than sends"));
+                return future;
+            }
+            LockSupport.parkNanos(50_000);
+        }
+    }
+
+    /** {@link #send(byte[], byte[], long)} stamped now. */
+    public CompletableFuture<Position> send(byte[] key, byte[] value) {
+        return send(key, value, nowMicros());
+    }
+
+    /** {@link #send(byte[], byte[])} of UTF-8 text. */
+    public CompletableFuture<Position> send(String key, String value) {
+        return send(key == null ? null : key.getBytes(StandardCharsets.UTF_8), value.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private long write(int typeId, byte[] key, int keyOffset, int keyLength, byte[] value, int valueOffset,
+            int valueLength, long timestampMicros, CompletableFuture<Position> future) {
+        if (closed || agent.fatal() != null) {
+            return CLOSED;
+        }
+        int storedKeyLength = key == null ? RecordDescriptor.NULL_LENGTH : keyLength;
+        int length = RecordDescriptor.length(storedKeyLength, valueLength);
+        int index = ring.tryClaim(typeId, length);
+        if (index <= 0) {
+            return BACK_PRESSURED;
+        }
+        long sequence = nextSequence.getAndIncrement();
+        ringMemory.putLong(index + RecordDescriptor.SEQUENCE_OFFSET, sequence);
+        ringMemory.putLong(index + RecordDescriptor.TIMESTAMP_OFFSET, timestampMicros);
+        ringMemory.putInt(index + RecordDescriptor.KEY_LENGTH_OFFSET, storedKeyLength);
+        ringMemory.putInt(index + RecordDescriptor.VALUE_LENGTH_OFFSET, valueLength);
+        if (key != null) {
+            ringMemory.putBytes(RecordDescriptor.keyOffset(index), key, keyOffset, keyLength);
+        }
+        ringMemory.putBytes(RecordDescriptor.valueOffset(index, storedKeyLength), value, valueOffset, valueLength);
+        if (future != null) {
+            futures.put(sequence, future);
+        }
+        ring.commit(index);
+        idle.wake();
+        return sequence;
+    }
+
+    private static long nowMicros() {
+        return System.currentTimeMillis() * 1_000L;
+    }
+
+    /* ------------------------------ flushing and closing ------------------------------ */
+
+    /**
+     * Waits until every message accepted before this call is acknowledged or failed.
+     *
+     * @throws TimeoutException if that takes longer than {@code timeout}
+     */
+    public void flush(Duration timeout) throws TimeoutException {
+        long target = ring.producerPosition();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (agent.completedRingPosition() < target) {
+            if (agent.fatal() != null || runner.isClosed()) {
+                return; // nothing more will commit; the futures say why
+            }
+            if (System.nanoTime() - deadline >= 0) {
+                throw new TimeoutException("producer '" + config.producerId + "' on " + location + ": messages were still"
+                        + " uncommitted after " + timeout.toMillis() + " ms");
+            }
+            idle.wake();
+            LockSupport.parkNanos(100_000);
+        }
+    }
+
+    /** {@link #flush(Duration)} waiting without limit. */
+    public void flush() {
+        try {
+            flush(Duration.ofDays(365));
+        } catch (TimeoutException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Stops accepting messages, commits what was accepted (waiting up to {@code timeout}), fails
+     * what could not be committed in time, and stops the commit thread.
+     */
+    public void close(Duration timeout) {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            flush(timeout);
+        } catch (TimeoutException e) {
+            // What is left fails below, with a cause that says so.
+        }
+        runner.close();
+        agent.failRemaining(new IllegalStateException("producer '" + config.producerId + "' on " + location
+                + " closed before the message was committed"));
+        auxiliary.shutdownNow();
+        try {
+            auxiliary.awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (ownsStore) {
+            store.close();
+        }
+    }
+
+    /** {@link #close(Duration)} with a minute to commit what was accepted. */
+    @Override
+    public void close() {
+        close(Duration.ofMinutes(1));
+    }
+
+    private Throwable closedCause() {
+        Throwable fatal = agent.fatal();
+        return fatal != null
+                ? new IllegalStateException("producer '" + config.producerId + "' on " + location + " can commit no more: "
+                        + fatal.getMessage(), fatal)
+                : new IllegalStateException("producer '" + config.producerId + "' on " + location + " is closed");
+    }
+
+    private void onAgentError(Throwable error) {
+        // An unexpected fault of the commit thread: nothing more can be committed safely.
+        agent.failFatally(error);
+    }
+
+    /* ------------------------------ introspection ------------------------------ */
+
+    public String producerId() {
+        return config.producerId;
+    }
+
+    public ProducerMetrics metrics() {
+        return metrics;
+    }
+
+    /** Bytes of messages in the buffer, not yet drained by the commit thread. */
+    public int bufferedBytes() {
+        return ring.size();
+    }
+
+    public ObjectStore store() {
+        return store;
+    }
+}

@@ -1,0 +1,92 @@
+package io.deltaq.producer;
+
+import static io.deltaq.deltalog.config.ConfigDef.Type.INT;
+import static io.deltaq.deltalog.config.ConfigDef.Type.LONG;
+import static io.deltaq.deltalog.config.ConfigDef.Type.STRING;
+import static io.deltaq.deltalog.config.ConfigDef.atLeast;
+import static io.deltaq.deltalog.config.ConfigDef.between;
+
+import io.deltaq.deltalog.Position;
+import io.deltaq.deltalog.config.ConfigDef;
+import io.deltaq.deltalog.parquet.Compression;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The producer's configuration, by documented name, each with its default and its validation.
+ * {@link #DEFINITION}{@code .toMarkdown()} prints the table the README shows.
+ */
+public final class ProducerConfig {
+
+    public static final String LINGER_MS = "linger.ms";
+    public static final String BATCH_MAX_RECORDS = "batch.max.records";
+    public static final String BATCH_MAX_BYTES = "batch.max.bytes";
+    public static final String BUFFER_BYTES = "buffer.bytes";
+    public static final String COMPRESSION = "compression";
+    public static final String PRODUCER_ID = "producer.id";
+    public static final String BLOCK_TIMEOUT_MS = "block.timeout.ms";
+    public static final String DELIVERY_TIMEOUT_MS = "delivery.timeout.ms";
+    public static final String IDLE_MAX_PARK_US = "idle.max.park.us";
+
+    public static final ConfigDef DEFINITION = new ConfigDef()
+            .define(LINGER_MS, LONG, 0L, between(0, 60_000), "[0,...,60000]",
+                    "How long the first message of a batch may wait for more before the batch is sealed. 0 seals"
+                            + " as soon as the pipeline has room: while one commit is in flight the next batch"
+                            + " accumulates by itself, so batches grow with the rate without adding latency at low rates.")
+            .define(BATCH_MAX_RECORDS, INT, 500_000, between(1, Position.MAX_INDEX + 1), "[1,...,16777216]",
+                    "Most messages in one commit.")
+            .define(BATCH_MAX_BYTES, INT, 32 * 1024 * 1024, between(1024, 1 << 30), "[1024,...]",
+                    "Most key and value bytes in one commit; a batch is sealed when the next message would pass it.")
+            .define(BUFFER_BYTES, INT, 64 * 1024 * 1024, between(64 * 1024, 1 << 30), "[65536,...]",
+                    "Capacity of the ring buffer between sending threads and the commit thread, rounded up to a power"
+                            + " of two. With the batches in the commit pipeline it bounds the producer's memory.")
+            .define(COMPRESSION, STRING, "snappy", ConfigDef.oneOf("snappy", "gzip", "none"), "snappy, gzip, none",
+                    "Compression of the Parquet data files.")
+            .define(PRODUCER_ID, STRING, null, "The writer id recorded in each commit's txn action. A producer restarted"
+                    + " with the same id continues its batch sequence and never commits a batch twice. Default: a random id.")
+            .define(BLOCK_TIMEOUT_MS, LONG, 60_000L, atLeast(0), "[0,...]",
+                    "How long send() waits for room in a full buffer before failing. offer() never waits.")
+            .define(DELIVERY_TIMEOUT_MS, LONG, 120_000L, atLeast(1), "[1,...]",
+                    "How long a sealed batch may keep failing to commit (storage unavailable) before its messages fail.")
+            .define(IDLE_MAX_PARK_US, LONG, 1_000L, between(1, 1_000_000), "[1,...,1000000]",
+                    "Longest park of the idle commit thread. Sends and storage completions wake it at once; this only"
+                            + " bounds a missed wake-up.");
+
+    final long lingerNs;
+    final int batchMaxRecords;
+    final int batchMaxBytes;
+    final int bufferBytes;
+    final Compression compression;
+    final String producerId;
+    final long blockTimeoutNs;
+    final long deliveryTimeoutNs;
+    final long idleMaxParkNs;
+
+    public ProducerConfig(Map<String, ?> props) {
+        Map<String, Object> v = DEFINITION.parse(props, "producer configuration");
+        this.lingerNs = (Long) v.get(LINGER_MS) * 1_000_000L;
+        this.batchMaxRecords = (Integer) v.get(BATCH_MAX_RECORDS);
+        this.batchMaxBytes = (Integer) v.get(BATCH_MAX_BYTES);
+        this.bufferBytes = (Integer) v.get(BUFFER_BYTES);
+        this.compression = switch (((String) v.get(COMPRESSION)).toLowerCase(Locale.ROOT)) {
+            case "gzip" -> Compression.GZIP;
+            case "none" -> Compression.UNCOMPRESSED;
+            default -> Compression.SNAPPY;
+        };
+        String id = (String) v.get(PRODUCER_ID);
+        this.producerId = id == null || id.isEmpty() ? "producer-" + UUID.randomUUID() : id;
+        this.blockTimeoutNs = (Long) v.get(BLOCK_TIMEOUT_MS) * 1_000_000L;
+        this.deliveryTimeoutNs = (Long) v.get(DELIVERY_TIMEOUT_MS) * 1_000_000L;
+        this.idleMaxParkNs = (Long) v.get(IDLE_MAX_PARK_US) * 1_000L;
+    }
+
+    /** Every default. */
+    public static ProducerConfig defaults() {
+        return new ProducerConfig(Map.of());
+    }
+
+    public String producerId() {
+        return producerId;
+    }
+}
