@@ -144,7 +144,7 @@ final class CommitAgent implements Agent, MessageHandler {
         byte[] array = buffer.byteArray();
         int base = (int) buffer.wrapAdjustment();
         int position = filling.messages.append(
-                array, base + RecordDescriptor.keyOffset(index), keyLength,
+                keyLength < 0 ? null : array, base + RecordDescriptor.keyOffset(index), keyLength,
                 array, base + RecordDescriptor.valueOffset(index, keyLength), valueLength,
                 buffer.getLong(index + RecordDescriptor.TIMESTAMP_OFFSET));
         filling.addMessageMeta(position, buffer.getLong(index + RecordDescriptor.SEQUENCE_OFFSET),
@@ -325,10 +325,16 @@ final class CommitAgent implements Agent, MessageHandler {
         }
     }
 
-    /** An unexpected fault in the duty cycle: stop committing, fail what is in flight. */
+    /**
+     * An unexpected fault in the duty cycle: stop committing and fail everything accepted so far.
+     * Runs on the agent thread (the runner's error handler), which owns the batches and the ring's
+     * read side.
+     */
     void failFatally(Throwable error) {
         if (fatal == null) {
             fatal = error;
+            failRemaining(new IllegalStateException("the commit thread of producer '" + config.producerId
+                    + "' failed: " + error, error));
         }
     }
 

@@ -1,0 +1,95 @@
+package io.deltaq.producer;
+
+import io.deltaq.s3io.AmbiguousWriteException;
+import io.deltaq.s3io.ListPage;
+import io.deltaq.s3io.ObjectStore;
+import io.deltaq.s3io.StoreMetrics;
+import io.deltaq.s3io.StoreUnavailableException;
+import java.nio.ByteBuffer;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A real store with faults injected in the store layer: conditional creates of log commits whose
+ * write lands but whose answer is lost, and data-file uploads that fail before reaching storage.
+ */
+final class FaultyStore implements ObjectStore {
+
+    private final ObjectStore delegate;
+    final AtomicInteger commitsToLoseAnswerOf = new AtomicInteger();
+    final AtomicInteger uploadsToFail = new AtomicInteger();
+    final AtomicInteger lostAnswers = new AtomicInteger();
+    final AtomicInteger failedUploads = new AtomicInteger();
+    volatile long commitDelayMs;
+
+    FaultyStore(ObjectStore delegate) {
+        this.delegate = delegate;
+    }
+
+    @Override
+    public CompletableFuture<Boolean> putIfAbsent(String key, ByteBuffer data) {
+        CompletableFuture<Boolean> write = delay().thenCompose(v -> delegate.putIfAbsent(key, data));
+        if (key.contains("_delta_log/") && key.endsWith(".json") && decrement(commitsToLoseAnswerOf)) {
+            return write.thenApply(created -> {
+                lostAnswers.incrementAndGet();
+                throw new AmbiguousWriteException(key, "injected: the answer to the write of " + key + " was lost", null);
+            });
+        }
+        return write;
+    }
+
+    private CompletableFuture<Void> delay() {
+        long ms = commitDelayMs;
+        return ms == 0 ? CompletableFuture.completedFuture(null)
+                : CompletableFuture.runAsync(() -> { }, CompletableFuture.delayedExecutor(ms, java.util.concurrent.TimeUnit.MILLISECONDS));
+    }
+
+    @Override
+    public CompletableFuture<Void> put(String key, ByteBuffer data) {
+        if (key.endsWith(".parquet") && decrement(uploadsToFail)) {
+            failedUploads.incrementAndGet();
+            return CompletableFuture.failedFuture(new StoreUnavailableException("injected: upload of " + key + " failed", null));
+        }
+        return delegate.put(key, data);
+    }
+
+    private static boolean decrement(AtomicInteger counter) {
+        return counter.getAndUpdate(c -> Math.max(0, c - 1)) > 0;
+    }
+
+    @Override
+    public CompletableFuture<Optional<byte[]>> get(String key) {
+        return delegate.get(key);
+    }
+
+    @Override
+    public CompletableFuture<Optional<byte[]>> getRange(String key, long offset, int length) {
+        return delegate.getRange(key, offset, length);
+    }
+
+    @Override
+    public CompletableFuture<ListPage> list(String prefix, String startAfter, int maxKeys) {
+        return delegate.list(prefix, startAfter, maxKeys);
+    }
+
+    @Override
+    public CompletableFuture<Void> delete(String key) {
+        return delegate.delete(key);
+    }
+
+    @Override
+    public StoreMetrics metrics() {
+        return delegate.metrics();
+    }
+
+    @Override
+    public String location() {
+        return delegate.location();
+    }
+
+    @Override
+    public void close() {
+        delegate.close();
+    }
+}

@@ -1,0 +1,17 @@
+package io.deltaq.producer;
+
+import io.deltaq.s3io.LocalObjectStore;
+import io.deltaq.s3io.ObjectStore;
+import java.nio.file.Path;
+import org.junit.jupiter.api.io.TempDir;
+
+class LocalProducerTest extends ProducerContractTest {
+
+    @TempDir
+    Path dir;
+
+    @Override
+    protected ObjectStore openStore() {
+        return new LocalObjectStore(dir);
+    }
+}

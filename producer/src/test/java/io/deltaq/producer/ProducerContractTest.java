@@ -1,0 +1,318 @@
+package io.deltaq.producer;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.deltaq.deltalog.DeltaTable;
+import io.deltaq.deltalog.Position;
+import io.deltaq.deltalog.config.ConfigException;
+import io.deltaq.s3io.ObjectStore;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The producer's promises, against each real store. */
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
+abstract class ProducerContractTest {
+
+    protected ObjectStore store;
+    protected String table;
+
+    protected abstract ObjectStore openStore() throws Exception;
+
+    @BeforeEach
+    void open() throws Exception {
+        store = openStore();
+        table = "topics/" + UUID.randomUUID();
+    }
+
+    @AfterEach
+    void close() {
+        store.close();
+        assertNoProducerThreads();
+    }
+
+    static void assertNoProducerThreads() {
+        Set<String> left = new HashSet<>();
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.isAlive() && t.getName().startsWith("deltaq-producer")) {
+                left.add(t.getName());
+            }
+        }
+        assertEquals(Set.of(), left, "threads left behind");
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(UTF_8);
+    }
+
+    @Test
+    void sendCompletesWithThePositionOfTheMessage() throws Exception {
+        List<CompletableFuture<Position>> sent = new ArrayList<>();
+        try (Producer producer = Producer.create(store, table, Map.of())) {
+            for (int i = 0; i < 500; i++) {
+                sent.add(producer.send(i % 3 == 0 ? null : bytes("k" + i), bytes("v" + i), 1_000_000L + i));
+            }
+            producer.flush(Duration.ofSeconds(60));
+        }
+        List<TableContents.Row> rows = TableContents.read(store, table);
+        assertEquals(500, rows.size());
+        Map<Position, TableContents.Row> byPosition = new HashMap<>();
+        rows.forEach(r -> byPosition.put(r.position(), r));
+        for (int i = 0; i < 500; i++) {
+            TableContents.Row row = byPosition.get(sent.get(i).get(10, TimeUnit.SECONDS));
+            assertNotNull(row, "message " + i + " is at the position its future names");
+            assertEquals("v" + i, row.valueString());
+            assertEquals(i % 3 == 0 ? null : "k" + i, row.key() == null ? null : new String(row.key(), UTF_8));
+            assertEquals(1_000_000L + i, row.timestampMicros());
+        }
+    }
+
+    @Test
+    void fourThreadsOfAHundredThousandLoseNothingAndKeepTheirOrder() throws Exception {
+        int threads = 4;
+        int perThread = 100_000;
+        Map<Long, Position> acked = new ConcurrentHashMap<>();
+        AckListener listener = (sequence, version, index) -> {
+            if (acked.put(sequence, new Position(version, index)) != null) {
+                throw new AssertionError("sequence " + sequence + " acknowledged twice");
+            }
+        };
+        try (Producer producer = Producer.create(store, table, Map.of("buffer.bytes", 4 << 20), listener)) {
+            CountDownLatch start = new CountDownLatch(1);
+            List<Thread> senders = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int thread = t;
+                senders.add(new Thread(() -> {
+                    byte[] key = bytes("thread-" + thread);
+                    byte[] value = new byte[16];
+                    try {
+                        start.await();
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                    for (int i = 0; i < perThread; i++) {
+                        encode(value, thread, i);
+                        while (producer.offer(key, 0, key.length, value, 0, value.length, i) == Producer.BACK_PRESSURED) {
+                            Thread.onSpinWait();
+                        }
+                    }
+                }));
+            }
+            senders.forEach(Thread::start);
+            start.countDown();
+            for (Thread sender : senders) {
+                sender.join(120_000);
+            }
+            producer.flush(Duration.ofSeconds(120));
+            assertEquals(threads * (long) perThread, acked.size(), "every message acknowledged");
+            assertTrue(producer.metrics().meanBatchSize() > 1, "messages were batched");
+        }
+        List<TableContents.Row> rows = TableContents.read(store, table);
+        assertEquals(threads * perThread, rows.size(), "every message in the table, none twice");
+        int[] next = new int[threads];
+        for (TableContents.Row row : rows) {
+            int thread = decodeThread(row.value());
+            int counter = decodeCounter(row.value());
+            assertEquals(next[thread], counter, "thread " + thread + " order at " + row.position());
+            next[thread]++;
+        }
+        assertEquals(new HashSet<>(acked.values()).size(), acked.size(), "no two messages share a position");
+    }
+
+    @Test
+    void twoProducersOnOneTableInterleaveWithoutGapsOrLoss() throws Exception {
+        int each = 20_000;
+        try (Producer a = Producer.create(store, table, Map.of("producer.id", "a"));
+                Producer b = Producer.create(store, table, Map.of("producer.id", "b"))) {
+            Thread ta = new Thread(() -> sendNumbered(a, "a", each));
+            Thread tb = new Thread(() -> sendNumbered(b, "b", each));
+            ta.start();
+            tb.start();
+            ta.join(120_000);
+            tb.join(120_000);
+            a.flush(Duration.ofSeconds(60));
+            b.flush(Duration.ofSeconds(60));
+            assertTrue(a.metrics().commits() > 0 && b.metrics().commits() > 0);
+        }
+        DeltaTable delta = DeltaTable.at(store, table);
+        long latest = delta.latestVersion();
+        for (long v = 0; v <= latest; v++) {
+            assertTrue(delta.readCommit(v).get(10, TimeUnit.SECONDS).isPresent(), "version " + v + " exists: no gap");
+        }
+        List<TableContents.Row> rows = TableContents.read(store, table);
+        assertEquals(2 * each, rows.size());
+        Set<String> values = new HashSet<>();
+        rows.forEach(r -> values.add(r.valueString()));
+        assertEquals(2 * each, values.size(), "no message twice");
+        assertEquals(Set.of("a", "b"), delta.snapshot().transactions().keySet());
+    }
+
+    private static void sendNumbered(Producer producer, String prefix, int count) {
+        for (int i = 0; i < count; i++) {
+            producer.send(null, bytes(prefix + "-" + i));
+        }
+    }
+
+    @Test
+    void aCommitWhoseAnswerWasLostIsNotCommittedTwice() throws Exception {
+        FaultyStore faulty = new FaultyStore(store);
+        List<CompletableFuture<Position>> sent = new ArrayList<>();
+        try (Producer producer = Producer.create(faulty, table, Map.of("producer.id", "lossy"))) {
+            faulty.commitsToLoseAnswerOf.set(3);
+            for (int i = 0; i < 2_000; i++) {
+                sent.add(producer.send(null, bytes("m" + i)));
+                if (i % 200 == 0) {
+                    producer.flush(Duration.ofSeconds(60));
+                }
+            }
+            producer.flush(Duration.ofSeconds(60));
+        }
+        assertEquals(3, faulty.lostAnswers.get(), "the fault fired");
+        for (CompletableFuture<Position> f : sent) {
+            f.get(10, TimeUnit.SECONDS);
+        }
+        List<TableContents.Row> rows = TableContents.read(store, table);
+        assertEquals(2_000, rows.size(), "nothing lost, nothing twice");
+        Set<String> values = new HashSet<>();
+        rows.forEach(r -> values.add(r.valueString()));
+        assertEquals(2_000, values.size());
+    }
+
+    @Test
+    void failedUploadsAreRetried() throws Exception {
+        FaultyStore faulty = new FaultyStore(store);
+        faulty.uploadsToFail.set(2);
+        try (Producer producer = Producer.create(faulty, table, Map.of())) {
+            Position p = producer.send(null, bytes("survivor")).get(60, TimeUnit.SECONDS);
+            assertEquals(1, p.version());
+            assertEquals(2, producer.metrics().retriedBatches());
+        }
+        assertEquals(2, faulty.failedUploads.get());
+        assertEquals(List.of("survivor"), TableContents.read(store, table).stream().map(TableContents.Row::valueString).toList());
+    }
+
+    @Test
+    void aRestartedProducerContinuesItsBatchSequence() throws Exception {
+        try (Producer first = Producer.create(store, table, Map.of("producer.id", "p1"))) {
+            first.send(null, bytes("one")).get(60, TimeUnit.SECONDS);
+            first.send(null, bytes("two")).get(60, TimeUnit.SECONDS);
+        }
+        long before = DeltaTable.at(store, table).snapshot().transaction("p1").orElseThrow().txnVersion();
+        try (Producer again = Producer.create(store, table, Map.of("producer.id", "p1"))) {
+            again.send(null, bytes("three")).get(60, TimeUnit.SECONDS);
+        }
+        long after = DeltaTable.at(store, table).snapshot().transaction("p1").orElseThrow().txnVersion();
+        assertEquals(before + 1, after);
+        assertEquals(List.of("one", "two", "three"),
+                TableContents.read(store, table).stream().map(TableContents.Row::valueString).toList());
+    }
+
+    @Test
+    void aFullBufferBackPressuresOfferAndTimesOutSend() throws Exception {
+        FaultyStore slow = new FaultyStore(store);
+        Map<String, Object> config = Map.of("buffer.bytes", 64 * 1024, "block.timeout.ms", 20L, "batch.max.records", 10);
+        try (Producer producer = Producer.create(slow, table, config)) {
+            slow.commitDelayMs = 300;
+            byte[] value = new byte[1000];
+            long result = 0;
+            int accepted = 0;
+            while (result != Producer.BACK_PRESSURED && accepted < 1_000_000) {
+                result = producer.offer(null, 0, 0, value, 0, value.length, 1);
+                accepted++;
+            }
+            assertEquals(Producer.BACK_PRESSURED, result, "a 64 KiB buffer fills up");
+            assertTrue(producer.bufferedBytes() <= 64 * 1024);
+            ExecutionException timedOut = assertThrows(ExecutionException.class,
+                    () -> producer.send(null, value).get(10, TimeUnit.SECONDS));
+            assertInstanceOf(ProducerBufferFullException.class, timedOut.getCause());
+            assertTrue(timedOut.getCause().getMessage().contains("block.timeout.ms"), timedOut.getCause().getMessage());
+            slow.commitDelayMs = 0;
+        }
+    }
+
+    @Test
+    void closeCommitsWhatWasAcceptedAndRefusesMore() throws Exception {
+        Producer producer = Producer.create(store, table, Map.of("linger.ms", 200L));
+        AtomicLong last = new AtomicLong();
+        List<CompletableFuture<Position>> sent = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            sent.add(producer.send(null, bytes("m" + i)));
+        }
+        producer.close(Duration.ofSeconds(60));
+        for (CompletableFuture<Position> f : sent) {
+            last.set(f.get(1, TimeUnit.SECONDS).version());
+        }
+        assertEquals(Producer.CLOSED, producer.offer(null, bytes("late")));
+        ExecutionException refused = assertThrows(ExecutionException.class, () -> producer.send(null, bytes("late")).get());
+        assertTrue(refused.getCause().getMessage().contains("closed"), refused.getCause().getMessage());
+        assertEquals(100, TableContents.read(store, table).size());
+    }
+
+    @Test
+    void unknownAndInvalidConfigurationIsRefusedByName() {
+        ConfigException unknown = assertThrows(ConfigException.class, () -> Producer.create(store, table, Map.of("linger.msec", 5)));
+        assertTrue(unknown.getMessage().contains("linger.msec"), unknown.getMessage());
+        ConfigException invalid = assertThrows(ConfigException.class, () -> Producer.create(store, table, Map.of("compression", "lz77")));
+        assertTrue(invalid.getMessage().contains("compression") && invalid.getMessage().contains("lz77"), invalid.getMessage());
+    }
+
+    @Test
+    void offerAllocatesNothingPerMessage() throws Exception {
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        try (Producer producer = Producer.create(store, table, Map.of())) {
+            byte[] key = bytes("key");
+            byte[] value = new byte[100];
+            int count = 200_000;
+            for (int i = 0; i < count; i++) { // warm up, so JIT and lazy set-up do not count
+                while (producer.offer(key, 0, key.length, value, 0, value.length, i) < 0) {
+                    Thread.onSpinWait();
+                }
+            }
+            long before = threads.getCurrentThreadAllocatedBytes();
+            for (int i = 0; i < count; i++) {
+                while (producer.offer(key, 0, key.length, value, 0, value.length, i) < 0) {
+                    Thread.onSpinWait();
+                }
+            }
+            long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+            assertTrue(allocated < count / 10, "offer allocated " + allocated + " bytes for " + count + " messages");
+            producer.flush(Duration.ofSeconds(120));
+        }
+    }
+
+    static void encode(byte[] value, int thread, int counter) {
+        value[0] = (byte) thread;
+        value[1] = (byte) (counter >>> 24);
+        value[2] = (byte) (counter >>> 16);
+        value[3] = (byte) (counter >>> 8);
+        value[4] = (byte) counter;
+    }
+
+    static int decodeThread(byte[] value) {
+        return value[0];
+    }
+
+    static int decodeCounter(byte[] value) {
+        return ((value[1] & 0xff) << 24) | ((value[2] & 0xff) << 16) | ((value[3] & 0xff) << 8) | (value[4] & 0xff);
+    }
+}
