@@ -81,6 +81,11 @@ public final class MessageFileReader implements AutoCloseable {
         long rowBase = 0;
         for (RowGroup rowGroup : meta.getRow_groups()) {
             long rows = rowGroup.getNum_rows();
+            if (rowGroup.getColumns() == null || rowGroup.getColumns().size() != schema.getColumns().size()) {
+                throw new ParquetFormatException(fileName, "corrupt footer: a row group has "
+                        + (rowGroup.getColumns() == null ? 0 : rowGroup.getColumns().size()) + " column chunks for "
+                        + schema.getColumns().size() + " columns");
+            }
             if (delivered >= maxMessages) {
                 break;
             }
