@@ -23,10 +23,11 @@ import org.apache.parquet.schema.MessageType;
 /**
  * Encode and decode throughput of a 10,000-message file (16-byte keys, 100-byte values, SNAPPY),
  * comparing three decoders: parquet-hadoop's ParquetFileReader feeding parquet-column's column
- * readers, deltaq's parquet-column general path, and deltaq's fast path. Not a unit test:
+ * readers, deltaq's parquet-column general path, and deltaq's fast path. The argument is seconds
+ * measured per case. Not a unit test (speed is never asserted):
  * <pre>
- * mvn -B -o -q -pl deltalog -am test-compile
- * java -cp deltalog/target/test-classes:deltalog/target/classes:$(cat cp.txt) io.deltaq.deltalog.parquet.MessageCodecBenchmark
+ * mvn -B -o -q -pl deltalog -am test-compile dependency:build-classpath -Dmdep.outputFile=/tmp/cp.txt -Dmdep.includeScope=test
+ * java -cp deltalog/target/test-classes:deltalog/target/classes:$(cat /tmp/cp.txt) io.deltaq.deltalog.parquet.MessageCodecBenchmark 4
  * </pre>
  */
 public final class MessageCodecBenchmark {
