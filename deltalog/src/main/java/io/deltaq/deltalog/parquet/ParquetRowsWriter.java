@@ -80,6 +80,8 @@ public final class ParquetRowsWriter {
                 writeFields(consumer, rows.get(r), rowType, "row " + r);
                 consumer.endMessage();
             }
+            // Nulls of missing groups are cached by the record consumer; they reach the columns only on its flush.
+            consumer.flush();
             store.flush();
             byte[] file = assemble(pages, rows.size());
             store.close();
@@ -258,6 +260,8 @@ public final class ParquetRowsWriter {
             return new ChunkWriter(chunk);
         }
 
+        /** PageWriter's older overloads are still abstract (deprecated), so they must be implemented. */
+        @SuppressWarnings("deprecation")
         private final class ChunkWriter implements PageWriter {
             private final Chunk chunk;
 
