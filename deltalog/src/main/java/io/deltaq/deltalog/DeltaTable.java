@@ -66,7 +66,8 @@ public final class DeltaTable {
      * Creates the table as a deltaq message table, or accepts it if it exists with the message schema.
      * Version 0 holds {@code commitInfo}, {@code protocol {1, 2}} and {@code metaData} (message
      * schema, unpartitioned, {@code delta.checkpointInterval}); it is written with put-if-absent, so
-     * of racing creators exactly one creates and the others verify what it wrote.
+     * of racing creators exactly one creates and the others read version 0 and check its schema.
+     * Call {@link #snapshot()} afterwards to start writing.
      *
      * @throws IncompatibleTableException if the table exists with another schema or partitioning
      * @throws UnsupportedTableFeatureException if the table exists and deltaq cannot write it
@@ -75,7 +76,9 @@ public final class DeltaTable {
         // A table whose early commits were cleaned up still has _last_checkpoint: never write a
         // version 0 into it.
         if (io.getOrNull(io.logKey(LogFiles.LAST_CHECKPOINT)) != null) {
-            return existing();
+            Snapshot snapshot = loader.latest();
+            checkMessageTable(snapshot.version(), snapshot.protocol(), snapshot.metadata());
+            return new TableCreation(false, snapshot.metadata());
         }
         long now = System.currentTimeMillis();
         Metadata metadata = new Metadata(UUID.randomUUID().toString(), null, null, Format.PARQUET,
@@ -100,37 +103,45 @@ public final class DeltaTable {
                 created = null; // unknown: read it back
             }
             if (Boolean.TRUE.equals(created)) {
-                return new TableCreation(true, createdSnapshot(metadata));
+                return new TableCreation(true, metadata);
             }
             byte[] existing = io.getOrNull(key);
             if (existing == null) {
                 continue; // nothing landed: try again
             }
             if (Arrays.equals(existing, bytes)) {
-                return new TableCreation(true, createdSnapshot(metadata));
+                return new TableCreation(true, metadata);
             }
-            return existing();
+            return verifyVersionZero(existing, file);
         }
         throw DeltaErrors.createConflict(io.tableName,
                 "could not create version 0 in " + MAX_CREATE_ATTEMPTS + " attempts (outcome unknown each time)");
     }
 
-    private Snapshot createdSnapshot(Metadata metadata) {
-        return new Snapshot(io.tableName, 0, -1, Protocol.DELTAQ_DEFAULT, metadata, List.of(), List.of(), Map.of());
-    }
-
-    private TableCreation existing() {
-        Snapshot snapshot = loader.latest();
-        checkMessageTable(snapshot);
-        return new TableCreation(false, snapshot);
-    }
-
-    private void checkMessageTable(Snapshot snapshot) {
-        String mismatch = MessageSchema.mismatch(snapshot.metadata());
-        if (mismatch != null) {
-            throw DeltaErrors.notAMessageTable(io.tableName, snapshot.version(), mismatch);
+    /** Another creator won: its version 0 must describe a message table deltaq can write. */
+    private TableCreation verifyVersionZero(byte[] versionZero, String file) {
+        Protocol protocol = null;
+        Metadata metadata = null;
+        for (Action a : ActionJson.parseCommit(versionZero, file, 0)) {
+            if (a instanceof Protocol p) {
+                protocol = p;
+            } else if (a instanceof Metadata m) {
+                metadata = m;
+            }
         }
-        ProtocolGate.checkWritable(io.tableName, snapshot.protocol(), snapshot.metadata());
+        if (protocol == null || metadata == null) {
+            throw DeltaErrors.noProtocolOrMetadata(io.tableName, 0, protocol == null ? "protocol" : "metaData");
+        }
+        checkMessageTable(0, protocol, metadata);
+        return new TableCreation(false, metadata);
+    }
+
+    private void checkMessageTable(long version, Protocol protocol, Metadata metadata) {
+        String mismatch = MessageSchema.mismatch(metadata);
+        if (mismatch != null) {
+            throw DeltaErrors.notAMessageTable(io.tableName, version, mismatch);
+        }
+        ProtocolGate.checkWritable(io.tableName, protocol, metadata);
     }
 
     /* ------------------------------ reading ------------------------------ */
@@ -228,7 +239,7 @@ public final class DeltaTable {
         if (writerId.isEmpty()) {
             throw new IllegalArgumentException("writerId must not be empty");
         }
-        checkMessageTable(snapshot);
+        checkMessageTable(snapshot.version(), snapshot.protocol(), snapshot.metadata());
         return new CommitWriter(io, writerId, snapshot, checkpointer, checkpointExecutor);
     }
 
