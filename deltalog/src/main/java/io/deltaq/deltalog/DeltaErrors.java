@@ -182,6 +182,13 @@ final class DeltaErrors {
                         + ") does not exist in storage");
     }
 
+    static DeltaLogException corruptDataFile(String table, String path, long addedInVersion, String problem,
+                                             Throwable cause) {
+        return new DeltaLogException(
+                table + ": data file '" + path + "' (added at or before version " + addedInVersion
+                        + ") cannot be read: " + problem, cause);
+    }
+
     static DeltaStorageException storageFailure(String what, Throwable cause) {
         return new DeltaStorageException(what + " failed: " + cause.getMessage(), cause);
     }

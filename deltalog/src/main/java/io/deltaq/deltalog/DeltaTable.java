@@ -5,8 +5,11 @@ import io.deltaq.deltalog.actions.CommitInfo;
 import io.deltaq.deltalog.actions.Format;
 import io.deltaq.deltalog.actions.Metadata;
 import io.deltaq.deltalog.actions.Protocol;
+import io.deltaq.deltalog.parquet.ParquetFiles;
+import io.deltaq.deltalog.parquet.ParquetFormatException;
 import io.deltaq.s3io.AmbiguousWriteException;
 import io.deltaq.s3io.ObjectStore;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -222,6 +225,53 @@ public final class DeltaTable {
             }
             return data.get();
         });
+    }
+
+    /**
+     * Rows in a live file: {@code numRecords} from its statistics, or, when the log has none, the
+     * row count in its Parquet footer.
+     *
+     * @throws DataFileNotFoundException if the footer is needed and the file is missing
+     */
+    public long rowCount(LiveFile file) {
+        long n = file.numRecordsFromStats();
+        return n >= 0 ? n : footerRowCount(file, io.join(readDataFile(file), "reading data file " + file.path()));
+    }
+
+    /** Rows in a snapshot: statistics where present, Parquet footers (fetched in parallel) elsewhere. */
+    public long rowCount(Snapshot snapshot) {
+        List<LiveFile> files = snapshot.liveFiles();
+        long total = 0;
+        List<LiveFile> unknown = new ArrayList<>();
+        for (LiveFile f : files) {
+            long n = f.numRecordsFromStats();
+            if (n >= 0) {
+                total += n;
+            } else {
+                unknown.add(f);
+            }
+        }
+        int window = io.options.maxConcurrentReads();
+        for (int from = 0; from < unknown.size(); from += window) {
+            List<LiveFile> batch = unknown.subList(from, Math.min(unknown.size(), from + window));
+            List<CompletableFuture<byte[]>> reads = new ArrayList<>(batch.size());
+            for (LiveFile f : batch) {
+                reads.add(readDataFile(f));
+            }
+            for (int i = 0; i < batch.size(); i++) {
+                LiveFile f = batch.get(i);
+                total += footerRowCount(f, io.join(reads.get(i), "reading data file " + f.path()));
+            }
+        }
+        return total;
+    }
+
+    private long footerRowCount(LiveFile file, byte[] data) {
+        try {
+            return ParquetFiles.rowCount(data, file.path());
+        } catch (ParquetFormatException e) {
+            throw DeltaErrors.corruptDataFile(io.tableName, file.path(), file.addedInVersion(), e.getMessage(), e);
+        }
     }
 
     /* ------------------------------ writing ------------------------------ */
