@@ -16,7 +16,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -54,8 +53,8 @@ public final class CommitWriter {
     private volatile long knownVersion;
     private volatile long lastBatchSequence;
     private volatile long lastBatchVersion;
-    private volatile Protocol protocol;
-    private volatile Metadata metadata;
+    private final Protocol protocol;
+    private final Metadata metadata;
     private volatile DeltaLogException unusable;
     private volatile CompletableFuture<Long> checkpoint = CompletableFuture.completedFuture(-1L);
 
@@ -159,7 +158,7 @@ public final class CommitWriter {
                 fail(e);
                 return;
             }
-            bounded(put).whenComplete((created, error) -> guarded(() -> {
+            io.bounded(put).whenComplete((created, error) -> guarded(() -> {
                 if (error == null) {
                     if (created) {
                         succeed(version);
@@ -181,7 +180,7 @@ public final class CommitWriter {
         /** Reads {@code version} after a lost race or an unknown outcome: ours, a winner, or nothing. */
         void readBack(long version, boolean outcomeUnknown) {
             String file = io.display(io.commitKey(version));
-            bounded(io.get(io.commitKey(version))).whenComplete((data, error) -> guarded(() -> {
+            io.getBounded(io.commitKey(version)).whenComplete((data, error) -> guarded(() -> {
                 if (error != null) {
                     Throwable cause = LogStore.unwrap(error);
                     if (outcomeUnknown) {
@@ -251,10 +250,6 @@ public final class CommitWriter {
                 fail(t);
             }
         }
-    }
-
-    private <T> CompletableFuture<T> bounded(CompletableFuture<T> future) {
-        return future.copy().orTimeout(io.options.ioTimeoutMs(), TimeUnit.MILLISECONDS);
     }
 
     private void maybeCheckpoint(long version) {

@@ -190,9 +190,9 @@ public final class DeltaTable {
     public CompletableFuture<Optional<Commit>> readCommit(long version) {
         String key = io.commitKey(version);
         String file = io.display(key);
-        return io.get(key).handle((data, error) -> {
+        return io.getBounded(key).handle((data, error) -> {
             if (error != null) {
-                throw new CompletionException(LogStore.failure(error, "reading " + file));
+                throw new CompletionException(io.failure(error, "reading " + file));
             }
             return data.map(bytes -> new Commit(version, ActionJson.parseCommit(bytes, file, version)));
         });
@@ -215,9 +215,9 @@ public final class DeltaTable {
                             + "through its store"));
         }
         String key = io.root + file.path();
-        return io.get(key).handle((data, error) -> {
+        return io.getBounded(key).handle((data, error) -> {
             if (error != null) {
-                throw new CompletionException(LogStore.failure(error, "reading data file " + io.display(key)));
+                throw new CompletionException(io.failure(error, "reading data file " + io.display(key)));
             }
             if (data.isEmpty()) {
                 throw new CompletionException(

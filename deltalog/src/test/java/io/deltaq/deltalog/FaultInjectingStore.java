@@ -37,6 +37,7 @@ final class FaultInjectingStore implements ObjectStore {
     private final AtomicReference<PutFault> nextPutFault = new AtomicReference<>();
     private volatile Predicate<String> putFaultKeys = k -> true;
     private volatile Predicate<String> failingGets = k -> false;
+    private volatile Predicate<String> hangingGets = k -> false;
     private volatile CompletableFuture<Void> putGate = CompletableFuture.completedFuture(null);
     final List<ListCall> listCalls = new CopyOnWriteArrayList<>();
 
@@ -87,8 +88,16 @@ final class FaultInjectingStore implements ObjectStore {
         return delegate.put(key, data);
     }
 
+    /** GETs of matching keys never complete (a stuck connection). */
+    void hangGets(Predicate<String> keys) {
+        hangingGets = keys;
+    }
+
     @Override
     public CompletableFuture<Optional<byte[]>> get(String key) {
+        if (hangingGets.test(key)) {
+            return new CompletableFuture<>();
+        }
         if (failingGets.test(key)) {
             return CompletableFuture.failedFuture(new StoreUnavailableException("GET failed (injected)", null));
         }

@@ -102,4 +102,19 @@ class LogTailTest {
         store.failGets(k -> false);
         assertEquals(Optional.empty(), tail.poll().join(), "the tail can go on after a failure");
     }
+
+    @Test
+    void aStuckStoreFailsThePollInsteadOfHanging() {
+        DeltaTable impatient = DeltaTable.at(store, "t",
+                DeltaLogOptions.builder().ioTimeout(java.time.Duration.ofMillis(200)).build());
+        LogTail tail = impatient.tail(impatient.snapshot());
+        store.hangGets(k -> k.endsWith("01.json"));
+        CompletionException e = assertThrows(CompletionException.class, () -> tail.poll().join());
+        DeltaStorageException s = assertInstanceOf(DeltaStorageException.class, e.getCause());
+        assertTrue(s.getMessage().contains("did not complete within 200 ms"), s.getMessage());
+        store.hangGets(k -> k.endsWith("_last_checkpoint"));
+        DeltaStorageException snapshot = assertThrows(DeltaStorageException.class, impatient::snapshot);
+        assertTrue(snapshot.getMessage().contains("_last_checkpoint did not complete within 200 ms"),
+                snapshot.getMessage());
+    }
 }
