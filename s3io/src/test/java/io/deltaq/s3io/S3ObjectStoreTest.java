@@ -129,6 +129,31 @@ class S3ObjectStoreTest extends ObjectStoreContractTest {
     }
 
     @Test
+    void theCrtClientsHiddenRetryDoesNotPassForAnotherWriter() throws Exception {
+        S3Location location = freshLocation();
+        try (FaultInjectingProxy proxy = new FaultInjectingProxy(server.endpoint());
+                ObjectStore crt = new S3ObjectStore(location, config().endpoint(proxy.endpoint()).clientKind(S3ClientKind.CRT).build());
+                ObjectStore direct = new S3ObjectStore(location, config().build())) {
+            proxy.dropNextResponses(1);
+            assertInstanceOf(AmbiguousWriteException.class, failureOf(crt.putIfAbsent("k", bytes("mine"))));
+            assertTrue(await(direct.putIfAbsent("other", bytes("theirs"))));
+            assertEquals(false, await(crt.putIfAbsent("other", bytes("mine"))), "other bytes prove another writer won");
+        }
+    }
+
+    @Test
+    void deniedAccessIsNamedAndNotRetried() throws Exception {
+        try (FaultInjectingProxy proxy = new FaultInjectingProxy(server.endpoint());
+                ObjectStore store = new S3ObjectStore(freshLocation(), config().endpoint(proxy.endpoint()).build())) {
+            proxy.refuseNextRequests(1, 403, "AccessDenied");
+            Throwable failure = failureOf(store.get("k"));
+            assertInstanceOf(StoreAccessDeniedException.class, failure);
+            assertTrue(failure.getMessage().contains("bucket '" + server.bucket() + "'"), failure.getMessage());
+            assertEquals(1, store.metrics().snapshot(Operation.GET).requests(), "no retries");
+        }
+    }
+
+    @Test
     void aPlainPutWhoseResponseWasLostIsRetriedToSuccess() throws Exception {
         try (FaultInjectingProxy proxy = new FaultInjectingProxy(server.endpoint());
                 ObjectStore store = new S3ObjectStore(freshLocation(), config().endpoint(proxy.endpoint()).build())) {
