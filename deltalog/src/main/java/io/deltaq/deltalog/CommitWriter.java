@@ -32,9 +32,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <p>Commits of one writer are serial: {@link #commit} must not be called while a previous commit is
  * in flight, so version N+1 is never attempted before version N is known to exist. Batch sequences
- * must increase; a batch whose sequence is not newer than the last committed one completes as
- * {@link CommitResult.Outcome#ALREADY_COMMITTED} without writing, which makes a batch retried after a
- * restart safe. After a conflict or an unknown outcome the writer refuses further commits: open a
+ * must increase, also across restarts (a restarted producer continues after
+ * {@link #lastBatchSequence()}, which comes from the snapshot's {@code txn}); a batch whose sequence
+ * is not newer than the last committed one completes as {@link CommitResult.Outcome#ALREADY_COMMITTED}
+ * without writing, which makes a batch retried after a restart safe. After a conflict or an unknown outcome the writer refuses further commits: open a
  * new one from a fresh snapshot.
  *
  * <p>Futures complete on the store's I/O threads; do not block in dependent stages.

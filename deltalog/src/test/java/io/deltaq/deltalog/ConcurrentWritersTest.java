@@ -44,12 +44,14 @@ class ConcurrentWritersTest {
             Set<Long> ackedVersions = ConcurrentHashMap.newKeySet();
             ConcurrentHashMap<String, Long> ackedAt = new ConcurrentHashMap<>();
             try {
+                CountDownLatch ready = new CountDownLatch(writers);
                 CountDownLatch start = new CountDownLatch(1);
                 List<Future<Integer>> results = new ArrayList<>();
                 for (int w = 0; w < writers; w++) {
                     String id = "writer-" + w;
                     results.add(pool.submit(() -> {
                         CommitWriter writer = DeltaTable.at(store, "topic").newWriter(id, table.snapshot(), null);
+                        ready.countDown();
                         start.await();
                         int lostRaces = 0;
                         for (long seq = 1; seq <= batches; seq++) {
@@ -63,6 +65,7 @@ class ConcurrentWritersTest {
                         return lostRaces;
                     }));
                 }
+                assertTrue(ready.await(30, TimeUnit.SECONDS), "writers ready");
                 start.countDown();
                 int lostRaces = 0;
                 for (Future<Integer> f : results) {
