@@ -206,6 +206,19 @@ class CheckpointTest {
     }
 
     @Test
+    void checkpointOfATableWithUnknownWriterFeaturesIsRefused() throws Exception {
+        Path table = dir.resolve("t");
+        LogWriting.commit(table, 0, "{\"protocol\":{\"minReaderVersion\":1,\"minWriterVersion\":7,"
+                + "\"writerFeatures\":[\"domainMetadata\",\"rowTracking\"]}}", LogWriting.METADATA);
+        try (LocalObjectStore store = new LocalObjectStore(dir, 2, false)) {
+            UnsupportedTableFeatureException e = assertThrows(UnsupportedTableFeatureException.class,
+                    () -> DeltaTable.at(store, "t").checkpoint(0));
+            assertEquals(java.util.Set.of("domainMetadata", "rowTracking"), e.features());
+            assertFalse(Files.exists(table.resolve("_delta_log/00000000000000000000.checkpoint.parquet")));
+        }
+    }
+
+    @Test
     void garbageCheckpointIsCorruption() {
         ParquetCheckpointFormat format = new ParquetCheckpointFormat();
         CorruptLogException e = assertThrows(CorruptLogException.class, () -> format.read("file:///x/cp.parquet", 9,
