@@ -57,7 +57,10 @@ public final class CommitWriter {
     private final Protocol protocol;
     private final Metadata metadata;
     private volatile DeltaLogException unusable;
+    private final Object checkpointLock = new Object();
     private volatile CompletableFuture<Long> checkpoint = CompletableFuture.completedFuture(-1L);
+    private long queuedCheckpointVersion; // guarded by checkpointLock
+    private boolean checkpointQueued; // guarded by checkpointLock
 
     CommitWriter(LogStore io, String writerId, Snapshot snapshot, Checkpointer checkpointer,
                  Executor checkpointExecutor) {
@@ -87,7 +90,10 @@ public final class CommitWriter {
         return lastBatchSequence;
     }
 
-    /** The latest checkpoint this writer started: completes with its version (-1 if none was started). */
+    /**
+     * The latest checkpoint this writer started or queued: completes with the version it wrote (-1 if
+     * none was started), or with the failure that stopped it.
+     */
     public CompletableFuture<Long> lastCheckpoint() {
         return checkpoint;
     }
@@ -253,15 +259,35 @@ public final class CommitWriter {
         }
     }
 
+    /**
+     * Starts the checkpoint of {@code version} when it is a multiple of the interval. While one runs,
+     * at most one more is queued, and it writes the newest version requested by then: checkpoints
+     * never pile up behind slow storage, and the newest state is always checkpointed eventually.
+     */
     private void maybeCheckpoint(long version) {
-        if (checkpointExecutor == null || checkpointer == null || version == 0) {
+        if (checkpointExecutor == null || checkpointer == null || version == 0
+                || version % checkpointInterval() != 0) {
             return;
         }
-        int interval = checkpointInterval();
-        if (version % interval != 0 || !checkpoint.isDone()) {
-            return;
+        synchronized (checkpointLock) {
+            CompletableFuture<Long> running = checkpoint;
+            if (running.isDone()) {
+                checkpoint = CompletableFuture.supplyAsync(() -> checkpointer.write(version), checkpointExecutor);
+                return;
+            }
+            queuedCheckpointVersion = version;
+            if (!checkpointQueued) {
+                checkpointQueued = true;
+                checkpoint = running.handle((v, e) -> null).thenApplyAsync(ignored -> {
+                    long newest;
+                    synchronized (checkpointLock) {
+                        newest = queuedCheckpointVersion;
+                        checkpointQueued = false;
+                    }
+                    return checkpointer.write(newest);
+                }, checkpointExecutor);
+            }
         }
-        checkpoint = CompletableFuture.supplyAsync(() -> checkpointer.write(version), checkpointExecutor);
     }
 
     private int checkpointInterval() {

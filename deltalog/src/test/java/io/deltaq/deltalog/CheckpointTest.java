@@ -94,6 +94,31 @@ class CheckpointTest {
     }
 
     @Test
+    void checkpointsDoNotPileUpBehindASlowOne() throws Exception {
+        java.util.concurrent.LinkedBlockingQueue<Runnable> tasks = new java.util.concurrent.LinkedBlockingQueue<>();
+        try (LocalObjectStore store = new LocalObjectStore(dir, 2, false)) {
+            DeltaTable table = DeltaTable.at(store, "t", DeltaLogOptions.builder().defaultCheckpointInterval(2).build());
+            table.createMessageTable();
+            CommitWriter w = table.newWriter("w", table.snapshot(), tasks::add);
+            for (long seq = 1; seq <= 6; seq++) {
+                w.commit(seq, CommitWriterTest.files("f" + seq, 1)).join();
+            }
+            // Version 2's checkpoint was started; 4 and 6 were requested while it had not run: one is queued.
+            assertEquals(1, tasks.size());
+            tasks.take().run();
+            assertFalse(w.lastCheckpoint().isDone(), "the queued checkpoint is still to run");
+            assertEquals(1, tasks.size());
+            tasks.take().run();
+            assertEquals(6, w.lastCheckpoint().get(10, TimeUnit.SECONDS));
+            Path log = dir.resolve("t/_delta_log");
+            assertTrue(Files.exists(log.resolve("00000000000000000002.checkpoint.parquet")));
+            assertFalse(Files.exists(log.resolve("00000000000000000004.checkpoint.parquet")));
+            assertTrue(Files.exists(log.resolve("00000000000000000006.checkpoint.parquet")));
+            assertEquals(6, table.latestCheckpointVersion());
+        }
+    }
+
+    @Test
     void explicitCheckpointKeepsTheNewerHint() throws Exception {
         try (LocalObjectStore store = new LocalObjectStore(dir, 2, false)) {
             DeltaTable table = DeltaTable.at(store, "t");
