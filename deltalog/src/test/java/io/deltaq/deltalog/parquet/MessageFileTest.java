@@ -49,6 +49,12 @@ class MessageFileTest {
             byte[] file = Arrays.copyOf(writer.buffer(), length);
             assertEquals(DecodedMessage.of(batch), decodeAll(file));
             assertEquals(5_000, ParquetFiles.rowCount(file, "test.parquet"));
+            // The footer alone, as a range read of the file's tail would fetch it.
+            int tail = ParquetFiles.tailLength(Arrays.copyOfRange(file, file.length - 8, file.length), "test.parquet");
+            assertEquals(5_000, ParquetFiles.rowCountFromTail(Arrays.copyOfRange(file, file.length - tail, file.length), "test.parquet"));
+            ParquetFormatException shortTail = assertThrows(ParquetFormatException.class,
+                    () -> ParquetFiles.rowCountFromTail(Arrays.copyOfRange(file, file.length - tail + 1, file.length), "test.parquet"));
+            assertTrue(shortTail.getMessage().contains("truncated"), shortTail.getMessage());
         }
     }
 
