@@ -84,13 +84,11 @@ public final class Consumer implements AutoCloseable {
     private final boolean ownsStore;
     private final String tableName;
     private final ConsumerConfig config;
-    private final ByteBuffer ringMemory;
     private final OneToOneRingBuffer ring;
     private final StartResolver resolver;
     private final CommittedPositions positions;
     private final TailerAgent agent;
     private final AgentRunner runner;
-    private final Thread tailerThread;
 
     private final AtomicLong owner = new AtomicLong(NO_OWNER);
     private int ownerDepth;
@@ -117,7 +115,7 @@ public final class Consumer implements AutoCloseable {
         this.positions = name == null ? null : new CommittedPositions(store, tableRoot(tablePath), name, tableName);
         this.resolver = new StartResolver(table, config, positions);
         int allocation = RingRecordDescriptor.allocationFor(config.bufferBytes());
-        this.ringMemory = BufferUtil.allocateDirectAligned(allocation, 2 * BitUtil.CACHE_LINE_LENGTH);
+        ByteBuffer ringMemory = BufferUtil.allocateDirectAligned(allocation, 2 * BitUtil.CACHE_LINE_LENGTH);
         this.ring = new OneToOneRingBuffer(new UnsafeBuffer(ringMemory));
         String roleName = THREAD_NAME_PREFIX + (name == null ? "" : name + "-") + INSTANCES.incrementAndGet();
         this.agent = new TailerAgent(table, config, resolver, ring, roleName, SystemNanoClock.INSTANCE);
@@ -129,7 +127,7 @@ public final class Consumer implements AutoCloseable {
                     }
                 },
                 null, agent);
-        this.tailerThread = AgentRunner.startOnThread(runner, runnable -> {
+        AgentRunner.startOnThread(runner, runnable -> {
             Thread t = new Thread(runnable);
             t.setDaemon(true); // a consumer that is never closed must not keep the JVM alive
             return t;
@@ -480,9 +478,7 @@ public final class Consumer implements AutoCloseable {
                     thread.interrupt();
                 });
             } finally {
-                if (!tailerThread.isAlive()) {
-                    BufferUtil.free(ringMemory);
-                }
+                // The ring's direct memory is an aligned slice, which agrona cannot free early: the GC does.
                 if (ownsStore) {
                     store.close();
                 }

@@ -51,8 +51,9 @@ final class StartResolver {
      * @throws io.deltaq.deltalog.TableNotFoundException while the table does not exist
      */
     Startup resolve(Position target, boolean waitedForTable) {
-        Snapshot latest = table.snapshot();
-        tableId = latest.metadata().id();
+        // A listing, not a replay: a corrupt or missing commit ahead of the start is the tail's to report,
+        // after everything before it was delivered.
+        long latest = table.latestVersion();
         Optional<CommittedPositions.Committed> committed = Optional.empty();
         if (positions != null && !positions.loaded()) {
             // Read once, when the instance starts: the generation found is what fencing compares against.
@@ -62,8 +63,14 @@ final class StartResolver {
         if (target != null) {
             start = target;
         } else if (committed.isPresent()) {
+            start = committed.get().position();
+        } else {
+            start = fromConfig(config.start(), latest, waitedForTable);
+        }
+        Startup startup = startupAt(start, latest);
+        String id = startup.tailFrom().metadata().id();
+        if (target == null && committed.isPresent()) {
             CommittedPositions.Committed c = committed.get();
-            String id = latest.metadata().id();
             if (c.tableId() != null && !c.tableId().equals(id)) {
                 throw new ConsumerException(table.location(), -1, table.location() + ": the committed position of "
                         + "consumer '" + positions.name() + "' (" + c.position() + ", generation " + c.generation()
@@ -71,11 +78,9 @@ final class StartResolver {
                         + " (was it deleted and created again?); delete " + CommittedPositions.DIR
                         + positions.name() + "/ under the table or use another consumer.name", null);
             }
-            start = c.position();
-        } else {
-            start = fromConfig(config.start(), latest, waitedForTable);
         }
-        return startupAt(start, latest);
+        tableId = id;
+        return startup;
     }
 
     /** The table's id, once a resolution has read it; null before. */
@@ -83,13 +88,13 @@ final class StartResolver {
         return tableId;
     }
 
-    private Position fromConfig(StartPosition spec, Snapshot latest, boolean waitedForTable) {
+    private Position fromConfig(StartPosition spec, long latest, boolean waitedForTable) {
         return switch (spec.kind()) {
             case EARLIEST -> new Position(earliestVersion(), 0);
             // Everything in a table that did not exist when the consumer started came after the start.
-            case LATEST -> waitedForTable ? new Position(earliestVersion(), 0) : new Position(latest.version() + 1, 0);
+            case LATEST -> waitedForTable ? new Position(earliestVersion(), 0) : new Position(latest + 1, 0);
             case VERSION -> new Position(spec.value(), 0);
-            case TIMESTAMP -> new Position(firstCommitAtOrAfter(spec.value(), latest.version()), 0);
+            case TIMESTAMP -> new Position(firstCommitAtOrAfter(spec.value(), latest), 0);
         };
     }
 
@@ -132,18 +137,16 @@ final class StartResolver {
         return ts;
     }
 
-    private Startup startupAt(Position start, Snapshot latest) {
+    private Startup startupAt(Position start, long latest) {
         long v = start.version();
         if (v == 0) {
-            Snapshot s0 = latest.version() == 0 ? latest : table.snapshotAt(0);
+            Snapshot s0 = table.snapshotAt(0);
             Commit c0 = read(0).orElseThrow(() -> new ConsumerException(table.location(), 0,
                     table.location() + ": version 0 is gone (log cleaned up); start at a later version", null));
             return new Startup(s0, start, c0);
         }
-        if (v - 1 >= latest.version()) {
-            return new Startup(latest, start, null); // later versions are tailed (and waited for)
-        }
-        return new Startup(table.snapshotAt(v - 1), start, null);
+        // Beyond the latest version: tail from the latest and pass over commits before the start.
+        return new Startup(table.snapshotAt(Math.min(v - 1, latest)), start, null);
     }
 
     private Optional<Commit> read(long version) {

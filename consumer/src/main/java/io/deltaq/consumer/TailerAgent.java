@@ -199,7 +199,12 @@ final class TailerAgent implements Agent {
             if (phase == Phase.RESOLVING) {
                 work += resolve(now);
             } else if (phase == Phase.TAILING) {
-                work += pollLog(now);
+                try {
+                    work += pollLog(now);
+                } catch (Throwable t) {
+                    failAfterPending(t);
+                    work++;
+                }
                 work += publish();
             }
         } catch (Throwable t) {
@@ -395,6 +400,9 @@ final class TailerAgent implements Agent {
         int work = 0;
         PendingCommit c;
         while (budget > 0 && (c = pipeline.peekFirst()) != null) {
+            if (c.failure != null) {
+                throw c.failure;
+            }
             if (c.rewrite != null) {
                 if (!config.skipRewrites()) {
                     throw new RewriteCommitException(tableName, c.version, c.rewrite + "; "
@@ -501,6 +509,28 @@ final class TailerAgent implements Agent {
         cancelAll();
     }
 
+    /**
+     * A failure reading the log: queued behind the commits already read, so that everything before
+     * it is still delivered, and raised when it reaches the head of the pipeline.
+     */
+    private void failAfterPending(Throwable t) {
+        long version = tail.nextVersion();
+        ConsumerException error = t instanceof ConsumerException ce ? ce
+                : new ConsumerException(tableName, version, tableName + ": version " + version + ": " + t, t);
+        PendingCommit poison = new PendingCommit(version, 0);
+        poison.failure = error;
+        pipeline.addLast(poison);
+        stopReading = true;
+        if (logPoll != null) {
+            logPoll.cancel(false);
+            logPoll = null;
+        }
+        if (gapProbe != null) {
+            gapProbe.cancel(false);
+            gapProbe = null;
+        }
+    }
+
     /** Called by the runner's error handler for anything that escaped {@link #doWork}. */
     void failFromRunner(Throwable t) {
         if (phase != Phase.FAILED) {
@@ -568,6 +598,8 @@ final class TailerAgent implements Agent {
         final long skip;
         /** Non-null for a commit that deletes or rewrites rows. */
         String rewrite;
+        /** Non-null for the place in the log where reading failed. */
+        ConsumerException failure;
         LiveFile[] files;
         long[] rowsFromStats;
         CompletableFuture<byte[]>[] data;
