@@ -103,6 +103,7 @@ final class TailerAgent implements Agent {
     private boolean waitedForTable;
     private long tableWaitDeadlineNs;
     private boolean waitingForTable;
+    private CompletableFuture<Optional<Commit>> tableProbe;
     private long nextResolveNs;
     private Position start;
     private LogTail tail;
@@ -244,7 +245,27 @@ final class TailerAgent implements Agent {
     }
 
     private int resolve(long now) {
-        if (now - nextResolveNs < 0) {
+        if (waitingForTable) {
+            // Waiting is a GET of version 0 every poll interval, in flight without blocking the cycle.
+            CompletableFuture<Optional<Commit>> probe = tableProbe;
+            if (probe == null) {
+                if (now - nextResolveNs < 0) {
+                    return 0;
+                }
+                tableProbe = table.readCommit(0);
+                tableProbe.whenComplete(wakeOnCompletion);
+                return 1;
+            }
+            if (!probe.isDone()) {
+                return 0;
+            }
+            tableProbe = null;
+            if (join(probe, 0, "looking for the table's first commit").isEmpty()) {
+                checkTableWait(now, null);
+                nextResolveNs = now + pollMaxNs;
+                return 1;
+            }
+        } else if (now - nextResolveNs < 0) {
             return 0;
         }
         StartResolver.Startup startup;
@@ -256,15 +277,11 @@ final class TailerAgent implements Agent {
                 waitedForTable = true;
                 tableWaitDeadlineNs = now + tableWaitNs;
             }
-            if (now - tableWaitDeadlineNs >= 0) {
-                throw new ConsumerException(tableName, -1, tableName + ": no Delta table here; waited "
-                        + config.tableWaitTimeoutMs() + " ms (" + ConsumerConfig.TABLE_WAIT_TIMEOUT_MS
-                        + ") for its first commit. Create the table (a producer does) or raise "
-                        + ConsumerConfig.TABLE_WAIT_TIMEOUT_MS, e);
-            }
+            checkTableWait(now, e);
             nextResolveNs = now + pollMaxNs;
             return 1;
         }
+        waitingForTable = false;
         start = startup.start();
         tail = table.tail(startup.tailFrom());
         phase = Phase.TAILING;
@@ -276,6 +293,15 @@ final class TailerAgent implements Agent {
         }
         started = new Started(epoch, start);
         return 1;
+    }
+
+    private void checkTableWait(long now, Throwable cause) {
+        if (now - tableWaitDeadlineNs >= 0) {
+            throw new ConsumerException(tableName, -1, tableName + ": no Delta table here; waited "
+                    + config.tableWaitTimeoutMs() + " ms (" + ConsumerConfig.TABLE_WAIT_TIMEOUT_MS
+                    + ") for its first commit. Create the table (a producer does) or raise "
+                    + ConsumerConfig.TABLE_WAIT_TIMEOUT_MS, cause);
+        }
     }
 
     /* ------------------------------- the log ------------------------------- */
@@ -569,6 +595,10 @@ final class TailerAgent implements Agent {
     }
 
     private void cancelAll() {
+        if (tableProbe != null) {
+            tableProbe.cancel(false);
+            tableProbe = null;
+        }
         if (logPoll != null) {
             logPoll.cancel(false);
             logPoll = null;

@@ -228,10 +228,33 @@ abstract class ConsumerContractTest {
         List<ConsumerRecord> got = new ArrayList<>();
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (got.size() < 1200 && System.nanoTime() - deadline < 0) {
-            c.poll(m -> got.add(new ConsumerRecord(m.version(), m.index(), m.timestampMicros(), m.key(), m.value())), 5);
+            if (c.poll(m -> got.add(new ConsumerRecord(m.version(), m.index(), m.timestampMicros(), m.key(),
+                    m.value())), 5) == 0) {
+                Thread.yield(); // leave the CPU to the tailer
+            }
         }
         assertMessages(got, TestTable.range(0, 1200));
         assertTrue(receiveUntilSentinel(c, t, 5000).isEmpty());
+    }
+
+    @Test
+    void aMessageLargerThanTheRingTakesFailsNamingTheSetting() {
+        TestTable t = newTable();
+        t.append(0, 3);
+        long big = t.appendValue(new byte[200]); // a 1 KiB ring takes records up to 128 bytes
+        Consumer c = consumer(ConsumerConfig.BUFFER_BYTES, 1024);
+        List<ConsumerRecord> got = new ArrayList<>();
+        ConsumerException e = pollUntilThrows(c, ConsumerException.class, got);
+        assertMessages(got, TestTable.range(0, 3));
+        assertEquals(big, e.version().orElseThrow());
+        assertTrue(e.getMessage().contains(ConsumerConfig.BUFFER_BYTES + " to at least 2048"), e.getMessage());
+    }
+
+    @Test
+    void commitSyncNeedsAName() {
+        Consumer c = consumer();
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> c.commitSync(new Position(1, 0)));
+        assertTrue(e.getMessage().contains(ConsumerConfig.CONSUMER_NAME), e.getMessage());
     }
 
     @Test

@@ -86,6 +86,17 @@ final class TestTable {
         return new DataFile(path, length, messages);
     }
 
+    /** Commits one message with {@code value} (and no key), as message number {@code n}'s position. */
+    long appendValue(byte[] value) {
+        batch.clear();
+        batch.append(null, 0, 0, value, 0, value.length, 1);
+        int length = fileWriter.encode(batch);
+        String path = "part-" + UUID.randomUUID() + ".parquet";
+        await(store.put(root + path, fileWriter.toByteArray()));
+        DataFile f = new DataFile(path, length, new int[] {0});
+        return appendFiles(f);
+    }
+
     static String stats(DataFile f) {
         int nullKeys = 0;
         long min = Long.MAX_VALUE;
