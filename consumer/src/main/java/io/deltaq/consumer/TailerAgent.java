@@ -321,9 +321,9 @@ final class TailerAgent implements Agent {
             } else {
                 if (pollKnewSuccessor) {
                     throw new ConsumerException(tableName, version, tableName + ": the log is missing version "
-                            + version + " (_delta_log/" + String.format("%020d", version) + ".json) although version " + (version + 1)
-                            + " exists: a gap (a writer skipped a version, or the log was cleaned up past this "
-                            + "consumer's position); seek to a retained version", null);
+                            + version + " (_delta_log/" + String.format("%020d", version) + ".json) although version "
+                            + (version + 1) + " exists: a gap (a writer skipped a version, or the log was cleaned up "
+                            + "past this consumer's position); seek to a retained version", null);
                 }
                 backoffNs = backoffNs == 0 ? pollMinNs : Math.min(backoffNs * 2, pollMaxNs);
                 nextPollNs = now + backoffNs;
@@ -667,6 +667,7 @@ final class TailerAgent implements Agent {
         private String table;
         private String file;
         int written;
+        /** Ring bytes taken by this chunk's records, headers and alignment included. */
         long bytesWritten;
         int fullAtRow;
         int neededBytes;
@@ -734,7 +735,7 @@ final class TailerAgent implements Agent {
             }
             ring.commit(at);
             written++;
-            bytesWritten += length;
+            bytesWritten += BitUtil.align(length + RecordDescriptor.HEADER_LENGTH, RecordDescriptor.ALIGNMENT);
         }
 
         private static long ringBytesFor(int length) {
