@@ -47,9 +47,9 @@ import org.agrona.concurrent.ringbuffer.OneToOneRingBuffer;
  *
  * <p>A message's {@link Position} is (commit version, row index among the rows that commit added).
  * {@link #position()} is the next position to be delivered; {@link #seek} moves it; with
- * {@code consumer.name} set, {@link #commitSync} stores it next to the table (see
- * {@link CommittedPositions} for the layout and the fencing of two instances of one name) and a new
- * consumer of that name resumes there.
+ * {@code consumer.name} set, {@link #commitSync} stores it next to the table (see the package
+ * documentation for the layout and the fencing of two instances of one name) and a new consumer of
+ * that name resumes there.
  *
  * <p>Failures of the tailing thread (a missing table after {@code table.wait.timeout.ms}, an
  * unsupported table feature, a gap in the log, a corrupt commit, a missing or undecodable data file,

@@ -118,6 +118,7 @@ final class TailerAgent implements Agent {
     private boolean stopReading;
     private final ArrayDeque<PendingCommit> pipeline = new ArrayDeque<>();
     private int blockedNeedBytes;
+    private boolean notifyApp;
     private long avgRecordBytes = 64;
 
     TailerAgent(DeltaTable table, ConsumerConfig config, StartResolver resolver, OneToOneRingBuffer ring,
@@ -206,13 +207,17 @@ final class TailerAgent implements Agent {
                     failAfterPending(t);
                     work++;
                 }
-                work += publish();
+                int published = publish();
+                work += published;
+                notifyApp |= published > 0;
             }
         } catch (Throwable t) {
             fail(t);
             work++;
         }
-        if (work > 0) {
+        if (notifyApp) {
+            // Only news for the application (records, the start position, a failure) wakes it.
+            notifyApp = false;
             Thread w = appWaiter;
             if (w != null) {
                 LockSupport.unpark(w);
@@ -292,6 +297,7 @@ final class TailerAgent implements Agent {
             enqueue(startup.firstCommit());
         }
         started = new Started(epoch, start);
+        notifyApp = true;
         return 1;
     }
 
@@ -531,6 +537,7 @@ final class TailerAgent implements Agent {
                 : new ConsumerException(tableName, currentVersion(), tableName + ": consumer stopped at version "
                         + currentVersion() + ": " + t, t);
         failure = new Failure(epoch, error);
+        notifyApp = true;
         phase = Phase.FAILED;
         cancelAll();
     }
