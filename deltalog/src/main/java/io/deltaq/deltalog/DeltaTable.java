@@ -1,12 +1,14 @@
 package io.deltaq.deltalog;
 
 import io.deltaq.deltalog.actions.Action;
+import io.deltaq.deltalog.actions.AddFile;
 import io.deltaq.deltalog.actions.CommitInfo;
 import io.deltaq.deltalog.actions.Format;
 import io.deltaq.deltalog.actions.Metadata;
 import io.deltaq.deltalog.actions.Protocol;
 import io.deltaq.s3io.AmbiguousWriteException;
 import io.deltaq.s3io.ObjectStore;
+import java.net.URISyntaxException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -187,6 +189,26 @@ public final class DeltaTable {
     /** A tail that reads the versions after {@code snapshot}. */
     public LogTail tail(Snapshot snapshot) {
         return new LogTail(io, snapshot.version(), snapshot.protocol(), snapshot.metadata());
+    }
+
+    /**
+     * The data file that {@code add}, read from the commit of {@code version}, names: its path decoded
+     * and checked as log replay does, for readers that follow commits rather than snapshots.
+     *
+     * @throws CorruptLogException if the path is not a valid URI, or leaves the table root and
+     *     {@link DeltaLogOptions#allowPathsOutsideTable()} is off
+     */
+    public LiveFile dataFile(long version, AddFile add) {
+        DataFilePaths.Decoded decoded;
+        try {
+            decoded = DataFilePaths.decode(add.path(), io.options.tableUri());
+        } catch (URISyntaxException e) {
+            throw DeltaErrors.invalidPath(io.tableName, version, add.path(), e.getMessage());
+        }
+        if (!decoded.insideTable() && !io.options.allowPathsOutsideTable()) {
+            throw DeltaErrors.pathOutsideTable(io.tableName, version, add.path());
+        }
+        return new LiveFile(decoded.path(), add, version, decoded.insideTable());
     }
 
     /**

@@ -80,6 +80,8 @@ public final class ParquetRowsWriter {
                 writeFields(consumer, rows.get(r), rowType, "row " + r);
                 consumer.endMessage();
             }
+            // Nulls of missing groups are cached by the record consumer; they reach the columns only on its flush.
+            consumer.flush();
             store.flush();
             byte[] file = assemble(pages, rows.size());
             store.close();

@@ -1,0 +1,346 @@
+package io.deltaq.consumer;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import io.deltaq.deltalog.Position;
+import io.deltaq.s3io.AmbiguousWriteException;
+import io.deltaq.s3io.ListPage;
+import io.deltaq.s3io.ObjectInfo;
+import io.deltaq.s3io.ObjectStore;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The committed positions of one named consumer of one table, stored next to the table's log.
+ *
+ * <p>Layout: {@code <table root>/_deltaq/consumers/<name>/<generation, 20 digits>.json}, each a small
+ * JSON object {@code {"consumer", "generation", "version", "index", "offset", "tableId", "instance",
+ * "committedAt"}}. {@code _deltaq/} is outside {@code _delta_log/}, so Delta readers never see it.
+ *
+ * <p>The files form an append-only sequence: a commit creates generation {@code g + 1} with
+ * put-if-absent, where {@code g} is the newest generation this instance knows (read when it started,
+ * then its own). Losing that race, or finding a generation newer than the one just written (an
+ * instance that started after old generations were deleted could otherwise re-create one), means
+ * another instance with the same name is live: this instance is fenced and every later commit fails
+ * with {@link ConsumerFencedException}. The newest generation is found with paginated
+ * {@code list(startAfter)}; after each commit, generations older than the newest {@value #KEEP} are
+ * deleted, so the listing stays a page long.
+ *
+ * <p>{@link #load} runs once, on the tailer thread, before the start position is published;
+ * {@link #commit} runs on the application thread after that. The fields they share are volatile.
+ */
+final class CommittedPositions {
+
+    static final String DIR = "_deltaq/consumers/";
+    /** Generations kept after a commit: the newest and a few before it, for inspection. */
+    static final int KEEP = 3;
+    private static final int GENERATION_DIGITS = 20;
+    private static final String SUFFIX = ".json";
+    private static final int LIST_PAGE = 1000;
+    private static final int MAX_WRITE_ATTEMPTS = 3;
+    private static final JsonFactory JSON = new JsonFactory();
+
+    /** One stored position. */
+    record Committed(long generation, Position position, String tableId, String instance, String committedAt) {
+    }
+
+    private final ObjectStore store;
+    private final String prefix;
+    private final String name;
+    private final String table;
+    private final String instanceId = UUID.randomUUID().toString();
+
+    private volatile long generation = -1;
+    private volatile boolean loaded;
+    private volatile Committed latest;
+    private volatile ConsumerFencedException fenced;
+
+    /**
+     * @param tableRoot the table's key prefix in {@code store}: empty or ending in {@code /}
+     * @param table the table's location, for messages
+     */
+    CommittedPositions(ObjectStore store, String tableRoot, String name, String table) {
+        this.store = store;
+        this.prefix = tableRoot + DIR + name + "/";
+        this.name = name;
+        this.table = table;
+    }
+
+    String name() {
+        return name;
+    }
+
+    boolean loaded() {
+        return loaded;
+    }
+
+    /** The newest position loaded or committed by this instance. */
+    Optional<Committed> latest() {
+        return Optional.ofNullable(latest);
+    }
+
+    String keyOf(long gen) {
+        StringBuilder sb = new StringBuilder(prefix.length() + GENERATION_DIGITS + SUFFIX.length()).append(prefix);
+        String digits = Long.toString(gen);
+        for (int i = digits.length(); i < GENERATION_DIGITS; i++) {
+            sb.append('0');
+        }
+        return sb.append(digits).append(SUFFIX).toString();
+    }
+
+    /** The generation a key names, or -1 if it is not a generation file of this consumer. */
+    long generationOf(String key) {
+        if (!key.startsWith(prefix) || key.length() != prefix.length() + GENERATION_DIGITS + SUFFIX.length()
+                || !key.endsWith(SUFFIX)) {
+            return -1;
+        }
+        long g = 0;
+        for (int i = prefix.length(); i < prefix.length() + GENERATION_DIGITS; i++) {
+            char c = key.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            g = g * 10 + (c - '0');
+        }
+        return g;
+    }
+
+    /**
+     * Finds the newest generation and reads it. Remembers the generation for fencing, so it must run
+     * when the instance starts, before it could act on the position.
+     */
+    Optional<Committed> load(long timeoutMs) {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        for (int attempt = 0; ; attempt++) {
+            List<Long> generations = listGenerations(null, deadline);
+            if (generations.isEmpty()) {
+                generation = -1;
+                latest = null;
+                loaded = true;
+                return Optional.empty();
+            }
+            long newest = generations.get(generations.size() - 1);
+            Optional<byte[]> data = join(store.get(keyOf(newest)), deadline, "reading " + keyOf(newest));
+            if (data.isEmpty()) {
+                if (attempt < 3) {
+                    continue; // deleted between the listing and the read: a newer one exists, list again
+                }
+                throw new ConsumerException(table, -1, table + ": committed position " + keyOf(newest)
+                        + " was listed but vanished three times; is another instance of '" + name
+                        + "' deleting them?", null);
+            }
+            Committed c = parse(data.get(), keyOf(newest));
+            generation = newest;
+            latest = c;
+            loaded = true;
+            deleteOlderThan(generations, KEEP);
+            return Optional.of(c);
+        }
+    }
+
+    /**
+     * Stores {@code position} as the next generation.
+     *
+     * @throws ConsumerFencedException if another instance of this name committed since this one started
+     */
+    Committed commit(Position position, String tableId, long timeoutMs) {
+        ConsumerFencedException f = fenced;
+        if (f != null) {
+            throw f;
+        }
+        if (!loaded) {
+            throw new IllegalStateException("committed positions of '" + name + "' not loaded yet");
+        }
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        long g = generation + 1;
+        String key = keyOf(g);
+        String committedAt = Instant.now().toString();
+        Committed c = new Committed(g, position, tableId, instanceId, committedAt);
+        byte[] bytes = toJson(c);
+        boolean created = false;
+        for (int attempt = 1; attempt <= MAX_WRITE_ATTEMPTS && !created; attempt++) {
+            Boolean outcome;
+            try {
+                outcome = join(store.putIfAbsent(key, bytes), deadline, "writing " + key);
+            } catch (AmbiguousOutcome e) {
+                outcome = null;
+            }
+            if (Boolean.TRUE.equals(outcome)) {
+                created = true;
+                break;
+            }
+            Optional<byte[]> existing = join(store.get(key), deadline, "reading back " + key);
+            if (existing.isPresent()) {
+                if (Arrays.equals(existing.get(), bytes)) {
+                    created = true; // our earlier attempt landed although its answer was lost
+                    break;
+                }
+                throw fence(key, g, existing.get());
+            }
+            if (Boolean.FALSE.equals(outcome)) {
+                // Existed, then vanished: someone is deleting generations at or after ours.
+                throw fence(key, g, null);
+            }
+            // The unknown outcome left nothing: try again.
+        }
+        if (!created) {
+            throw new ConsumerException(table, -1, table + ": could not store the position of consumer '" + name
+                    + "' at " + key + " in " + MAX_WRITE_ATTEMPTS + " attempts (outcome unknown each time)", null);
+        }
+        List<Long> newer = listGenerations(key, deadline);
+        if (!newer.isEmpty()) {
+            throw fence(keyOf(newer.get(newer.size() - 1)), newer.get(newer.size() - 1), null);
+        }
+        generation = g;
+        latest = c;
+        if (g >= KEEP) {
+            store.delete(keyOf(g - KEEP)); // best effort; a later load deletes leftovers
+        }
+        return c;
+    }
+
+    private ConsumerFencedException fence(String key, long gen, byte[] winner) {
+        String by = "";
+        if (winner != null) {
+            try {
+                Committed w = parse(winner, key);
+                by = " by instance " + w.instance() + " at " + w.committedAt() + " (position " + w.position() + ")";
+            } catch (RuntimeException ignored) {
+                by = " by another writer";
+            }
+        }
+        ConsumerFencedException e = new ConsumerFencedException(table, table + ": consumer name '" + name
+                + "' is in use by another instance: generation " + gen + " (" + key + ") was written" + by
+                + " after this instance started from generation " + generation + "; this instance can no longer "
+                + "commit positions. Run one instance per consumer.name.");
+        fenced = e;
+        return e;
+    }
+
+    /** Generations after {@code startAfter} (null: all), ascending, across pages. */
+    private List<Long> listGenerations(String startAfter, long deadline) {
+        List<Long> out = new ArrayList<>();
+        String after = startAfter;
+        while (true) {
+            ListPage page = join(store.list(prefix, after, LIST_PAGE), deadline, "listing " + prefix);
+            for (ObjectInfo info : page.objects()) {
+                long g = generationOf(info.key());
+                if (g >= 0) {
+                    out.add(g);
+                }
+            }
+            if (!page.truncated() || page.nextStartAfter() == null) {
+                return out;
+            }
+            after = page.nextStartAfter();
+        }
+    }
+
+    private void deleteOlderThan(List<Long> ascending, int keep) {
+        for (int i = 0; i < ascending.size() - keep; i++) {
+            store.delete(keyOf(ascending.get(i))); // best effort
+        }
+    }
+
+    private byte[] toJson(Committed c) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+        try (JsonGenerator g = JSON.createGenerator(out)) {
+            g.writeStartObject();
+            g.writeStringField("consumer", name);
+            g.writeNumberField("generation", c.generation());
+            g.writeNumberField("version", c.position().version());
+            g.writeNumberField("index", c.position().index());
+            g.writeNumberField("offset", c.position().toOffset());
+            if (c.tableId() != null) {
+                g.writeStringField("tableId", c.tableId());
+            }
+            g.writeStringField("instance", c.instance());
+            g.writeStringField("committedAt", c.committedAt());
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        out.write('\n');
+        return out.toByteArray();
+    }
+
+    private Committed parse(byte[] data, String key) {
+        long gen = -1;
+        long version = -1;
+        long index = -1;
+        String tableId = null;
+        String instance = null;
+        String committedAt = null;
+        try (JsonParser p = JSON.createParser(data)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                throw new IOException("not a JSON object");
+            }
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                JsonToken t = p.nextToken();
+                switch (field) {
+                    case "generation" -> gen = p.getLongValue();
+                    case "version" -> version = p.getLongValue();
+                    case "index" -> index = p.getLongValue();
+                    case "tableId" -> tableId = p.getValueAsString();
+                    case "instance" -> instance = p.getValueAsString();
+                    case "committedAt" -> committedAt = p.getValueAsString();
+                    default -> {
+                        if (t.isStructStart()) {
+                            p.skipChildren();
+                        }
+                    }
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            throw new ConsumerException(table, -1, table + ": committed position " + key + " is not valid JSON: "
+                    + e.getMessage(), e);
+        }
+        if (version < 0 || index < 0 || index > Position.MAX_INDEX || version > Position.MAX_VERSION) {
+            throw new ConsumerException(table, -1, table + ": committed position " + key
+                    + " lacks a valid version and index (version " + version + ", index " + index + ")", null);
+        }
+        return new Committed(gen, new Position(version, (int) index), tableId, instance, committedAt);
+    }
+
+    /** A write whose outcome the store could not tell. */
+    private static final class AmbiguousOutcome extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        AmbiguousOutcome(Throwable cause) {
+            super(cause);
+        }
+    }
+
+    private <T> T join(CompletableFuture<T> future, long deadlineNs, String what) {
+        long remaining = deadlineNs - System.nanoTime();
+        try {
+            return future.get(Math.max(0, remaining), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            future.cancel(false);
+            throw new ConsumerException(table, -1, table + ": timed out " + what, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ConsumerException(table, -1, table + ": interrupted " + what, e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof AmbiguousWriteException) {
+                throw new AmbiguousOutcome(cause);
+            }
+            throw new ConsumerException(table, -1, table + ": failed " + what + ": " + cause.getMessage(), cause);
+        }
+    }
+}

@@ -1,0 +1,215 @@
+package io.deltaq.consumer;
+
+import io.deltaq.deltalog.config.ConfigDef;
+import io.deltaq.deltalog.config.ConfigDef.Type;
+import io.deltaq.deltalog.config.ConfigException;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.agrona.BitUtil;
+
+/**
+ * The consumer's configuration: every name with its type, default, validation and meaning, in one
+ * place. Pass a {@code Map<String, ?>} of these names to {@link Consumer}; values may be typed or
+ * strings. {@link #toMarkdown()} renders the table for documentation.
+ */
+public final class ConsumerConfig {
+
+    /**
+     * Where a consumer without a committed position begins: {@code earliest}, {@code latest}, a table
+     * version, or an ISO-8601 instant (e.g. {@code 2024-05-01T12:00:00Z}).
+     */
+    public static final String START = "start";
+    public static final String START_DEFAULT = "earliest";
+    private static final String START_DOC = "Where a consumer without a committed position begins. 'earliest': the "
+            + "oldest retained version (version 0, or the version after the newest checkpoint when early commits "
+            + "were cleaned up). 'latest': only commits made after the consumer started (if the table did not "
+            + "exist yet, that is all of them). A number N: version N, row 0 (a version beyond the latest is "
+            + "waited for). An ISO-8601 instant with zone or offset (2024-05-01T12:00:00Z): the first commit "
+            + "whose commitInfo timestamp (inCommitTimestamp when present) is at or after it; commit timestamps "
+            + "are assumed not to decrease. A committed position of consumer.name overrides this.";
+
+    /**
+     * Longest wait between two GETs of the next commit while the table is idle. The wait after a miss
+     * starts at {@link #POLL_INTERVAL_MIN_MS} and doubles up to this.
+     */
+    public static final String POLL_INTERVAL_MS = "poll.interval.ms";
+    public static final long POLL_INTERVAL_MS_DEFAULT = 100;
+    private static final String POLL_INTERVAL_MS_DOC = "Longest wait after a GET finds no new commit before the "
+            + "next GET, reached while the table stays idle. While commits keep coming the next GET is always in "
+            + "flight, so this only matters after a quiet period: it bounds the extra latency of the first commit "
+            + "after one, and it sets the idle cost: 100 ms is 10 GETs/s, about 864,000 a day per consumer, "
+            + "about $0.35/day at S3 Standard's $0.0004 per 1,000 GETs.";
+
+    /** The first wait after a GET found no new commit; doubled on each further miss. */
+    public static final String POLL_INTERVAL_MIN_MS = "poll.interval.min.ms";
+    public static final long POLL_INTERVAL_MIN_MS_DEFAULT = 5;
+    private static final String POLL_INTERVAL_MIN_MS_DOC = "First wait after a GET finds no new commit; each "
+            + "further miss doubles the wait up to poll.interval.ms, and a found commit resets it. A producer "
+            + "that commits every few milliseconds is then followed within a few milliseconds, at a few extra "
+            + "GETs per commit. Set it equal to poll.interval.ms for a fixed interval.";
+
+    /** How many commits' data files may be fetched and decoded ahead of delivery. */
+    public static final String PREFETCH_COMMITS = "prefetch.commits";
+    public static final int PREFETCH_COMMITS_DEFAULT = 8;
+    private static final String PREFETCH_COMMITS_DOC = "Commits read ahead of the one being delivered; the data "
+            + "files of all of them are fetched in parallel as soon as their commit is read. Memory held is up to "
+            + "this many commits' data files. 1 reads one commit at a time.";
+
+    /** Capacity in bytes of the ring between the tailer and the application; a power of two. */
+    public static final String BUFFER_BYTES = "buffer.bytes";
+    public static final int BUFFER_BYTES_DEFAULT = 8 << 20;
+    private static final String BUFFER_BYTES_DOC = "Capacity of the ring buffer that holds decoded messages "
+            + "between the tailer thread and poll(); a power of two. Each message takes "
+            + RingRecordDescriptor.HEADER_LENGTH + " bytes + key + value + 8 bytes of ring header, rounded up to 8. "
+            + "The largest message that fits is buffer.bytes / 8 minus "
+            + (RingRecordDescriptor.HEADER_LENGTH + 8) + " bytes (1 MiB at the default); a larger one stops the "
+            + "consumer with an error naming it.";
+
+    /** Most messages one {@code poll(Duration)} returns. */
+    public static final String MAX_POLL_RECORDS = "max.poll.records";
+    public static final int MAX_POLL_RECORDS_DEFAULT = 500;
+    private static final String MAX_POLL_RECORDS_DOC = "Most records one poll(Duration) returns.";
+
+    /** Optional name under which positions are committed; a restarted consumer of that name resumes. */
+    public static final String CONSUMER_NAME = "consumer.name";
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,200}");
+    private static final String CONSUMER_NAME_DOC = "Name under which commitSync() stores positions, in "
+            + "_deltaq/consumers/<name>/ under the table root (outside _delta_log, so Delta readers ignore it). "
+            + "A consumer with a committed position resumes from it instead of 'start'. Letters, digits, '.', "
+            + "'_', '-'. Unset: positions cannot be committed.";
+
+    /** How long a consumer started before its table exists waits for it. */
+    public static final String TABLE_WAIT_TIMEOUT_MS = "table.wait.timeout.ms";
+    public static final long TABLE_WAIT_TIMEOUT_MS_DEFAULT = 60_000;
+    private static final String TABLE_WAIT_TIMEOUT_MS_DOC = "How long a consumer whose table does not exist yet "
+            + "waits for it (checking every poll.interval.ms) before failing with an error naming the table. "
+            + "0 fails at once.";
+
+    /** What to do with a commit that deletes or rewrites rows. */
+    public static final String REWRITE_POLICY = "rewrite.policy";
+    public static final String REWRITE_POLICY_FAIL = "fail";
+    public static final String REWRITE_POLICY_SKIP = "skip";
+    private static final String REWRITE_POLICY_DOC = "A commit with a 'remove' of dataChange true (DELETE, "
+            + "UPDATE, MERGE, a retention delete) deletes or rewrites rows; its re-added rows are not new "
+            + "messages. 'fail': stop with a RewriteCommitException naming the version, after delivering "
+            + "everything before it (seek past it to go on). 'skip': deliver nothing of that commit and go on. "
+            + "Compactions (dataChange false) are always skipped.";
+
+    /** Bound on the calls that wait: position() before the start is known, and commitSync(). */
+    public static final String DEFAULT_API_TIMEOUT_MS = "default.api.timeout.ms";
+    public static final long DEFAULT_API_TIMEOUT_MS_DEFAULT = 60_000;
+    private static final String DEFAULT_API_TIMEOUT_MS_DOC = "Longest wait of position() (while the start "
+            + "position is being resolved) and of commitSync().";
+
+    /** The definitions, in documentation order. */
+    public static final ConfigDef DEFINITION = new ConfigDef()
+            .define(START, Type.STRING, START_DEFAULT, value -> StartPosition.problem(value.toString()),
+                    "earliest, latest, a version, an ISO-8601 instant", START_DOC)
+            .define(POLL_INTERVAL_MS, Type.LONG, POLL_INTERVAL_MS_DEFAULT, ConfigDef.between(1, 3_600_000),
+                    "[1, 3600000]", POLL_INTERVAL_MS_DOC)
+            .define(POLL_INTERVAL_MIN_MS, Type.LONG, POLL_INTERVAL_MIN_MS_DEFAULT, ConfigDef.between(1, 3_600_000),
+                    "[1, poll.interval.ms]", POLL_INTERVAL_MIN_MS_DOC)
+            .define(PREFETCH_COMMITS, Type.INT, PREFETCH_COMMITS_DEFAULT, ConfigDef.between(1, 1024),
+                    "[1, 1024]", PREFETCH_COMMITS_DOC)
+            .define(BUFFER_BYTES, Type.INT, BUFFER_BYTES_DEFAULT, ConsumerConfig::checkBufferBytes,
+                    "a power of two in [1024, 1073741824]", BUFFER_BYTES_DOC)
+            .define(MAX_POLL_RECORDS, Type.INT, MAX_POLL_RECORDS_DEFAULT, ConfigDef.between(1, 1_000_000),
+                    "[1, 1000000]", MAX_POLL_RECORDS_DOC)
+            .define(CONSUMER_NAME, Type.STRING, null,
+                    value -> NAME.matcher(value.toString()).matches() && !value.equals(".") && !value.equals("..")
+                            ? null : "must be 1-200 of A-Z a-z 0-9 . _ - (and not '.' or '..')",
+                    "[A-Za-z0-9._-]{1,200}", CONSUMER_NAME_DOC)
+            .define(TABLE_WAIT_TIMEOUT_MS, Type.LONG, TABLE_WAIT_TIMEOUT_MS_DEFAULT, ConfigDef.atLeast(0),
+                    "[0, ...]", TABLE_WAIT_TIMEOUT_MS_DOC)
+            .define(REWRITE_POLICY, Type.STRING, REWRITE_POLICY_FAIL,
+                    ConfigDef.oneOf(REWRITE_POLICY_FAIL, REWRITE_POLICY_SKIP), "fail, skip", REWRITE_POLICY_DOC)
+            .define(DEFAULT_API_TIMEOUT_MS, Type.LONG, DEFAULT_API_TIMEOUT_MS_DEFAULT, ConfigDef.atLeast(1),
+                    "[1, ...]", DEFAULT_API_TIMEOUT_MS_DOC);
+
+    private final StartPosition start;
+    private final long pollIntervalMs;
+    private final long pollIntervalMinMs;
+    private final int prefetchCommits;
+    private final int bufferBytes;
+    private final int maxPollRecords;
+    private final String consumerName;
+    private final long tableWaitTimeoutMs;
+    private final boolean skipRewrites;
+    private final long defaultApiTimeoutMs;
+
+    /**
+     * Parses and validates {@code props}.
+     *
+     * @throws ConfigException naming the key and the problem for an unknown key or an invalid value
+     */
+    public ConsumerConfig(Map<String, ?> props) {
+        Map<String, Object> v = DEFINITION.parse(props, "consumer configuration");
+        this.start = StartPosition.parse((String) v.get(START));
+        this.pollIntervalMs = (Long) v.get(POLL_INTERVAL_MS);
+        this.pollIntervalMinMs = (Long) v.get(POLL_INTERVAL_MIN_MS);
+        if (pollIntervalMinMs > pollIntervalMs) {
+            throw new ConfigException("consumer configuration: '" + POLL_INTERVAL_MIN_MS + "' (" + pollIntervalMinMs
+                    + ") must not exceed '" + POLL_INTERVAL_MS + "' (" + pollIntervalMs + ")");
+        }
+        this.prefetchCommits = (Integer) v.get(PREFETCH_COMMITS);
+        this.bufferBytes = (Integer) v.get(BUFFER_BYTES);
+        this.maxPollRecords = (Integer) v.get(MAX_POLL_RECORDS);
+        this.consumerName = (String) v.get(CONSUMER_NAME);
+        this.tableWaitTimeoutMs = (Long) v.get(TABLE_WAIT_TIMEOUT_MS);
+        this.skipRewrites = REWRITE_POLICY_SKIP.equalsIgnoreCase((String) v.get(REWRITE_POLICY));
+        this.defaultApiTimeoutMs = (Long) v.get(DEFAULT_API_TIMEOUT_MS);
+    }
+
+    private static String checkBufferBytes(Object value) {
+        int v = (Integer) value;
+        return v >= 1024 && v <= (1 << 30) && BitUtil.isPowerOfTwo(v) ? null
+                : "must be a power of two between 1024 and 1073741824";
+    }
+
+    StartPosition start() {
+        return start;
+    }
+
+    public long pollIntervalMs() {
+        return pollIntervalMs;
+    }
+
+    public long pollIntervalMinMs() {
+        return pollIntervalMinMs;
+    }
+
+    public int prefetchCommits() {
+        return prefetchCommits;
+    }
+
+    public int bufferBytes() {
+        return bufferBytes;
+    }
+
+    public int maxPollRecords() {
+        return maxPollRecords;
+    }
+
+    /** The consumer name, or null when positions are not committed. */
+    public String consumerName() {
+        return consumerName;
+    }
+
+    public long tableWaitTimeoutMs() {
+        return tableWaitTimeoutMs;
+    }
+
+    /** Whether rewrite commits are skipped ({@code rewrite.policy=skip}) rather than fatal. */
+    public boolean skipRewrites() {
+        return skipRewrites;
+    }
+
+    public long defaultApiTimeoutMs() {
+        return defaultApiTimeoutMs;
+    }
+
+    /** The configuration keys as a Markdown table. */
+    public static String toMarkdown() {
+        return DEFINITION.toMarkdown();
+    }
+}

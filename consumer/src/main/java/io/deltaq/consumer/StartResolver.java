@@ -1,0 +1,173 @@
+package io.deltaq.consumer;
+
+import io.deltaq.deltalog.Commit;
+import io.deltaq.deltalog.DeltaTable;
+import io.deltaq.deltalog.Position;
+import io.deltaq.deltalog.Snapshot;
+import io.deltaq.deltalog.actions.CommitInfo;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Turns the configured start, a committed position or a seek target into the position to deliver
+ * from and the snapshot to tail after. Blocking (a snapshot load and a few GETs, each bounded by the
+ * log's I/O timeout); runs on the tailer thread before tailing begins, where an interrupt from
+ * {@code close} ends it.
+ */
+final class StartResolver {
+
+    /**
+     * Where to begin.
+     *
+     * @param tailFrom the snapshot whose next version the tail reads first
+     * @param start the first position to deliver; commits before its version and rows before its index
+     *     are passed over
+     * @param firstCommit version 0's commit when starting there (a tail cannot read its own snapshot's
+     *     version), else null
+     */
+    record Startup(Snapshot tailFrom, Position start, Commit firstCommit) {
+    }
+
+    private final DeltaTable table;
+    private final ConsumerConfig config;
+    private final CommittedPositions positions;
+    private final long ioTimeoutMs;
+    /** The table's metadata id as of the last resolution, stored with committed positions. */
+    private volatile String tableId;
+
+    StartResolver(DeltaTable table, ConsumerConfig config, CommittedPositions positions) {
+        this.table = table;
+        this.config = config;
+        this.positions = positions;
+        this.ioTimeoutMs = table.options().ioTimeout().toMillis();
+    }
+
+    /**
+     * @param target an explicit position (a seek), or null for the committed position or the configured start
+     * @param waitedForTable whether the table did not exist when the consumer started
+     * @throws io.deltaq.deltalog.TableNotFoundException while the table does not exist
+     */
+    Startup resolve(Position target, boolean waitedForTable) {
+        // A listing, not a replay: a corrupt or missing commit ahead of the start is the tail's to report,
+        // after everything before it was delivered.
+        long latest = table.latestVersion();
+        Optional<CommittedPositions.Committed> committed = Optional.empty();
+        if (positions != null && !positions.loaded()) {
+            // Read once, when the instance starts: the generation found is what fencing compares against.
+            committed = positions.load(ioTimeoutMs);
+        }
+        Position start;
+        if (target != null) {
+            start = target;
+        } else if (committed.isPresent()) {
+            start = committed.get().position();
+        } else {
+            start = fromConfig(config.start(), latest, waitedForTable);
+        }
+        Startup startup = startupAt(start, latest);
+        String id = startup.tailFrom().metadata().id();
+        if (target == null && committed.isPresent()) {
+            CommittedPositions.Committed c = committed.get();
+            if (c.tableId() != null && !c.tableId().equals(id)) {
+                throw new ConsumerException(table.location(), -1, table.location() + ": the committed position of "
+                        + "consumer '" + positions.name() + "' (" + c.position() + ", generation " + c.generation()
+                        + ") belongs to table id " + c.tableId() + ", but the table's id is now " + id
+                        + " (was it deleted and created again?); delete " + CommittedPositions.DIR
+                        + positions.name() + "/ under the table or use another consumer.name", null);
+            }
+        }
+        tableId = id;
+        return startup;
+    }
+
+    /** The table's id, once a resolution has read it; null before. */
+    String tableId() {
+        return tableId;
+    }
+
+    private Position fromConfig(StartPosition spec, long latest, boolean waitedForTable) {
+        return switch (spec.kind()) {
+            case EARLIEST -> new Position(earliestVersion(), 0);
+            // Everything in a table that did not exist when the consumer started came after the start.
+            case LATEST -> waitedForTable ? new Position(earliestVersion(), 0) : new Position(latest + 1, 0);
+            case VERSION -> new Position(spec.value(), 0);
+            case TIMESTAMP -> new Position(firstCommitAtOrAfter(spec.value(), latest), 0);
+        };
+    }
+
+    /** Version 0 when its commit is still there, else the version after the newest checkpoint. */
+    private long earliestVersion() {
+        if (read(0).isPresent()) {
+            return 0;
+        }
+        return table.latestCheckpointVersion() + 1;
+    }
+
+    /** Binary search over commit timestamps, assumed not to decrease with the version. */
+    private long firstCommitAtOrAfter(long epochMs, long latestVersion) {
+        long lo = earliestVersion();
+        long hi = latestVersion;
+        if (lo > hi || timestampOf(hi) < epochMs) {
+            return latestVersion + 1;
+        }
+        while (lo < hi) {
+            long mid = (lo + hi) >>> 1;
+            if (timestampOf(mid) >= epochMs) {
+                hi = mid;
+            } else {
+                lo = mid + 1;
+            }
+        }
+        return lo;
+    }
+
+    private long timestampOf(long version) {
+        Commit c = read(version).orElseThrow(() -> new ConsumerException(table.location(), version,
+                table.location() + ": version " + version + " vanished while searching commits by timestamp", null));
+        Optional<CommitInfo> info = c.commitInfo();
+        Long ts = info.map(i -> i.inCommitTimestamp() != null ? i.inCommitTimestamp() : i.timestamp()).orElse(null);
+        if (ts == null) {
+            throw new ConsumerException(table.location(), version, table.location() + ": version " + version
+                    + " has no commitInfo timestamp, so a start by timestamp cannot be resolved; start from a "
+                    + "version instead", null);
+        }
+        return ts;
+    }
+
+    private Startup startupAt(Position start, long latest) {
+        long v = start.version();
+        if (v == 0) {
+            Snapshot s0 = table.snapshotAt(0);
+            Commit c0 = read(0).orElseThrow(() -> new ConsumerException(table.location(), 0,
+                    table.location() + ": version 0 is gone (log cleaned up); start at a later version", null));
+            return new Startup(s0, start, c0);
+        }
+        // Beyond the latest version: tail from the latest and pass over commits before the start.
+        return new Startup(table.snapshotAt(Math.min(v - 1, latest)), start, null);
+    }
+
+    private Optional<Commit> read(long version) {
+        CompletableFuture<Optional<Commit>> f = table.readCommit(version);
+        try {
+            return f.get(ioTimeoutMs, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            f.cancel(false);
+            throw new ConsumerException(table.location(), version, table.location() + ": reading version " + version
+                    + " took longer than " + ioTimeoutMs + " ms", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ConsumerException(table.location(), version, table.location() + ": interrupted reading version "
+                    + version, e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new ConsumerException(table.location(), version, table.location() + ": reading version " + version
+                    + " failed: " + cause, cause);
+        }
+    }
+}

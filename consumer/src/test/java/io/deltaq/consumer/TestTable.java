@@ -1,0 +1,199 @@
+package io.deltaq.consumer;
+
+import io.deltaq.deltalog.ActionJson;
+import io.deltaq.deltalog.CommitResult;
+import io.deltaq.deltalog.CommitWriter;
+import io.deltaq.deltalog.DeltaTable;
+import io.deltaq.deltalog.MessageStats;
+import io.deltaq.deltalog.actions.Action;
+import io.deltaq.deltalog.actions.AddFile;
+import io.deltaq.deltalog.actions.CommitInfo;
+import io.deltaq.deltalog.actions.RemoveFile;
+import io.deltaq.deltalog.parquet.MessageBatch;
+import io.deltaq.deltalog.parquet.MessageFileWriter;
+import io.deltaq.s3io.ObjectStore;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Writes message tables for the consumer's tests, as the producer will: data files encoded with
+ * {@link MessageFileWriter}, uploaded with {@code put}, committed by a {@link CommitWriter}. Also
+ * writes the commits a producer never makes (compactions, deletes) as raw JSON with put-if-absent.
+ *
+ * <p>Message {@code n} has value {@code "m-n"}, key {@code "k-n"} (null when {@code n % 7 == 3}) and
+ * timestamp {@code 1_000_000 + n} microseconds.
+ */
+final class TestTable {
+
+    /** One data file as committed: its path and the message numbers it holds. */
+    record DataFile(String path, long size, int[] messages) {
+    }
+
+    final ObjectStore store;
+    final String root;
+    final DeltaTable table;
+    private CommitWriter writer;
+    private long sequence;
+    private final MessageFileWriter fileWriter = new MessageFileWriter();
+    private final MessageBatch batch = new MessageBatch();
+    /** Live files in commit order, for compactions and deletes. */
+    final List<DataFile> liveFiles = new ArrayList<>();
+
+    TestTable(ObjectStore store, String tablePath) {
+        this.store = store;
+        this.root = tablePath.isEmpty() || tablePath.endsWith("/") ? tablePath : tablePath + "/";
+        this.table = DeltaTable.at(store, tablePath);
+    }
+
+    TestTable create() {
+        table.createMessageTable();
+        writer = table.newWriter("test-writer", table.snapshot(), null);
+        return this;
+    }
+
+    static String value(int n) {
+        return "m-" + n;
+    }
+
+    static String key(int n) {
+        return n % 7 == 3 ? null : "k-" + n;
+    }
+
+    static long timestamp(int n) {
+        return 1_000_000L + n;
+    }
+
+    /** Uploads a data file holding messages {@code from..to-1}. */
+    DataFile upload(int from, int to) {
+        return upload(range(from, to));
+    }
+
+    DataFile upload(int[] messages) {
+        batch.clear();
+        for (int n : messages) {
+            byte[] k = key(n) == null ? null : key(n).getBytes(StandardCharsets.UTF_8);
+            byte[] v = value(n).getBytes(StandardCharsets.UTF_8);
+            batch.append(k, 0, k == null ? 0 : k.length, v, 0, v.length, timestamp(n));
+        }
+        int length = fileWriter.encode(batch);
+        byte[] bytes = fileWriter.toByteArray();
+        String path = "part-" + UUID.randomUUID() + ".parquet";
+        await(store.put(root + path, bytes));
+        return new DataFile(path, length, messages);
+    }
+
+    /** Commits one message with {@code value} (and no key), as message number {@code n}'s position. */
+    long appendValue(byte[] value) {
+        batch.clear();
+        batch.append(null, 0, 0, value, 0, value.length, 1);
+        int length = fileWriter.encode(batch);
+        String path = "part-" + UUID.randomUUID() + ".parquet";
+        await(store.put(root + path, fileWriter.toByteArray()));
+        DataFile f = new DataFile(path, length, new int[] {0});
+        return appendFiles(f);
+    }
+
+    static String stats(DataFile f) {
+        int nullKeys = 0;
+        long min = Long.MAX_VALUE;
+        long max = Long.MIN_VALUE;
+        for (int n : f.messages()) {
+            nullKeys += key(n) == null ? 1 : 0;
+            min = Math.min(min, timestamp(n));
+            max = Math.max(max, timestamp(n));
+        }
+        return new MessageStats(f.messages().length, min, max, nullKeys).toJson();
+    }
+
+    /** Commits messages {@code from..to-1} in one file; returns the version. */
+    long append(int from, int to) {
+        return appendFiles(upload(from, to));
+    }
+
+    /** Commits messages {@code from..to-1} split into {@code files} files of one commit. */
+    long append(int from, int to, int files) {
+        List<DataFile> list = new ArrayList<>();
+        int per = Math.max(1, (to - from + files - 1) / files);
+        for (int s = from; s < to; s += per) {
+            list.add(upload(s, Math.min(to, s + per)));
+        }
+        return appendFiles(list.toArray(new DataFile[0]));
+    }
+
+    long appendFiles(DataFile... files) {
+        List<AddFile> adds = new ArrayList<>();
+        for (DataFile f : files) {
+            adds.add(AddFile.ofNewFile(f.path(), f.size(), System.currentTimeMillis(), stats(f)));
+            liveFiles.add(f);
+        }
+        CommitResult result = await(writer.commit(++sequence, adds));
+        return result.version();
+    }
+
+    /** A raw commit of {@code actions} at the version after the latest; returns that version. */
+    long rawCommit(String operation, List<Action> actions) {
+        long version = table.latestVersion() + 1;
+        List<Action> all = new ArrayList<>();
+        all.add(new CommitInfo(System.currentTimeMillis(), null, operation, Map.of(), Boolean.FALSE, "test", null));
+        all.addAll(actions);
+        byte[] json = new ActionJson.Writer().write(all);
+        if (!await(store.putIfAbsent(root + "_delta_log/" + String.format("%020d", version) + ".json", json))) {
+            throw new IllegalStateException("version " + version + " already exists");
+        }
+        return version;
+    }
+
+    /** Rewrites every live file into one, all with dataChange false: an OPTIMIZE. */
+    long compact() {
+        List<Action> actions = new ArrayList<>();
+        List<Integer> all = new ArrayList<>();
+        for (DataFile f : liveFiles) {
+            actions.add(remove(f, false));
+            for (int n : f.messages()) {
+                all.add(n);
+            }
+        }
+        DataFile merged = upload(all.stream().mapToInt(Integer::intValue).toArray());
+        actions.add(new AddFile(merged.path(), Map.of(), merged.size(), System.currentTimeMillis(), false,
+                stats(merged), null, null));
+        liveFiles.clear();
+        liveFiles.add(merged);
+        return rawCommit("OPTIMIZE", actions);
+    }
+
+    /** Deletes the first message of the first live file by rewriting that file: a DELETE. */
+    long deleteFirstMessage() {
+        DataFile victim = liveFiles.remove(0);
+        int[] kept = java.util.Arrays.copyOfRange(victim.messages(), 1, victim.messages().length);
+        DataFile rewritten = upload(kept);
+        liveFiles.add(0, rewritten);
+        return rawCommit("DELETE", List.of(remove(victim, true),
+                new AddFile(rewritten.path(), Map.of(), rewritten.size(), System.currentTimeMillis(), true,
+                        stats(rewritten), null, null)));
+    }
+
+    private static RemoveFile remove(DataFile f, boolean dataChange) {
+        return new RemoveFile(f.path(), System.currentTimeMillis(), dataChange, true, Map.of(), f.size(), null, null,
+                null);
+    }
+
+    static int[] range(int from, int to) {
+        int[] r = new int[to - from];
+        for (int i = 0; i < r.length; i++) {
+            r[i] = from + i;
+        }
+        return r;
+    }
+
+    static <T> T await(java.util.concurrent.CompletableFuture<T> f) {
+        try {
+            return f.get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
