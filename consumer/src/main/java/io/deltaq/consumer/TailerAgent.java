@@ -187,7 +187,7 @@ final class TailerAgent implements Agent {
     @Override
     public int doWork() {
         if (closing) {
-            throw new AgentTerminationException("consumer closing", true);
+            throw new AgentTerminationException("consumer closing");
         }
         long now = clock.nanoTime();
         int work = 0;
