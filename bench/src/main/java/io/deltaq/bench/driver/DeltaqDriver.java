@@ -5,10 +5,17 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
+import java.nio.ByteOrder;
+
+import io.deltaq.consumer.ConsumedMessage;
+import io.deltaq.consumer.Consumer;
+import io.deltaq.consumer.ConsumerConfig;
+import io.deltaq.consumer.MessageHandler;
 import io.deltaq.producer.AckListener;
 import io.deltaq.producer.Producer;
 import io.deltaq.producer.ProducerConfig;
 import io.deltaq.s3io.ObjectStore;
+import org.agrona.DirectBuffer;
 
 /**
  * deltaq as the system under test: one fresh Delta table per rate in the target store, producers
@@ -49,8 +56,55 @@ public final class DeltaqDriver implements BenchDriver {
 
     @Override
     public BenchConsumer newConsumer(Map<String, String> connection, String topic, ClientOptions options, int index) {
-        throw new UnsupportedOperationException("the deltaq consumer is not in this build yet (module consumer);"
-                + " run with --driver kafka");
+        ObjectStore store = DeltaqTarget.openStore(connection);
+        try {
+            Consumer consumer = Consumer.create(store, topic, Map.of(ConsumerConfig.START, "earliest"));
+            return new DeltaqConsumer(store, consumer);
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        }
+    }
+
+    /** Polls with one reused handler that decodes the {@link Payload} header in place. */
+    private static final class DeltaqConsumer implements BenchConsumer, MessageHandler {
+        private final ObjectStore store;
+        private final Consumer consumer;
+        private MessageSink sink;
+
+        DeltaqConsumer(ObjectStore store, Consumer consumer) {
+            this.store = store;
+            this.consumer = consumer;
+        }
+
+        @Override
+        public int poll(MessageSink sink, int limit) {
+            this.sink = sink;
+            return consumer.poll(this, limit);
+        }
+
+        @Override
+        public void onMessage(ConsumedMessage message) {
+            DirectBuffer buffer = message.buffer();
+            int value = message.valueOffset();
+            sink.onMessage(buffer.getLong(value + Payload.INTENDED_MICROS_OFFSET, ByteOrder.BIG_ENDIAN),
+                    buffer.getInt(value + Payload.PRODUCER_INDEX_OFFSET, ByteOrder.BIG_ENDIAN),
+                    buffer.getLong(value + Payload.SEQUENCE_OFFSET, ByteOrder.BIG_ENDIAN));
+        }
+
+        @Override
+        public void addCounters(Map<String, Long> into) {
+            into.merge("storeRequests", store.metrics().totalRequests(), Long::sum);
+        }
+
+        @Override
+        public void close() {
+            try {
+                consumer.close(Duration.ofSeconds(10));
+            } finally {
+                store.close();
+            }
+        }
     }
 
     /** Counts acknowledgements on the commit thread, its only writer. */
