@@ -310,7 +310,7 @@ public final class Coordinator {
                         p(interval, 50), p(interval, 95), p(interval, 99), p(cumulative, 50), p(cumulative, 75),
                         p(cumulative, 85), p(cumulative, 95), p(cumulative, 99));
                 result.intervals.add(row);
-                files.csvRow(row);
+                files.csvRow(row, cumulative.getTotalCount() == 0);
                 previousTickMicros = t;
                 if (interval.getTotalCount() > 0) {
                     lastIntervalP99Ms = row.p99() / 1000.0;
@@ -459,7 +459,12 @@ public final class Coordinator {
             previousPublishTick = toMicros;
         }
 
-        void csvRow(RateResult.Interval row) {
+        void csvRow(RateResult.Interval row, boolean empty) {
+            if (empty) {
+                // Nothing measured has arrived yet: no percentiles rather than zeros.
+                csv.printf(Locale.ROOT, "%.2f,,,,,%n", row.secondsFromStart());
+                return;
+            }
             csv.printf(Locale.ROOT, "%.2f,%.2f,%.2f,%.2f,%.2f,%.2f%n", row.secondsFromStart(), row.cumP50() / 1e6,
                     row.cumP75() / 1e6, row.cumP85() / 1e6, row.cumP95() / 1e6, row.cumP99() / 1e6);
         }

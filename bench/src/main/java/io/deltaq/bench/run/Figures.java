@@ -29,6 +29,8 @@ final class Figures {
                 long messages = value(p1, "committedMessages") - value(p0, "committedMessages");
                 result.commits = commits;
                 result.meanBatchSize = commits == 0 ? 0 : (double) messages / commits;
+                result.lostRaces = value(p1, "lostRaces") - value(p0, "lostRaces");
+                result.retriedBatches = value(p1, "retriedBatches") - value(p0, "retriedBatches");
             }
             if (p1.containsKey("storeRequests")) {
                 long requests = value(p1, "storeRequests") - value(p0, "storeRequests");

@@ -40,6 +40,8 @@ final class RateResult {
     final List<Interval> intervals = new ArrayList<>();
 
     long commits = -1;
+    long lostRaces = -1;
+    long retriedBatches = -1;
     double meanBatchSize = -1;
     double storeRequestsPerSecond = -1;
     JvmFigures producerJvm;

@@ -84,17 +84,19 @@ public final class Reports {
                     ms(r.maxLatencyMs()),
                     floor == null || Double.isNaN(r.latencyMs(50)) ? "–"
                             : String.format(Locale.ROOT, "%.1f×", r.latencyMs(50) * 1000 / floor.floorMicros()),
-                    r.stable ? "stable" : r.error != null ? "**failed**" : "**falling behind**"));
+                    r.stable ? (r.verdict.equals("stable") ? "stable" : "stable, after a backlog")
+                            : r.error != null ? "**failed**" : "**falling behind**"));
         }
 
         md.append("\n## Costs and delivery\n\n");
-        md.append("| rate | driver | commits | mean batch | S3 req/s | publish delay p50 / p99 ms | producer JVM GC ms,"
+        md.append("| rate | driver | commits (lost races, retried) | mean batch | S3 req/s | publish delay p50 / p99 ms | producer JVM GC ms,"
                 + " alloc MB/s, hot B/msg | consumer JVM GC ms, alloc MB/s, hot B/msg | lag at end | drain s |"
                 + " caught up | gaps / dups |\n");
         md.append("|---:|---|---:|---:|---:|---:|---|---|---:|---:|---|---:|\n");
         for (RateResult r : ordered(sweep)) {
             md.append(String.format(Locale.ROOT, "| %,d | %s | %s | %s | %s | %s / %s | %s | %s | %s | %s | %s | %d / %d |%n",
-                    r.rate, r.driver, r.commits < 0 ? "–" : String.format(Locale.ROOT, "%,d", r.commits),
+                    r.rate, r.driver, r.commits < 0 ? "–"
+                            : String.format(Locale.ROOT, "%,d (%,d, %,d)", r.commits, r.lostRaces, r.retriedBatches),
                     r.meanBatchSize < 0 ? "–" : String.format(Locale.ROOT, "%,.0f", r.meanBatchSize),
                     r.storeRequestsPerSecond < 0 ? "–" : String.format(Locale.ROOT, "%,.0f", r.storeRequestsPerSecond),
                     ms(r.publishDelayMs(50)), ms(r.publishDelayMs(99)), jvm(r.producerJvm), jvm(r.consumerJvm),
@@ -224,6 +226,8 @@ public final class Reports {
                 number(json, "p50OverFloor", floor == null ? Double.NaN : r.latencyMs(50) * 1000 / floor.floorMicros());
                 if (r.commits >= 0) {
                     json.writeNumberField("commits", r.commits);
+                    json.writeNumberField("lostRaces", r.lostRaces);
+                    json.writeNumberField("retriedBatches", r.retriedBatches);
                     number(json, "meanBatchSize", r.meanBatchSize);
                 }
                 if (r.storeRequestsPerSecond >= 0) {

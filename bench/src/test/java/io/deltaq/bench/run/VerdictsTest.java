@@ -61,6 +61,15 @@ class VerdictsTest {
     }
 
     @Test
+    void aBacklogFromTheStartThatDrainsIsStableButSaysSo() {
+        RateResult r = run(2400, 2300, 2200, 1500, 900, 400, 20, 15, 12);
+        Verdicts.judge(r, SETTINGS);
+        assertTrue(r.stable, r.verdict);
+        assertTrue(r.verdict.startsWith("stable, after a backlog from the start (interval p50 2300.0 ms in the first"
+                + " third, 15.0 ms in the last)"), r.verdict);
+    }
+
+    @Test
     void aConsumerThatDidNotCatchUpOrAProducerBelowTheRateIsFallingBehind() {
         RateResult behind = run(5, 5, 5, 5, 5, 5, 5, 5, 5);
         behind.caughtUp = false;
