@@ -319,7 +319,7 @@ public final class Reports {
 
     static String latencyOverTime(RateResult r) {
         SvgChart chart = new SvgChart(String.format(Locale.ROOT, "%s at %,d msg/s: latency per 1 s interval", r.driver,
-                r.rate), "seconds since the end of the warm-up", "latency (ms, log scale)");
+                r.rate), "seconds since the end of the warm-up", "latency (ms, log scale)").xFrom(0);
         String[] names = {"p50", "p95", "p99"};
         for (int p = 0; p < names.length; p++) {
             List<SvgChart.Point> points = new ArrayList<>();

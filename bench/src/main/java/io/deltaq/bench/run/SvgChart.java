@@ -28,11 +28,18 @@ final class SvgChart {
     private final String xLabel;
     private final String yLabel;
     private final List<Series> series = new ArrayList<>();
+    private double xFrom = Double.NaN;
 
     SvgChart(String title, String xLabel, String yLabel) {
         this.title = title;
         this.xLabel = xLabel;
         this.yLabel = yLabel;
+    }
+
+    /** Starts the x axis at {@code x} even when the data starts later (a gap is then visible). */
+    SvgChart xFrom(double x) {
+        this.xFrom = x;
+        return this;
     }
 
     SvgChart add(Series s) {
@@ -68,6 +75,9 @@ final class SvgChart {
         if (minX == Double.MAX_VALUE) {
             svg.append(text(LEFT + plotW / 2.0, TOP + plotH / 2.0, "middle", 14, "no data"));
             return svg.append("</svg>\n").toString();
+        }
+        if (!Double.isNaN(xFrom) && xFrom < minX) {
+            minX = xFrom;
         }
         if (maxX == minX) {
             minX -= 1;
