@@ -47,9 +47,9 @@ import org.agrona.concurrent.ringbuffer.OneToOneRingBuffer;
  *
  * <p>A message's {@link Position} is (commit version, row index among the rows that commit added).
  * {@link #position()} is the next position to be delivered; {@link #seek} moves it; with
- * {@code consumer.name} set, {@link #commitSync} stores it next to the table (see
- * {@link CommittedPositions} for the layout and the fencing of two instances of one name) and a new
- * consumer of that name resumes there.
+ * {@code consumer.name} set, {@link #commitSync} stores it next to the table (see the package
+ * documentation for the layout and the fencing of two instances of one name) and a new consumer of
+ * that name resumes there.
  *
  * <p>Failures of the tailing thread (a missing table after {@code table.wait.timeout.ms}, an
  * unsupported table feature, a gap in the log, a corrupt commit, a missing or undecodable data file,
@@ -376,12 +376,13 @@ public final class Consumer implements AutoCloseable {
         try {
             ensureOpen();
             if (positions == null) {
-                throw new IllegalStateException(tableName + ": positions can only be committed by a named consumer; set '"
-                        + ConsumerConfig.CONSUMER_NAME + "'");
+                throw new IllegalStateException(tableName + ": positions can only be committed by a named consumer; "
+                        + "set '" + ConsumerConfig.CONSUMER_NAME + "'");
             }
             long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(config.defaultApiTimeoutMs());
             // The generation to fence against is read when the tail first starts.
-            awaitUntil(deadline, positions::loaded, "reading the committed positions of '" + positions.name() + "'");
+            awaitUntil(deadline, () -> positions.loaded() && resolver.tableId() != null,
+                    "reading the committed positions of '" + positions.name() + "'");
             long remainingMs = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
             positions.commit(position, resolver.tableId(), remainingMs);
         } finally {
@@ -389,7 +390,10 @@ public final class Consumer implements AutoCloseable {
         }
     }
 
-    /** The newest position this consumer name committed (as found at start or committed since); empty when none or unnamed. */
+    /**
+     * The newest position of this consumer name: found at start or committed since; empty when none
+     * or when the consumer is unnamed.
+     */
     public Optional<Position> committed() {
         acquire();
         try {

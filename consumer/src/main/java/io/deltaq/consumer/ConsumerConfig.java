@@ -61,9 +61,8 @@ public final class ConsumerConfig {
     private static final String BUFFER_BYTES_DOC = "Capacity of the ring buffer that holds decoded messages "
             + "between the tailer thread and poll(); a power of two. Each message takes "
             + RingRecordDescriptor.HEADER_LENGTH + " bytes + key + value + 8 bytes of ring header, rounded up to 8. "
-            + "The largest message that fits is buffer.bytes / 8 minus "
-            + (RingRecordDescriptor.HEADER_LENGTH + 8) + " bytes (1 MiB at the default); a larger one stops the "
-            + "consumer with an error naming it.";
+            + "A message's key plus value may take up to buffer.bytes / 8 minus " + RingRecordDescriptor.HEADER_LENGTH
+            + " bytes (about 1 MiB at the default); a larger one stops the consumer with an error naming it.";
 
     /** Most messages one {@code poll(Duration)} returns. */
     public static final String MAX_POLL_RECORDS = "max.poll.records";

@@ -118,6 +118,7 @@ final class TailerAgent implements Agent {
     private boolean stopReading;
     private final ArrayDeque<PendingCommit> pipeline = new ArrayDeque<>();
     private int blockedNeedBytes;
+    private boolean notifyApp;
     private long avgRecordBytes = 64;
 
     TailerAgent(DeltaTable table, ConsumerConfig config, StartResolver resolver, OneToOneRingBuffer ring,
@@ -206,13 +207,17 @@ final class TailerAgent implements Agent {
                     failAfterPending(t);
                     work++;
                 }
-                work += publish();
+                int published = publish();
+                work += published;
+                notifyApp |= published > 0;
             }
         } catch (Throwable t) {
             fail(t);
             work++;
         }
-        if (work > 0) {
+        if (notifyApp) {
+            // Only news for the application (records, the start position, a failure) wakes it.
+            notifyApp = false;
             Thread w = appWaiter;
             if (w != null) {
                 LockSupport.unpark(w);
@@ -292,6 +297,7 @@ final class TailerAgent implements Agent {
             enqueue(startup.firstCommit());
         }
         started = new Started(epoch, start);
+        notifyApp = true;
         return 1;
     }
 
@@ -321,9 +327,9 @@ final class TailerAgent implements Agent {
             } else {
                 if (pollKnewSuccessor) {
                     throw new ConsumerException(tableName, version, tableName + ": the log is missing version "
-                            + version + " (_delta_log/" + String.format("%020d", version) + ".json) although version " + (version + 1)
-                            + " exists: a gap (a writer skipped a version, or the log was cleaned up past this "
-                            + "consumer's position); seek to a retained version", null);
+                            + version + " (_delta_log/" + String.format("%020d", version) + ".json) although version "
+                            + (version + 1) + " exists: a gap (a writer skipped a version, or the log was cleaned up "
+                            + "past this consumer's position); seek to a retained version", null);
                 }
                 backoffNs = backoffNs == 0 ? pollMinNs : Math.min(backoffNs * 2, pollMaxNs);
                 nextPollNs = now + backoffNs;
@@ -531,6 +537,7 @@ final class TailerAgent implements Agent {
                 : new ConsumerException(tableName, currentVersion(), tableName + ": consumer stopped at version "
                         + currentVersion() + ": " + t, t);
         failure = new Failure(epoch, error);
+        notifyApp = true;
         phase = Phase.FAILED;
         cancelAll();
     }
@@ -667,6 +674,7 @@ final class TailerAgent implements Agent {
         private String table;
         private String file;
         int written;
+        /** Ring bytes taken by this chunk's records, headers and alignment included. */
         long bytesWritten;
         int fullAtRow;
         int neededBytes;
@@ -734,7 +742,7 @@ final class TailerAgent implements Agent {
             }
             ring.commit(at);
             written++;
-            bytesWritten += length;
+            bytesWritten += BitUtil.align(length + RecordDescriptor.HEADER_LENGTH, RecordDescriptor.ALIGNMENT);
         }
 
         private static long ringBytesFor(int length) {

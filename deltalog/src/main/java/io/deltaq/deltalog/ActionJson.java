@@ -511,16 +511,27 @@ public final class ActionJson {
      */
     public static final class Writer {
         private final ExposedByteArrayOutputStream out = new ExposedByteArrayOutputStream(2048);
+        private final JsonGenerator generator;
+
+        public Writer() {
+            try {
+                // One generator for every commit: after a flush it is back at the root, ready for the next.
+                generator = FACTORY.createGenerator(out);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            generator.setRootValueSeparator(null);
+        }
 
         /** The commit file holding {@code actions}, one per line, each line ending in a newline. */
         public byte[] write(List<? extends Action> actions) {
             out.reset();
-            try (JsonGenerator g = FACTORY.createGenerator(out)) {
-                g.setRootValueSeparator(null);
+            try {
                 for (Action action : actions) {
-                    writeAction(g, action);
-                    g.writeRaw('\n');
+                    writeAction(generator, action);
+                    generator.writeRaw('\n');
                 }
+                generator.flush();
             } catch (IOException e) {
                 throw new UncheckedIOException(e); // in-memory output: cannot happen
             }

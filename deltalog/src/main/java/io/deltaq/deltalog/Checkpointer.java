@@ -36,6 +36,9 @@ final class Checkpointer {
                     + ": no Parquet checkpoint format available");
         }
         Snapshot snapshot = loader.at(version);
+        // A checkpoint keeps only the state deltaq models; writer features it does not implement
+        // (row tracking, domain metadata, ...) could need more, so they are refused like for commits.
+        ProtocolGate.checkWritable(io.tableName, snapshot.protocol(), snapshot.metadata());
         List<Action> actions = actions(snapshot, System.currentTimeMillis());
         byte[] data = format.write(actions);
         String key = io.logKey(LogFiles.classicCheckpointName(version));

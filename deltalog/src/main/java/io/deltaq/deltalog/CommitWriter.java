@@ -16,7 +16,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -33,9 +32,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <p>Commits of one writer are serial: {@link #commit} must not be called while a previous commit is
  * in flight, so version N+1 is never attempted before version N is known to exist. Batch sequences
- * must increase; a batch whose sequence is not newer than the last committed one completes as
- * {@link CommitResult.Outcome#ALREADY_COMMITTED} without writing, which makes a batch retried after a
- * restart safe. After a conflict or an unknown outcome the writer refuses further commits: open a
+ * must increase, also across restarts (a restarted producer continues after
+ * {@link #lastBatchSequence()}, which comes from the snapshot's {@code txn}); a batch whose sequence
+ * is not newer than the last committed one completes as {@link CommitResult.Outcome#ALREADY_COMMITTED}
+ * without writing, which makes a batch retried after a restart safe. After a conflict or an unknown outcome the writer refuses further commits: open a
  * new one from a fresh snapshot.
  *
  * <p>Futures complete on the store's I/O threads; do not block in dependent stages.
@@ -54,10 +54,13 @@ public final class CommitWriter {
     private volatile long knownVersion;
     private volatile long lastBatchSequence;
     private volatile long lastBatchVersion;
-    private volatile Protocol protocol;
-    private volatile Metadata metadata;
+    private final Protocol protocol;
+    private final Metadata metadata;
     private volatile DeltaLogException unusable;
+    private final Object checkpointLock = new Object();
     private volatile CompletableFuture<Long> checkpoint = CompletableFuture.completedFuture(-1L);
+    private long queuedCheckpointVersion; // guarded by checkpointLock
+    private boolean checkpointQueued; // guarded by checkpointLock
 
     CommitWriter(LogStore io, String writerId, Snapshot snapshot, Checkpointer checkpointer,
                  Executor checkpointExecutor) {
@@ -87,7 +90,10 @@ public final class CommitWriter {
         return lastBatchSequence;
     }
 
-    /** The latest checkpoint this writer started: completes with its version (-1 if none was started). */
+    /**
+     * The latest checkpoint this writer started or queued: completes with the version it wrote (-1 if
+     * none was started), or with the failure that stopped it.
+     */
     public CompletableFuture<Long> lastCheckpoint() {
         return checkpoint;
     }
@@ -159,7 +165,7 @@ public final class CommitWriter {
                 fail(e);
                 return;
             }
-            bounded(put).whenComplete((created, error) -> guarded(() -> {
+            io.bounded(put).whenComplete((created, error) -> guarded(() -> {
                 if (error == null) {
                     if (created) {
                         succeed(version);
@@ -181,7 +187,7 @@ public final class CommitWriter {
         /** Reads {@code version} after a lost race or an unknown outcome: ours, a winner, or nothing. */
         void readBack(long version, boolean outcomeUnknown) {
             String file = io.display(io.commitKey(version));
-            bounded(io.get(io.commitKey(version))).whenComplete((data, error) -> guarded(() -> {
+            io.getBounded(io.commitKey(version)).whenComplete((data, error) -> guarded(() -> {
                 if (error != null) {
                     Throwable cause = LogStore.unwrap(error);
                     if (outcomeUnknown) {
@@ -253,19 +259,35 @@ public final class CommitWriter {
         }
     }
 
-    private <T> CompletableFuture<T> bounded(CompletableFuture<T> future) {
-        return future.copy().orTimeout(io.options.ioTimeoutMs(), TimeUnit.MILLISECONDS);
-    }
-
+    /**
+     * Starts the checkpoint of {@code version} when it is a multiple of the interval. While one runs,
+     * at most one more is queued, and it writes the newest version requested by then: checkpoints
+     * never pile up behind slow storage, and the newest state is always checkpointed eventually.
+     */
     private void maybeCheckpoint(long version) {
-        if (checkpointExecutor == null || checkpointer == null || version == 0) {
+        if (checkpointExecutor == null || checkpointer == null || version == 0
+                || version % checkpointInterval() != 0) {
             return;
         }
-        int interval = checkpointInterval();
-        if (version % interval != 0 || !checkpoint.isDone()) {
-            return;
+        synchronized (checkpointLock) {
+            CompletableFuture<Long> running = checkpoint;
+            if (running.isDone()) {
+                checkpoint = CompletableFuture.supplyAsync(() -> checkpointer.write(version), checkpointExecutor);
+                return;
+            }
+            queuedCheckpointVersion = version;
+            if (!checkpointQueued) {
+                checkpointQueued = true;
+                checkpoint = running.handle((v, e) -> null).thenApplyAsync(ignored -> {
+                    long newest;
+                    synchronized (checkpointLock) {
+                        newest = queuedCheckpointVersion;
+                        checkpointQueued = false;
+                    }
+                    return checkpointer.write(newest);
+                }, checkpointExecutor);
+            }
         }
-        checkpoint = CompletableFuture.supplyAsync(() -> checkpointer.write(version), checkpointExecutor);
     }
 
     private int checkpointInterval() {

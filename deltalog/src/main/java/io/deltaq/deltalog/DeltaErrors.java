@@ -182,8 +182,15 @@ final class DeltaErrors {
                         + ") does not exist in storage");
     }
 
+    static DeltaLogException corruptDataFile(String table, String path, long addedInVersion, String problem,
+                                             Throwable cause) {
+        return new DeltaLogException(
+                table + ": data file '" + path + "' (added at or before version " + addedInVersion
+                        + ") cannot be read: " + problem, cause);
+    }
+
     static DeltaStorageException storageFailure(String what, Throwable cause) {
-        return new DeltaStorageException(what + " failed: " + cause.getMessage(), cause);
+        return new DeltaStorageException(what + " failed: " + reason(cause), cause);
     }
 
     static DeltaStorageException timeout(String what, long timeoutMs) {
@@ -215,7 +222,7 @@ final class DeltaErrors {
 
     static CommitFailedException commitStorageFailure(String file, long version, Throwable cause, boolean retryable) {
         return new CommitFailedException(
-                "commit " + file + " (version " + version + ") was not written: " + cause.getMessage()
+                "commit " + file + " (version " + version + ") was not written: " + reason(cause)
                         + (retryable ? " (transient; nothing was written, the commit can be retried)" : ""),
                 version, retryable, false, cause);
     }
@@ -229,7 +236,7 @@ final class DeltaErrors {
     static CommitStateUnknownException commitStateUnknown(String file, long version, Throwable cause) {
         return new CommitStateUnknownException(
                 "commit " + file + " (version " + version + "): the conditional write's outcome is unknown and "
-                        + "reading the version back failed: " + (cause == null ? "no answer" : cause.getMessage())
+                        + "reading the version back failed: " + (cause == null ? "no answer" : reason(cause))
                         + "; open a new writer from a fresh snapshot, whose txn state tells whether it landed",
                 version, cause);
     }
@@ -245,6 +252,12 @@ final class DeltaErrors {
     }
 
     /* ------------------------------ helpers ------------------------------ */
+
+    /** A failure's message, or its type when it has none (timeouts). */
+    private static String reason(Throwable cause) {
+        String message = cause.getMessage();
+        return message == null || message.isBlank() ? cause.getClass().getSimpleName() : message;
+    }
 
     private static String of(String file, long version) {
         return version < 0 ? file : file + " (version " + version + ")";

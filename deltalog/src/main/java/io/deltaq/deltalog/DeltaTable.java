@@ -6,9 +6,12 @@ import io.deltaq.deltalog.actions.CommitInfo;
 import io.deltaq.deltalog.actions.Format;
 import io.deltaq.deltalog.actions.Metadata;
 import io.deltaq.deltalog.actions.Protocol;
+import io.deltaq.deltalog.parquet.ParquetFiles;
+import io.deltaq.deltalog.parquet.ParquetFormatException;
 import io.deltaq.s3io.AmbiguousWriteException;
 import io.deltaq.s3io.ObjectStore;
 import java.net.URISyntaxException;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -68,7 +71,8 @@ public final class DeltaTable {
      * Creates the table as a deltaq message table, or accepts it if it exists with the message schema.
      * Version 0 holds {@code commitInfo}, {@code protocol {1, 2}} and {@code metaData} (message
      * schema, unpartitioned, {@code delta.checkpointInterval}); it is written with put-if-absent, so
-     * of racing creators exactly one creates and the others verify what it wrote.
+     * of racing creators exactly one creates and the others read version 0 and check its schema.
+     * Call {@link #snapshot()} afterwards to start writing.
      *
      * @throws IncompatibleTableException if the table exists with another schema or partitioning
      * @throws UnsupportedTableFeatureException if the table exists and deltaq cannot write it
@@ -77,7 +81,9 @@ public final class DeltaTable {
         // A table whose early commits were cleaned up still has _last_checkpoint: never write a
         // version 0 into it.
         if (io.getOrNull(io.logKey(LogFiles.LAST_CHECKPOINT)) != null) {
-            return existing();
+            Snapshot snapshot = loader.latest();
+            checkMessageTable(snapshot.version(), snapshot.protocol(), snapshot.metadata());
+            return new TableCreation(false, snapshot.metadata());
         }
         long now = System.currentTimeMillis();
         Metadata metadata = new Metadata(UUID.randomUUID().toString(), null, null, Format.PARQUET,
@@ -102,37 +108,45 @@ public final class DeltaTable {
                 created = null; // unknown: read it back
             }
             if (Boolean.TRUE.equals(created)) {
-                return new TableCreation(true, createdSnapshot(metadata));
+                return new TableCreation(true, metadata);
             }
             byte[] existing = io.getOrNull(key);
             if (existing == null) {
                 continue; // nothing landed: try again
             }
             if (Arrays.equals(existing, bytes)) {
-                return new TableCreation(true, createdSnapshot(metadata));
+                return new TableCreation(true, metadata);
             }
-            return existing();
+            return verifyVersionZero(existing, file);
         }
         throw DeltaErrors.createConflict(io.tableName,
                 "could not create version 0 in " + MAX_CREATE_ATTEMPTS + " attempts (outcome unknown each time)");
     }
 
-    private Snapshot createdSnapshot(Metadata metadata) {
-        return new Snapshot(io.tableName, 0, -1, Protocol.DELTAQ_DEFAULT, metadata, List.of(), List.of(), Map.of());
-    }
-
-    private TableCreation existing() {
-        Snapshot snapshot = loader.latest();
-        checkMessageTable(snapshot);
-        return new TableCreation(false, snapshot);
-    }
-
-    private void checkMessageTable(Snapshot snapshot) {
-        String mismatch = MessageSchema.mismatch(snapshot.metadata());
-        if (mismatch != null) {
-            throw DeltaErrors.notAMessageTable(io.tableName, snapshot.version(), mismatch);
+    /** Another creator won: its version 0 must describe a message table deltaq can write. */
+    private TableCreation verifyVersionZero(byte[] versionZero, String file) {
+        Protocol protocol = null;
+        Metadata metadata = null;
+        for (Action a : ActionJson.parseCommit(versionZero, file, 0)) {
+            if (a instanceof Protocol p) {
+                protocol = p;
+            } else if (a instanceof Metadata m) {
+                metadata = m;
+            }
         }
-        ProtocolGate.checkWritable(io.tableName, snapshot.protocol(), snapshot.metadata());
+        if (protocol == null || metadata == null) {
+            throw DeltaErrors.noProtocolOrMetadata(io.tableName, 0, protocol == null ? "protocol" : "metaData");
+        }
+        checkMessageTable(0, protocol, metadata);
+        return new TableCreation(false, metadata);
+    }
+
+    private void checkMessageTable(long version, Protocol protocol, Metadata metadata) {
+        String mismatch = MessageSchema.mismatch(metadata);
+        if (mismatch != null) {
+            throw DeltaErrors.notAMessageTable(io.tableName, version, mismatch);
+        }
+        ProtocolGate.checkWritable(io.tableName, protocol, metadata);
     }
 
     /* ------------------------------ reading ------------------------------ */
@@ -178,9 +192,9 @@ public final class DeltaTable {
     public CompletableFuture<Optional<Commit>> readCommit(long version) {
         String key = io.commitKey(version);
         String file = io.display(key);
-        return io.get(key).handle((data, error) -> {
+        return io.getBounded(key).handle((data, error) -> {
             if (error != null) {
-                throw new CompletionException(LogStore.failure(error, "reading " + file));
+                throw new CompletionException(io.failure(error, "reading " + file));
             }
             return data.map(bytes -> new Commit(version, ActionJson.parseCommit(bytes, file, version)));
         });
@@ -223,9 +237,9 @@ public final class DeltaTable {
                             + "through its store"));
         }
         String key = io.root + file.path();
-        return io.get(key).handle((data, error) -> {
+        return io.getBounded(key).handle((data, error) -> {
             if (error != null) {
-                throw new CompletionException(LogStore.failure(error, "reading data file " + io.display(key)));
+                throw new CompletionException(io.failure(error, "reading data file " + io.display(key)));
             }
             if (data.isEmpty()) {
                 throw new CompletionException(
@@ -233,6 +247,53 @@ public final class DeltaTable {
             }
             return data.get();
         });
+    }
+
+    /**
+     * Rows in a live file: {@code numRecords} from its statistics, or, when the log has none, the
+     * row count in its Parquet footer.
+     *
+     * @throws DataFileNotFoundException if the footer is needed and the file is missing
+     */
+    public long rowCount(LiveFile file) {
+        long n = file.numRecordsFromStats();
+        return n >= 0 ? n : footerRowCount(file, io.join(readDataFile(file), "reading data file " + file.path()));
+    }
+
+    /** Rows in a snapshot: statistics where present, Parquet footers (fetched in parallel) elsewhere. */
+    public long rowCount(Snapshot snapshot) {
+        List<LiveFile> files = snapshot.liveFiles();
+        long total = 0;
+        List<LiveFile> unknown = new ArrayList<>();
+        for (LiveFile f : files) {
+            long n = f.numRecordsFromStats();
+            if (n >= 0) {
+                total += n;
+            } else {
+                unknown.add(f);
+            }
+        }
+        int window = io.options.maxConcurrentReads();
+        for (int from = 0; from < unknown.size(); from += window) {
+            List<LiveFile> batch = unknown.subList(from, Math.min(unknown.size(), from + window));
+            List<CompletableFuture<byte[]>> reads = new ArrayList<>(batch.size());
+            for (LiveFile f : batch) {
+                reads.add(readDataFile(f));
+            }
+            for (int i = 0; i < batch.size(); i++) {
+                LiveFile f = batch.get(i);
+                total += footerRowCount(f, io.join(reads.get(i), "reading data file " + f.path()));
+            }
+        }
+        return total;
+    }
+
+    private long footerRowCount(LiveFile file, byte[] data) {
+        try {
+            return ParquetFiles.rowCount(data, file.path());
+        } catch (ParquetFormatException e) {
+            throw DeltaErrors.corruptDataFile(io.tableName, file.path(), file.addedInVersion(), e.getMessage(), e);
+        }
     }
 
     /* ------------------------------ writing ------------------------------ */
@@ -250,7 +311,7 @@ public final class DeltaTable {
         if (writerId.isEmpty()) {
             throw new IllegalArgumentException("writerId must not be empty");
         }
-        checkMessageTable(snapshot);
+        checkMessageTable(snapshot.version(), snapshot.protocol(), snapshot.metadata());
         return new CommitWriter(io, writerId, snapshot, checkpointer, checkpointExecutor);
     }
 

@@ -63,6 +63,16 @@ final class LogStore {
         return store.get(key);
     }
 
+    /** A GET whose future fails with a {@link TimeoutException} after the I/O timeout. */
+    CompletableFuture<Optional<byte[]>> getBounded(String key) {
+        return bounded(store.get(key));
+    }
+
+    /** A copy of {@code future} that fails with a {@link TimeoutException} after the I/O timeout. */
+    <T> CompletableFuture<T> bounded(CompletableFuture<T> future) {
+        return future.copy().orTimeout(options.ioTimeoutMs(), TimeUnit.MILLISECONDS);
+    }
+
     /** Reads a key, waiting at most the I/O timeout; null when it does not exist. */
     byte[] getOrNull(String key) {
         return join(store.get(key), "reading " + display(key)).orElse(null);
@@ -124,10 +134,13 @@ final class LogStore {
     }
 
     /** A store failure as a {@link DeltaLogException}; our own exceptions pass through unchanged. */
-    static RuntimeException failure(Throwable cause, String what) {
+    RuntimeException failure(Throwable cause, String what) {
         Throwable c = unwrap(cause);
         if (c instanceof DeltaLogException dle) {
             return dle;
+        }
+        if (c instanceof TimeoutException) {
+            return DeltaErrors.timeout(what, options.ioTimeoutMs());
         }
         return DeltaErrors.storageFailure(what, c);
     }

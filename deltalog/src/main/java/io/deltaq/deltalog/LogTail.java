@@ -57,10 +57,10 @@ public final class LogTail {
         long version = nextVersion;
         String file = io.display(io.commitKey(version));
         CompletableFuture<Optional<Commit>> result = new CompletableFuture<>();
-        io.get(io.commitKey(version)).whenComplete((data, error) -> {
+        io.getBounded(io.commitKey(version)).whenComplete((data, error) -> {
             try {
                 if (error != null) {
-                    throw LogStore.failure(error, "reading " + file);
+                    throw io.failure(error, "reading " + file);
                 }
                 Optional<Commit> commit = Optional.empty();
                 if (data.isPresent()) {

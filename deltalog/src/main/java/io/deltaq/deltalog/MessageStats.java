@@ -2,6 +2,7 @@ package io.deltaq.deltalog;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import io.deltaq.deltalog.parquet.MessageFileStats;
 import java.io.IOException;
 
 /**
@@ -28,6 +29,20 @@ public record MessageStats(long numRecords, long minTimestampMicros, long maxTim
             throw new IllegalArgumentException(
                     "minTimestampMicros " + minTimestampMicros + " > maxTimestampMicros " + maxTimestampMicros);
         }
+    }
+
+    /**
+     * The statistics of a file the message file writer just encoded.
+     *
+     * @throws IllegalArgumentException if the file holds null values, which the message schema forbids
+     */
+    public static MessageStats of(MessageFileStats stats) {
+        if (stats.valueNullCount() != 0) {
+            throw new IllegalArgumentException(
+                    stats.valueNullCount() + " messages have a null value; the message schema's value is not nullable");
+        }
+        return new MessageStats(stats.numRecords(), stats.minTimestampMicros(), stats.maxTimestampMicros(),
+                stats.keyNullCount());
     }
 
     /** The statistics JSON for {@code add.stats}. */

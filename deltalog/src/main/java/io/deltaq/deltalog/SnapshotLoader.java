@@ -3,6 +3,7 @@ package io.deltaq.deltalog;
 import io.deltaq.deltalog.LogFiles.LogFile;
 import io.deltaq.deltalog.actions.Action;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -220,18 +221,17 @@ final class SnapshotLoader {
         List<LogFile> commits = segment.commits();
         int n = commits.size();
         int window = io.options.maxConcurrentReads();
-        @SuppressWarnings("unchecked")
-        CompletableFuture<Optional<byte[]>>[] reads = new CompletableFuture[n];
+        List<CompletableFuture<Optional<byte[]>>> reads = new ArrayList<>(Collections.nCopies(n, null));
         int issued = 0;
         for (int i = 0; i < n; i++) {
             while (issued < n && issued < i + window) {
-                reads[issued] = io.get(io.logKey(commits.get(issued).name()));
+                reads.set(issued, io.get(io.logKey(commits.get(issued).name())));
                 issued++;
             }
             LogFile commit = commits.get(i);
             String file = io.displayLog(commit.name());
-            Optional<byte[]> data = io.join(reads[i], "reading " + file);
-            reads[i] = null;
+            Optional<byte[]> data = io.join(reads.get(i), "reading " + file);
+            reads.set(i, null);
             if (data.isEmpty()) {
                 throw DeltaErrors.commitVanished(io.tableName, commit.version());
             }

@@ -1,11 +1,13 @@
 package io.deltaq.deltalog;
 
+import io.deltaq.deltalog.actions.Metadata;
+
 /**
  * The result of {@link DeltaTable#createMessageTable()}.
  *
  * @param created whether this call created version 0 (false: the table existed, possibly created by
- *     a concurrent creator, and has the message schema)
- * @param snapshot the table's snapshot after creation: version 0 when created, else the latest
+ *     a concurrent creator, with the message schema)
+ * @param metadata the metadata of version 0 (when the log was cleaned up: of the latest version)
  */
-public record TableCreation(boolean created, Snapshot snapshot) {
+public record TableCreation(boolean created, Metadata metadata) {
 }

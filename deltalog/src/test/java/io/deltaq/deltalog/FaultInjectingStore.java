@@ -37,6 +37,8 @@ final class FaultInjectingStore implements ObjectStore {
     private final AtomicReference<PutFault> nextPutFault = new AtomicReference<>();
     private volatile Predicate<String> putFaultKeys = k -> true;
     private volatile Predicate<String> failingGets = k -> false;
+    private volatile Predicate<String> hangingGets = k -> false;
+    private volatile CompletableFuture<Void> putGate = CompletableFuture.completedFuture(null);
     final List<ListCall> listCalls = new CopyOnWriteArrayList<>();
 
     FaultInjectingStore(ObjectStore delegate) {
@@ -49,6 +51,13 @@ final class FaultInjectingStore implements ObjectStore {
         nextPutFault.set(fault);
     }
 
+    /** Holds every {@code putIfAbsent} until the returned future is completed. */
+    CompletableFuture<Void> holdPuts() {
+        CompletableFuture<Void> gate = new CompletableFuture<>();
+        putGate = gate;
+        return gate;
+    }
+
     /** GETs of matching keys fail with a store error until reset with {@code k -> false}. */
     void failGets(Predicate<String> keys) {
         failingGets = keys;
@@ -56,6 +65,10 @@ final class FaultInjectingStore implements ObjectStore {
 
     @Override
     public CompletableFuture<Boolean> putIfAbsent(String key, ByteBuffer data) {
+        CompletableFuture<Void> gate = putGate;
+        if (!gate.isDone()) {
+            return gate.thenCompose(ignored -> putIfAbsent(key, data));
+        }
         PutFault fault = putFaultKeys.test(key) ? nextPutFault.getAndSet(null) : null;
         if (fault == null) {
             return delegate.putIfAbsent(key, data);
@@ -75,8 +88,16 @@ final class FaultInjectingStore implements ObjectStore {
         return delegate.put(key, data);
     }
 
+    /** GETs of matching keys never complete (a stuck connection). */
+    void hangGets(Predicate<String> keys) {
+        hangingGets = keys;
+    }
+
     @Override
     public CompletableFuture<Optional<byte[]>> get(String key) {
+        if (hangingGets.test(key)) {
+            return new CompletableFuture<>();
+        }
         if (failingGets.test(key)) {
             return CompletableFuture.failedFuture(new StoreUnavailableException("GET failed (injected)", null));
         }

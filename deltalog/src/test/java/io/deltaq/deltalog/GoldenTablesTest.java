@@ -37,6 +37,7 @@ class GoldenTablesTest {
         assertEquals(2, s.version());
         assertEquals(6, s.liveFiles().size());
         assertTrue(s.numRecordsFromStats().isEmpty(), "no stats in this table");
+        assertEquals(30, table("time-travel-start-start20-start40").rowCount(s), "rows from Parquet footers");
         assertTrue(s.checkpointVersion().isEmpty());
         assertEquals(2, table("time-travel-start-start20-start40").latestVersion());
     }
@@ -47,6 +48,7 @@ class GoldenTablesTest {
         assertEquals(3, s.version());
         assertEquals(4, s.liveFiles().size());
         assertEquals(4, s.tombstones().size());
+        assertEquals(30, table("snapshot-data3").rowCount(s));
         Set<String> paths = new TreeSet<>();
         s.liveFiles().forEach(f -> paths.add(f.path()));
         assertEquals(Set.of(
@@ -70,6 +72,71 @@ class GoldenTablesTest {
         }
         assertEquals(Set.of("_2=bar+%2521", "_2=bar+%2522", "_2=bar+%2523"), dirs);
         assertEquals(List.of("_2"), s.metadata().partitionColumns());
+        assertEquals(3, t.rowCount(s));
+    }
+
+    @Test
+    void basicWithInsertsDeletesCheckpoint() {
+        DeltaTable t = table("basic-with-inserts-deletes-checkpoint");
+        Snapshot s = t.snapshot();
+        assertEquals(13, s.version());
+        assertEquals(10, s.checkpointVersion().getAsLong());
+        assertEquals(7, s.liveFiles().size());
+        assertEquals(41, s.numRecordsFromStats().getAsLong());
+        assertEquals(41, t.rowCount(s));
+        assertEquals(10, t.latestCheckpointVersion());
+        // Checkpoint replay equals JSON replay.
+        Snapshot fromJson = t.snapshotFromCommits(13);
+        assertTrue(fromJson.checkpointVersion().isEmpty());
+        assertEquals(state(fromJson), state(s));
+        assertEquals(fromJson.protocol(), s.protocol());
+        assertEquals(fromJson.metadata(), s.metadata());
+    }
+
+    @Test
+    void multiPartCheckpoint() {
+        DeltaTable t = table("multi-part-checkpoint");
+        Snapshot s = t.snapshot();
+        assertEquals(1, s.version());
+        assertEquals(1, s.checkpointVersion().getAsLong());
+        assertEquals(10, s.liveFiles().size());
+        assertEquals(31, t.rowCount(s));
+        assertEquals(state(t.snapshotFromCommits(1)), state(s));
+    }
+
+    @Test
+    void appTxnCheckpointWithSnakeCaseHint() {
+        DeltaTable t = table("delta-kernel-rs/app-txn-checkpoint");
+        Snapshot s = t.snapshot();
+        assertEquals(1, s.version());
+        assertEquals(1, s.checkpointVersion().getAsLong());
+        assertEquals(4, s.liveFiles().size());
+        assertEquals(22, t.rowCount(s));
+        assertEquals(3, s.transaction("my-app").orElseThrow().txnVersion());
+        assertEquals(2, s.transaction("my-app2").orElseThrow().txnVersion());
+        assertEquals(2, s.transactions().size());
+    }
+
+    @Test
+    void gapBeforeTheCheckpointIsFine() {
+        DeltaTable t = table("delta-rs/data_err_logs/table_b");
+        Snapshot s = t.snapshot();
+        assertEquals(13, s.version());
+        assertEquals(10, s.checkpointVersion().getAsLong());
+        assertEquals(130, s.liveFiles().size());
+        assertEquals(130, s.numRecordsFromStats().getAsLong());
+        // Without the checkpoint, the missing commit 7 is a gap.
+        LogGapException gap = assertThrows(LogGapException.class, () -> t.snapshotFromCommits(13));
+        assertEquals(7, gap.missingVersion());
+    }
+
+    /** The reconciled file set: decoded path, size and numRecords of every live file. */
+    static Set<String> state(Snapshot s) {
+        Set<String> files = new TreeSet<>();
+        for (LiveFile f : s.liveFiles()) {
+            files.add(f.path() + " " + f.size() + " " + f.numRecordsFromStats());
+        }
+        return files;
     }
 
     @Test

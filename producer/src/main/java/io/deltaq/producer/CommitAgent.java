@@ -7,7 +7,6 @@ import io.deltaq.deltalog.DeltaTable;
 import io.deltaq.deltalog.MessageStats;
 import io.deltaq.deltalog.Position;
 import io.deltaq.deltalog.actions.AddFile;
-import io.deltaq.deltalog.parquet.MessageFileStats;
 import io.deltaq.s3io.ObjectStore;
 import java.util.ArrayDeque;
 import java.util.List;
@@ -133,6 +132,7 @@ final class CommitAgent implements Agent, MessageHandler {
         int read = ring.read(this, room);
         if (read > 0) {
             filling.endRingPosition = ring.consumerPosition();
+            ProducerMetrics.add(metrics.pendingMessages, read);
         }
         return read;
     }
@@ -166,11 +166,9 @@ final class CommitAgent implements Agent, MessageHandler {
         batch.sealedNs = nowNs;
         batch.batchSequence = nextBatchSequence++;
         batch.writer.encode(batch.messages);
-        MessageFileStats stats = batch.writer.stats();
         String name = "part-00000-" + UUID.randomUUID() + "-c000" + dataFileSuffix;
         batch.add = AddFile.ofNewFile(name, batch.writer.length(), System.currentTimeMillis(),
-                new MessageStats(stats.numRecords(), stats.minTimestampMicros(), stats.maxTimestampMicros(),
-                        stats.keyNullCount()).toJson());
+                MessageStats.of(batch.writer.stats()).toJson());
         sealed.add(batch);
         startUpload(batch);
         return 1;
@@ -295,6 +293,7 @@ final class CommitAgent implements Agent, MessageHandler {
             ProducerMetrics.add(metrics.lostRaces, result.attempts() - 1);
         }
         ProducerMetrics.add(metrics.messages, count);
+        ProducerMetrics.add(metrics.pendingMessages, -count);
         ProducerMetrics.add(metrics.dataFileBytes, batch.add.size());
         release(batch);
     }
@@ -312,6 +311,7 @@ final class CommitAgent implements Agent, MessageHandler {
             }
         }
         ProducerMetrics.add(metrics.failedMessages, count);
+        ProducerMetrics.add(metrics.pendingMessages, -count);
         release(batch);
     }
 

@@ -82,7 +82,8 @@ public final class Producer implements AutoCloseable {
         });
         try {
             DeltaTable table = DeltaTable.at(store, tablePath);
-            Snapshot snapshot = table.createMessageTable().snapshot();
+            table.createMessageTable();
+            Snapshot snapshot = table.snapshot();
             CommitWriter writer = table.newWriter(config.producerId, snapshot, auxiliary);
             this.idle = new WakeableIdleStrategy(config.idleMaxParkNs);
             this.agent = new CommitAgent(config, ring, table, store, tablePath, writer, auxiliary, listener, futures, metrics, idle);

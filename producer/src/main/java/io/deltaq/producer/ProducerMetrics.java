@@ -14,6 +14,7 @@ public final class ProducerMetrics {
     final AtomicLong lostRaces = new AtomicLong();
     final AtomicLong retriedBatches = new AtomicLong();
     final AtomicLong failedMessages = new AtomicLong();
+    final AtomicLong pendingMessages = new AtomicLong();
 
     /** Commits this producer created. */
     public long commits() {
@@ -43,6 +44,11 @@ public final class ProducerMetrics {
     /** Messages that failed for good. */
     public long failedMessages() {
         return failedMessages.get();
+    }
+
+    /** Messages taken from the buffer into batches and not yet acknowledged or failed. */
+    public long pendingMessages() {
+        return pendingMessages.get();
     }
 
     /** Mean messages per commit, 0 before the first. */

@@ -21,7 +21,8 @@ final class FaultyStore implements ObjectStore {
     final AtomicInteger uploadsToFail = new AtomicInteger();
     final AtomicInteger lostAnswers = new AtomicInteger();
     final AtomicInteger failedUploads = new AtomicInteger();
-    volatile long commitDelayMs;
+    /** Every write waits for this gate; complete it to let them through. */
+    volatile CompletableFuture<Void> writeGate = CompletableFuture.completedFuture(null);
 
     FaultyStore(ObjectStore delegate) {
         this.delegate = delegate;
@@ -29,7 +30,7 @@ final class FaultyStore implements ObjectStore {
 
     @Override
     public CompletableFuture<Boolean> putIfAbsent(String key, ByteBuffer data) {
-        CompletableFuture<Boolean> write = delay().thenCompose(v -> delegate.putIfAbsent(key, data));
+        CompletableFuture<Boolean> write = writeGate.thenCompose(v -> delegate.putIfAbsent(key, data));
         if (key.contains("_delta_log/") && key.endsWith(".json") && decrement(commitsToLoseAnswerOf)) {
             return write.thenApply(created -> {
                 lostAnswers.incrementAndGet();
@@ -39,19 +40,13 @@ final class FaultyStore implements ObjectStore {
         return write;
     }
 
-    private CompletableFuture<Void> delay() {
-        long ms = commitDelayMs;
-        return ms == 0 ? CompletableFuture.completedFuture(null)
-                : CompletableFuture.runAsync(() -> { }, CompletableFuture.delayedExecutor(ms, java.util.concurrent.TimeUnit.MILLISECONDS));
-    }
-
     @Override
     public CompletableFuture<Void> put(String key, ByteBuffer data) {
         if (key.endsWith(".parquet") && decrement(uploadsToFail)) {
             failedUploads.incrementAndGet();
             return CompletableFuture.failedFuture(new StoreUnavailableException("injected: upload of " + key + " failed", null));
         }
-        return delegate.put(key, data);
+        return writeGate.thenCompose(v -> delegate.put(key, data));
     }
 
     private static boolean decrement(AtomicInteger counter) {

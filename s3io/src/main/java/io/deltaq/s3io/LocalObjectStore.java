@@ -2,16 +2,18 @@ package io.deltaq.s3io;
 
 import io.deltaq.s3io.StoreMetrics.Operation;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -21,7 +23,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
 
 /**
  * An {@link ObjectStore} over a local directory, for {@code file://} tables and tests.
@@ -157,20 +158,31 @@ public final class LocalObjectStore implements ObjectStore {
             int slash = prefix.lastIndexOf('/');
             Path base = slash < 0 ? root : resolve(prefix.substring(0, slash));
             List<String> keys = new ArrayList<>();
-            try (Stream<Path> files = Files.walk(base)) {
-                files.filter(Files::isRegularFile)
-                        .filter(p -> !p.getFileName().toString().startsWith(TEMP_PREFIX))
-                        .map(this::keyOf)
-                        .filter(k -> k.startsWith(prefix) && (startAfter == null || k.compareTo(startAfter) > 0))
-                        .forEach(keys::add);
-            } catch (NoSuchFileException | NotDirectoryException e) {
+            if (!Files.isDirectory(base)) {
                 return new ListPage(List.of(), false);
-            } catch (UncheckedIOException e) {
-                // A file deleted while walking is a benign race; anything else is a fault.
-                if (!(e.getCause() instanceof NoSuchFileException)) {
-                    throw e.getCause();
-                }
             }
+            // A file deleted while walking (a writer's temp file, a concurrent delete) is a benign
+            // race: skip it and keep walking, as S3 would simply not list it.
+            Files.walkFileTree(base, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+                    if (attrs.isRegularFile() && !file.getFileName().toString().startsWith(TEMP_PREFIX)) {
+                        String key = keyOf(file);
+                        if (key.startsWith(prefix) && (startAfter == null || key.compareTo(startAfter) > 0)) {
+                            keys.add(key);
+                        }
+                    }
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
+                    if (e instanceof NoSuchFileException) {
+                        return FileVisitResult.CONTINUE;
+                    }
+                    throw e;
+                }
+            });
             keys.sort(null);
             boolean truncated = keys.size() > maxKeys;
             List<ObjectInfo> page = new ArrayList<>(Math.min(keys.size(), maxKeys));

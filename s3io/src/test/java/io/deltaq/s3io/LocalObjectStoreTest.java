@@ -29,6 +29,32 @@ class LocalObjectStoreTest extends ObjectStoreContractTest {
     }
 
     @Test
+    void listingNeverLosesKeysWhileWritersComeAndGo() throws Exception {
+        List<String> existing = new java.util.ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            String key = String.format("log/%05d.json", i);
+            existing.add(key);
+            await(store.put(key, bytes("x")));
+        }
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread writer = new Thread(() -> {
+            for (int i = 1000; !stop.get(); i++) {
+                await(store.putIfAbsent(String.format("log/%05d.json", i), bytes("y")));
+            }
+        });
+        writer.start();
+        try {
+            for (int round = 0; round < 300; round++) {
+                List<String> listed = await(store.list("log/", null, 100_000)).objects().stream().map(ObjectInfo::key).toList();
+                assertTrue(listed.containsAll(existing), "round " + round + " lost keys: listed " + listed.size());
+            }
+        } finally {
+            stop.set(true);
+            writer.join(10_000);
+        }
+    }
+
+    @Test
     void keysCannotEscapeTheRoot() {
         Throwable failure = failureOf(store.get("../outside"));
         assertTrue(failure instanceof IllegalArgumentException, failure.toString());

@@ -52,28 +52,27 @@ final class HybridDecoder {
     }
 
     private void readRunHeader() {
-        int header = readUnsignedVarInt();
-        if ((header & 1) == 0) {
-            rle = true;
-            runLeft = header >>> 1;
-            int v = 0;
-            if (pos + bytesPerRleValue > end) {
-                throw corrupt("truncated RLE run");
-            }
-            for (int i = 0; i < bytesPerRleValue; i++) {
-                v |= (buf[pos++] & 0xff) << (8 * i);
-            }
-            rleValue = v;
-        } else {
-            rle = false;
-            long values = (long) (header >>> 1) * 8;
-            runLeft = (int) Math.min(Integer.MAX_VALUE, values);
-            unpackedIndex = 8;
-        }
-        if (runLeft == 0) {
+        do {
             // Empty runs are legal but useless; read on.
-            readRunHeader();
-        }
+            int header = readUnsignedVarInt();
+            if ((header & 1) == 0) {
+                rle = true;
+                runLeft = header >>> 1;
+                if (pos + bytesPerRleValue > end) {
+                    throw corrupt("truncated RLE run");
+                }
+                int v = 0;
+                for (int i = 0; i < bytesPerRleValue; i++) {
+                    v |= (buf[pos++] & 0xff) << (8 * i);
+                }
+                rleValue = v;
+            } else {
+                rle = false;
+                long values = (long) (header >>> 1) * 8;
+                runLeft = (int) Math.min(Integer.MAX_VALUE, values);
+                unpackedIndex = 8;
+            }
+        } while (runLeft == 0);
     }
 
     private void unpackGroup() {

@@ -39,12 +39,12 @@ public final class MessageBatch {
     }
 
     /**
-     * Appends a message. {@code key} or {@code value} null means a null column value (their
-     * offset and length are then ignored). Returns the message's index in this batch.
+     * Appends a message copied from array views. A null array, or a length of
+     * {@link #NULL_LENGTH}, means a null column value. Returns the message's index in this batch.
      */
     public int append(byte[] key, int keyOff, int keyLen, byte[] value, int valueOff, int valueLen, long timestampMicros) {
         int i = reserve();
-        if (key == null) {
+        if (key == null || keyLen == NULL_LENGTH) {
             keyOffsets[i] = keyBytesUsed;
             keyLengths[i] = NULL_LENGTH;
         } else {
@@ -54,7 +54,7 @@ public final class MessageBatch {
             keyLengths[i] = keyLen;
             keyBytesUsed += keyLen;
         }
-        if (value == null) {
+        if (value == null || valueLen == NULL_LENGTH) {
             valueOffsets[i] = valueBytesUsed;
             valueLengths[i] = NULL_LENGTH;
         } else {
@@ -70,36 +70,44 @@ public final class MessageBatch {
     }
 
     /**
-     * Appends a message from buffer views: the bytes between each buffer's position and limit
-     * (positions are not changed). A null buffer means a null column value.
+     * Appends a message copied from buffer views at absolute indexes (heap or direct buffers;
+     * positions and limits are not used or changed). A null buffer, or a length of
+     * {@link #NULL_LENGTH}, means a null column value. Returns the message's index in this batch.
      */
-    public int append(ByteBuffer key, ByteBuffer value, long timestampMicros) {
+    public int appendFromBuffers(ByteBuffer key, int keyOff, int keyLen, ByteBuffer value, int valueOff, int valueLen, long timestampMicros) {
         int i = reserve();
-        if (key == null) {
+        if (key == null || keyLen == NULL_LENGTH) {
             keyOffsets[i] = keyBytesUsed;
             keyLengths[i] = NULL_LENGTH;
         } else {
-            int len = key.remaining();
-            ensureKeyBytes(len);
-            key.get(key.position(), keyBytes, keyBytesUsed, len);
+            ensureKeyBytes(keyLen);
+            key.get(keyOff, keyBytes, keyBytesUsed, keyLen);
             keyOffsets[i] = keyBytesUsed;
-            keyLengths[i] = len;
-            keyBytesUsed += len;
+            keyLengths[i] = keyLen;
+            keyBytesUsed += keyLen;
         }
-        if (value == null) {
+        if (value == null || valueLen == NULL_LENGTH) {
             valueOffsets[i] = valueBytesUsed;
             valueLengths[i] = NULL_LENGTH;
         } else {
-            int len = value.remaining();
-            ensureValueBytes(len);
-            value.get(value.position(), valueBytes, valueBytesUsed, len);
+            ensureValueBytes(valueLen);
+            value.get(valueOff, valueBytes, valueBytesUsed, valueLen);
             valueOffsets[i] = valueBytesUsed;
-            valueLengths[i] = len;
-            valueBytesUsed += len;
+            valueLengths[i] = valueLen;
+            valueBytesUsed += valueLen;
         }
         timestampsMicros[i] = timestampMicros;
         size = i + 1;
         return i;
+    }
+
+    /**
+     * Appends a message copied from the bytes between each buffer's position and limit
+     * (positions are not changed). A null buffer means a null column value.
+     */
+    public int append(ByteBuffer key, ByteBuffer value, long timestampMicros) {
+        return appendFromBuffers(key, key == null ? 0 : key.position(), key == null ? NULL_LENGTH : key.remaining(),
+                value, value == null ? 0 : value.position(), value == null ? NULL_LENGTH : value.remaining(), timestampMicros);
     }
 
     /** Empties the batch, keeping every array for reuse. */

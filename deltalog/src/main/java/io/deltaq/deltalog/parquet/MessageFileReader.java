@@ -42,6 +42,16 @@ public final class MessageFileReader implements AutoCloseable {
     private final ColumnCursor keyCursor = new ColumnCursor(codecs, headerInput);
     private final ColumnCursor valueCursor = new ColumnCursor(codecs, headerInput);
     private final ColumnCursor timestampCursor = new ColumnCursor(codecs, headerInput);
+    private final boolean fastPathEnabled;
+
+    public MessageFileReader() {
+        this(true);
+    }
+
+    /** With {@code fastPathEnabled} false every file goes through parquet-column (for comparisons). */
+    MessageFileReader(boolean fastPathEnabled) {
+        this.fastPathEnabled = fastPathEnabled;
+    }
 
     /** Decodes every message of the file. Returns the number delivered. */
     public int decode(byte[] file, String fileName, MessageHandler handler) {
@@ -71,6 +81,11 @@ public final class MessageFileReader implements AutoCloseable {
         long rowBase = 0;
         for (RowGroup rowGroup : meta.getRow_groups()) {
             long rows = rowGroup.getNum_rows();
+            if (rowGroup.getColumns() == null || rowGroup.getColumns().size() != schema.getColumns().size()) {
+                throw new ParquetFormatException(fileName, "corrupt footer: a row group has "
+                        + (rowGroup.getColumns() == null ? 0 : rowGroup.getColumns().size()) + " column chunks for "
+                        + schema.getColumns().size() + " columns");
+            }
             if (delivered >= maxMessages) {
                 break;
             }
@@ -80,7 +95,7 @@ public final class MessageFileReader implements AutoCloseable {
             }
             int skip = (int) Math.max(0, firstRow - rowBase);
             int take = (int) Math.min(rows - skip, (long) maxMessages - delivered);
-            if (fastPathApplies(rowGroup, key, value, timestamp)) {
+            if (fastPathEnabled && fastPathApplies(rowGroup, key, value, timestamp)) {
                 decodeFast(file, off, len, fileName, rowGroup, key, value, timestamp, (int) rowBase + skip, skip, take, handler);
             } else {
                 decodeGeneral(file, off, len, fileName, meta.getCreated_by(), schema, rowGroup, key, value, timestamp,

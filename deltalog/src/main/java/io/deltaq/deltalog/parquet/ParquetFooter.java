@@ -41,6 +41,40 @@ final class ParquetFooter {
         }
     }
 
+    /** Length of the thrift footer, from a file's last 8 bytes (footer length and magic). */
+    static int footerLength(byte[] tail, int off, int len, String fileName) {
+        checkBounds(tail, off, len);
+        if (len < 8) {
+            throw new ParquetFormatException(fileName, "truncated: need the last 8 bytes of the file, got " + len);
+        }
+        int end = off + len;
+        if (isEncryptedMagic(tail, end - 4)) {
+            throw new ParquetFormatException(fileName, "encrypted footers (PARE) are not supported");
+        }
+        if (!isMagic(tail, end - 4)) {
+            throw new ParquetFormatException(fileName, "bad magic: not a Parquet file (expected PAR1 at the end)");
+        }
+        int footerLen = ByteOrderAccess.getIntLE(tail, end - 8);
+        if (footerLen <= 0) {
+            throw new ParquetFormatException(fileName, "corrupt footer length " + footerLen);
+        }
+        return footerLen;
+    }
+
+    /** Parses the footer from the end of a file's tail (the tail must hold the footer and the last 8 bytes). */
+    static FileMetaData readFromTail(byte[] tail, int off, int len, String fileName) {
+        int footerLen = footerLength(tail, off, len, fileName);
+        if (footerLen > len - 8) {
+            throw new ParquetFormatException(fileName, "truncated: the footer is " + footerLen
+                    + " bytes but only " + (len - 8) + " bytes precede the file's last 8");
+        }
+        try {
+            return Util.readFileMetaData(new ByteArrayInputStream(tail, off + len - 8 - footerLen, footerLen));
+        } catch (IOException | RuntimeException e) {
+            throw new ParquetFormatException(fileName, "corrupt footer: " + e.getMessage(), e);
+        }
+    }
+
     static void checkBounds(byte[] file, int off, int len) {
         if (off < 0 || len < 0 || off > file.length - len) {
             throw new IndexOutOfBoundsException("offset " + off + " length " + len + " in array of " + file.length);

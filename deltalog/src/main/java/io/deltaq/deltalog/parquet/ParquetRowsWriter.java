@@ -260,6 +260,8 @@ public final class ParquetRowsWriter {
             return new ChunkWriter(chunk);
         }
 
+        /** PageWriter's older overloads are still abstract (deprecated), so they must be implemented. */
+        @SuppressWarnings("deprecation")
         private final class ChunkWriter implements PageWriter {
             private final Chunk chunk;
 

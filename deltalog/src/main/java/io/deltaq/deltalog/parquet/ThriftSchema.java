@@ -28,6 +28,7 @@ import org.apache.parquet.schema.Type.Repetition;
  * Converts between the footer's flat, depth-first list of thrift {@link SchemaElement}s and
  * parquet-column's {@link MessageType} (the job parquet-hadoop's metadata converter does, without Hadoop).
  */
+@SuppressWarnings("deprecation") // converted types are the footer's legacy annotations; old files use only them
 final class ThriftSchema {
     private ThriftSchema() {
     }

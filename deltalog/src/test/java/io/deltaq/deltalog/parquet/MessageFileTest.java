@@ -49,6 +49,12 @@ class MessageFileTest {
             byte[] file = Arrays.copyOf(writer.buffer(), length);
             assertEquals(DecodedMessage.of(batch), decodeAll(file));
             assertEquals(5_000, ParquetFiles.rowCount(file, "test.parquet"));
+            // The footer alone, as a range read of the file's tail would fetch it.
+            int tail = ParquetFiles.tailLength(Arrays.copyOfRange(file, file.length - 8, file.length), "test.parquet");
+            assertEquals(5_000, ParquetFiles.rowCountFromTail(Arrays.copyOfRange(file, file.length - tail, file.length), "test.parquet"));
+            ParquetFormatException shortTail = assertThrows(ParquetFormatException.class,
+                    () -> ParquetFiles.rowCountFromTail(Arrays.copyOfRange(file, file.length - tail + 1, file.length), "test.parquet"));
+            assertTrue(shortTail.getMessage().contains("truncated"), shortTail.getMessage());
         }
     }
 
@@ -84,10 +90,21 @@ class MessageFileTest {
     void writerAndBatchAreReusable() {
         MessageBatch batch = new MessageBatch(2, 16);
         try (MessageFileWriter writer = new MessageFileWriter()) {
-            for (int round = 0; round < 3; round++) {
+            for (int round = 0; round < 4; round++) {
                 batch.clear();
                 MessageBatch source = randomBatch(100 + round * 1000, round);
                 for (int i = 0; i < source.size(); i++) {
+                    if (round == 3) {
+                        // absolute views into a direct buffer, as a ring buffer would hand them out
+                        ByteBuffer direct = ByteBuffer.allocateDirect(1024);
+                        int kl = source.keyLength(i);
+                        if (kl > 0) {
+                            direct.put(0, source.keyBytes(), source.keyOffset(i), kl);
+                        }
+                        direct.put(100, source.valueBytes(), source.valueOffset(i), source.valueLength(i));
+                        batch.appendFromBuffers(direct, 0, kl, direct, 100, source.valueLength(i), source.timestampMicros(i));
+                        continue;
+                    }
                     batch.append(source.keyLength(i) < 0 ? null : ByteBuffer.wrap(source.keyBytes(), source.keyOffset(i), source.keyLength(i)),
                             ByteBuffer.wrap(source.valueBytes(), source.valueOffset(i), source.valueLength(i)), source.timestampMicros(i));
                 }

@@ -60,7 +60,7 @@ class ParquetRowsGoldenTest {
                 }
             }
         }
-        @SuppressWarnings("unchecked")
+        @SuppressWarnings({"unchecked", "rawtypes"})
         Set<String>[] result = new Set[] {adds, removes};
         return result;
     }

@@ -1,0 +1,120 @@
+package io.deltaq.deltalog;
+
+import static io.deltaq.deltalog.LogWriting.add;
+import static io.deltaq.deltalog.LogWriting.commit;
+import static io.deltaq.deltalog.LogWriting.remove;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.deltaq.s3io.LocalObjectStore;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.CompletionException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LogTailTest {
+
+    @TempDir
+    Path dir;
+    Path tableDir;
+    FaultInjectingStore store;
+    DeltaTable table;
+
+    @BeforeEach
+    void open() {
+        tableDir = dir.resolve("t");
+        store = new FaultInjectingStore(new LocalObjectStore(dir, 2, false));
+        table = DeltaTable.at(store, "t");
+        table.createMessageTable();
+    }
+
+    @AfterEach
+    void close() {
+        store.close();
+    }
+
+    @Test
+    void tailsByGettingTheNextVersionWithoutListing() {
+        LogTail tail = table.tail(table.snapshot());
+        store.listCalls.clear();
+        assertEquals(Optional.empty(), tail.poll().join());
+        assertEquals(1, tail.nextVersion());
+        commit(tableDir, 1, add("a.parquet", 3));
+        Commit c = tail.poll().join().orElseThrow();
+        assertEquals(1, c.version());
+        assertEquals(Delivery.GAINS_DATA, c.delivery());
+        assertEquals(1, c.dataAdds().size());
+        assertEquals(2, tail.nextVersion());
+        assertEquals(Optional.empty(), tail.poll().join());
+        assertEquals(0, store.listCalls.size(), "tailing never lists");
+    }
+
+    @Test
+    void classifiesCompactionsAndRewrites() {
+        LogTail tail = table.tail(table.snapshot());
+        commit(tableDir, 1, add("a", 1), add("b", 1));
+        commit(tableDir, 2, remove("a", false), remove("b", false),
+                "{\"add\":{\"path\":\"ab\",\"partitionValues\":{},\"size\":2,\"modificationTime\":1,\"dataChange\":false}}");
+        commit(tableDir, 3, remove("ab", true), add("ab2", 1));
+        commit(tableDir, 4, LogWriting.txn("w", 9));
+        assertEquals(Delivery.GAINS_DATA, tail.poll().join().orElseThrow().delivery());
+        Commit compaction = tail.poll().join().orElseThrow();
+        assertEquals(Delivery.NO_DATA_CHANGE, compaction.delivery());
+        assertEquals(0, compaction.dataAdds().size());
+        Commit rewrite = tail.poll().join().orElseThrow();
+        assertEquals(Delivery.REWRITE, rewrite.delivery());
+        assertEquals(1, rewrite.removes().size());
+        assertEquals(Delivery.NO_DATA_CHANGE, tail.poll().join().orElseThrow().delivery());
+    }
+
+    @Test
+    void stopsWhenTheTableBecomesUnreadable() {
+        LogTail tail = table.tail(table.snapshot());
+        commit(tableDir, 1, "{\"protocol\":{\"minReaderVersion\":3,\"minWriterVersion\":7,"
+                + "\"readerFeatures\":[\"deletionVectors\"],\"writerFeatures\":[\"deletionVectors\"]}}");
+        CompletionException e = assertThrows(CompletionException.class, () -> tail.poll().join());
+        UnsupportedTableFeatureException u = assertInstanceOf(UnsupportedTableFeatureException.class, e.getCause());
+        assertTrue(u.getMessage().contains("deletionVectors"));
+        assertEquals(1, tail.nextVersion(), "the tail does not move past a commit it refused");
+    }
+
+    @Test
+    void corruptCommitFailsThePoll() {
+        LogTail tail = table.tail(table.snapshot());
+        LogWriting.write(tableDir.resolve("_delta_log/00000000000000000001.json"), "{\"add\":{\"path\":");
+        CompletionException e = assertThrows(CompletionException.class, () -> tail.poll().join());
+        CorruptLogException c = assertInstanceOf(CorruptLogException.class, e.getCause());
+        assertEquals(1, c.version());
+    }
+
+    @Test
+    void storageFailureFailsThePollNamingTheFile() {
+        LogTail tail = table.tail(table.snapshot());
+        store.failGets(k -> true);
+        CompletionException e = assertThrows(CompletionException.class, () -> tail.poll().join());
+        DeltaStorageException s = assertInstanceOf(DeltaStorageException.class, e.getCause());
+        assertTrue(s.getMessage().contains("00000000000000000001.json"), s.getMessage());
+        store.failGets(k -> false);
+        assertEquals(Optional.empty(), tail.poll().join(), "the tail can go on after a failure");
+    }
+
+    @Test
+    void aStuckStoreFailsThePollInsteadOfHanging() {
+        DeltaTable impatient = DeltaTable.at(store, "t",
+                DeltaLogOptions.builder().ioTimeout(java.time.Duration.ofMillis(200)).build());
+        LogTail tail = impatient.tail(impatient.snapshot());
+        store.hangGets(k -> k.endsWith("01.json"));
+        CompletionException e = assertThrows(CompletionException.class, () -> tail.poll().join());
+        DeltaStorageException s = assertInstanceOf(DeltaStorageException.class, e.getCause());
+        assertTrue(s.getMessage().contains("did not complete within 200 ms"), s.getMessage());
+        store.hangGets(k -> k.endsWith("_last_checkpoint"));
+        DeltaStorageException snapshot = assertThrows(DeltaStorageException.class, impatient::snapshot);
+        assertTrue(snapshot.getMessage().contains("_last_checkpoint did not complete within 200 ms"),
+                snapshot.getMessage());
+    }
+}
