@@ -42,9 +42,38 @@ public final class Reports {
         return out.resolve("summary.md");
     }
 
-    /** The highest rate at which {@code driver} was stable, if any. */
+    /**
+     * The highest rate at which {@code driver} was stable with every lower rate stable too: a sweep
+     * is read from the bottom up, and a rate that happens to pass above a failure is not a
+     * sustainable rate.
+     */
     static OptionalLong maxStableRate(Coordinator.Sweep sweep, String driver) {
-        return sweep.results().stream().filter(r -> r.driver.equals(driver) && r.stable).mapToLong(r -> r.rate).max();
+        OptionalLong max = OptionalLong.empty();
+        for (RateResult r : ordered(sweep)) {
+            if (!r.driver.equals(driver)) {
+                continue;
+            }
+            if (!r.stable) {
+                break;
+            }
+            max = OptionalLong.of(r.rate);
+        }
+        return max;
+    }
+
+    /** Stable rates above the first rate that was not: worth a rerun, not a claim. */
+    static List<Long> stableAboveAFailure(Coordinator.Sweep sweep, String driver) {
+        List<Long> rates = new ArrayList<>();
+        boolean failed = false;
+        for (RateResult r : ordered(sweep)) {
+            if (r.driver.equals(driver)) {
+                failed |= !r.stable;
+                if (failed && r.stable) {
+                    rates.add(r.rate);
+                }
+            }
+        }
+        return rates;
     }
 
     static String markdown(Coordinator.Sweep sweep, String commandLine) {
@@ -119,8 +148,12 @@ public final class Reports {
         for (Coordinator.DriverSetup setup : sweep.setups()) {
             String name = setup.driver().name();
             OptionalLong max = maxStableRate(sweep, name);
+            List<Long> above = stableAboveAFailure(sweep, name);
             md.append("- ").append(name).append(": ").append(max.isPresent()
-                    ? String.format(Locale.ROOT, "**%,d msg/s**", max.getAsLong()) : "none of the rates tried")
+                    ? String.format(Locale.ROOT, "**%,d msg/s**", max.getAsLong()) : "none (the lowest rate tried was not stable)")
+                    .append(above.isEmpty() ? "" : "; also stable above the first failure, at "
+                            + String.join(", ", above.stream().map(r -> String.format(Locale.ROOT, "%,d", r)).toList())
+                            + " msg/s (noise? rerun those rates)")
                     .append('\n');
         }
         md.append("\nFiles: `<rate>.csv` (cumulative percentiles in seconds per 1 s interval), `<rate>.hlog`"
@@ -270,6 +303,15 @@ public final class Reports {
                 } else {
                     json.writeNull();
                 }
+            }
+            json.writeEndObject();
+            json.writeObjectFieldStart("stableAboveAFailureByDriver");
+            for (String driver : byDriver.keySet()) {
+                json.writeArrayFieldStart(driver);
+                for (long rate : stableAboveAFailure(sweep, driver)) {
+                    json.writeNumber(rate);
+                }
+                json.writeEndArray();
             }
             json.writeEndObject();
             json.writeEndObject();
