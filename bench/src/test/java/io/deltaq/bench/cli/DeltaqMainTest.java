@@ -70,9 +70,19 @@ class DeltaqMainTest {
     }
 
     @Test
-    void benchIsNotBuiltYetAndExits2WhateverItsArguments() {
-        CapturedIo captured = run(2, "bench", "--rate", "1000");
-        assertEquals("deltaq bench: not built yet\n", captured.err());
-        assertEquals("", captured.out());
+    void benchUsageErrorsNameTheOptionAndExit2() {
+        CapturedIo typo = run(2, "bench", "--rate", "1000");
+        assertTrue(typo.err().startsWith("deltaq bench: unknown option --rate\nusage: deltaq bench "), typo.err());
+        assertTrue(run(2, "bench", "--rates", "1000:500:100").err()
+                .startsWith("deltaq bench: --rates: range '1000:500:100' ends below its start"));
+        assertTrue(run(2, "bench", "--driver", "pulsar").err()
+                .startsWith("deltaq bench: --driver: unknown driver 'pulsar' (known: deltaq, kafka)"));
+        assertTrue(run(2, "bench", "--message-size", "8").err()
+                .startsWith("deltaq bench: --message-size must be between 20 and"));
+        assertTrue(run(2, "bench", "--store", "/tmp/x", "--bucket", "b").err()
+                .startsWith("deltaq bench: --store (a local directory) cannot be combined"));
+        assertTrue(run(2, "bench", "--endpoint", "http://127.0.0.1:9000").err()
+                .startsWith("deltaq bench: --endpoint needs --bucket"));
+        assertEquals("", typo.out());
     }
 }

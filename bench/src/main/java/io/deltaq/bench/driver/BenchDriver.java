@@ -1,0 +1,42 @@
+package io.deltaq.bench.driver;
+
+import java.util.Map;
+
+/**
+ * The seam between the benchmark harness and one messaging system. The harness knows nothing of
+ * Kafka or deltaq: it paces producers, timestamps deliveries, and keeps the books; a driver only
+ * moves bytes.
+ *
+ * <p>A driver has two halves that may run in different JVMs. The coordinator calls
+ * {@link #openTarget} once per sweep to start or reach what the clients talk to (a broker, an S3
+ * server, a bucket) and creates one fresh topic per rate on it. The workers, given only the
+ * target's {@link BenchTarget#connection() connection settings} (strings, so they cross a process
+ * boundary), open {@link BenchProducer}s and {@link BenchConsumer}s against that topic.
+ */
+public interface BenchDriver {
+
+    /** What {@code --driver} calls it. */
+    String name();
+
+    /** The client settings this driver uses by default, for the summary (e.g. {@code linger.ms=5}). */
+    String describeDefaults();
+
+    /** Starts or connects to the system under test. The coordinator closes it after the sweep. */
+    BenchTarget openTarget(TargetOptions options) throws Exception;
+
+    /**
+     * A producer of {@code topic}, in a worker.
+     *
+     * @param connection {@link BenchTarget#connection()} of the coordinator's target
+     * @param index which of the run's producers this is (0-based)
+     */
+    BenchProducer newProducer(Map<String, String> connection, String topic, ClientOptions options, int index)
+            throws Exception;
+
+    /**
+     * A consumer that reads {@code topic} from its beginning, independently of any other consumer
+     * (every consumer receives every message).
+     */
+    BenchConsumer newConsumer(Map<String, String> connection, String topic, ClientOptions options, int index)
+            throws Exception;
+}

@@ -1,0 +1,166 @@
+package io.deltaq.bench.driver;
+
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+import io.deltaq.deltalog.DeltaTable;
+import io.deltaq.s3io.LocalObjectStore;
+import io.deltaq.s3io.ObjectStore;
+import io.deltaq.s3io.S3Location;
+import io.deltaq.s3io.S3ObjectStore;
+import io.deltaq.s3io.S3StoreConfig;
+import io.deltaq.s3server.EmbeddedS3Server;
+
+/**
+ * Where deltaq's tables live for a sweep: the embedded S3 server (default), an S3-compatible
+ * service ({@code --endpoint}, {@code --bucket}), AWS ({@code --bucket} alone) or a local
+ * directory ({@code --store}). Each sweep gets its own prefix, each rate its own table under it.
+ */
+final class DeltaqTarget implements BenchTarget {
+
+    static final String STORE = "deltaq.store";
+    static final String DIR = "deltaq.dir";
+    static final String ENDPOINT = "deltaq.endpoint";
+    static final String REGION = "deltaq.region";
+    static final String BUCKET = "deltaq.bucket";
+    static final String PREFIX = "deltaq.prefix";
+    static final String ACCESS_KEY = "deltaq.accessKey";
+    static final String SECRET_KEY = "deltaq.secretKey";
+
+    private final EmbeddedS3Server server;
+    private final Map<String, String> connection;
+    private final ObjectStore store;
+    private final String description;
+
+    private DeltaqTarget(EmbeddedS3Server server, Map<String, String> connection, String description) {
+        this.server = server;
+        this.connection = Map.copyOf(connection);
+        this.description = description;
+        this.store = openStore(connection);
+    }
+
+    static DeltaqTarget open(TargetOptions options) throws Exception {
+        Map<String, String> connection = new LinkedHashMap<>();
+        String prefix = "deltaq-bench/" + options.runId();
+        if (options.storeDir().isPresent()) {
+            Path dir = options.storeDir().get().toAbsolutePath().resolve(prefix);
+            Files.createDirectories(dir);
+            connection.put(STORE, "local");
+            connection.put(DIR, dir.toString());
+            return new DeltaqTarget(null, connection, "local directory " + dir);
+        }
+        connection.put(STORE, "s3");
+        connection.put(PREFIX, prefix);
+        if (options.bucket().isPresent()) {
+            connection.put(BUCKET, options.bucket().get());
+            options.endpoint().ifPresent(e -> connection.put(ENDPOINT, e.toString()));
+            options.region().ifPresent(r -> connection.put(REGION, r));
+            return new DeltaqTarget(null, connection, "s3://" + options.bucket().get() + "/" + prefix
+                    + options.endpoint().map(e -> " at " + e).orElse(" (AWS)"));
+        }
+        EmbeddedS3Server server = EmbeddedS3Server.builder()
+                .latency(java.time.Duration.ofMillis(options.s3LatencyMs()))
+                .start();
+        try {
+            connection.put(BUCKET, server.bucket());
+            connection.put(ENDPOINT, server.endpoint().toString());
+            connection.put(REGION, server.region());
+            connection.put(ACCESS_KEY, server.accessKey());
+            connection.put(SECRET_KEY, server.secretKey());
+            return new DeltaqTarget(server, connection, "embedded S3 server (s3proxy, in memory) in the coordinator JVM"
+                    + " at " + server.endpoint()
+                    + (options.s3LatencyMs() > 0 ? ", " + options.s3LatencyMs() + " ms added per operation" : ""));
+        } catch (RuntimeException e) {
+            server.close();
+            throw e;
+        }
+    }
+
+    /** A store for {@code connection}, rooted at the sweep's prefix; the caller closes it. */
+    static ObjectStore openStore(Map<String, String> connection) {
+        if ("local".equals(connection.get(STORE))) {
+            return new LocalObjectStore(Path.of(connection.get(DIR)));
+        }
+        S3StoreConfig.Builder config = S3StoreConfig.fromEnvironment();
+        String endpoint = connection.get(ENDPOINT);
+        if (endpoint != null) {
+            config.endpoint(URI.create(endpoint));
+        }
+        String region = connection.get(REGION);
+        if (region != null) {
+            config.region(region);
+        }
+        String accessKey = connection.get(ACCESS_KEY);
+        if (accessKey != null) {
+            config.credentials(accessKey, connection.get(SECRET_KEY));
+        }
+        return new S3ObjectStore(new S3Location(connection.get(BUCKET), connection.get(PREFIX)), config.build());
+    }
+
+    @Override
+    public String describe() {
+        return description;
+    }
+
+    @Override
+    public Map<String, String> connection() {
+        return connection;
+    }
+
+    @Override
+    public String createTopic(String name) {
+        DeltaTable.at(store, name).createMessageTable();
+        return name;
+    }
+
+    @Override
+    public Optional<StorageFloor> measureFloor(int samples) throws Exception {
+        byte[] body = new byte[512];
+        Arrays.fill(body, (byte) 'x');
+        long[] puts = new long[samples];
+        long[] gets = new long[samples];
+        String base = "floor/" + System.nanoTime() + "/";
+        for (int i = 0; i < samples; i++) {
+            long start = System.nanoTime();
+            Boolean created = store.putIfAbsent(base + i, ByteBuffer.wrap(body)).get(30, TimeUnit.SECONDS);
+            puts[i] = System.nanoTime() - start;
+            if (!created) {
+                throw new IllegalStateException("floor measurement: " + base + i + " existed already in " + store.location());
+            }
+        }
+        for (int i = 0; i < samples; i++) {
+            long start = System.nanoTime();
+            store.get(base + i).get(30, TimeUnit.SECONDS).orElseThrow();
+            gets[i] = System.nanoTime() - start;
+        }
+        for (int i = 0; i < samples; i++) {
+            store.delete(base + i).get(30, TimeUnit.SECONDS);
+        }
+        return Optional.of(new StorageFloor(store.location(), samples, median(puts) / 1000.0, median(gets) / 1000.0));
+    }
+
+    private static double median(long[] values) {
+        long[] sorted = values.clone();
+        Arrays.sort(sorted);
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0;
+    }
+
+    @Override
+    public void close() {
+        try {
+            store.close();
+        } finally {
+            if (server != null) {
+                server.close();
+            }
+        }
+    }
+}

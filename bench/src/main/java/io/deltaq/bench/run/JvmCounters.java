@@ -1,0 +1,66 @@
+package io.deltaq.bench.run;
+
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Cumulative GC and allocation figures of this JVM, for the summary's per-rate deltas: collection
+ * time and count from the {@link GarbageCollectorMXBean}s, bytes allocated by all threads and by
+ * the harness's hot threads (pacing, polling) from HotSpot's {@code ThreadMXBean}.
+ */
+final class JvmCounters {
+
+    private static final com.sun.management.ThreadMXBean THREADS = threads();
+
+    private JvmCounters() {
+    }
+
+    private static com.sun.management.ThreadMXBean threads() {
+        if (ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean hotspot
+                && hotspot.isThreadAllocatedMemorySupported()) {
+            if (!hotspot.isThreadAllocatedMemoryEnabled()) {
+                hotspot.setThreadAllocatedMemoryEnabled(true);
+            }
+            return hotspot;
+        }
+        return null;
+    }
+
+    /**
+     * Bytes the calling thread has allocated so far, or -1 if unknown. Hot threads call it as they
+     * finish: a thread that has ended no longer reports its figure.
+     */
+    static long currentThreadAllocatedBytes() {
+        return THREADS == null ? -1 : THREADS.getCurrentThreadAllocatedBytes();
+    }
+
+    /**
+     * Adds {@code gcMs}, {@code gcCount}, {@code allocBytes} and {@code hotAllocBytes} to
+     * {@code into}; the last sums the live {@code hotThreads} and the {@code finishedHotBytes} that
+     * ended ones left behind.
+     */
+    static void addTo(Map<String, Long> into, List<Thread> hotThreads, Map<Thread, Long> finishedHotBytes) {
+        long gcMs = 0;
+        long gcCount = 0;
+        for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+            gcMs += Math.max(0, gc.getCollectionTime());
+            gcCount += Math.max(0, gc.getCollectionCount());
+        }
+        into.put("gcMs", gcMs);
+        into.put("gcCount", gcCount);
+        if (THREADS != null) {
+            into.put("allocBytes", THREADS.getTotalThreadAllocatedBytes());
+            long hot = 0;
+            for (Thread thread : hotThreads) {
+                Long finished = finishedHotBytes.get(thread);
+                long bytes = finished != null ? finished : THREADS.getThreadAllocatedBytes(thread.getId());
+                if (bytes > 0) {
+                    hot += bytes;
+                }
+            }
+            into.put("hotAllocBytes", hot);
+        }
+    }
+}

@@ -1,0 +1,83 @@
+package io.deltaq.bench.run;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.HdrHistogram.Histogram;
+
+/** What one run (one driver at one rate) measured, and its verdict. */
+final class RateResult {
+
+    /** One reporting interval after the warm-up: the interval's own percentiles and the cumulative ones, in µs. */
+    record Interval(double secondsFromStart, long count, long p50, long p95, long p99, long cumP50, long cumP75,
+            long cumP85, long cumP95, long cumP99) {
+    }
+
+    /** GC and allocation of one worker JVM over the measured time. */
+    record JvmFigures(double gcPauseMs, long gcCount, double allocMBps, double hotBytesPerMessage) {
+    }
+
+    final String driver;
+    final long rate;
+    final int seconds;
+    String error;
+
+    long sent;
+    long measuredSent;
+    long acked;
+    long failed;
+    long backpressured;
+    long received;
+    long deliveries;
+    int consumers;
+    boolean caughtUp;
+    long gaps;
+    long duplicates;
+    double achievedRate;
+
+    final Histogram latency = HistogramCodec.empty();
+    final Histogram publishDelay = HistogramCodec.empty();
+    final List<Interval> intervals = new ArrayList<>();
+
+    long commits = -1;
+    long lostRaces = -1;
+    long retriedBatches = -1;
+    double meanBatchSize = -1;
+    double storeRequestsPerSecond = -1;
+    JvmFigures producerJvm;
+    JvmFigures consumerJvm;
+    boolean sharedJvm;
+
+    long lagMessagesAtEnd = -1;
+    double lagSecondsAtEnd = -1;
+    double drainSeconds = -1;
+
+    boolean stable;
+    String verdict = "";
+
+    RateResult(String driver, long rate, int seconds) {
+        this.driver = driver;
+        this.rate = rate;
+        this.seconds = seconds;
+    }
+
+    boolean complete() {
+        return error == null && caughtUp && received == sent && gaps == 0 && duplicates == 0;
+    }
+
+    static double ms(long micros) {
+        return micros / 1000.0;
+    }
+
+    double latencyMs(double percentile) {
+        return latency.getTotalCount() == 0 ? Double.NaN : ms(latency.getValueAtPercentile(percentile));
+    }
+
+    double maxLatencyMs() {
+        return latency.getTotalCount() == 0 ? Double.NaN : ms(latency.getMaxValue());
+    }
+
+    double publishDelayMs(double percentile) {
+        return publishDelay.getTotalCount() == 0 ? Double.NaN : ms(publishDelay.getValueAtPercentile(percentile));
+    }
+}

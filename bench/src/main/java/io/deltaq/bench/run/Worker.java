@@ -1,0 +1,596 @@
+package io.deltaq.bench.run;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
+
+import io.deltaq.bench.driver.BenchConsumer;
+import io.deltaq.bench.driver.BenchDriver;
+import io.deltaq.bench.driver.BenchDrivers;
+import io.deltaq.bench.driver.BenchProducer;
+import io.deltaq.bench.driver.ClientOptions;
+import io.deltaq.bench.driver.MessageSink;
+import io.deltaq.bench.driver.Payload;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.IdleStrategy;
+
+/**
+ * One side of a rate's run, the producers or the consumers, driven by the {@link Wire} protocol.
+ * The same code runs in a child JVM ({@link WorkerMain}) and on a thread of the coordinator
+ * ({@code --in-process}).
+ *
+ * <p>Producers are paced like OMB's {@code UniformRateLimiter}: message {@code g} of the run is
+ * due at {@code start + g / rate}, whether or not the previous send was on time, and carries that
+ * intended time. A late or blocked send therefore shows up in the latency instead of silently
+ * thinning the load (no coordinated omission); the lateness itself is recorded as publish delay.
+ * Consumers timestamp each delivery with the wall clock and record {@code delivery - intended}.
+ * Neither loop allocates per message.
+ */
+final class Worker {
+
+    /** Reads the next control line; null at end of input. */
+    interface Input {
+        String readLine() throws Exception;
+    }
+
+    static final String ROLE = "role";
+    static final String DRIVER = "driver";
+    static final String TOPIC = "topic";
+    static final String PRODUCERS = "producers";
+    static final String CONSUMERS = "consumers";
+    static final String RATE = "rate";
+    static final String CONNECTION_PREFIX = "connection.";
+    static final String PRODUCER = "producer";
+    static final String CONSUMER = "consumer";
+
+    private static final long TICK_MICROS = 1_000_000;
+    private static final long ACK_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(120);
+    private static final int POLL_LIMIT = 10_000;
+
+    private final Input in;
+    private final Consumer<String> out;
+    private final Runnable onEndOfInput;
+    private volatile boolean finished;
+    private volatile Role role;
+
+    /**
+     * @param onEndOfInput what to do when the coordinator goes away mid-run; in a child JVM, exit
+     */
+    Worker(Input in, Consumer<String> out, Runnable onEndOfInput) {
+        this.in = in;
+        this.out = out;
+        this.onEndOfInput = onEndOfInput;
+    }
+
+    /** Runs the protocol to its end; returns the exit status (0 done, 1 failed). */
+    int run() {
+        Role current = null;
+        try {
+            String first = in.readLine();
+            if (first == null) {
+                return 1;
+            }
+            Map<String, String> spec = Wire.decodeSpec(first);
+            current = PRODUCER.equals(spec.get(ROLE)) ? new ProducerRole(spec) : new ConsumerRole(spec);
+            role = current;
+            current.open();
+            send(Wire.PREFIX + Wire.READY);
+            String start = in.readLine();
+            if (start == null) {
+                return 1;
+            }
+            String[] times = start.split(" ");
+            if (times.length != 4 || !times[0].equals(Wire.START)) {
+                throw new IllegalArgumentException("expected START <start> <warmupEnd> <end>, got '" + start + "'");
+            }
+            Thread control = new Thread(this::control, "bench-worker-control");
+            control.setDaemon(true);
+            control.start();
+            Map<String, Object> done = current.run(Long.parseLong(times[1]), Long.parseLong(times[2]),
+                    Long.parseLong(times[3]));
+            finished = true;
+            send(Wire.format(Wire.DONE, done));
+            return 0;
+        } catch (Throwable e) {
+            finished = true;
+            send(Wire.PREFIX + Wire.FAIL + " " + describe(e).replace('\n', ' '));
+            return 1;
+        } finally {
+            if (current != null) {
+                current.close();
+            }
+        }
+    }
+
+    private void control() {
+        try {
+            String line;
+            while ((line = in.readLine()) != null) {
+                Role current = role;
+                if (line.startsWith(Wire.EXPECT + " ")) {
+                    current.expect(Long.parseLong(line.substring(Wire.EXPECT.length() + 1).trim()));
+                } else if (line.equals(Wire.STOP)) {
+                    current.stop();
+                }
+            }
+        } catch (Exception e) {
+            // Treated as end of input.
+        }
+        if (!finished) {
+            Role current = role;
+            if (current != null) {
+                current.stop();
+            }
+            onEndOfInput.run();
+        }
+    }
+
+    private synchronized void send(String line) {
+        out.accept(line);
+    }
+
+    static String describe(Throwable e) {
+        StringBuilder text = new StringBuilder(e.getClass().getSimpleName()).append(": ").append(e.getMessage());
+        for (Throwable cause = e.getCause(); cause != null && cause != e; cause = cause.getCause()) {
+            text.append(": ").append(cause.getMessage());
+        }
+        return text.toString();
+    }
+
+    /** Producers or consumers, with the once-a-second ticker they share. */
+    private abstract class Role {
+        final Map<String, String> spec;
+        final BenchDriver driver;
+        final Map<String, String> connection = new LinkedHashMap<>();
+        final ClientOptions options;
+        final String topic;
+        final Recorder recorder = new Recorder(HistogramCodec.HIGHEST_MICROS, HistogramCodec.SIGNIFICANT_DIGITS);
+        final List<Thread> hotThreads = new ArrayList<>();
+        final Map<Thread, Long> finishedHotBytes = new java.util.concurrent.ConcurrentHashMap<>();
+        volatile boolean stopped;
+        private Histogram interval;
+        private Thread ticker;
+
+        Role(Map<String, String> spec) {
+            this.spec = spec;
+            this.driver = BenchDrivers.byName(spec.get(DRIVER))
+                    .orElseThrow(() -> new IllegalArgumentException("unknown driver " + spec.get(DRIVER)));
+            spec.forEach((k, v) -> {
+                if (k.startsWith(CONNECTION_PREFIX)) {
+                    connection.put(k.substring(CONNECTION_PREFIX.length()), v);
+                }
+            });
+            this.options = ClientOptions.fromStrings(spec);
+            this.topic = spec.get(TOPIC);
+        }
+
+        abstract void open() throws Exception;
+
+        abstract Map<String, Object> run(long startMicros, long warmupEndMicros, long endMicros) throws Exception;
+
+        abstract void addTickFields(Map<String, Object> fields);
+
+        abstract void close();
+
+        void expect(long messages) {
+        }
+
+        /** Called by a hot thread as its last act, so its allocation still counts once it has ended. */
+        void hotThreadFinished() {
+            finishedHotBytes.put(Thread.currentThread(), JvmCounters.currentThreadAllocatedBytes());
+        }
+
+        void stop() {
+            stopped = true;
+        }
+
+        void startTicker(long startMicros) {
+            ticker = new Thread(() -> {
+                for (long k = 1; !finished; k++) {
+                    long due = startMicros + k * TICK_MICROS;
+                    long wait;
+                    while ((wait = due - WallClock.nowMicros()) > 0) {
+                        LockSupport.parkNanos(wait * 1_000);
+                        if (Thread.currentThread().isInterrupted()) {
+                            return;
+                        }
+                    }
+                    tick(due);
+                }
+            }, "bench-ticker");
+            ticker.setDaemon(true);
+            ticker.start();
+        }
+
+        /** Stops the ticker and sends the last tick, at the time of the call. */
+        void finalTick() throws InterruptedException {
+            ticker.interrupt();
+            ticker.join(10_000);
+            tick(WallClock.nowMicros());
+        }
+
+        synchronized void tick(long tickMicros) {
+            interval = recorder.getIntervalHistogram(interval);
+            Map<String, Object> fields = new LinkedHashMap<>();
+            fields.put("t", tickMicros);
+            addTickFields(fields);
+            Map<String, Long> counters = new LinkedHashMap<>();
+            JvmCounters.addTo(counters, hotThreads, finishedHotBytes);
+            fields.putAll(counters);
+            fields.put("hist", HistogramCodec.encode(interval));
+            send(Wire.format(Wire.TICK, fields));
+        }
+    }
+
+    /** Paces {@code producers} producers, each at {@code rate / producers}, interleaved. */
+    private final class ProducerRole extends Role {
+        private final int count;
+        private final double rate;
+        private final BenchProducer[] producers;
+        private final Pacer[] pacers;
+
+        ProducerRole(Map<String, String> spec) {
+            super(spec);
+            this.count = Integer.parseInt(spec.get(PRODUCERS));
+            this.rate = Double.parseDouble(spec.get(RATE));
+            this.producers = new BenchProducer[count];
+            this.pacers = new Pacer[count];
+        }
+
+        @Override
+        void open() throws Exception {
+            for (int i = 0; i < count; i++) {
+                producers[i] = driver.newProducer(connection, topic, options, i);
+            }
+        }
+
+        @Override
+        Map<String, Object> run(long startMicros, long warmupEndMicros, long endMicros) throws Exception {
+            for (int i = 0; i < count; i++) {
+                pacers[i] = new Pacer(i, producers[i], startMicros, warmupEndMicros, endMicros);
+                Thread thread = new Thread(pacers[i], "bench-pacer-" + i);
+                thread.setDaemon(true);
+                hotThreads.add(thread);
+            }
+            startTicker(startMicros);
+            hotThreads.forEach(Thread::start);
+            for (Thread thread : hotThreads) {
+                thread.join();
+            }
+            for (Pacer pacer : pacers) {
+                if (pacer.failure != null) {
+                    throw new IllegalStateException("producer " + pacer.index + " failed: " + describe(pacer.failure),
+                            pacer.failure);
+                }
+            }
+            // Every message must be acknowledged (or failed) before the count is final.
+            long sent = sum(p -> p.sent.get());
+            long deadline = System.nanoTime() + ACK_TIMEOUT_NS;
+            while (acknowledged() + failed() < sent && !stopped && System.nanoTime() - deadline < 0) {
+                LockSupport.parkNanos(1_000_000);
+            }
+            long lastSendNanos = Long.MIN_VALUE;
+            for (Pacer pacer : pacers) {
+                lastSendNanos = Math.max(lastSendNanos, pacer.lastSendNanos);
+            }
+            finalTick();
+            Map<String, Object> done = new LinkedHashMap<>();
+            done.put("sent", sent);
+            done.put("measured", sum(p -> p.measured.get()));
+            done.put("acked", acknowledged());
+            done.put("failed", failed());
+            done.put("backpressured", sum(p -> p.backpressured.get()));
+            done.put("lastSend", lastSendNanos == Long.MIN_VALUE ? 0 : WallClock.microsAt(lastSendNanos));
+            return done;
+        }
+
+        private long acknowledged() {
+            long total = 0;
+            for (BenchProducer producer : producers) {
+                total += producer.acknowledged();
+            }
+            return total;
+        }
+
+        private long failed() {
+            long total = 0;
+            for (BenchProducer producer : producers) {
+                total += producer.failed();
+            }
+            return total;
+        }
+
+        private long sum(java.util.function.ToLongFunction<Pacer> field) {
+            long total = 0;
+            for (Pacer pacer : pacers) {
+                if (pacer != null) {
+                    total += field.applyAsLong(pacer);
+                }
+            }
+            return total;
+        }
+
+        @Override
+        void addTickFields(Map<String, Object> fields) {
+            fields.put("sent", sum(p -> p.sent.get()));
+            fields.put("measured", sum(p -> p.measured.get()));
+            fields.put("acked", acknowledged());
+            fields.put("failed", failed());
+            fields.put("backpressured", sum(p -> p.backpressured.get()));
+            Map<String, Long> counters = new LinkedHashMap<>();
+            for (BenchProducer producer : producers) {
+                producer.addCounters(counters);
+            }
+            fields.putAll(counters);
+        }
+
+        @Override
+        void close() {
+            for (BenchProducer producer : producers) {
+                if (producer != null) {
+                    try {
+                        producer.close();
+                    } catch (RuntimeException e) {
+                        // Closing after the results are out: nothing left to report it to.
+                    }
+                }
+            }
+        }
+
+        /** One producer's sending loop. */
+        private final class Pacer implements Runnable {
+            final int index;
+            final BenchProducer producer;
+            final long startMicros;
+            final long warmupEndMicros;
+            final long endMicros;
+            final AtomicLong sent = new AtomicLong();
+            final AtomicLong measured = new AtomicLong();
+            final AtomicLong backpressured = new AtomicLong();
+            volatile long lastSendNanos = Long.MIN_VALUE;
+            volatile Throwable failure;
+
+            Pacer(int index, BenchProducer producer, long startMicros, long warmupEndMicros, long endMicros) {
+                this.index = index;
+                this.producer = producer;
+                this.startMicros = startMicros;
+                this.warmupEndMicros = warmupEndMicros;
+                this.endMicros = endMicros;
+            }
+
+            @Override
+            public void run() {
+                try {
+                    pace();
+                } catch (Throwable e) {
+                    failure = e;
+                } finally {
+                    hotThreadFinished();
+                }
+            }
+
+            private void pace() {
+                int size = options.messageSize();
+                byte[] value = new byte[size];
+                new Random(index).nextBytes(value); // incompressible filler, like real payloads
+                double intervalNanos = 1e9 / rate;
+                long startNanos = WallClock.nanoTimeAt(startMicros);
+                long durationNanos = (endMicros - startMicros) * 1_000;
+                for (long k = 0; !stopped; k++) {
+                    // Message k of this producer is message g of the run: producers interleave evenly.
+                    long offsetNanos = (long) ((k * count + index) * intervalNanos);
+                    if (offsetNanos >= durationNanos) {
+                        break;
+                    }
+                    long intendedNanos = startNanos + offsetNanos;
+                    long now;
+                    while ((now = System.nanoTime()) - intendedNanos < 0) {
+                        LockSupport.parkNanos(intendedNanos - now);
+                    }
+                    long intendedMicros = startMicros + offsetNanos / 1_000;
+                    Payload.write(value, intendedMicros, index, k);
+                    while (!producer.offer(value, size, intendedMicros)) {
+                        backpressured.lazySet(backpressured.get() + 1);
+                        if (stopped) {
+                            return;
+                        }
+                        LockSupport.parkNanos(50_000);
+                    }
+                    now = System.nanoTime();
+                    if (intendedMicros >= warmupEndMicros) {
+                        recorder.recordValue(HistogramCodec.clamp((now - intendedNanos) / 1_000));
+                        measured.lazySet(measured.get() + 1);
+                    }
+                    sent.lazySet(sent.get() + 1);
+                    lastSendNanos = now;
+                }
+            }
+        }
+    }
+
+    /** {@code consumers} independent consumers, each expected to receive every message. */
+    private final class ConsumerRole extends Role {
+        private final int count;
+        private final int producerCount;
+        private final BenchConsumer[] consumers;
+        private final Sink[] sinks;
+        private volatile long expected = -1;
+        private volatile long warmupEndMicros;
+
+        ConsumerRole(Map<String, String> spec) {
+            super(spec);
+            this.count = Integer.parseInt(spec.get(CONSUMERS));
+            this.producerCount = Integer.parseInt(spec.get(PRODUCERS));
+            this.consumers = new BenchConsumer[count];
+            this.sinks = new Sink[count];
+        }
+
+        @Override
+        void open() throws Exception {
+            for (int j = 0; j < count; j++) {
+                consumers[j] = driver.newConsumer(connection, topic, options, j);
+                sinks[j] = new Sink(producerCount);
+            }
+        }
+
+        @Override
+        void expect(long messages) {
+            expected = messages;
+        }
+
+        @Override
+        Map<String, Object> run(long startMicros, long warmupEndMicros, long endMicros) throws Exception {
+            this.warmupEndMicros = warmupEndMicros;
+            CountDownLatch done = new CountDownLatch(count);
+            for (int j = 0; j < count; j++) {
+                int index = j;
+                Thread thread = new Thread(() -> {
+                    try {
+                        consume(consumers[index], sinks[index]);
+                    } catch (Throwable e) {
+                        sinks[index].failure = e;
+                    } finally {
+                        hotThreadFinished();
+                        done.countDown();
+                    }
+                }, "bench-consumer-" + j);
+                thread.setDaemon(true);
+                hotThreads.add(thread);
+            }
+            startTicker(startMicros);
+            hotThreads.forEach(Thread::start);
+            done.await();
+            for (int j = 0; j < count; j++) {
+                if (sinks[j].failure != null) {
+                    throw new IllegalStateException("consumer " + j + " failed: " + describe(sinks[j].failure),
+                            sinks[j].failure);
+                }
+            }
+            finalTick();
+            Map<String, Object> result = new LinkedHashMap<>();
+            long target = expected;
+            result.put("received", minReceived());
+            result.put("deliveries", totalReceived());
+            result.put("caughtUp", target >= 0 && minReceived() >= target);
+            result.put("gaps", sum(s -> s.gaps));
+            result.put("duplicates", sum(s -> s.duplicates));
+            result.put("foreign", sum(s -> s.foreign));
+            return result;
+        }
+
+        private void consume(BenchConsumer consumer, Sink sink) {
+            IdleStrategy idle = new BackoffIdleStrategy(100, 10, 1_000, 100_000);
+            while (!stopped) {
+                long target = expected;
+                if (target >= 0 && sink.received.get() >= target) {
+                    return;
+                }
+                int delivered = consumer.poll(sink, POLL_LIMIT);
+                idle.idle(delivered);
+            }
+        }
+
+        private long minReceived() {
+            long min = Long.MAX_VALUE;
+            for (Sink sink : sinks) {
+                min = Math.min(min, sink.received.get());
+            }
+            return min;
+        }
+
+        private long totalReceived() {
+            return sum(s -> s.received.get());
+        }
+
+        private long sum(java.util.function.ToLongFunction<Sink> field) {
+            long total = 0;
+            for (Sink sink : sinks) {
+                total += field.applyAsLong(sink);
+            }
+            return total;
+        }
+
+        @Override
+        void addTickFields(Map<String, Object> fields) {
+            long lastIntended = Long.MAX_VALUE;
+            for (Sink sink : sinks) {
+                lastIntended = Math.min(lastIntended, sink.lastIntendedMicros);
+            }
+            fields.put("received", minReceived());
+            fields.put("deliveries", totalReceived());
+            fields.put("measured", sum(s -> s.measured.get()));
+            fields.put("lastIntended", lastIntended);
+            fields.put("gaps", sum(s -> s.gaps));
+            fields.put("duplicates", sum(s -> s.duplicates));
+            Map<String, Long> counters = new LinkedHashMap<>();
+            for (BenchConsumer consumer : consumers) {
+                consumer.addCounters(counters);
+            }
+            fields.putAll(counters);
+        }
+
+        @Override
+        void close() {
+            for (BenchConsumer consumer : consumers) {
+                if (consumer != null) {
+                    try {
+                        consumer.close();
+                    } catch (RuntimeException e) {
+                        // Closing after the results are out: nothing left to report it to.
+                    }
+                }
+            }
+        }
+
+        /** One consumer's bookkeeping; written by its polling thread only. */
+        private final class Sink implements MessageSink {
+            final AtomicLong received = new AtomicLong();
+            final AtomicLong measured = new AtomicLong();
+            final long[] nextSequence;
+            volatile long lastIntendedMicros;
+            volatile long gaps;
+            volatile long duplicates;
+            volatile long foreign;
+            volatile Throwable failure;
+
+            Sink(int producers) {
+                this.nextSequence = new long[producers];
+            }
+
+            @Override
+            public void onMessage(long intendedMicros, int producerIndex, long sequence) {
+                long now = WallClock.nowMicros();
+                received.lazySet(received.get() + 1);
+                if (intendedMicros >= warmupEndMicros) {
+                    recorder.recordValue(HistogramCodec.clamp(now - intendedMicros));
+                    measured.lazySet(measured.get() + 1);
+                }
+                if (intendedMicros > lastIntendedMicros) {
+                    lastIntendedMicros = intendedMicros;
+                }
+                if (producerIndex < 0 || producerIndex >= nextSequence.length) {
+                    foreign++;
+                    return;
+                }
+                long next = nextSequence[producerIndex];
+                if (sequence == next) {
+                    nextSequence[producerIndex] = next + 1;
+                } else if (sequence < next) {
+                    duplicates++;
+                } else {
+                    gaps += sequence - next;
+                    nextSequence[producerIndex] = sequence + 1;
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,105 @@
+package io.deltaq.bench.run;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+import io.deltaq.bench.driver.ClientOptions;
+import io.deltaq.bench.driver.TargetOptions;
+import org.junit.jupiter.api.Test;
+
+class VerdictsTest {
+
+    private static final BenchSettings SETTINGS = new BenchSettings(List.of(1000L), 9, 1, 30, List.of(),
+            new ClientOptions(100, OptionalLong.empty(), Optional.empty()), 1, 1, true, List.of(),
+            new TargetOptions(Optional.empty(), Optional.empty(), Optional.empty(), 0, Optional.empty(), "t", Path.of(".")),
+            Path.of("."), 0);
+
+    /** A complete run at its rate whose interval p50s are {@code p50Ms}, one per second. */
+    private static RateResult run(double... p50Ms) {
+        RateResult r = new RateResult("kafka", 1000, 9);
+        r.sent = 10_000;
+        r.received = 10_000;
+        r.caughtUp = true;
+        r.achievedRate = 1000;
+        for (int i = 0; i < p50Ms.length; i++) {
+            long micros = (long) (p50Ms[i] * 1000);
+            r.intervals.add(new RateResult.Interval(i + 1, 1000, micros, micros, micros, micros, micros, micros, micros,
+                    micros));
+        }
+        return r;
+    }
+
+    @Test
+    void flatLatencyIsStable() {
+        RateResult r = run(5, 6, 5, 7, 5, 6, 5, 6, 5);
+        Verdicts.judge(r, SETTINGS);
+        assertTrue(r.stable, r.verdict);
+        assertEquals("stable", r.verdict);
+    }
+
+    @Test
+    void noisyButNotGrowingLatencyIsStable() {
+        // One bad second in the last third does not move the median.
+        RateResult r = run(20, 25, 22, 30, 24, 26, 21, 400, 23);
+        Verdicts.judge(r, SETTINGS);
+        assertTrue(r.stable, r.verdict);
+    }
+
+    @Test
+    void latencyStillGrowingAtTheEndIsFallingBehind() {
+        RateResult r = run(20, 40, 80, 160, 320, 640, 1280, 2560, 5120);
+        Verdicts.judge(r, SETTINGS);
+        assertFalse(r.stable);
+        assertTrue(r.verdict.startsWith("falling behind: latency still growing (interval p50 40.0 ms in the first third"),
+                r.verdict);
+    }
+
+    @Test
+    void aBacklogFromTheStartThatDrainsIsStableButSaysSo() {
+        RateResult r = run(2400, 2300, 2200, 1500, 900, 400, 20, 15, 12);
+        Verdicts.judge(r, SETTINGS);
+        assertTrue(r.stable, r.verdict);
+        assertTrue(r.verdict.startsWith("stable, after a backlog from the start (interval p50 2300.0 ms in the first"
+                + " third, 15.0 ms in the last)"), r.verdict);
+    }
+
+    @Test
+    void aConsumerThatDidNotCatchUpOrAProducerBelowTheRateIsFallingBehind() {
+        RateResult behind = run(5, 5, 5, 5, 5, 5, 5, 5, 5);
+        behind.caughtUp = false;
+        behind.received = 9_000;
+        Verdicts.judge(behind, SETTINGS);
+        assertFalse(behind.stable);
+        assertTrue(behind.verdict.contains("consumers had received 9,000 of 10,000 messages after 30 s of drain"),
+                behind.verdict);
+
+        RateResult slow = run(5, 5, 5, 5, 5, 5, 5, 5, 5);
+        slow.achievedRate = 900;
+        Verdicts.judge(slow, SETTINGS);
+        assertTrue(slow.verdict.contains("producers sent only 900 msg/s"), slow.verdict);
+    }
+
+    @Test
+    void lostOrDuplicatedMessagesAreNeverStable() {
+        RateResult r = run(5, 5, 5, 5, 5, 5, 5, 5, 5);
+        r.gaps = 3;
+        Verdicts.judge(r, SETTINGS);
+        assertFalse(r.stable);
+        assertTrue(r.verdict.contains("3 missing, 0 duplicated"), r.verdict);
+    }
+
+    @Test
+    void anErrorIsAFailureNotAVerdictOnSpeed() {
+        RateResult r = run();
+        r.error = "the producer worker ended unexpectedly";
+        Verdicts.judge(r, SETTINGS);
+        assertFalse(r.stable);
+        assertEquals("failed: the producer worker ended unexpectedly", r.verdict);
+    }
+}
