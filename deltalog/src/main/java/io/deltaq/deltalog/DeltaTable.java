@@ -32,6 +32,10 @@ import java.util.concurrent.Executor;
 public final class DeltaTable {
 
     private static final int MAX_CREATE_ATTEMPTS = 5;
+    /** Bytes read from a data file's end to find its footer in one request; message-file footers are far smaller. */
+    private static final int FOOTER_READ_BYTES = 64 * 1024;
+    /** "PAR1", a footer, its length and "PAR1": nothing shorter is a Parquet file. */
+    private static final int MIN_PARQUET_BYTES = 12;
 
     private final LogStore io;
     private final CheckpointFormat checkpointFormat;
@@ -251,13 +255,13 @@ public final class DeltaTable {
 
     /**
      * Rows in a live file: {@code numRecords} from its statistics, or, when the log has none, the
-     * row count in its Parquet footer.
+     * row count in its Parquet footer, read with range requests from the file's end.
      *
      * @throws DataFileNotFoundException if the footer is needed and the file is missing
      */
     public long rowCount(LiveFile file) {
         long n = file.numRecordsFromStats();
-        return n >= 0 ? n : footerRowCount(file, io.join(readDataFile(file), "reading data file " + file.path()));
+        return n >= 0 ? n : io.join(footerRowCount(file), "reading the footer of data file " + file.path());
     }
 
     /** Rows in a snapshot: statistics where present, Parquet footers (fetched in parallel) elsewhere. */
@@ -276,24 +280,76 @@ public final class DeltaTable {
         int window = io.options.maxConcurrentReads();
         for (int from = 0; from < unknown.size(); from += window) {
             List<LiveFile> batch = unknown.subList(from, Math.min(unknown.size(), from + window));
-            List<CompletableFuture<byte[]>> reads = new ArrayList<>(batch.size());
+            List<CompletableFuture<Long>> reads = new ArrayList<>(batch.size());
             for (LiveFile f : batch) {
-                reads.add(readDataFile(f));
+                reads.add(footerRowCount(f));
             }
             for (int i = 0; i < batch.size(); i++) {
-                LiveFile f = batch.get(i);
-                total += footerRowCount(f, io.join(reads.get(i), "reading data file " + f.path()));
+                total += io.join(reads.get(i), "reading the footer of data file " + batch.get(i).path());
             }
         }
         return total;
     }
 
-    private long footerRowCount(LiveFile file, byte[] data) {
-        try {
-            return ParquetFiles.rowCount(data, file.path());
-        } catch (ParquetFormatException e) {
-            throw DeltaErrors.corruptDataFile(io.tableName, file.path(), file.addedInVersion(), e.getMessage(), e);
+    /**
+     * The row count in a file's footer. Reads the last {@value #FOOTER_READ_BYTES} bytes (a second
+     * range read when the footer is longer), not the whole file, which can be large. When the tail
+     * holds no valid footer (a corrupt file, or a size in the log that is not the file's), the whole
+     * file is read, so that the error describes the file itself.
+     */
+    private CompletableFuture<Long> footerRowCount(LiveFile file) {
+        long size = file.size();
+        if (!file.insideTable() || size < MIN_PARQUET_BYTES) {
+            return wholeFileRowCount(file);
         }
+        String key = io.root + file.path();
+        int guess = (int) Math.min(size, FOOTER_READ_BYTES);
+        return readTail(file, key, size - guess, guess).thenCompose(tail -> {
+            try {
+                if (tail.length < 8) {
+                    return wholeFileRowCount(file);
+                }
+                int needed = ParquetFiles.tailLength(Arrays.copyOfRange(tail, tail.length - 8, tail.length), file.path());
+                if (needed <= tail.length) {
+                    return CompletableFuture.completedFuture(ParquetFiles.rowCountFromTail(tail, file.path()));
+                }
+                if (needed > size) {
+                    return wholeFileRowCount(file);
+                }
+                return readTail(file, key, size - needed, needed).thenCompose(longer -> {
+                    try {
+                        return CompletableFuture.completedFuture(ParquetFiles.rowCountFromTail(longer, file.path()));
+                    } catch (ParquetFormatException e) {
+                        return wholeFileRowCount(file);
+                    }
+                });
+            } catch (ParquetFormatException e) {
+                return wholeFileRowCount(file);
+            }
+        });
+    }
+
+    private CompletableFuture<byte[]> readTail(LiveFile file, String key, long offset, int length) {
+        return io.bounded(io.store.getRange(key, offset, length)).handle((data, error) -> {
+            if (error != null) {
+                throw new CompletionException(io.failure(error, "reading the footer of data file " + io.display(key)));
+            }
+            if (data.isEmpty()) {
+                throw new CompletionException(
+                        DeltaErrors.dataFileNotFound(io.tableName, file.path(), file.addedInVersion()));
+            }
+            return data.get();
+        });
+    }
+
+    private CompletableFuture<Long> wholeFileRowCount(LiveFile file) {
+        return readDataFile(file).thenApply(data -> {
+            try {
+                return ParquetFiles.rowCount(data, file.path());
+            } catch (ParquetFormatException e) {
+                throw DeltaErrors.corruptDataFile(io.tableName, file.path(), file.addedInVersion(), e.getMessage(), e);
+            }
+        });
     }
 
     /* ------------------------------ writing ------------------------------ */

@@ -13,6 +13,7 @@ public final class DeltaqMain {
     /** Every subcommand, in the order {@code deltaq help} lists them. Add one line per new command. */
     static final List<Command> COMMANDS = List.of(
             new ServeCommand(),
+            new InspectCommand(),
             new BenchCommand());
 
     private DeltaqMain() {
