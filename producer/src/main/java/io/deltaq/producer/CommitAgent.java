@@ -8,6 +8,7 @@ import io.deltaq.deltalog.MessageStats;
 import io.deltaq.deltalog.Position;
 import io.deltaq.deltalog.actions.AddFile;
 import io.deltaq.s3io.ObjectStore;
+import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Map;
@@ -141,11 +142,11 @@ final class CommitAgent implements Agent, MessageHandler {
     public void onMessage(int msgTypeId, MutableDirectBuffer buffer, int index, int length) {
         int keyLength = buffer.getInt(index + RecordDescriptor.KEY_LENGTH_OFFSET);
         int valueLength = buffer.getInt(index + RecordDescriptor.VALUE_LENGTH_OFFSET);
-        byte[] array = buffer.byteArray();
-        int base = (int) buffer.wrapAdjustment();
-        int position = filling.messages.append(
-                keyLength < 0 ? null : array, base + RecordDescriptor.keyOffset(index), keyLength,
-                array, base + RecordDescriptor.valueOffset(index, keyLength), valueLength,
+        ByteBuffer memory = buffer.byteBuffer(); // the ring's direct memory: copied once, into the batch
+        int base = buffer.wrapAdjustment();
+        int position = filling.messages.appendFromBuffers(
+                keyLength < 0 ? null : memory, base + RecordDescriptor.keyOffset(index), keyLength,
+                memory, base + RecordDescriptor.valueOffset(index, keyLength), valueLength,
                 buffer.getLong(index + RecordDescriptor.TIMESTAMP_OFFSET));
         filling.addMessageMeta(position, buffer.getLong(index + RecordDescriptor.SEQUENCE_OFFSET),
                 msgTypeId == RecordDescriptor.MESSAGE_WITH_FUTURE_TYPE_ID, nowNs);

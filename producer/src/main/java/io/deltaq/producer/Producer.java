@@ -19,6 +19,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import org.agrona.BitUtil;
+import org.agrona.BufferUtil;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
@@ -73,7 +74,10 @@ public final class Producer implements AutoCloseable {
         this.ownsStore = ownsStore;
         this.location = store.location() + (tablePath.isEmpty() ? "" : " " + tablePath);
         int capacity = BitUtil.findNextPositivePowerOfTwo(config.bufferBytes);
-        this.ringMemory = new UnsafeBuffer(new byte[capacity + RingBufferDescriptor.TRAILER_LENGTH]);
+        // Direct and aligned: Agrona 1.x prints a warning on stderr for every ring over a byte[]
+        // (its 8-byte alignment is not guaranteed), which a library must not do to its users.
+        this.ringMemory = new UnsafeBuffer(BufferUtil.allocateDirectAligned(
+                capacity + RingBufferDescriptor.TRAILER_LENGTH, 2 * BitUtil.CACHE_LINE_LENGTH));
         this.ring = new ManyToOneRingBuffer(ringMemory);
         this.auxiliary = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "deltaq-producer-aux-" + config.producerId);

@@ -13,6 +13,8 @@ public final class DeltaqMain {
     /** Every subcommand, in the order {@code deltaq help} lists them. Add one line per new command. */
     static final List<Command> COMMANDS = List.of(
             new ServeCommand(),
+            new ProduceCommand(),
+            new ConsumeCommand(),
             new InspectCommand(),
             new BenchCommand());
 
