@@ -7,6 +7,7 @@ import io.deltaq.deltalog.actions.Metadata;
 import io.deltaq.deltalog.actions.Protocol;
 import io.deltaq.deltalog.actions.SetTransaction;
 import io.deltaq.s3io.AmbiguousWriteException;
+import io.deltaq.s3io.ObjectInfo;
 import io.deltaq.s3io.StoreUnavailableException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -41,6 +42,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>Futures complete on the store's I/O threads; do not block in dependent stages.
  */
 public final class CommitWriter {
+
+    /** Versions one catch-up listing may skip; a writer further behind lists again after the next loss. */
+    private static final int CATCH_UP_LIST_KEYS = 1000;
 
     private final LogStore io;
     private final String writerId;
@@ -213,7 +217,58 @@ public final class CommitWriter {
                     return;
                 }
                 knownVersion = version;
-                tryVersion(version + 1);
+                catchUp(version);
+            }));
+        }
+
+        /**
+         * After losing {@code lostAt} to a writer that keeps committing, stepping one version per
+         * round trip never reaches the head: the other writer advances as fast. One listing finds
+         * how far the log goes; the winners up to there are read in parallel and checked for
+         * conflicts; the next attempt goes just past the head.
+         */
+        void catchUp(long lostAt) {
+            String startAfter = io.commitKey(lostAt);
+            io.bounded(io.store.list(io.logPrefix, startAfter, CATCH_UP_LIST_KEYS)).whenComplete((page, error) -> guarded(() -> {
+                long head = lostAt;
+                if (error == null) {
+                    for (ObjectInfo info : page.objects()) {
+                        LogFiles.LogFile file = LogFiles.parse(info.key().substring(io.logPrefix.length()), info.size());
+                        if (file != null && file.kind() == LogFiles.Kind.COMMIT && file.version() == head + 1) {
+                            head = file.version();
+                        }
+                    }
+                }
+                // A failed listing only costs the shortcut: go on one version at a time.
+                if (head == lostAt) {
+                    tryVersion(lostAt + 1);
+                    return;
+                }
+                long last = head;
+                List<CompletableFuture<Optional<byte[]>>> reads = new ArrayList<>();
+                for (long v = lostAt + 1; v <= last; v++) {
+                    reads.add(io.getBounded(io.commitKey(v)));
+                }
+                CompletableFuture.allOf(reads.toArray(CompletableFuture[]::new)).whenComplete((ignored, readError) -> guarded(() -> {
+                    long checked = lostAt;
+                    for (int i = 0; i < reads.size() && readError == null; i++) {
+                        Optional<byte[]> data = reads.get(i).join();
+                        if (data.isEmpty()) {
+                            break;
+                        }
+                        long version = lostAt + 1 + i;
+                        String file = io.display(io.commitKey(version));
+                        DeltaLogException conflict = conflictWith(
+                                new Commit(version, ActionJson.parseCommit(data.get(), file, version)), version);
+                        if (conflict != null) {
+                            fail(conflict);
+                            return;
+                        }
+                        checked = version;
+                    }
+                    knownVersion = checked;
+                    tryVersion(checked + 1);
+                }));
             }));
         }
 

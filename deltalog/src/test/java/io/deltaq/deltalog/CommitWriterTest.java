@@ -202,7 +202,7 @@ class CommitWriterTest {
         assertEquals(2, commit(a, 2, "a2").version());
         CommitResult rb = commit(b, 1, "b1");
         assertEquals(3, rb.version());
-        assertEquals(3, rb.attempts());
+        assertEquals(2, rb.attempts(), "lost version 1, listed to the head, won version 3");
         assertEquals(3, b.knownVersion());
         assertEquals(4, commit(a, 3, "a3").version());
         assertEquals(4, table.snapshot().liveFiles().size());
@@ -349,5 +349,36 @@ class CommitWriterTest {
         AddFile compaction = new AddFile("x.parquet", Map.of(), 1, 1, false, null, null, null);
         assertThrows(IllegalArgumentException.class, () -> w.commit(1, List.of(compaction)));
         assertThrows(IllegalArgumentException.class, () -> w.commit(1, List.of()));
+    }
+
+    @Test
+    void aWriterFarBehindCatchesUpInOneListingInsteadOfOneVersionPerRoundTrip() {
+        Snapshot start = created();
+        CommitWriter busy = table.newWriter("busy", start, null);
+        CommitWriter late = table.newWriter("late", start, null);
+        for (int i = 0; i < 30; i++) {
+            commit(busy, i, "busy-" + i);
+        }
+        CommitResult result = commit(late, 0, "late-0");
+        assertEquals(31, result.version(), "straight past the head the listing found");
+        assertEquals(2, result.attempts(), "one lost race, then the version after the head");
+        assertEquals(31, late.knownVersion());
+    }
+
+    @Test
+    void catchingUpStillRefusesAWinnerThatChangedTheTable() {
+        Snapshot start = created();
+        CommitWriter late = table.newWriter("late", start, null);
+        CommitWriter busy = table.newWriter("busy", start, null);
+        commit(busy, 0, "busy-0");
+        commit(busy, 1, "busy-1");
+        // A schema change two versions past the one the late writer will lose.
+        Metadata changed = new Metadata("other-id", null, null, start.metadata().format(),
+                start.metadata().schemaString(), List.of(), Map.of(), 1L);
+        assertTrue(store.putIfAbsent("t/_delta_log/" + LogFiles.commitName(3),
+                new ActionJson.Writer().write(List.of(changed))).join());
+        Throwable conflict = failure(late.commit(0, files("late-0", 10)));
+        assertInstanceOf(CommitConflictException.class, conflict);
+        assertTrue(conflict.getMessage().contains("3"), conflict.getMessage());
     }
 }
