@@ -74,7 +74,8 @@ final class ConsumeCommand implements Command {
         return """
                 Prints each message as one line on stdout, in commit order, and follows the table until
                 --max messages, --idle-exit-ms without a message, or Ctrl-C/SIGTERM. Waits for a table that
-                does not exist yet. A summary line goes to stderr.
+                does not exist yet. A summary line goes to stderr. On Ctrl-C or SIGTERM it stops, commits
+                (with --name) and exits with the signal's status (130, 143).
 
                 --format raw: the value's bytes then '\\n', nothing else ('produce | consume --format raw'
                 gives text back byte for byte, plus a final newline if the input lacked one).

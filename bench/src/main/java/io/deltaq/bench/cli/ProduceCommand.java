@@ -73,7 +73,8 @@ final class ProduceCommand implements Command {
                 messages/s when given, else as fast as the producer takes them. Creates the table if it
                 does not exist. Waits until every message is committed, then prints one line on stderr:
                 messages acknowledged, commits, elapsed time. Exit status 0 only when every message was
-                acknowledged, 1 otherwise. Ctrl-C or SIGTERM stops reading and commits what was read.
+                acknowledged, 1 otherwise. Ctrl-C or SIGTERM stops reading, commits what was read and
+                prints the summary; the exit status is then the signal's (130, 143).
                 """ + TableAddress.HELP + """
 
                 Example: printf 'a\\nb\\n' | deltaq produce /tmp/topic""";
@@ -285,7 +286,12 @@ final class ProduceCommand implements Command {
                     return true;
                 }
                 if (result == Producer.CLOSED) {
-                    return false; // the producer can commit no more; finish() reports why
+                    if (!stopping) {
+                        Throwable cause = acks.firstFailure.get();
+                        problem = "the producer stopped accepting messages after " + sent
+                                + (cause == null ? "" : ": " + cause.getMessage());
+                    }
+                    return false;
                 }
                 LockSupport.parkNanos(BACK_PRESSURE_PARK_NS);
             }

@@ -270,6 +270,22 @@ class ProduceConsumeCommandTest {
     }
 
     @Test
+    void aTableThatIsNotAMessageTableFailsWithStatus1NamingIt() throws Exception {
+        Path log = dir.resolve("other/_delta_log");
+        Files.createDirectories(log);
+        Files.writeString(log.resolve("00000000000000000000.json"), """
+                {"protocol":{"minReaderVersion":1,"minWriterVersion":2}}
+                {"metaData":{"id":"not-a-topic","format":{"provider":"parquet","options":{}},\
+                "schemaString":"{\\"type\\":\\"struct\\",\\"fields\\":[{\\"name\\":\\"id\\",\\"type\\":\\"long\\",\\"nullable\\":true,\\"metadata\\":{}}]}",\
+                "partitionColumns":[],"configuration":{},"createdTime":0}}
+                """);
+        BytesIo produced = run(1, bytes("x\n"), "produce", table("other"));
+        assertTrue(produced.err().startsWith("deltaq produce: "), produced.err());
+        assertTrue(produced.err().contains("schema"), produced.err());
+        assertEquals("", produced.outText());
+    }
+
+    @Test
     void wrongCommandLinesAreUsageErrorsNamingTheOption() {
         String table = table("usage");
         assertUsage("deltaq produce: --size applies to generated messages", "produce", table, "--size", "10");

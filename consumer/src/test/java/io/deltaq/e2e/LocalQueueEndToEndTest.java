@@ -1,0 +1,27 @@
+package io.deltaq.e2e;
+
+import java.nio.file.Path;
+
+import io.deltaq.s3io.LocalObjectStore;
+import io.deltaq.s3io.ObjectStore;
+import org.junit.jupiter.api.io.TempDir;
+
+/** End to end on the local-filesystem store (fsync on, as by default). */
+class LocalQueueEndToEndTest extends QueueEndToEndTest {
+
+    @TempDir
+    Path tables;
+
+    private Path root;
+
+    @Override
+    protected ObjectStore openStore() {
+        root = tables.resolve("table");
+        return new LocalObjectStore(root);
+    }
+
+    @Override
+    protected Path kernelDirectory(ObjectStore store, Path scratch) {
+        return root;
+    }
+}
