@@ -40,6 +40,8 @@ final class CommitAgent implements Agent, MessageHandler {
     private static final int DRAIN_LIMIT = 8_192;
     private static final long RETRY_BACKOFF_MIN_NS = 50_000_000L;
     private static final long RETRY_BACKOFF_MAX_NS = 2_000_000_000L;
+    /** How long failing what is left waits for senders caught between claiming and committing. */
+    private static final long IN_FLIGHT_SEND_WAIT_NS = 1_000_000_000L;
 
     private final ProducerConfig config;
     private final RingBuffer ring;
@@ -134,6 +136,13 @@ final class CommitAgent implements Agent, MessageHandler {
         if (read > 0) {
             filling.endRingPosition = ring.consumerPosition();
             ProducerMetrics.add(metrics.pendingMessages, read);
+        } else if (filling.size() == 0 && sealed.isEmpty() && committing == null) {
+            // Nothing in the pipeline: all the ring held is done, including records a sender
+            // withdrew (aborted claims read as padding, which no batch would ever account for).
+            long position = ring.consumerPosition();
+            if (position > completedRingPosition) {
+                completedRingPosition = position;
+            }
         }
         return read;
     }
@@ -351,14 +360,24 @@ final class CommitAgent implements Agent, MessageHandler {
         if (filling.size() > 0) {
             fail(filling, cause);
         }
-        ring.read((msgTypeId, buffer, index, length) -> {
+        MessageHandler failer = (msgTypeId, buffer, index, length) -> {
             long sequence = buffer.getLong(index + RecordDescriptor.SEQUENCE_OFFSET);
             listener.onFailed(sequence, cause);
             CompletableFuture<Position> future = futures.remove(sequence);
             if (future != null) {
                 future.completeExceptionally(cause);
             }
-        }, Integer.MAX_VALUE);
+        };
+        // A sender between its claim and its commit holds up the read; wait for it (it commits, or
+        // sees the closed flag and aborts), so that its message fails rather than stays unanswered.
+        long deadlineNs = System.nanoTime() + IN_FLIGHT_SEND_WAIT_NS;
+        while (true) {
+            ring.read(failer, Integer.MAX_VALUE);
+            if (ring.consumerPosition() >= ring.producerPosition() || System.nanoTime() - deadlineNs >= 0) {
+                break;
+            }
+            Thread.yield();
+        }
         completedRingPosition = ring.consumerPosition();
         futures.values().forEach(f -> f.completeExceptionally(cause));
         futures.clear();

@@ -210,6 +210,13 @@ public final class Producer implements AutoCloseable {
         if (index <= 0) {
             return BACK_PRESSURED;
         }
+        if (closed || agent.fatal() != null) {
+            // close() (or a fatal failure) began while this claim was made. The closer sets its flag,
+            // then collects what the ring holds; a claim it may have missed is withdrawn here, so an
+            // accepted message is always either committed or failed, never silently dropped.
+            ring.abort(index);
+            return CLOSED;
+        }
         long sequence = nextSequence.getAndIncrement();
         ringMemory.putLong(index + RecordDescriptor.SEQUENCE_OFFSET, sequence);
         ringMemory.putLong(index + RecordDescriptor.TIMESTAMP_OFFSET, timestampMicros);

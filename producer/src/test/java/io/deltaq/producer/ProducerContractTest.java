@@ -325,4 +325,71 @@ abstract class ProducerContractTest {
     static int decodeCounter(byte[] value) {
         return ((value[1] & 0xff) << 24) | ((value[2] & 0xff) << 16) | ((value[3] & 0xff) << 8) | (value[4] & 0xff);
     }
+
+    @Test
+    void everyAcceptedMessageIsAcknowledgedOrFailedWhenCloseRacesTheSenders() throws Exception {
+        for (int round = 0; round < 5; round++) {
+            Map<Long, String> outcomes = new ConcurrentHashMap<>();
+            List<Throwable> problems = java.util.Collections.synchronizedList(new ArrayList<>());
+            AckListener listener = new AckListener() {
+                @Override
+                public void onAcknowledged(long sequence, long version, int index) {
+                    if (outcomes.put(sequence, "acknowledged") != null) {
+                        problems.add(new AssertionError("sequence " + sequence + " answered twice"));
+                    }
+                }
+
+                @Override
+                public void onFailed(long sequence, Throwable cause) {
+                    if (outcomes.put(sequence, "failed") != null) {
+                        problems.add(new AssertionError("sequence " + sequence + " answered twice"));
+                    }
+                }
+            };
+            Producer producer = Producer.create(store, table + "-" + round, Map.of("buffer.bytes", 1 << 20), listener);
+            int threads = 3;
+            CountDownLatch sending = new CountDownLatch(threads);
+            List<List<Long>> accepted = new ArrayList<>();
+            List<Thread> senders = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                List<Long> mine = new ArrayList<>();
+                accepted.add(mine);
+                senders.add(new Thread(() -> {
+                    byte[] value = new byte[32];
+                    while (true) {
+                        long result = producer.offer(null, 0, 0, value, 0, value.length, 1);
+                        if (result >= 0) {
+                            if (mine.isEmpty()) {
+                                sending.countDown();
+                            }
+                            mine.add(result);
+                        } else if (result == Producer.CLOSED) {
+                            return;
+                        } else {
+                            Thread.onSpinWait();
+                        }
+                    }
+                }));
+            }
+            senders.forEach(Thread::start);
+            assertTrue(sending.await(60, TimeUnit.SECONDS), "every sender got a message in");
+            long start = System.nanoTime();
+            producer.close(Duration.ofSeconds(60)); // while the senders keep offering
+            assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(30), "close did not wait out its timeout");
+            for (Thread t : senders) {
+                t.join(TimeUnit.SECONDS.toMillis(30));
+                assertTrue(!t.isAlive(), "a sender stopped on CLOSED");
+            }
+            assertEquals(List.of(), problems);
+            long total = 0;
+            for (List<Long> mine : accepted) {
+                for (long sequence : mine) {
+                    assertNotNull(outcomes.get(sequence), "round " + round + ": sequence " + sequence
+                            + " was accepted but never acknowledged or failed");
+                }
+                total += mine.size();
+            }
+            assertEquals(total, outcomes.size(), "round " + round + ": answers only for accepted messages");
+        }
+    }
 }

@@ -249,7 +249,8 @@ final class ConsumeCommand implements Command {
                         }
                         idle.idle();
                     }
-                    if (name != null && now - nextCommitNs >= 0 && written > writtenAtCommit) {
+                    // Only after messages: before any, the start may not be resolved (a missing table).
+                    if (name != null && now - nextCommitNs >= 0 && written > 0 && written > writtenAtCommit) {
                         if (!flush()) {
                             break;
                         }
@@ -296,8 +297,11 @@ final class ConsumeCommand implements Command {
             } catch (RuntimeException e) {
                 commitFailure = e;
             } finally {
-                consumer.close(CLOSE_TIMEOUT);
-                store.close();
+                try {
+                    consumer.close(CLOSE_TIMEOUT);
+                } finally {
+                    store.close();
+                }
             }
             StringBuilder line = new StringBuilder("deltaq consume: ").append(written)
                     .append(written == 1 ? " message" : " messages").append(" from ").append(address);

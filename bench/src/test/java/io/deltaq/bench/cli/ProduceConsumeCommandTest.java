@@ -203,6 +203,17 @@ class ProduceConsumeCommandTest {
     }
 
     @Test
+    void aNamedConsumerOfAMissingTableCommitsNothingAndExitsWhenIdle() {
+        String table = table("never");
+        long start = System.nanoTime();
+        BytesIo consumed = run(0, "consume", table, "--name", "early", "--commit-interval-ms", "20",
+                "--idle-exit-ms", "500");
+        assertEquals("deltaq consume: 0 messages from " + table + " (idle, exiting)\n", consumed.err());
+        assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(20), "no wait for a start that cannot resolve");
+        assertFalse(Files.exists(dir.resolve("never/_deltaq")), "no position stored");
+    }
+
+    @Test
     void aConsumerStartedBeforeTheTableExistsWaitsForIt() throws Exception {
         String table = table("later");
         CapturedIo captured = new CapturedIo();
