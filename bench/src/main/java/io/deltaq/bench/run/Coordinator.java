@@ -292,7 +292,10 @@ public final class Coordinator {
             long t = Long.parseLong(fields.get("t"));
             progress(now);
             Histogram interval = HistogramCodec.decode(fields.remove("hist"));
-            if (t > warmupEndMicros && interval.getTotalCount() > 0) {
+            // Workers record only measured messages (intended at or after the warm-up's end), so an
+            // interval with samples belongs to the results even when its tick was due just before
+            // the warm-up ended: ticks run late under load, and their samples with them.
+            if (interval.getTotalCount() > 0) {
                 result.publishDelay.add(interval);
                 files.publishDelay(t, interval);
             }
@@ -302,7 +305,14 @@ public final class Coordinator {
             consumerTicks.add(fields);
             long t = Long.parseLong(fields.get("t"));
             Histogram interval = HistogramCodec.decode(fields.remove("hist"));
-            if (t > warmupEndMicros) {
+            if (t <= warmupEndMicros && interval.getTotalCount() > 0) {
+                // A tick due just before the warm-up ended but taken late holds measured samples
+                // (workers record only those): keep them, and let the next row's cumulative
+                // percentiles show them rather than print a row at time 0.
+                result.latency.add(interval);
+                files.latency(Math.min(previousTickMicros, t), t, interval);
+                previousTickMicros = t;
+            } else if (t > warmupEndMicros) {
                 result.latency.add(interval);
                 files.latency(previousTickMicros, t, interval);
                 Histogram cumulative = result.latency;
