@@ -1,9 +1,9 @@
 package io.deltaq.deltalog;
 
 import io.deltaq.s3io.AmbiguousWriteException;
+import io.deltaq.s3io.ForwardingObjectStore;
 import io.deltaq.s3io.ListPage;
 import io.deltaq.s3io.ObjectStore;
-import io.deltaq.s3io.StoreMetrics;
 import io.deltaq.s3io.StoreUnavailableException;
 import java.nio.ByteBuffer;
 import java.util.List;
@@ -18,7 +18,7 @@ import java.util.function.Predicate;
  * never produces: a conditional write whose response is lost, a store that is down. Also records
  * listings, to check that the log is never listed in full.
  */
-final class FaultInjectingStore implements ObjectStore {
+final class FaultInjectingStore extends ForwardingObjectStore {
 
     /** What to do to the next matching {@code putIfAbsent}. */
     enum PutFault {
@@ -33,7 +33,6 @@ final class FaultInjectingStore implements ObjectStore {
     record ListCall(String prefix, String startAfter) {
     }
 
-    private final ObjectStore delegate;
     private final AtomicReference<PutFault> nextPutFault = new AtomicReference<>();
     private volatile Predicate<String> putFaultKeys = k -> true;
     private volatile Predicate<String> failingGets = k -> false;
@@ -42,7 +41,7 @@ final class FaultInjectingStore implements ObjectStore {
     final List<ListCall> listCalls = new CopyOnWriteArrayList<>();
 
     FaultInjectingStore(ObjectStore delegate) {
-        this.delegate = delegate;
+        super(delegate);
     }
 
     /** The next {@code putIfAbsent} of a key matching {@code keys} suffers {@code fault}. */
@@ -83,11 +82,6 @@ final class FaultInjectingStore implements ObjectStore {
         };
     }
 
-    @Override
-    public CompletableFuture<Void> put(String key, ByteBuffer data) {
-        return delegate.put(key, data);
-    }
-
     /** GETs of matching keys never complete (a stuck connection). */
     void hangGets(Predicate<String> keys) {
         hangingGets = keys;
@@ -105,33 +99,8 @@ final class FaultInjectingStore implements ObjectStore {
     }
 
     @Override
-    public CompletableFuture<Optional<byte[]>> getRange(String key, long offset, int length) {
-        return delegate.getRange(key, offset, length);
-    }
-
-    @Override
     public CompletableFuture<ListPage> list(String prefix, String startAfter, int maxKeys) {
         listCalls.add(new ListCall(prefix, startAfter));
         return delegate.list(prefix, startAfter, maxKeys);
-    }
-
-    @Override
-    public CompletableFuture<Void> delete(String key) {
-        return delegate.delete(key);
-    }
-
-    @Override
-    public StoreMetrics metrics() {
-        return delegate.metrics();
-    }
-
-    @Override
-    public String location() {
-        return delegate.location();
-    }
-
-    @Override
-    public void close() {
-        delegate.close();
     }
 }

@@ -1,12 +1,10 @@
 package io.deltaq.producer;
 
 import io.deltaq.s3io.AmbiguousWriteException;
-import io.deltaq.s3io.ListPage;
+import io.deltaq.s3io.ForwardingObjectStore;
 import io.deltaq.s3io.ObjectStore;
-import io.deltaq.s3io.StoreMetrics;
 import io.deltaq.s3io.StoreUnavailableException;
 import java.nio.ByteBuffer;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -14,9 +12,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A real store with faults injected in the store layer: conditional creates of log commits whose
  * write lands but whose answer is lost, and data-file uploads that fail before reaching storage.
  */
-final class FaultyStore implements ObjectStore {
+final class FaultyStore extends ForwardingObjectStore {
 
-    private final ObjectStore delegate;
     final AtomicInteger commitsToLoseAnswerOf = new AtomicInteger();
     final AtomicInteger uploadsToFail = new AtomicInteger();
     final AtomicInteger lostAnswers = new AtomicInteger();
@@ -25,7 +22,7 @@ final class FaultyStore implements ObjectStore {
     volatile CompletableFuture<Void> writeGate = CompletableFuture.completedFuture(null);
 
     FaultyStore(ObjectStore delegate) {
-        this.delegate = delegate;
+        super(delegate);
     }
 
     @Override
@@ -51,40 +48,5 @@ final class FaultyStore implements ObjectStore {
 
     private static boolean decrement(AtomicInteger counter) {
         return counter.getAndUpdate(c -> Math.max(0, c - 1)) > 0;
-    }
-
-    @Override
-    public CompletableFuture<Optional<byte[]>> get(String key) {
-        return delegate.get(key);
-    }
-
-    @Override
-    public CompletableFuture<Optional<byte[]>> getRange(String key, long offset, int length) {
-        return delegate.getRange(key, offset, length);
-    }
-
-    @Override
-    public CompletableFuture<ListPage> list(String prefix, String startAfter, int maxKeys) {
-        return delegate.list(prefix, startAfter, maxKeys);
-    }
-
-    @Override
-    public CompletableFuture<Void> delete(String key) {
-        return delegate.delete(key);
-    }
-
-    @Override
-    public StoreMetrics metrics() {
-        return delegate.metrics();
-    }
-
-    @Override
-    public String location() {
-        return delegate.location();
-    }
-
-    @Override
-    public void close() {
-        delegate.close();
     }
 }
