@@ -80,7 +80,8 @@ final class BenchCommand implements Command {
                 .value("s3-latency-ms", "N", "delay every operation of the embedded S3 server by N ms")
                 .value("store", "DIR", "use a local directory instead of S3")
                 .value("worker-jvm-opts", "OPTS", "options of the worker JVMs (default \"" + DEFAULT_WORKER_JVM_OPTIONS + "\")")
-                .value("floor-samples", "N", "round trips of each kind for the storage floor, 0 to skip (default 200)");
+                .value("floor-samples", "N", "round trips of each kind for the storage floor, 0 to skip (default 200)")
+                .flag("jfr", "record a Java Flight Recorder profile of each worker JVM into OUT/jfr (per driver, rate and role)");
     }
 
     @Override
@@ -165,6 +166,9 @@ final class BenchCommand implements Command {
         List<String> jvmOptions = Arrays.stream(options.string("worker-jvm-opts", DEFAULT_WORKER_JVM_OPTIONS).trim()
                 .split("\\s+")).filter(s -> !s.isEmpty()).toList();
         int floorSamples = options.intValue("floor-samples", 200, 0, 100_000);
+        if (options.flag("jfr") && options.flag("in-process")) {
+            throw parser.error("--jfr records the worker JVMs; it cannot be combined with --in-process");
+        }
         Path out = options.path("out").orElse(Path.of("benchmark-results"));
         String runId = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + "-"
                 + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0x10000));
@@ -178,6 +182,6 @@ final class BenchCommand implements Command {
                 workDir);
         return new BenchSettings(rates, seconds, warmup, drain, List.copyOf(drivers),
                 new ClientOptions(messageSize, linger, compression), producers, consumers, options.flag("in-process"),
-                jvmOptions, target, out, floorSamples);
+                jvmOptions, target, out, floorSamples, options.flag("jfr"));
     }
 }

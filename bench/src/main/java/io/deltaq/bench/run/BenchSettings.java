@@ -19,8 +19,9 @@ import io.deltaq.bench.driver.TargetOptions;
  * @param inProcess producers and consumers in the coordinator's JVM instead of two worker JVMs
  * @param workerJvmOptions options of the worker JVMs
  * @param floorSamples round trips of each kind for the storage floor
+ * @param flightRecordings whether each worker JVM records a Java Flight Recorder profile into {@code out/jfr}
  */
 public record BenchSettings(List<Long> rates, int seconds, int warmupSeconds, int drainSeconds, List<BenchDriver> drivers,
         ClientOptions client, int producers, int consumers, boolean inProcess, List<String> workerJvmOptions,
-        TargetOptions target, Path out, int floorSamples) {
+        TargetOptions target, Path out, int floorSamples, boolean flightRecordings) {
 }

@@ -131,8 +131,8 @@ public final class Coordinator {
         WorkerHandle consumer = null;
         WorkerHandle producer = null;
         try (RateFiles files = new RateFiles(dir, rate)) {
-            consumer = start("consumer", dir.resolve("logs").resolve(rate + "-consumer.log"), events);
-            producer = start("producer", dir.resolve("logs").resolve(rate + "-producer.log"), events);
+            consumer = start("consumer", driver, rate, dir, events);
+            producer = start("producer", driver, rate, dir, events);
             consumer.send(Wire.encodeSpec(consumerSpec));
             producer.send(Wire.encodeSpec(producerSpec));
             new Run(result, files, producer, consumer, events).execute();
@@ -148,10 +148,20 @@ public final class Coordinator {
         return result;
     }
 
-    private WorkerHandle start(String role, Path log, BlockingQueue<WorkerHandle.Event> events) throws IOException {
-        return settings.inProcess()
-                ? WorkerHandle.inProcess(role, events)
-                : WorkerHandle.launch(role, settings.workerJvmOptions(), log, events);
+    private WorkerHandle start(String role, BenchDriver driver, long rate, Path dir,
+            BlockingQueue<WorkerHandle.Event> events) throws IOException {
+        if (settings.inProcess()) {
+            return WorkerHandle.inProcess(role, events);
+        }
+        List<String> jvmOptions = new ArrayList<>(settings.workerJvmOptions());
+        if (settings.flightRecordings()) {
+            Path recording = dir.resolve("jfr").resolve(driver.name() + "-" + rate + "-" + role + ".jfr").toAbsolutePath();
+            Files.createDirectories(recording.getParent());
+            // The profile settings sample stacks every 10-20 ms and record allocation and lock events: enough to
+            // rank costs, cheap enough (about 2% CPU) not to move the latencies being explained.
+            jvmOptions.add("-XX:StartFlightRecording=settings=profile,dumponexit=true,filename=" + recording);
+        }
+        return WorkerHandle.launch(role, jvmOptions, dir.resolve("logs").resolve(rate + "-" + role + ".log"), events);
     }
 
     /** The event loop of one rate's run. */

@@ -60,13 +60,17 @@ class BenchSweepTest {
     void separateWorkerJvms() throws Exception {
         Path out = dir.resolve("results");
         Map<String, Object> summary = sweep(out, "--driver", "deltaq,kafka", "--rates", "1000",
-                "--worker-jvm-opts", "-Xms128m -Xmx512m");
+                "--worker-jvm-opts", "-Xms128m -Xmx512m", "--jfr");
         List<Map<String, Object>> rates = list(summary.get("rates"));
         assertEquals(2, rates.size());
         for (String driver : List.of("deltaq", "kafka")) {
             Map<String, Object> rate = find(rates, driver, 1000);
             checkRateFiles(out.resolve(driver), 1000, rate);
             assertTrue(Files.size(out.resolve(driver).resolve("logs").resolve("1000-producer.log")) >= 0);
+            for (String role : List.of("producer", "consumer")) {
+                Path recording = out.resolve(driver).resolve("jfr").resolve(driver + "-1000-" + role + ".jfr");
+                assertTrue(Files.isRegularFile(recording) && Files.size(recording) > 0, "a flight recording at " + recording);
+            }
             Map<String, Object> producerJvm = map(rate.get("producerJvm"));
             Map<String, Object> consumerJvm = map(rate.get("consumerJvm"));
             assertNotNull(producerJvm.get("allocMBps"), driver);

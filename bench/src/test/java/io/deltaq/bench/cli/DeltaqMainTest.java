@@ -83,6 +83,8 @@ class DeltaqMainTest {
                 .startsWith("deltaq bench: --store (a local directory) cannot be combined"));
         assertTrue(run(2, "bench", "--endpoint", "http://127.0.0.1:9000").err()
                 .startsWith("deltaq bench: --endpoint needs --bucket"));
+        assertTrue(run(2, "bench", "--jfr", "--in-process").err()
+                .startsWith("deltaq bench: --jfr records the worker JVMs; it cannot be combined with --in-process"));
         assertEquals("", typo.out());
     }
 }

@@ -29,7 +29,7 @@ class ReportsTest {
         BenchSettings settings = new BenchSettings(List.of(10_000L, 70_000L, 130_000L, 190_000L), 30, 5, 30,
                 List.of(deltaq, kafka), new ClientOptions(100, OptionalLong.empty(), Optional.empty()), 1, 1, false,
                 List.of("-Xmx1g"), new TargetOptions(Optional.empty(), Optional.empty(), Optional.empty(), 0,
-                        Optional.empty(), "t", out.resolve("work")), out, 200);
+                        Optional.empty(), "t", out.resolve("work")), out, 200, false);
         List<RateResult> results = new ArrayList<>();
         results.add(result("deltaq", 10_000, false, 20));
         results.add(result("deltaq", 70_000, true, 40));
