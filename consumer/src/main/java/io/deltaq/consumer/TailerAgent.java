@@ -84,7 +84,6 @@ final class TailerAgent implements Agent {
     private final long gapProbeIntervalNs;
     private final MessageFileReader reader = new MessageFileReader();
     private final RingWriter writer;
-    private final RowCounter rowCounter = new RowCounter();
     private final BiConsumer<Object, Throwable> wakeOnCompletion = (result, error) -> wakeTailer();
 
     // Shared with the application thread.
@@ -483,19 +482,27 @@ final class TailerAgent implements Agent {
         byte[] bytes = join(f, c.version, "reading data file " + file.path());
         long skipInFile = c.skip - c.indexBase;
         try {
+            // A file larger than a cycle's budget is read in pieces from one open: each piece goes on
+            // from the last instead of decoding the file again up to its first row.
+            if (!reader.isOpen(bytes, 0, bytes.length)) {
+                reader.open(bytes, 0, bytes.length, file.path());
+            }
             if (c.nextRow == 0 && skipInFile > 0) {
-                long rows = c.rowsFromStats[k] >= 0 ? c.rowsFromStats[k] : rowCounter.count(reader, bytes, file.path());
+                long rows = c.rowsFromStats[k] >= 0 ? c.rowsFromStats[k] : reader.rows();
                 if (rows <= skipInFile) {
                     c.nextFile(rows);
                     return 0;
                 }
                 c.nextRow = (int) skipInFile;
             }
+            if (reader.row() != c.nextRow) {
+                reader.seek(c.nextRow); // forward to the start position, or back after rows the full ring turned away
+            }
             int free = ring.capacity() - ring.size();
             int chunk = (int) Math.max(1, Math.min(budget, free / avgRecordBytes));
             writer.begin(c.version, c.indexBase, RingRecordDescriptor.typeId(epoch, RingRecordDescriptor.KIND_MESSAGE),
                     tableName, file.path());
-            int decoded = reader.decode(bytes, 0, bytes.length, file.path(), c.nextRow, chunk, writer);
+            int decoded = reader.read(chunk, writer);
             int written = writer.written;
             if (written > 0) {
                 avgRecordBytes = Math.max(16, (avgRecordBytes + writer.bytesWritten / written) / 2);
@@ -749,19 +756,6 @@ final class TailerAgent implements Agent {
             long needed = 8L * length; // agrona takes records up to an eighth of the ring
             long p = Long.highestOneBit(needed);
             return p == needed ? p : p << 1;
-        }
-    }
-
-    /** Counts a file's rows by decoding it, for files whose {@code add} carries no statistics. */
-    static final class RowCounter implements io.deltaq.deltalog.parquet.MessageHandler {
-        @Override
-        public void onMessage(int rowIndex, byte[] keyBuf, int keyOff, int keyLen,
-                              byte[] valueBuf, int valueOff, int valueLen, long timestampMicros) {
-            // counted by decode's return value
-        }
-
-        long count(MessageFileReader reader, byte[] bytes, String name) {
-            return reader.decode(bytes, 0, bytes.length, name, 0, Integer.MAX_VALUE, this);
         }
     }
 }

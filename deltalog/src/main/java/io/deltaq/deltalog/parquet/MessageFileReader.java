@@ -31,6 +31,10 @@ import org.apache.parquet.schema.Type;
  * purpose-built fast path that allocates nothing per message: values are handed out as views
  * into the file or into reused page buffers. Other encodings (DELTA_*, BYTE_STREAM_SPLIT) go
  * through parquet-column's general reader. Extra columns are ignored; column order is free.
+ *
+ * <p>A file can be decoded in one call ({@link #decode}) or taken in pieces: {@link #open} it,
+ * then {@link #read} as many messages at a time as there is room for; each read continues where
+ * the last stopped, so a file taken in n pieces costs what one call does, not n times as much.
  * Not thread-safe: one instance per decoding thread.
  */
 public final class MessageFileReader implements AutoCloseable {
@@ -43,6 +47,24 @@ public final class MessageFileReader implements AutoCloseable {
     private final ColumnCursor valueCursor = new ColumnCursor(codecs, headerInput);
     private final ColumnCursor timestampCursor = new ColumnCursor(codecs, headerInput);
     private final boolean fastPathEnabled;
+
+    // The open file, and where in it the next read starts. file == null: none is open.
+    private byte[] file;
+    private int fileOff;
+    private int fileLen;
+    private String fileName;
+    private FileMetaData meta;
+    private MessageType schema;
+    private Column key;
+    private Column value;
+    private Column timestamp;
+    private int row;
+    private int rowGroup;
+    private int rowGroupEnd;
+    private boolean fast;
+    private ColumnReader generalKey;
+    private ColumnReader generalValue;
+    private ColumnReader generalTimestamp;
 
     public MessageFileReader() {
         this(true);
@@ -60,7 +82,8 @@ public final class MessageFileReader implements AutoCloseable {
 
     /**
      * Decodes up to {@code maxMessages} messages starting at row {@code firstRow} of the file
-     * held in {@code file[off, off+len)}. Returns the number delivered.
+     * held in {@code file[off, off+len)}. Returns the number delivered. Each call reads the file
+     * from its footer again; to take a file in pieces, {@link #open} it and {@link #read} on.
      *
      * @param fileName only used in error messages; may be null
      */
@@ -68,63 +91,189 @@ public final class MessageFileReader implements AutoCloseable {
         if (firstRow < 0 || maxMessages < 0) {
             throw new IllegalArgumentException("firstRow " + firstRow + " and maxMessages " + maxMessages + " must be >= 0");
         }
+        open(file, off, len, fileName);
+        seek(firstRow);
+        return read(maxMessages, handler);
+    }
+
+    /**
+     * Makes {@code file[off, off+len)} the open file, positioned at row 0: its footer and schema
+     * are read and checked here, once, however many {@link #read}s take its rows. The bytes must
+     * not change while the file is open.
+     *
+     * @param fileName only used in error messages; may be null
+     */
+    public void open(byte[] file, int off, int len, String fileName) {
+        this.file = null; // stays closed if the footer or schema is bad
         FileMetaData meta = ParquetFooter.read(file, off, len, fileName);
         if (meta.getNum_rows() > Integer.MAX_VALUE) {
             throw new ParquetFormatException(fileName, "holds " + meta.getNum_rows() + " rows, more than a message file may");
         }
         MessageType schema = ThriftSchema.fromThrift(meta.getSchema(), fileName);
-        Column key = column(schema, MessageSchema.KEY, false, fileName);
-        Column value = column(schema, MessageSchema.VALUE, true, fileName);
-        Column timestamp = column(schema, MessageSchema.TIMESTAMP, true, fileName);
+        this.key = column(schema, MessageSchema.KEY, false, fileName);
+        this.value = column(schema, MessageSchema.VALUE, true, fileName);
+        this.timestamp = column(schema, MessageSchema.TIMESTAMP, true, fileName);
+        this.meta = meta;
+        this.schema = schema;
+        this.fileOff = off;
+        this.fileLen = len;
+        this.fileName = fileName;
+        this.file = file;
+        rewind();
+    }
 
+    /** Whether this file is the open one (the same array and range), so reading can go on in it. */
+    public boolean isOpen(byte[] file, int off, int len) {
+        return this.file == file && file != null && fileOff == off && fileLen == len;
+    }
+
+    /** The open file's row count, from its footer. */
+    public int rows() {
+        checkOpen();
+        return (int) meta.getNum_rows();
+    }
+
+    /** The open file's next row to be read: rows before it have been read or skipped. */
+    public int row() {
+        checkOpen();
+        return row;
+    }
+
+    /**
+     * Moves to {@code row} of the open file (at most its row count): forward by skipping rows,
+     * whole row groups without decoding them; backward by starting over from the file's start.
+     */
+    public void seek(int row) {
+        checkOpen();
+        if (row < 0) {
+            throw new IllegalArgumentException("row " + row + " must be >= 0");
+        }
+        if (row < this.row) {
+            rewind();
+        }
+        try {
+            while (this.row < row) {
+                if (this.row == rowGroupEnd) {
+                    // A row group wholly before the target is passed over undecoded.
+                    if (!enterRowGroup(rowGroup + 1, row)) {
+                        return;
+                    }
+                    continue;
+                }
+                int n = (int) Math.min(rowGroupEnd, row) - this.row;
+                if (fast) {
+                    keyCursor.skip(n);
+                    valueCursor.skip(n);
+                    timestampCursor.skip(n);
+                } else {
+                    skipGeneral(n);
+                }
+                this.row += n;
+            }
+        } catch (RuntimeException e) {
+            throw closeOnFailure(e);
+        }
+    }
+
+    /**
+     * Hands up to {@code maxMessages} messages of the open file, from {@link #row()} on, to the
+     * handler, and returns how many; fewer than asked only at the file's end.
+     */
+    public int read(int maxMessages, MessageHandler handler) {
+        checkOpen();
+        if (maxMessages < 0) {
+            throw new IllegalArgumentException("maxMessages " + maxMessages + " must be >= 0");
+        }
         int delivered = 0;
-        long rowBase = 0;
-        for (RowGroup rowGroup : meta.getRow_groups()) {
-            long rows = rowGroup.getNum_rows();
-            if (rowGroup.getColumns() == null || rowGroup.getColumns().size() != schema.getColumns().size()) {
-                throw new ParquetFormatException(fileName, "corrupt footer: a row group has "
-                        + (rowGroup.getColumns() == null ? 0 : rowGroup.getColumns().size()) + " column chunks for "
-                        + schema.getColumns().size() + " columns");
+        try {
+            while (delivered < maxMessages) {
+                if (row == rowGroupEnd) {
+                    if (!enterRowGroup(rowGroup + 1, row)) {
+                        break;
+                    }
+                    continue;
+                }
+                int take = (int) Math.min(rowGroupEnd - row, (long) maxMessages - delivered);
+                if (fast) {
+                    readFast(take, handler);
+                } else {
+                    readGeneral(take, handler);
+                }
+                row += take;
+                delivered += take;
             }
-            if (delivered >= maxMessages) {
-                break;
-            }
-            if (rowBase + rows <= firstRow) {
-                rowBase += rows;
-                continue;
-            }
-            int skip = (int) Math.max(0, firstRow - rowBase);
-            int take = (int) Math.min(rows - skip, (long) maxMessages - delivered);
-            if (fastPathEnabled && fastPathApplies(rowGroup, key, value, timestamp)) {
-                decodeFast(file, off, len, fileName, rowGroup, key, value, timestamp, (int) rowBase + skip, skip, take, handler);
-            } else {
-                decodeGeneral(file, off, len, fileName, meta.getCreated_by(), schema, rowGroup, key, value, timestamp,
-                        (int) rowBase + skip, skip, take, handler);
-            }
-            delivered += take;
-            rowBase += rows;
+        } catch (RuntimeException e) {
+            // The cursors may stand anywhere inside the batch that failed: nothing more is read
+            // from this file until it is opened again.
+            throw closeOnFailure(e);
         }
         return delivered;
     }
 
-    private void decodeFast(byte[] file, int off, int len, String fileName, RowGroup rowGroup,
-                            Column key, Column value, Column timestamp,
-                            int firstIndex, int skip, int take, MessageHandler handler) {
+    private void checkOpen() {
+        if (file == null) {
+            throw new IllegalStateException("no message file is open (open one first; a failed read closes it)");
+        }
+    }
+
+    private RuntimeException closeOnFailure(RuntimeException e) {
+        file = null;
+        return e;
+    }
+
+    private void rewind() {
+        row = 0;
+        rowGroup = -1;
+        rowGroupEnd = 0;
+    }
+
+    /**
+     * Sets the cursors up at the start of row group {@code index} unless it ends at or before
+     * {@code skipBefore} (then only its rows are counted); false past the last row group.
+     */
+    private boolean enterRowGroup(int index, int skipBefore) {
+        List<RowGroup> rowGroups = meta.getRow_groups();
+        if (index >= rowGroups.size()) {
+            return false;
+        }
+        RowGroup rg = rowGroups.get(index);
+        if (rg.getColumns() == null || rg.getColumns().size() != schema.getColumns().size()) {
+            throw new ParquetFormatException(fileName, "corrupt footer: a row group has "
+                    + (rg.getColumns() == null ? 0 : rg.getColumns().size()) + " column chunks for "
+                    + schema.getColumns().size() + " columns");
+        }
+        long end = rowGroupEnd + rg.getNum_rows();
+        if (rg.getNum_rows() < 0 || end > Integer.MAX_VALUE) {
+            throw new ParquetFormatException(fileName, "corrupt footer: row group " + index + " has "
+                    + rg.getNum_rows() + " rows");
+        }
+        rowGroup = index;
+        row = (int) rowGroupEnd;
+        rowGroupEnd = (int) end;
+        if (end <= skipBefore) {
+            row = rowGroupEnd;
+            return true;
+        }
+        fast = fastPathEnabled && fastPathApplies(rg, key, value, timestamp);
+        if (fast) {
+            if (key != null) {
+                keyCursor.open(file, fileOff, fileLen, fileName, chunk(rg, key, fileName), key);
+            } else {
+                keyCursor.openAbsent();
+            }
+            valueCursor.open(file, fileOff, fileLen, fileName, chunk(rg, value, fileName), value);
+            timestampCursor.open(file, fileOff, fileLen, fileName, chunk(rg, timestamp, fileName), timestamp);
+        } else {
+            openGeneral(rg);
+        }
+        return true;
+    }
+
+    private void readFast(int take, MessageHandler handler) {
         ColumnCursor k = keyCursor;
         ColumnCursor v = valueCursor;
         ColumnCursor t = timestampCursor;
-        if (key != null) {
-            k.open(file, off, len, fileName, chunk(rowGroup, key, fileName), key);
-        } else {
-            k.openAbsent();
-        }
-        v.open(file, off, len, fileName, chunk(rowGroup, value, fileName), value);
-        t.open(file, off, len, fileName, chunk(rowGroup, timestamp, fileName), timestamp);
-        if (skip > 0) {
-            k.skip(skip);
-            v.skip(skip);
-            t.skip(skip);
-        }
+        int firstIndex = row;
         for (int i = 0; i < take; i++) {
             k.next();
             v.next();
@@ -134,9 +283,7 @@ public final class MessageFileReader implements AutoCloseable {
         }
     }
 
-    private void decodeGeneral(byte[] file, int off, int len, String fileName, String createdBy, MessageType schema,
-                               RowGroup rowGroup, Column key, Column value, Column timestamp,
-                               int firstIndex, int skip, int take, MessageHandler handler) {
+    private void openGeneral(RowGroup rg) {
         List<Type> fields = new ArrayList<>(3);
         if (key != null) {
             fields.add(schema.getType(MessageSchema.KEY));
@@ -144,18 +291,26 @@ public final class MessageFileReader implements AutoCloseable {
         fields.add(schema.getType(MessageSchema.VALUE));
         fields.add(schema.getType(MessageSchema.TIMESTAMP));
         MessageType requested = new MessageType(schema.getName(), fields);
-        RowGroupPages pages = new RowGroupPages(file, off, len, rowGroup, fileName, codecs);
-        ColumnReadStoreImpl store = new ColumnReadStoreImpl(pages, new IgnoringGroupConverter(fields.size()), requested,
-                createdBy == null ? "" : createdBy);
-        ColumnReader k = key == null ? null : store.getColumnReader(requested.getColumnDescription(new String[] {MessageSchema.KEY}));
-        ColumnReader v = store.getColumnReader(requested.getColumnDescription(new String[] {MessageSchema.VALUE}));
-        ColumnReader t = store.getColumnReader(requested.getColumnDescription(new String[] {MessageSchema.TIMESTAMP}));
         try {
-            for (int i = 0; i < skip; i++) {
-                skipValue(k);
-                skipValue(v);
-                skipValue(t);
-            }
+            RowGroupPages pages = new RowGroupPages(file, fileOff, fileLen, rg, fileName, codecs);
+            String createdBy = meta.getCreated_by();
+            ColumnReadStoreImpl store = new ColumnReadStoreImpl(pages, new IgnoringGroupConverter(fields.size()),
+                    requested, createdBy == null ? "" : createdBy);
+            generalKey = key == null ? null
+                    : store.getColumnReader(requested.getColumnDescription(new String[] {MessageSchema.KEY}));
+            generalValue = store.getColumnReader(requested.getColumnDescription(new String[] {MessageSchema.VALUE}));
+            generalTimestamp = store.getColumnReader(requested.getColumnDescription(new String[] {MessageSchema.TIMESTAMP}));
+        } catch (org.apache.parquet.io.ParquetDecodingException | IllegalArgumentException | IllegalStateException e) {
+            throw new ParquetFormatException(fileName, "cannot decode message columns: " + e.getMessage(), e);
+        }
+    }
+
+    private void readGeneral(int take, MessageHandler handler) {
+        ColumnReader k = generalKey;
+        ColumnReader v = generalValue;
+        ColumnReader t = generalTimestamp;
+        int firstIndex = row;
+        try {
             for (int i = 0; i < take; i++) {
                 byte[] keyBuf = null;
                 int keyLen = MessageBatch.NULL_LENGTH;
@@ -184,6 +339,18 @@ public final class MessageFileReader implements AutoCloseable {
             }
         } catch (ParquetFormatException e) {
             throw e;
+        } catch (org.apache.parquet.io.ParquetDecodingException | IllegalArgumentException | IllegalStateException e) {
+            throw new ParquetFormatException(fileName, "cannot decode message columns: " + e.getMessage(), e);
+        }
+    }
+
+    private void skipGeneral(int n) {
+        try {
+            for (int i = 0; i < n; i++) {
+                skipValue(generalKey);
+                skipValue(generalValue);
+                skipValue(generalTimestamp);
+            }
         } catch (org.apache.parquet.io.ParquetDecodingException | IllegalArgumentException | IllegalStateException e) {
             throw new ParquetFormatException(fileName, "cannot decode message columns: " + e.getMessage(), e);
         }

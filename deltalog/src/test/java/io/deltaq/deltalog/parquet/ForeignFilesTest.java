@@ -94,6 +94,8 @@ class ForeignFilesTest {
                 reader.decode(file, 0, file.length, "w", 12_345, 4_000, DecodedMessage.collectInto(window));
             }
             assertEquals(expectedMessages(rows, 1).subList(12_345, 16_345), window);
+            // Pieces that cross row-group boundaries, and a seek back into an earlier row group.
+            MessageFileTest.readInPiecesMatches(file, expectedMessages(rows, 1), 3_001, 17, 5_000);
         }
     }
 
@@ -109,6 +111,7 @@ class ForeignFilesTest {
                 reader.decode(file, 0, file.length, "w", 4_990, 100, DecodedMessage.collectInto(window));
             }
             assertEquals(expectedMessages(rows, 1).subList(4_990, 5_000), window);
+            MessageFileTest.readInPiecesMatches(file, expectedMessages(rows, 1), 999, 1);
         }
     }
 

@@ -40,6 +40,37 @@ class MessageFileTest {
         return out;
     }
 
+    /**
+     * Reads the file through one {@link MessageFileReader#open}, in pieces of the given sizes
+     * (cycled), checking every piece against {@code expected}; halfway it seeks back to row
+     * {@code expected.size() / 3} and reads on from there, as a consumer does after a full buffer.
+     */
+    static void readInPiecesMatches(byte[] file, List<DecodedMessage> expected, int... pieceSizes) {
+        try (MessageFileReader reader = new MessageFileReader()) {
+            reader.open(file, 0, file.length, "pieces.parquet");
+            boolean seekedBack = false;
+            for (int piece = 0; ; piece++) {
+                int from = reader.row();
+                if (!seekedBack && from >= expected.size() / 2) {
+                    seekedBack = true;
+                    reader.seek(expected.size() / 3);
+                    continue;
+                }
+                int size = pieceSizes[piece % pieceSizes.length];
+                List<DecodedMessage> out = new ArrayList<>();
+                int n = reader.read(size, DecodedMessage.collectInto(out));
+                int to = Math.min(expected.size(), from + size);
+                assertEquals(expected.subList(from, to), out, "rows " + from + " to " + to);
+                assertEquals(to - from, n);
+                assertEquals(to, reader.row());
+                if (to == expected.size()) {
+                    assertEquals(0, reader.read(10, DecodedMessage.collectInto(out)), "nothing after the end");
+                    return;
+                }
+            }
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(Compression.class)
     void roundTripsEveryCodecAcrossManyPages(Compression compression) {
@@ -132,6 +163,52 @@ class MessageFileTest {
                 assertEquals(expected, out);
                 assertEquals(expected.size(), n);
             }
+        }
+    }
+
+    @Test
+    void readsAnOpenFileInPiecesThatContinueWhereTheLastStopped() {
+        MessageBatch batch = randomBatch(3_000, 11);
+        try (MessageFileWriter writer = new MessageFileWriter(Compression.SNAPPY, 8 * 1024)) {
+            writer.encode(batch);
+            byte[] file = writer.toByteArray();
+            readInPiecesMatches(file, DecodedMessage.of(batch), 1, 700, 0, 64, 4096);
+            try (MessageFileReader reader = new MessageFileReader()) {
+                reader.open(file, 0, file.length, "f");
+                reader.seek(2_999);
+                assertEquals(2_999, reader.row());
+                reader.seek(10_000);
+                assertEquals(3_000, reader.row(), "a seek past the end stops at the end");
+                reader.seek(5);
+                List<DecodedMessage> out = new ArrayList<>();
+                assertEquals(2, reader.read(2, DecodedMessage.collectInto(out)));
+                assertEquals(DecodedMessage.of(batch).subList(5, 7), out);
+                assertTrue(reader.isOpen(file, 0, file.length));
+                assertTrue(!reader.isOpen(file.clone(), 0, file.length), "another array is another file");
+            }
+        }
+    }
+
+    @Test
+    void aHandlerFailureClosesTheFileSoNothingIsReadFromAnUnknownPosition() {
+        MessageBatch batch = randomBatch(100, 3);
+        try (MessageFileWriter writer = new MessageFileWriter(Compression.SNAPPY, 8 * 1024);
+             MessageFileReader reader = new MessageFileReader()) {
+            writer.encode(batch);
+            byte[] file = writer.toByteArray();
+            reader.open(file, 0, file.length, "f");
+            MessageHandler failing = (row, kb, ko, kl, vb, vo, vl, ts) -> {
+                if (row == 40) {
+                    throw new IllegalStateException("handler gave up at row 40");
+                }
+            };
+            assertThrows(IllegalStateException.class, () -> reader.read(100, failing));
+            IllegalStateException closed = assertThrows(IllegalStateException.class, () -> reader.read(1, failing));
+            assertTrue(closed.getMessage().contains("no message file is open"), closed.getMessage());
+            reader.open(file, 0, file.length, "f");
+            List<DecodedMessage> out = new ArrayList<>();
+            assertEquals(100, reader.read(1_000, DecodedMessage.collectInto(out)), "opening again starts over");
+            assertEquals(DecodedMessage.of(batch), out);
         }
     }
 
