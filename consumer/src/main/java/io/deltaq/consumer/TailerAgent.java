@@ -110,6 +110,8 @@ final class TailerAgent implements Agent {
     private boolean pollKnewSuccessor;
     private long nextPollNs;
     private long backoffNs;
+    /** When the last commit was found: misses within poll.interval.ms of it wait only the shortest interval. */
+    private long lastFoundNs;
     private CompletableFuture<Optional<Commit>> gapProbe;
     private long gapProbeFor = -1;
     private long successorSeenFor = -1;
@@ -290,6 +292,7 @@ final class TailerAgent implements Agent {
         tail = table.tail(startup.tailFrom());
         phase = Phase.TAILING;
         backoffNs = 0;
+        lastFoundNs = now;
         nextPollNs = now;
         nextGapProbeNs = now + gapProbeIntervalNs;
         if (startup.firstCommit() != null) {
@@ -321,6 +324,7 @@ final class TailerAgent implements Agent {
             Optional<Commit> commit = join(polled, version, "reading the commit of version " + version);
             if (commit.isPresent()) {
                 backoffNs = 0;
+                lastFoundNs = now;
                 nextPollNs = now;
                 enqueue(commit.get());
             } else {
@@ -330,7 +334,11 @@ final class TailerAgent implements Agent {
                             + (version + 1) + " exists: a gap (a writer skipped a version, or the log was cleaned up "
                             + "past this consumer's position); seek to a retained version", null);
                 }
-                backoffNs = backoffNs == 0 ? pollMinNs : Math.min(backoffNs * 2, pollMaxNs);
+                // A busy table commits every few tens of milliseconds: polling at the shortest interval
+                // for a longest interval after each find follows it closely, at a few misses a commit.
+                // Only a longer silence backs off, doubling up to the longest interval.
+                backoffNs = now - lastFoundNs < pollMaxNs ? pollMinNs
+                        : backoffNs == 0 ? pollMinNs : Math.min(backoffNs * 2, pollMaxNs);
                 nextPollNs = now + backoffNs;
                 if (gapProbe == null && now - nextGapProbeNs >= 0) {
                     // Versions are created in order, so a successor with this version still missing is a gap.
