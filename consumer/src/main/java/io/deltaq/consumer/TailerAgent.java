@@ -112,6 +112,8 @@ final class TailerAgent implements Agent {
     private long backoffNs;
     /** When the last commit was found: misses within poll.interval.ms of it wait only the shortest interval. */
     private long lastFoundNs;
+    /** Commits found one after another without a miss: this many (up to the prefetch room) are read at once. */
+    private int foundInARow;
     private CompletableFuture<Optional<Commit>> gapProbe;
     private long gapProbeFor = -1;
     private long successorSeenFor = -1;
@@ -292,6 +294,7 @@ final class TailerAgent implements Agent {
         tail = table.tail(startup.tailFrom());
         phase = Phase.TAILING;
         backoffNs = 0;
+        foundInARow = 0;
         lastFoundNs = now;
         nextPollNs = now;
         nextGapProbeNs = now + gapProbeIntervalNs;
@@ -325,6 +328,7 @@ final class TailerAgent implements Agent {
             if (commit.isPresent()) {
                 backoffNs = 0;
                 lastFoundNs = now;
+                foundInARow++;
                 nextPollNs = now;
                 enqueue(commit.get());
             } else {
@@ -334,6 +338,7 @@ final class TailerAgent implements Agent {
                             + (version + 1) + " exists: a gap (a writer skipped a version, or the log was cleaned up "
                             + "past this consumer's position); seek to a retained version", null);
                 }
+                foundInARow = 0;
                 // A busy table commits every few tens of milliseconds: polling at the shortest interval
                 // for a longest interval after each find follows it closely, at a few misses a commit.
                 // Only a longer silence backs off, doubling up to the longest interval.
@@ -360,7 +365,10 @@ final class TailerAgent implements Agent {
         }
         if (logPoll == null && !stopReading && pipeline.size() < config.prefetchCommits() && now - nextPollNs >= 0) {
             pollKnewSuccessor = successorSeenFor == tail.nextVersion();
-            CompletableFuture<Optional<Commit>> next = tail.poll();
+            // At the head one GET is in flight. Behind it (each GET found a commit) one GET per version in
+            // turn would cap catching up at one version per round trip, so the next few are read at once.
+            int window = Math.max(1, Math.min(foundInARow, config.prefetchCommits() - pipeline.size()));
+            CompletableFuture<Optional<Commit>> next = tail.poll(window);
             logPoll = next;
             next.whenComplete(wakeOnCompletion);
             work++;

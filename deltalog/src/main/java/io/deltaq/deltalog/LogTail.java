@@ -2,6 +2,7 @@ package io.deltaq.deltalog;
 
 import io.deltaq.deltalog.actions.Metadata;
 import io.deltaq.deltalog.actions.Protocol;
+import java.util.ArrayDeque;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -13,6 +14,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * deletion vectors enabled) stops the tail with an {@link UnsupportedTableFeatureException} instead
  * of yielding wrong data.
  *
+ * <p>A reader that is behind need not pay one round trip per version: {@link #poll(int)} keeps
+ * GETs of the versions after the next one in flight, and hands the commits out in order as they
+ * arrive. When the next version turns out missing the GETs read ahead are dropped (they could only
+ * be missing too, or racing a writer), so reading ahead costs wasted GETs only at the head.
+ *
  * <p>Single-threaded by contract: call {@link #poll()} again only after its previous future
  * completed. Futures complete on the store's I/O threads.
  */
@@ -23,6 +29,10 @@ public final class LogTail {
     private volatile long nextVersion;
     private volatile Protocol protocol;
     private volatile Metadata metadata;
+    /** GETs of versions nextVersion, nextVersion + 1, ... not yet handed out; touched only by poll. */
+    private final ArrayDeque<CompletableFuture<Optional<byte[]>>> fetched = new ArrayDeque<>();
+    /** Set by a poll that found its version missing: what was read ahead of it is dropped. */
+    private volatile boolean dropFetched;
 
     LogTail(LogStore io, long afterVersion, Protocol protocol, Metadata metadata) {
         this.io = io;
@@ -51,13 +61,40 @@ public final class LogTail {
      * @throws IllegalStateException if the previous poll has not completed
      */
     public CompletableFuture<Optional<Commit>> poll() {
+        return poll(1);
+    }
+
+    /**
+     * Reads the next version as {@link #poll()} does, keeping GETs of the {@code window - 1}
+     * versions after it in flight too (those already in flight are not requested again), so that
+     * the following polls find them fetched.
+     *
+     * @param window versions to have in flight, the next one included; at least 1
+     * @throws IllegalStateException if the previous poll has not completed
+     */
+    public CompletableFuture<Optional<Commit>> poll(int window) {
+        if (window < 1) {
+            throw new IllegalArgumentException("window " + window + " must be at least 1");
+        }
         if (!polling.compareAndSet(false, true)) {
             throw new IllegalStateException("poll() called while the previous poll is in flight");
         }
         long version = nextVersion;
+        if (dropFetched) {
+            dropFetched = false;
+            fetched.clear();
+        }
+        try {
+            while (fetched.size() < window) {
+                fetched.addLast(io.getBounded(io.commitKey(version + fetched.size())));
+            }
+        } catch (RuntimeException e) {
+            polling.set(false);
+            throw e;
+        }
         String file = io.display(io.commitKey(version));
         CompletableFuture<Optional<Commit>> result = new CompletableFuture<>();
-        io.getBounded(io.commitKey(version)).whenComplete((data, error) -> {
+        fetched.pollFirst().whenComplete((data, error) -> {
             try {
                 if (error != null) {
                     throw io.failure(error, "reading " + file);
@@ -74,10 +111,13 @@ public final class LogTail {
                     }
                     nextVersion = version + 1;
                     commit = Optional.of(c);
+                } else {
+                    dropFetched = true;
                 }
                 polling.set(false);
                 result.complete(commit);
             } catch (Throwable t) {
+                dropFetched = true;
                 polling.set(false);
                 result.completeExceptionally(t);
             }

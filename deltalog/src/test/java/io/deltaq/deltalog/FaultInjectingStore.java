@@ -39,6 +39,7 @@ final class FaultInjectingStore extends ForwardingObjectStore {
     private volatile Predicate<String> hangingGets = k -> false;
     private volatile CompletableFuture<Void> putGate = CompletableFuture.completedFuture(null);
     final List<ListCall> listCalls = new CopyOnWriteArrayList<>();
+    final List<String> getKeys = new CopyOnWriteArrayList<>();
 
     FaultInjectingStore(ObjectStore delegate) {
         super(delegate);
@@ -89,6 +90,7 @@ final class FaultInjectingStore extends ForwardingObjectStore {
 
     @Override
     public CompletableFuture<Optional<byte[]>> get(String key) {
+        getKeys.add(key);
         if (hangingGets.test(key)) {
             return new CompletableFuture<>();
         }

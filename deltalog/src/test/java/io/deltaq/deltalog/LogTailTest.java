@@ -55,6 +55,35 @@ class LogTailTest {
     }
 
     @Test
+    void readsAheadInOrderAndDropsWhatWasReadAheadOfAMissingVersion() {
+        LogTail tail = table.tail(table.snapshot());
+        for (int v = 1; v <= 5; v++) {
+            commit(tableDir, v, add("f" + v, 1));
+        }
+        store.getKeys.clear();
+        assertEquals(1, tail.poll(4).join().orElseThrow().version());
+        assertEquals(4, store.getKeys.size(), "versions 1 to 4 requested at once: " + store.getKeys);
+        assertEquals(2, tail.poll(4).join().orElseThrow().version());
+        assertEquals(5, store.getKeys.size(), "only version 5 is new: " + store.getKeys);
+        for (int v = 3; v <= 5; v++) {
+            assertEquals(v, tail.poll(1).join().orElseThrow().version());
+        }
+        assertEquals(5, store.getKeys.size(), "versions read ahead are not requested again");
+        assertTrue(store.getKeys.get(4).endsWith("00000000000000000005.json"), store.getKeys.toString());
+
+        assertEquals(Optional.empty(), tail.poll(3).join());
+        assertEquals(8, store.getKeys.size(), "versions 6 to 8, all missing");
+        assertEquals(6, tail.nextVersion());
+        commit(tableDir, 6, add("f6", 1));
+        commit(tableDir, 7, add("f7", 1));
+        // The GETs of 7 and 8 answered before 7 existed; they are dropped, not believed.
+        assertEquals(6, tail.poll(2).join().orElseThrow().version());
+        assertEquals(7, tail.poll(1).join().orElseThrow().version());
+        assertEquals(10, store.getKeys.size(), "6 and 7 requested again: " + store.getKeys);
+        assertThrows(IllegalArgumentException.class, () -> tail.poll(0));
+    }
+
+    @Test
     void classifiesCompactionsAndRewrites() {
         LogTail tail = table.tail(table.snapshot());
         commit(tableDir, 1, add("a", 1), add("b", 1));
