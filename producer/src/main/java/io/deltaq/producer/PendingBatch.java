@@ -25,7 +25,9 @@ final class PendingBatch {
     long batchSequence;
     /** The ring position just after this batch's last message; flush waits for it. */
     long endRingPosition;
+    /** Set on the encoder thread; read only once {@link #encoded} completed. */
     AddFile add;
+    CompletableFuture<Void> encoded;
     CompletableFuture<Void> upload;
     CompletableFuture<CommitResult> commit;
     /** When the failed upload or commit may be tried again, 0 when it is not waiting. */
@@ -59,6 +61,7 @@ final class PendingBatch {
         messages.clear();
         futures = 0;
         add = null;
+        encoded = null;
         upload = null;
         commit = null;
         retryAtNs = 0;

@@ -63,6 +63,7 @@ public final class Producer implements AutoCloseable {
     private final Map<Long, CompletableFuture<Position>> futures = new ConcurrentHashMap<>();
     private final ProducerMetrics metrics = new ProducerMetrics();
     private final ExecutorService auxiliary;
+    private final ExecutorService encoder;
     private final WakeableIdleStrategy idle;
     private final CommitAgent agent;
     private final AgentRunner runner;
@@ -79,18 +80,16 @@ public final class Producer implements AutoCloseable {
         this.ringMemory = new UnsafeBuffer(BufferUtil.allocateDirectAligned(
                 capacity + RingBufferDescriptor.TRAILER_LENGTH, 2 * BitUtil.CACHE_LINE_LENGTH));
         this.ring = new ManyToOneRingBuffer(ringMemory);
-        this.auxiliary = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "deltaq-producer-aux-" + config.producerId);
-            t.setDaemon(true);
-            return t;
-        });
+        this.auxiliary = singleThread("deltaq-producer-aux-" + config.producerId);
+        this.encoder = singleThread("deltaq-producer-encoder-" + config.producerId);
         try {
             DeltaTable table = DeltaTable.at(store, tablePath);
             table.createMessageTable();
             Snapshot snapshot = table.snapshot();
             CommitWriter writer = table.newWriter(config.producerId, snapshot, auxiliary);
             this.idle = new WakeableIdleStrategy(config.idleMaxParkNs);
-            this.agent = new CommitAgent(config, ring, table, store, tablePath, writer, auxiliary, listener, futures, metrics, idle);
+            this.agent = new CommitAgent(config, ring, table, store, tablePath, writer, auxiliary, encoder, listener,
+                    futures, metrics, idle);
             this.runner = new AgentRunner(idle, this::onAgentError, null, agent);
             AgentRunner.startOnThread(runner, r -> {
                 Thread t = new Thread(r);
@@ -99,8 +98,18 @@ public final class Producer implements AutoCloseable {
             });
         } catch (RuntimeException e) {
             auxiliary.shutdownNow();
+            encoder.shutdownNow();
             throw e;
         }
+    }
+
+    /** Daemon, so a producer never closed does not keep the JVM alive; {@link #close} stops it. */
+    private static ExecutorService singleThread(String name) {
+        return Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     /**
@@ -288,8 +297,10 @@ public final class Producer implements AutoCloseable {
         agent.failRemaining(new IllegalStateException("producer '" + config.producerId + "' on " + location
                 + " closed before the message was committed"));
         auxiliary.shutdownNow();
+        encoder.shutdownNow();
         try {
             auxiliary.awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            encoder.awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
