@@ -59,6 +59,8 @@ final class TailerAgent implements Agent {
     /** Between probes for a gap while the next version stays missing: this many longest poll intervals. */
     static final int GAP_PROBE_INTERVALS = 10;
     static final long MIN_GAP_PROBE_NS = TimeUnit.SECONDS.toNanos(1);
+    /** GETs of a data file named ahead of its commit, at most. */
+    static final int MAX_PREFETCH_ATTEMPTS = 3;
 
     private enum Phase { RESOLVING, TAILING, FAILED }
 
@@ -120,6 +122,10 @@ final class TailerAgent implements Agent {
     private long nextGapProbeNs;
     private boolean stopReading;
     private final ArrayDeque<PendingCommit> pipeline = new ArrayDeque<>();
+    /** The data file the last commit read named as its writer's next one, fetched ahead of that commit. */
+    private String prefetchedPath;
+    private CompletableFuture<Optional<byte[]>> prefetched;
+    private int prefetchAttempts;
     private int blockedNeedBytes;
     private boolean notifyApp;
     private long avgRecordBytes = 64;
@@ -369,6 +375,7 @@ final class TailerAgent implements Agent {
             // turn would cap catching up at one version per round trip, so the next few are read at once.
             int window = Math.max(1, Math.min(foundInARow, config.prefetchCommits() - pipeline.size()));
             CompletableFuture<Optional<Commit>> next = tail.poll(window);
+            retryPrefetch();
             logPoll = next;
             next.whenComplete(wakeOnCompletion);
             work++;
@@ -401,7 +408,7 @@ final class TailerAgent implements Agent {
                 if (countsKnown && rows >= 0 && rowsBefore + rows <= pending.skip) {
                     pending.skipped(k); // wholly before the start position: not fetched
                 } else {
-                    CompletableFuture<byte[]> f = table.readDataFile(file);
+                    CompletableFuture<byte[]> f = fetch(file);
                     data[k] = f;
                     f.whenComplete(wakeOnCompletion);
                 }
@@ -418,6 +425,42 @@ final class TailerAgent implements Agent {
             }
         }
         pipeline.addLast(pending);
+        String next = commit.nextDataFile().orElse(null);
+        if (next != null && !stopReading && !next.equals(prefetchedPath)) {
+            prefetchedPath = next;
+            prefetched = table.prefetchDataFile(next);
+            prefetchAttempts = 1;
+        }
+    }
+
+    /**
+     * The named file is uploaded while its commit is made, and may not be there yet when the commit
+     * naming it is read: it is asked for again with the next few GETs of the log.
+     */
+    private void retryPrefetch() {
+        CompletableFuture<Optional<byte[]>> early = prefetched;
+        if (early != null && early.isDone() && !early.isCompletedExceptionally() && early.getNow(null).isEmpty()
+                && prefetchAttempts < MAX_PREFETCH_ATTEMPTS) {
+            prefetched = table.prefetchDataFile(prefetchedPath);
+            prefetchAttempts++;
+        }
+    }
+
+    /**
+     * The file's bytes: from the prefetch when an earlier commit named it as the next one (a GET
+     * after all if it was not there yet when prefetched), otherwise by a GET now.
+     */
+    private CompletableFuture<byte[]> fetch(LiveFile file) {
+        CompletableFuture<Optional<byte[]>> early = prefetched;
+        if (early != null && file.add().path().equals(prefetchedPath)) {
+            prefetched = null;
+            prefetchedPath = null;
+            return early.handle((data, error) -> error == null ? data : Optional.<byte[]>empty())
+                    .thenCompose(data -> data.isPresent()
+                            ? CompletableFuture.completedFuture(data.get())
+                            : table.readDataFile(file));
+        }
+        return table.readDataFile(file);
     }
 
     private String describeRewrite(Commit commit) {
@@ -636,6 +679,11 @@ final class TailerAgent implements Agent {
         if (gapProbe != null) {
             gapProbe.cancel(false);
             gapProbe = null;
+        }
+        if (prefetched != null) {
+            prefetched.cancel(false);
+            prefetched = null;
+            prefetchedPath = null;
         }
         for (PendingCommit c : pipeline) {
             if (c.data != null) {

@@ -2,15 +2,10 @@ package io.deltaq.consumer;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.deltaq.s3io.ForwardingObjectStore;
 import io.deltaq.s3io.LocalObjectStore;
 import io.deltaq.s3io.ObjectStore;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,33 +24,12 @@ class PollScheduleTest {
     @TempDir
     Path dir;
 
-    /** Times of GETs of the log's commit files. */
-    static final class CountingStore extends ForwardingObjectStore {
-        final List<Long> commitGets = new CopyOnWriteArrayList<>();
-
-        CountingStore(ObjectStore delegate) {
-            super(delegate);
-        }
-
-        @Override
-        public CompletableFuture<Optional<byte[]>> get(String key) {
-            if (key.contains("_delta_log/") && key.endsWith(".json")) {
-                commitGets.add(System.nanoTime());
-            }
-            return super.get(key);
-        }
-
-        long between(long fromNs, long toNs) {
-            return commitGets.stream().filter(t -> t >= fromNs && t < toNs).count();
-        }
-    }
-
     @Test
     void pollsAtTheShortestIntervalRightAfterACommitThenBacksOff() throws Exception {
         try (ObjectStore local = new LocalObjectStore(dir)) {
             TestTable table = new TestTable(local, "t").create();
             table.append(0, 10);
-            CountingStore store = new CountingStore(local);
+            RecordingStore store = new RecordingStore(local);
             Consumer consumer = Consumer.create(store, "t", Map.of(ConsumerConfig.START, "earliest",
                     ConsumerConfig.POLL_INTERVAL_MIN_MS, MIN_MS, ConsumerConfig.POLL_INTERVAL_MS, MAX_MS));
             try {
@@ -72,8 +46,8 @@ class PollScheduleTest {
                 long idleFrom = found + TimeUnit.MILLISECONDS.toNanos(MAX_MS * 3);
                 long idleTo = idleFrom + TimeUnit.MILLISECONDS.toNanos(MAX_MS * 3);
                 waitUntil(idleTo);
-                long busy = store.between(found, busyWindowEnd);
-                long idle = store.between(idleFrom, idleTo);
+                long busy = store.commitGetsBetween(found, busyWindowEnd);
+                long idle = store.commitGetsBetween(idleFrom, idleTo);
                 // 800 ms at 10 ms plus a GET is 50 to 80; doubling from 10 ms would give 6.
                 assertTrue(busy >= 20, busy + " GETs in the " + MAX_MS * 8 / 10 + " ms after a commit was found");
                 // 3 s at the 1 s ceiling is 3; the shortest interval would give hundreds.

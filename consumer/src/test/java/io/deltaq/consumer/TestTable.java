@@ -125,12 +125,17 @@ final class TestTable {
     }
 
     long appendFiles(DataFile... files) {
+        return appendNamingNext(null, files);
+    }
+
+    /** Commits the files, naming {@code nextDataFile} in the commit as the writer's next data file. */
+    long appendNamingNext(String nextDataFile, DataFile... files) {
         List<AddFile> adds = new ArrayList<>();
         for (DataFile f : files) {
             adds.add(AddFile.ofNewFile(f.path(), f.size(), System.currentTimeMillis(), stats(f)));
             liveFiles.add(f);
         }
-        CommitResult result = await(writer.commit(++sequence, adds));
+        CommitResult result = await(writer.commit(++sequence, adds, nextDataFile));
         return result.version();
     }
 

@@ -37,6 +37,9 @@ public record Commit(long version, List<Action> actions) {
     }
 
     /** The {@code add} actions with {@code dataChange true}, in file order: the data this commit gains. */
+    /** The {@code commitInfo.operationParameters} entry for {@link #nextDataFile()}. */
+    public static final String NEXT_DATA_FILE_PARAMETER = "deltaq.nextDataFile";
+
     public List<AddFile> dataAdds() {
         List<AddFile> adds = new ArrayList<>();
         for (Action a : actions) {
@@ -61,6 +64,15 @@ public record Commit(long version, List<Action> actions) {
 
     public Optional<CommitInfo> commitInfo() {
         return first(CommitInfo.class);
+    }
+
+    /**
+     * The {@code add.path} of the data file the writer of this commit expected to commit next (a
+     * deltaq producer names the batch it is uploading while this one commits), if it said: a hint
+     * for prefetching, not a promise; the file may never be committed.
+     */
+    public Optional<String> nextDataFile() {
+        return commitInfo().map(CommitInfo::operationParameters).map(p -> p.get(NEXT_DATA_FILE_PARAMETER));
     }
 
     /** The protocol this commit sets, if it changes it. */

@@ -12,6 +12,7 @@ import io.deltaq.s3io.StoreUnavailableException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -112,6 +113,17 @@ public final class CommitWriter {
      * @throws IllegalStateException if a commit of this writer is still in flight
      */
     public CompletableFuture<CommitResult> commit(long batchSequence, List<AddFile> adds) {
+        return commit(batchSequence, adds, null);
+    }
+
+    /**
+     * Commits one batch, naming in its {@code commitInfo} the data file this writer expects to commit
+     * next (see {@link Commit#nextDataFile()}), so that a reader following the log can fetch that file
+     * while the next commit is still being made.
+     *
+     * @param nextDataFile the {@code add.path} of the data file that will likely come next, or null
+     */
+    public CompletableFuture<CommitResult> commit(long batchSequence, List<AddFile> adds, String nextDataFile) {
         if (adds.isEmpty()) {
             throw new IllegalArgumentException("a commit needs at least one data file");
         }
@@ -135,7 +147,12 @@ public final class CommitWriter {
         }
         long now = System.currentTimeMillis();
         List<Action> actions = new ArrayList<>(adds.size() + 2);
-        actions.add(new CommitInfo(now, null, "WRITE", operationParameters, Boolean.TRUE,
+        Map<String, String> parameters = operationParameters;
+        if (nextDataFile != null) {
+            parameters = new LinkedHashMap<>(operationParameters);
+            parameters.put(Commit.NEXT_DATA_FILE_PARAMETER, nextDataFile);
+        }
+        actions.add(new CommitInfo(now, null, "WRITE", parameters, Boolean.TRUE,
                 io.options.engineInfo(), null));
         actions.add(new SetTransaction(writerId, batchSequence, now));
         actions.addAll(adds);

@@ -235,6 +235,29 @@ public final class DeltaTable {
      * @return completes with the bytes, or with {@link DataFileNotFoundException} when the file is missing
      */
     public CompletableFuture<byte[]> readDataFile(LiveFile file) {
+        return getDataFile(file).thenApply(data -> data.orElseThrow(
+                () -> DeltaErrors.dataFileNotFound(io.tableName, file.path(), file.addedInVersion())));
+    }
+
+    /**
+     * Reads the data file that an {@code add.path} in a later commit would name, ahead of that
+     * commit (see {@link Commit#nextDataFile()}): empty while the file is missing, and for a path that
+     * is not a valid URI or leaves the table.
+     */
+    public CompletableFuture<Optional<byte[]>> prefetchDataFile(String addPath) {
+        DataFilePaths.Decoded decoded;
+        try {
+            decoded = DataFilePaths.decode(addPath, io.options.tableUri());
+        } catch (URISyntaxException e) {
+            return CompletableFuture.completedFuture(Optional.empty());
+        }
+        if (!decoded.insideTable()) {
+            return CompletableFuture.completedFuture(Optional.empty());
+        }
+        return getDataFile(new LiveFile(decoded.path(), null, -1, true));
+    }
+
+    private CompletableFuture<Optional<byte[]>> getDataFile(LiveFile file) {
         if (!file.insideTable()) {
             return CompletableFuture.failedFuture(new DeltaLogException(
                     io.tableName + ": data file '" + file.path() + "' lies outside the table and cannot be read "
@@ -245,11 +268,7 @@ public final class DeltaTable {
             if (error != null) {
                 throw new CompletionException(io.failure(error, "reading data file " + io.display(key)));
             }
-            if (data.isEmpty()) {
-                throw new CompletionException(
-                        DeltaErrors.dataFileNotFound(io.tableName, file.path(), file.addedInVersion()));
-            }
-            return data.get();
+            return data;
         });
     }
 

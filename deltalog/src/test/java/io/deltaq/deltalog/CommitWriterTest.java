@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
@@ -172,6 +173,26 @@ class CommitWriterTest {
         assertEquals(2, after.version());
         assertEquals(20, after.numRecordsFromStats().getAsLong());
         assertEquals(2, after.transaction("producer-1").get().txnVersion());
+    }
+
+    @Test
+    void aCommitCanNameTheWritersNextDataFileForReadersToFetchEarly() throws Exception {
+        Snapshot s = created();
+        CommitWriter w = table.newWriter("p", s, null);
+        w.commit(1, files("a", 10), "b%20c.parquet").join();
+        w.commit(2, files("b c", 10)).join();
+        Commit first = table.readCommit(1).join().orElseThrow();
+        assertEquals(Optional.of("b%20c.parquet"), first.nextDataFile());
+        assertEquals(Map.of("mode", "Append", Commit.NEXT_DATA_FILE_PARAMETER, "b%20c.parquet"),
+                first.commitInfo().orElseThrow().operationParameters());
+        assertEquals(Optional.empty(), table.readCommit(2).join().orElseThrow().nextDataFile());
+
+        Files.write(tableDir.resolve("b c.parquet"), new byte[] {1, 2, 3});
+        assertArrayEquals(new byte[] {1, 2, 3}, table.prefetchDataFile("b%20c.parquet").join().orElseThrow(),
+                "the add path is decoded as log replay decodes it");
+        assertEquals(Optional.empty(), table.prefetchDataFile("missing.parquet").join());
+        assertEquals(Optional.empty(), table.prefetchDataFile("../outside.parquet").join(), "outside the table");
+        assertEquals(Optional.empty(), table.prefetchDataFile("bad path %zz").join(), "not a URI");
     }
 
     @Test

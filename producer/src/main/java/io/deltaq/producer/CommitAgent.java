@@ -178,6 +178,7 @@ final class CommitAgent implements Agent, MessageHandler {
         filling = free.isEmpty() ? new PendingBatch(config.compression) : free.poll();
         batch.sealedNs = nowNs;
         batch.batchSequence = nextBatchSequence++;
+        batch.fileName = "part-00000-" + UUID.randomUUID() + "-c000" + dataFileSuffix;
         sealed.add(batch);
         // Encoding costs about a microsecond a message. On this thread it would hold up draining the
         // ring and the commit that completes meanwhile, so it runs on the encoder thread.
@@ -189,8 +190,7 @@ final class CommitAgent implements Agent, MessageHandler {
     /** On the encoder thread: the batch's data file and its add action. */
     private void encode(PendingBatch batch) {
         batch.writer.encode(batch.messages);
-        String name = "part-00000-" + UUID.randomUUID() + "-c000" + dataFileSuffix;
-        batch.add = AddFile.ofNewFile(name, batch.writer.length(), System.currentTimeMillis(),
+        batch.add = AddFile.ofNewFile(batch.fileName, batch.writer.length(), System.currentTimeMillis(),
                 MessageStats.of(batch.writer.stats()).toJson());
     }
 
@@ -247,7 +247,11 @@ final class CommitAgent implements Agent, MessageHandler {
         sealed.poll();
         batch.retryAtNs = 0;
         committing = batch;
-        batch.commit = writer.commit(batch.batchSequence, List.of(batch.add));
+        // Seal the next batch first, so this commit can name its data file: a consumer that reads this
+        // commit fetches that file while it uploads and commits, and finds it in hand when it lands.
+        seal();
+        PendingBatch next = sealed.peek();
+        batch.commit = writer.commit(batch.batchSequence, List.of(batch.add), next == null ? null : next.fileName);
         batch.commit.whenComplete((result, error) -> idle.wake());
         return 1;
     }

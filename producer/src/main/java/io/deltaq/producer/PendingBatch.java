@@ -25,6 +25,8 @@ final class PendingBatch {
     long batchSequence;
     /** The ring position just after this batch's last message; flush waits for it. */
     long endRingPosition;
+    /** The data file's name (its add path), chosen when the batch is sealed. */
+    String fileName;
     /** Set on the encoder thread; read only once {@link #encoded} completed. */
     AddFile add;
     CompletableFuture<Void> encoded;
@@ -60,6 +62,7 @@ final class PendingBatch {
     void reset() {
         messages.clear();
         futures = 0;
+        fileName = null;
         add = null;
         encoded = null;
         upload = null;

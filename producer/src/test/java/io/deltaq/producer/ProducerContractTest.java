@@ -17,6 +17,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -137,6 +138,24 @@ abstract class ProducerContractTest {
             next[thread]++;
         }
         assertEquals(new HashSet<>(acked.values()).size(), acked.size(), "no two messages share a position");
+        assertNamedNextFilesAreCommittedNext();
+    }
+
+    /** Each commit that names the producer's next data file is followed by the commit adding it. */
+    private void assertNamedNextFilesAreCommittedNext() {
+        DeltaTable t = DeltaTable.at(store, table);
+        long latest = t.latestVersion();
+        int named = 0;
+        for (long v = 1; v < latest; v++) {
+            Optional<String> next = t.readCommit(v).join().orElseThrow().nextDataFile();
+            if (next.isPresent()) {
+                named++;
+                assertEquals(next.get(), t.readCommit(v + 1).join().orElseThrow().dataAdds().get(0).path(),
+                        "the data file version " + v + " names as the next one");
+            }
+        }
+        // The senders outpace the commits, so a batch is always waiting when one commits.
+        assertTrue(named > 0, "no commit of " + latest + " named the next data file");
     }
 
     @Test
