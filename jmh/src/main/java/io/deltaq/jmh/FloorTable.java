@@ -2,6 +2,7 @@ package io.deltaq.jmh;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.deltaq.jmh.paths.PathsTable;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -13,9 +14,10 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Prints the {@link S3FloorBenchmark} results of a JMH JSON file ({@code -rf json}) as a Markdown
- * table: p50 and p99 per operation and client configuration, each also as a ratio to the fastest
- * configuration of that operation (and payload size) in the same file.
+ * Prints the results of a JMH JSON file ({@code -rf json}) as Markdown tables. For
+ * {@link S3FloorBenchmark}: p50 and p99 per operation and client configuration, each also as a
+ * ratio to the fastest configuration of that operation (and payload size) in the same file. For the
+ * paths suite ({@code io.deltaq.jmh.paths}): deltaq next to Delta Kernel, see {@link PathsTable}.
  *
  * <p>Usage: {@code bin/jmh --table jmh-results/s3-floor.json}
  */
@@ -26,6 +28,28 @@ public final class FloorTable {
     static final String DEFAULT_CLIENT = "store-crt-http";
 
     record Row(String operation, String payload, String client, double p50, double p99, long samples) {
+    }
+
+    /**
+     * One sample-time result of a JMH JSON file.
+     *
+     * @param benchmark the benchmark's class and method, {@code io.deltaq.jmh.X.method}
+     * @param params the {@code @Param} values
+     * @param unit the score unit, such as {@code ms/op}
+     * @param samples samples taken over all measurement iterations (0 without a raw histogram)
+     */
+    public record Result(String benchmark, Map<String, String> params, String unit, double mean, double p50,
+                         double p99, long samples) {
+
+        /** The class's simple name: {@code CommitPathBenchmark} of {@code io.deltaq.jmh.paths.CommitPathBenchmark.commit}. */
+        public String className() {
+            String type = benchmark.substring(0, benchmark.lastIndexOf('.'));
+            return type.substring(type.lastIndexOf('.') + 1);
+        }
+
+        public String param(String name) {
+            return params.getOrDefault(name, "-");
+        }
     }
 
     private FloorTable() {
@@ -42,39 +66,60 @@ public final class FloorTable {
             System.exit(2);
         }
         List<Row> rows = read(file);
-        if (rows.isEmpty()) {
-            System.err.println(file + " holds no S3FloorBenchmark results in sample-time mode");
+        List<Result> paths = PathsTable.select(readSampleResults(file));
+        if (rows.isEmpty() && paths.isEmpty()) {
+            System.err.println(file + " holds no S3FloorBenchmark or paths results in sample-time mode");
             System.exit(1);
         }
-        print(rows, System.out);
+        if (!rows.isEmpty()) {
+            print(rows, System.out);
+        }
+        if (!paths.isEmpty()) {
+            if (!rows.isEmpty()) {
+                System.out.println();
+            }
+            PathsTable.print(paths, System.out);
+        }
     }
 
+    /** The {@link S3FloorBenchmark} results of {@code file}, in µs. */
     static List<Row> read(Path file) throws IOException {
-        JsonNode root = new ObjectMapper().readTree(file.toFile());
-        if (!root.isArray()) {
-            throw new IOException(file + " is not a JMH JSON result file (expected a top-level array)");
-        }
         List<Row> rows = new ArrayList<>();
-        for (JsonNode result : root) {
-            String benchmark = result.path("benchmark").asText();
-            if (!benchmark.startsWith(S3FloorBenchmark.class.getName() + ".") || !"sample".equals(result.path("mode").asText())) {
+        for (Result result : readSampleResults(file)) {
+            if (!result.benchmark().startsWith(S3FloorBenchmark.class.getName() + ".")) {
                 continue;
             }
-            JsonNode metric = result.path("primaryMetric");
-            String unit = metric.path("scoreUnit").asText();
-            if (!"us/op".equals(unit)) {
-                throw new IOException(file + ": " + benchmark + " is in " + unit + ", expected us/op");
+            if (!"us/op".equals(result.unit())) {
+                throw new IOException(file + ": " + result.benchmark() + " is in " + result.unit() + ", expected us/op");
             }
+            rows.add(new Row(result.benchmark().substring(result.benchmark().lastIndexOf('.') + 1),
+                    result.param("payloadBytes"), result.param("client"), result.p50(), result.p99(), result.samples()));
+        }
+        return rows;
+    }
+
+    /** Every sample-time result in {@code file}, in file order. */
+    static List<Result> readSampleResults(Path file) throws IOException {
+        JsonNode root = new ObjectMapper().readTree(file.toFile());
+        if (root == null || !root.isArray()) {
+            throw new IOException(file + " is not a JMH JSON result file (expected a top-level array)");
+        }
+        List<Result> results = new ArrayList<>();
+        for (JsonNode result : root) {
+            if (!"sample".equals(result.path("mode").asText())) {
+                continue;
+            }
+            Map<String, String> params = new LinkedHashMap<>();
+            result.path("params").fields().forEachRemaining(e -> params.put(e.getKey(), e.getValue().asText()));
+            JsonNode metric = result.path("primaryMetric");
             JsonNode percentiles = metric.path("scorePercentiles");
-            JsonNode params = result.path("params");
-            rows.add(new Row(benchmark.substring(benchmark.lastIndexOf('.') + 1),
-                    params.path("payloadBytes").asText("-"),
-                    params.path("client").asText(),
+            results.add(new Result(result.path("benchmark").asText(), params, metric.path("scoreUnit").asText(),
+                    metric.path("score").asDouble(Double.NaN),
                     percentiles.path("50.0").asDouble(Double.NaN),
                     percentiles.path("99.0").asDouble(Double.NaN),
                     sampleCount(metric.path("rawDataHistogram"))));
         }
-        return rows;
+        return results;
     }
 
     /** Samples taken over all measurement iterations; 0 when the file has no raw histogram. */

@@ -13,7 +13,6 @@ import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
-import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -22,14 +21,9 @@ import io.delta.kernel.data.ColumnarBatch;
 import io.delta.kernel.data.FilteredColumnarBatch;
 import io.delta.kernel.defaults.engine.DefaultParquetHandler;
 import io.delta.kernel.defaults.engine.hadoopio.HadoopFileIO;
-import io.delta.kernel.defaults.internal.data.DefaultColumnarBatch;
-import io.delta.kernel.defaults.internal.data.vector.DefaultBinaryVector;
-import io.delta.kernel.defaults.internal.data.vector.DefaultLongVector;
 import io.delta.kernel.engine.FileReadResult;
 import io.delta.kernel.expressions.Column;
-import io.delta.kernel.types.BinaryType;
 import io.delta.kernel.types.StructType;
-import io.delta.kernel.types.TimestampType;
 import io.delta.kernel.utils.CloseableIterator;
 import io.delta.kernel.utils.DataFileStatus;
 import io.delta.kernel.utils.FileStatus;
@@ -38,6 +32,7 @@ import io.deltaq.deltalog.parquet.MessageBatch;
 import io.deltaq.deltalog.parquet.MessageFileReader;
 import io.deltaq.deltalog.parquet.MessageFileWriter;
 import io.deltaq.deltalog.parquet.MessageHandler;
+import io.deltaq.jmh.SampleMessages;
 import org.apache.hadoop.conf.Configuration;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -90,18 +85,9 @@ import org.openjdk.jmh.annotations.Warmup;
 public class MessageParquetBenchmark {
 
     static final int MESSAGES = 10_000;
-    static final int KEY_BYTES = 16;
-    static final int VALUE_BYTES = 100;
+    static final StructType MESSAGE_SCHEMA = SampleMessages.KERNEL_SCHEMA;
 
-    static final StructType MESSAGE_SCHEMA = new StructType()
-            .add("key", BinaryType.BINARY, true)
-            .add("value", BinaryType.BINARY, false)
-            .add("timestamp", TimestampType.TIMESTAMP, false);
-
-    /**
-     * The same 10,000 messages for both libraries: 16-byte random keys (every tenth null) and 100-byte
-     * JSON order events as values, which compress as real payloads do.
-     */
+    /** The same 10,000 messages for both libraries ({@link SampleMessages}). */
     @State(Scope.Thread)
     public static class Messages {
         /** The Parquet codec of both writers: Snappy (deltaq's default, Spark's) or none (parquet-mr's default, so Kernel's). */
@@ -117,29 +103,9 @@ public class MessageParquetBenchmark {
 
         @Setup
         public void setUp() throws IOException {
-            Random random = new Random(42);
-            deltaqBatch = new MessageBatch(MESSAGES, MESSAGES * VALUE_BYTES);
-            byte[][] keys = new byte[MESSAGES][];
-            byte[][] values = new byte[MESSAGES][];
-            long[] timestamps = new long[MESSAGES];
-            long start = 1_764_000_000_000_000L;
-            for (int i = 0; i < MESSAGES; i++) {
-                byte[] value = orderEvent(random, i);
-                byte[] key = null;
-                if (i % 10 != 0) {
-                    key = new byte[KEY_BYTES];
-                    random.nextBytes(key);
-                }
-                keys[i] = key;
-                values[i] = value;
-                timestamps[i] = start + i * 37L;
-                deltaqBatch.append(key, 0, key == null ? MessageBatch.NULL_LENGTH : KEY_BYTES, value, 0, VALUE_BYTES,
-                        timestamps[i]);
-            }
-            kernelBatch = new DefaultColumnarBatch(MESSAGES, MESSAGE_SCHEMA, new ColumnVector[] {
-                    new DefaultBinaryVector(BinaryType.BINARY, MESSAGES, keys),
-                    new DefaultBinaryVector(BinaryType.BINARY, MESSAGES, values),
-                    new DefaultLongVector(TimestampType.TIMESTAMP, MESSAGES, Optional.empty(), timestamps)});
+            SampleMessages sample = SampleMessages.generate(MESSAGES, 42);
+            deltaqBatch = sample.deltaq();
+            kernelBatch = sample.kernel();
             Configuration hadoop = new Configuration();
             // Kernel's writer takes its codec from parquet-mr's Hadoop setting; without it, it writes uncompressed.
             hadoop.set("parquet.compression", codec);
@@ -155,22 +121,6 @@ public class MessageParquetBenchmark {
             reader.close();
             deleteTree(dir);
         }
-    }
-
-    /** A 100-byte JSON order event: field names repeat from message to message, numbers vary. */
-    static byte[] orderEvent(Random random, int i) {
-        String json = "{\"order\":" + (1_000_000 + i) + ",\"customer\":\"c-" + (1000 + random.nextInt(9000))
-                + "\",\"sku\":\"SKU-" + random.nextInt(500) + "\",\"qty\":" + (1 + random.nextInt(9))
-                + ",\"price\":" + random.nextInt(100) + "." + (10 + random.nextInt(90)) + ",\"note\":\"";
-        StringBuilder value = new StringBuilder(json);
-        while (value.length() < VALUE_BYTES - 2) {
-            value.append((char) ('a' + random.nextInt(26)));
-        }
-        byte[] bytes = value.append("\"}").toString().getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-        if (bytes.length != VALUE_BYTES) {
-            throw new IllegalStateException("order event of " + bytes.length + " bytes");
-        }
-        return bytes;
     }
 
     /** Files Kernel wrote in the last invocation, deleted outside the measurement. */

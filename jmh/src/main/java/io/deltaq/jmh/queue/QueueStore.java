@@ -19,28 +19,34 @@ import io.deltaq.s3server.EmbeddedS3Server;
  * The storage a queue benchmark runs against: {@code local}, a {@link LocalObjectStore} in a fresh
  * temporary directory (fsync on, the default), or {@code s3}, an {@link S3ObjectStore} on an
  * {@link EmbeddedS3Server} (in memory, loopback) started in this JVM. Closing removes everything.
+ *
+ * <p>{@link #rootUri()} names the store's root as a URI ({@code file:/tmp/...} or
+ * {@code s3://bucket/prefix}), for engines that address files by URI, such as Delta Kernel.
  */
-final class QueueStore implements AutoCloseable {
+public final class QueueStore implements AutoCloseable {
 
-    static final String LOCAL = "local";
-    static final String S3 = "s3";
+    public static final String LOCAL = "local";
+    public static final String S3 = "s3";
 
     final ObjectStore store;
+    private final String rootUri;
     private final EmbeddedS3Server server;
     private final Path directory;
 
-    private QueueStore(ObjectStore store, EmbeddedS3Server server, Path directory) {
+    private QueueStore(ObjectStore store, String rootUri, EmbeddedS3Server server, Path directory) {
         this.store = store;
+        this.rootUri = rootUri;
         this.server = server;
         this.directory = directory;
     }
 
-    static QueueStore open(String kind) {
+    /** {@value #LOCAL} or {@value #S3}. */
+    public static QueueStore open(String kind) {
         switch (kind) {
             case LOCAL -> {
                 try {
-                    Path dir = Files.createTempDirectory("deltaq-jmh-");
-                    return new QueueStore(new LocalObjectStore(dir), null, dir);
+                    Path dir = Files.createTempDirectory("deltaq-jmh-").toAbsolutePath().normalize();
+                    return new QueueStore(new LocalObjectStore(dir), "file:" + dir, null, dir);
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
@@ -52,11 +58,21 @@ final class QueueStore implements AutoCloseable {
                         .region(server.region())
                         .credentials(server.accessKey(), server.secretKey())
                         .build();
-                return new QueueStore(new S3ObjectStore(new S3Location(server.bucket(), "jmh/" + UUID.randomUUID()),
-                        config), server, null);
+                String prefix = "jmh/" + UUID.randomUUID();
+                return new QueueStore(new S3ObjectStore(new S3Location(server.bucket(), prefix), config),
+                        "s3://" + server.bucket() + "/" + prefix, server, null);
             }
             default -> throw new IllegalArgumentException("store must be " + LOCAL + " or " + S3 + ", was " + kind);
         }
+    }
+
+    public ObjectStore store() {
+        return store;
+    }
+
+    /** The URI of the store's root (the key {@code ""}), without a trailing slash. */
+    public String rootUri() {
+        return rootUri;
     }
 
     @Override
