@@ -13,16 +13,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
-import software.amazon.awssdk.core.ResponseBytes;
 import software.amazon.awssdk.core.async.AsyncRequestBody;
-import software.amazon.awssdk.core.async.AsyncResponseTransformer;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.http.crt.AwsCrtAsyncHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.retries.DefaultRetryStrategy;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
-import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
@@ -159,7 +156,7 @@ public final class S3ObjectStore implements ObjectStore {
     public CompletableFuture<Optional<byte[]>> get(String key) {
         return execute(Operation.GET, key, 0,
                 () -> client.getObject(r -> r.bucket(location.bucket()).key(location.keyOf(key)),
-                        AsyncResponseTransformer.<GetObjectResponse>toBytes()),
+                        new SizedBytesTransformer()),
                 (response, failure, attempt) -> bytesOrEmpty(response, failure));
     }
 
@@ -175,7 +172,7 @@ public final class S3ObjectStore implements ObjectStore {
         String range = "bytes=" + offset + "-" + (offset + length - 1);
         return execute(Operation.GET_RANGE, key, 0,
                 () -> client.getObject(r -> r.bucket(location.bucket()).key(location.keyOf(key)).range(range),
-                        AsyncResponseTransformer.<GetObjectResponse>toBytes()),
+                        new SizedBytesTransformer()),
                 (response, failure, attempt) -> {
                     if (failure != null && S3Failures.status(failure) == 416) {
                         // The range starts at or past the end of an existing object.
@@ -185,9 +182,9 @@ public final class S3ObjectStore implements ObjectStore {
                 });
     }
 
-    private static Optional<byte[]> bytesOrEmpty(ResponseBytes<GetObjectResponse> response, Throwable failure) throws Throwable {
+    private static Optional<byte[]> bytesOrEmpty(byte[] response, Throwable failure) throws Throwable {
         if (failure == null) {
-            return Optional.of(response.asByteArrayUnsafe());
+            return Optional.of(response);
         }
         if (S3Failures.isMissingKey(failure)) {
             return Optional.empty();

@@ -23,6 +23,7 @@ final class FaultInjectingProxy implements AutoCloseable {
     private final ServerSocket server;
     private final Thread acceptor;
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+    private final AtomicInteger responseCutAfter = new AtomicInteger(-1);
     private final AtomicInteger responsesToDrop = new AtomicInteger();
     private final AtomicInteger requestsToRefuse = new AtomicInteger();
     private volatile String refusal;
@@ -43,6 +44,11 @@ final class FaultInjectingProxy implements AutoCloseable {
     /** The server handles the next {@code n} requests, but their responses never reach the client. */
     void dropNextResponses(int n) {
         responsesToDrop.set(n);
+    }
+
+    /** The next response is cut off after its first {@code bytes} bytes (headers included): a broken connection. */
+    void cutNextResponseAfter(int bytes) {
+        responseCutAfter.set(bytes);
     }
 
     /** The next {@code n} requests are answered with {@code status}/{@code code} without reaching the server. */
@@ -116,13 +122,27 @@ final class FaultInjectingProxy implements AutoCloseable {
             byte[] buffer = new byte[64 * 1024];
             try (InputStream in = origin.getInputStream(); OutputStream out = client.getOutputStream()) {
                 int n;
+                int cutAfter = -1;
                 while ((n = in.read(buffer)) > 0) {
                     if (!awaitingRequest && responsesToDrop.getAndUpdate(c -> Math.max(0, c - 1)) > 0) {
                         // The server has done the work; the client learns nothing of it.
                         closeBoth();
                         return;
                     }
+                    if (!awaitingRequest) {
+                        cutAfter = responseCutAfter.getAndSet(-1);
+                    }
                     awaitingRequest = true;
+                    if (cutAfter >= 0) {
+                        out.write(buffer, 0, Math.min(n, cutAfter));
+                        out.flush();
+                        cutAfter -= Math.min(n, cutAfter);
+                        if (cutAfter == 0) {
+                            closeBoth();
+                            return;
+                        }
+                        continue;
+                    }
                     out.write(buffer, 0, n);
                     out.flush();
                 }

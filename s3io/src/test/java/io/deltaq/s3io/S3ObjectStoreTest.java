@@ -1,5 +1,6 @@
 package io.deltaq.s3io;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,6 +9,7 @@ import io.deltaq.s3io.StoreMetrics.Operation;
 import io.deltaq.s3server.EmbeddedS3Server;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
@@ -150,6 +152,19 @@ class S3ObjectStoreTest extends ObjectStoreContractTest {
             assertInstanceOf(StoreAccessDeniedException.class, failure);
             assertTrue(failure.getMessage().contains("bucket '" + server.bucket() + "'"), failure.getMessage());
             assertEquals(1, store.metrics().snapshot(Operation.GET).requests(), "no retries");
+        }
+    }
+
+    @Test
+    void aBodyCutOffMidwayIsNeverReturnedAsTheObject() throws Exception {
+        byte[] object = new byte[300_000];
+        new java.util.Random(7).nextBytes(object);
+        try (FaultInjectingProxy proxy = new FaultInjectingProxy(server.endpoint());
+                ObjectStore store = new S3ObjectStore(freshLocation(), config().endpoint(proxy.endpoint()).build())) {
+            await(store.put("big", ByteBuffer.wrap(object)));
+            proxy.cutNextResponseAfter(100_000);
+            assertArrayEquals(object, await(store.get("big")).orElseThrow(), "the whole object, after a retry");
+            assertEquals(2, store.metrics().snapshot(Operation.GET).requests());
         }
     }
 

@@ -1,0 +1,106 @@
+package io.deltaq.s3io;
+
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
+import org.reactivestreams.Subscriber;
+import org.reactivestreams.Subscription;
+import software.amazon.awssdk.core.async.AsyncResponseTransformer;
+import software.amazon.awssdk.core.async.SdkPublisher;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+
+/**
+ * Collects a GET's body into one array sized from the response's {@code Content-Length}, so the
+ * bytes are copied once. The SDK's {@code toBytes()} grows a {@code ByteArrayOutputStream} by
+ * doubling and copies the result out again: for the consumer's data files about three times the
+ * file in copies and garbage, 5% of its CPU at 1M msg/s. A body without a length, or longer than
+ * it said, still arrives whole (the array grows); a shorter one fails, since it was cut off.
+ */
+final class SizedBytesTransformer implements AsyncResponseTransformer<GetObjectResponse, byte[]> {
+
+    private static final int MAX_ARRAY = Integer.MAX_VALUE - 8;
+    private static final int UNKNOWN_LENGTH_START = 8 * 1024;
+
+    private volatile CompletableFuture<byte[]> result;
+    private volatile long declaredLength = -1;
+
+    @Override
+    public CompletableFuture<byte[]> prepare() {
+        CompletableFuture<byte[]> f = new CompletableFuture<>();
+        result = f;
+        return f;
+    }
+
+    @Override
+    public void onResponse(GetObjectResponse response) {
+        Long length = response.contentLength();
+        declaredLength = length == null ? -1 : length;
+    }
+
+    @Override
+    public void onStream(SdkPublisher<ByteBuffer> publisher) {
+        publisher.subscribe(new Collector(result, declaredLength));
+    }
+
+    @Override
+    public void exceptionOccurred(Throwable error) {
+        CompletableFuture<byte[]> f = result;
+        if (f != null) {
+            f.completeExceptionally(error);
+        }
+    }
+
+    @Override
+    public String name() {
+        return "sized-bytes";
+    }
+
+    private static final class Collector implements Subscriber<ByteBuffer> {
+        private final CompletableFuture<byte[]> result;
+        private final long declaredLength;
+        private byte[] bytes;
+        private int size;
+
+        Collector(CompletableFuture<byte[]> result, long declaredLength) {
+            this.result = result;
+            this.declaredLength = declaredLength;
+            this.bytes = new byte[declaredLength >= 0 && declaredLength <= MAX_ARRAY
+                    ? (int) declaredLength : UNKNOWN_LENGTH_START];
+        }
+
+        @Override
+        public void onSubscribe(Subscription subscription) {
+            subscription.request(Long.MAX_VALUE);
+        }
+
+        @Override
+        public void onNext(ByteBuffer buffer) {
+            int n = buffer.remaining();
+            if (bytes.length - size < n) {
+                long needed = (long) size + n;
+                if (needed > MAX_ARRAY) {
+                    result.completeExceptionally(new IllegalStateException("object body over " + MAX_ARRAY + " bytes"));
+                    return;
+                }
+                bytes = Arrays.copyOf(bytes, (int) Math.min(MAX_ARRAY, Math.max(needed, 2L * bytes.length)));
+            }
+            buffer.get(bytes, size, n);
+            size += n;
+        }
+
+        @Override
+        public void onError(Throwable error) {
+            result.completeExceptionally(error);
+        }
+
+        @Override
+        public void onComplete() {
+            if (declaredLength >= 0 && size < declaredLength) {
+                result.completeExceptionally(new IllegalStateException("response body ended after " + size
+                        + " of the " + declaredLength + " bytes its Content-Length declared"));
+                return;
+            }
+            result.complete(size == bytes.length ? bytes : Arrays.copyOf(bytes, size));
+        }
+    }
+}
