@@ -19,7 +19,10 @@ import io.deltaq.deltalog.actions.CommitInfo;
 import io.deltaq.deltalog.actions.RemoveFile;
 import io.deltaq.deltalog.parquet.MessageFileReader;
 import java.util.ArrayDeque;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -61,6 +64,8 @@ final class TailerAgent implements Agent {
     static final long MIN_GAP_PROBE_NS = TimeUnit.SECONDS.toNanos(1);
     /** GETs of a data file named ahead of its commit, at most. */
     static final int MAX_PREFETCH_ATTEMPTS = 3;
+    /** Misses after a found commit that wait only the shortest poll interval before backing off. */
+    static final int FAST_MISSES = 8;
 
     private enum Phase { RESOLVING, TAILING, FAILED }
 
@@ -114,6 +119,7 @@ final class TailerAgent implements Agent {
     private long backoffNs;
     /** When the last commit was found: misses within poll.interval.ms of it wait only the shortest interval. */
     private long lastFoundNs;
+    private int missesSinceFound;
     /** Commits found one after another without a miss: this many (up to the prefetch room) are read at once. */
     private int foundInARow;
     private CompletableFuture<Optional<Commit>> gapProbe;
@@ -123,9 +129,7 @@ final class TailerAgent implements Agent {
     private boolean stopReading;
     private final ArrayDeque<PendingCommit> pipeline = new ArrayDeque<>();
     /** The data file the last commit read named as its writer's next one, fetched ahead of that commit. */
-    private String prefetchedPath;
-    private CompletableFuture<Optional<byte[]>> prefetched;
-    private int prefetchAttempts;
+    private final Map<String, Prefetch> prefetches = new LinkedHashMap<>();
     private int blockedNeedBytes;
     private boolean notifyApp;
     private long avgRecordBytes = 64;
@@ -302,6 +306,7 @@ final class TailerAgent implements Agent {
         backoffNs = 0;
         foundInARow = 0;
         lastFoundNs = now;
+        missesSinceFound = 0;
         nextPollNs = now;
         nextGapProbeNs = now + gapProbeIntervalNs;
         if (startup.firstCommit() != null) {
@@ -334,6 +339,7 @@ final class TailerAgent implements Agent {
             if (commit.isPresent()) {
                 backoffNs = 0;
                 lastFoundNs = now;
+                missesSinceFound = 0;
                 foundInARow++;
                 nextPollNs = now;
                 enqueue(commit.get());
@@ -345,11 +351,13 @@ final class TailerAgent implements Agent {
                             + "past this consumer's position); seek to a retained version", null);
                 }
                 foundInARow = 0;
-                // A busy table commits every few tens of milliseconds: polling at the shortest interval
-                // for a longest interval after each find follows it closely, at a few misses a commit.
-                // Only a longer silence backs off, doubling up to the longest interval.
-                backoffNs = now - lastFoundNs < pollMaxNs ? pollMinNs
-                        : backoffNs == 0 ? pollMinNs : Math.min(backoffNs * 2, pollMaxNs);
+                missesSinceFound++;
+                // A busy table commits every few tens of milliseconds: a few misses at the shortest
+                // interval after each find follow it closely. Beyond them (or a longest interval after
+                // the find) the wait doubles up to the longest interval, so a quiet table costs little
+                // however the intervals are set.
+                boolean busy = missesSinceFound <= FAST_MISSES && now - lastFoundNs < pollMaxNs;
+                backoffNs = busy || backoffNs == 0 ? pollMinNs : Math.min(backoffNs * 2, pollMaxNs);
                 nextPollNs = now + backoffNs;
                 if (gapProbe == null && now - nextGapProbeNs >= 0) {
                     // Versions are created in order, so a successor with this version still missing is a gap.
@@ -375,7 +383,7 @@ final class TailerAgent implements Agent {
             // turn would cap catching up at one version per round trip, so the next few are read at once.
             int window = Math.max(1, Math.min(foundInARow, config.prefetchCommits() - pipeline.size()));
             CompletableFuture<Optional<Commit>> next = tail.poll(window);
-            retryPrefetch();
+            retryPrefetches();
             logPoll = next;
             next.whenComplete(wakeOnCompletion);
             work++;
@@ -426,23 +434,44 @@ final class TailerAgent implements Agent {
         }
         pipeline.addLast(pending);
         String next = commit.nextDataFile().orElse(null);
-        if (next != null && !stopReading && !next.equals(prefetchedPath)) {
-            prefetchedPath = next;
-            prefetched = table.prefetchDataFile(next);
-            prefetchAttempts = 1;
+        if (next != null && !stopReading && !prefetches.containsKey(next)) {
+            // One per writer in flight: with several producers each commit names its own writer's next
+            // file, and the oldest is given up when more writers interleave than commits are prefetched.
+            if (prefetches.size() >= config.prefetchCommits()) {
+                Iterator<Prefetch> oldest = prefetches.values().iterator();
+                oldest.next().bytes.cancel(false);
+                oldest.remove();
+            }
+            prefetches.put(next, new Prefetch(table.prefetchDataFile(next)));
+        }
+    }
+
+    /** A data file named ahead of its commit, being fetched. */
+    private static final class Prefetch {
+        CompletableFuture<Optional<byte[]>> bytes;
+        int attempts = 1;
+
+        Prefetch(CompletableFuture<Optional<byte[]>> bytes) {
+            this.bytes = bytes;
+        }
+
+        /** Whether the file was not there when asked for (it may be uploading still). */
+        boolean missing() {
+            return bytes.isDone() && !bytes.isCompletedExceptionally() && bytes.getNow(null).isEmpty();
         }
     }
 
     /**
-     * The named file is uploaded while its commit is made, and may not be there yet when the commit
+     * A named file is uploaded while its commit is made, and may not be there yet when the commit
      * naming it is read: it is asked for again with the next few GETs of the log.
      */
-    private void retryPrefetch() {
-        CompletableFuture<Optional<byte[]>> early = prefetched;
-        if (early != null && early.isDone() && !early.isCompletedExceptionally() && early.getNow(null).isEmpty()
-                && prefetchAttempts < MAX_PREFETCH_ATTEMPTS) {
-            prefetched = table.prefetchDataFile(prefetchedPath);
-            prefetchAttempts++;
+    private void retryPrefetches() {
+        for (Map.Entry<String, Prefetch> e : prefetches.entrySet()) {
+            Prefetch p = e.getValue();
+            if (p.attempts < MAX_PREFETCH_ATTEMPTS && p.missing()) {
+                p.bytes = table.prefetchDataFile(e.getKey());
+                p.attempts++;
+            }
         }
     }
 
@@ -451,11 +480,9 @@ final class TailerAgent implements Agent {
      * after all if it was not there yet when prefetched), otherwise by a GET now.
      */
     private CompletableFuture<byte[]> fetch(LiveFile file) {
-        CompletableFuture<Optional<byte[]>> early = prefetched;
-        if (early != null && file.add().path().equals(prefetchedPath)) {
-            prefetched = null;
-            prefetchedPath = null;
-            return early.handle((data, error) -> error == null ? data : Optional.<byte[]>empty())
+        Prefetch early = prefetches.remove(file.add().path());
+        if (early != null) {
+            return early.bytes.handle((data, error) -> error == null ? data : Optional.<byte[]>empty())
                     .thenCompose(data -> data.isPresent()
                             ? CompletableFuture.completedFuture(data.get())
                             : table.readDataFile(file));
@@ -680,11 +707,8 @@ final class TailerAgent implements Agent {
             gapProbe.cancel(false);
             gapProbe = null;
         }
-        if (prefetched != null) {
-            prefetched.cancel(false);
-            prefetched = null;
-            prefetchedPath = null;
-        }
+        prefetches.values().forEach(p -> p.bytes.cancel(false));
+        prefetches.clear();
         for (PendingCommit c : pipeline) {
             if (c.data != null) {
                 for (CompletableFuture<byte[]> f : c.data) {

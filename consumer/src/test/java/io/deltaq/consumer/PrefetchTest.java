@@ -50,6 +50,36 @@ class PrefetchTest {
     }
 
     @Test
+    void interleavedWritersEachHaveTheirNextFileFetchedOnce() throws Exception {
+        try (ObjectStore local = new LocalObjectStore(dir)) {
+            TestTable table = new TestTable(local, "t").create();
+            TestTable.DataFile a1 = table.upload(0, 10);
+            TestTable.DataFile b1 = table.upload(10, 20);
+            TestTable.DataFile a2 = table.upload(20, 30);
+            TestTable.DataFile b2 = table.upload(30, 40);
+            // Two producers committing in turn: each commit names its own writer's next file.
+            table.appendNamingNext(a2.path(), a1);
+            table.appendNamingNext(b2.path(), b1);
+            table.appendFiles(a2);
+            table.appendFiles(b2);
+            RecordingStore store = new RecordingStore(local);
+            Consumer consumer = Consumer.create(store, "t", Map.of(ConsumerConfig.START, "earliest"));
+            try {
+                List<String> values = new ArrayList<>();
+                pollUntil(consumer, values, () -> values.size() == 40);
+                for (TestTable.DataFile f : List.of(a1, b1, a2, b2)) {
+                    assertEquals(1, store.getsOf(f.path()), "GETs of " + f.path() + ": " + store.gets);
+                }
+                for (int n = 0; n < 40; n++) {
+                    assertEquals(TestTable.value(n), values.get(n));
+                }
+            } finally {
+                consumer.close();
+            }
+        }
+    }
+
+    @Test
     void aNamedFileThatIsNotThereYetIsAskedForAFewTimesThenReadWhenCommitted() throws Exception {
         try (ObjectStore local = new LocalObjectStore(dir)) {
             TestTable table = new TestTable(local, "t").create();
