@@ -29,8 +29,8 @@ public final class ConsumerConfig {
             + "are assumed not to decrease. A committed position of consumer.name overrides this.";
 
     /**
-     * Longest wait between two GETs of the next commit while the table is idle. For this long after a
-     * commit is found, a miss waits {@link #POLL_INTERVAL_MIN_MS}; after that the wait doubles up to this.
+     * Longest wait between two GETs of the next commit while the table is idle. For the first few misses
+     * after a found commit the wait is {@link #POLL_INTERVAL_MIN_MS}; after that it doubles up to this.
      */
     public static final String POLL_INTERVAL_MS = "poll.interval.ms";
     public static final long POLL_INTERVAL_MS_DEFAULT = 100;
@@ -40,12 +40,12 @@ public final class ConsumerConfig {
             + "after one, and it sets the idle cost: 100 ms is 10 GETs/s, about 864,000 a day per consumer, "
             + "about $0.35/day at S3 Standard's $0.0004 per 1,000 GETs.";
 
-    /** The wait after a GET found no new commit, while the last found commit is recent; then doubled on each miss. */
+    /** The wait after a GET found no new commit, for the first few misses after a find; then doubled on each miss. */
     public static final String POLL_INTERVAL_MIN_MS = "poll.interval.min.ms";
     public static final long POLL_INTERVAL_MIN_MS_DEFAULT = 5;
-    private static final String POLL_INTERVAL_MIN_MS_DOC = "Wait after a GET finds no new commit, for the first "
-            + "poll.interval.ms after the last commit found; after that each further miss doubles the wait up to "
-            + "poll.interval.ms, and a found commit resets it. A producer committing every few tens of "
+    private static final String POLL_INTERVAL_MIN_MS_DOC = "Wait after a GET finds no new commit, for the first 8 "
+            + "misses after a found commit (within poll.interval.ms of it); after that each further miss doubles the "
+            + "wait up to poll.interval.ms, and a found commit resets it. A producer committing every few tens of "
             + "milliseconds is then followed within about this interval plus one GET, at a few misses per commit. "
             + "Set it equal to poll.interval.ms for a fixed interval.";
 
