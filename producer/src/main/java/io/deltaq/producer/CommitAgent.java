@@ -218,6 +218,13 @@ final class CommitAgent implements Agent, MessageHandler {
             return 0;
         }
         Throwable uploadFailure = failureOf(batch.upload);
+        Throwable encodeFailure = failureOf(batch.encoded);
+        if (encodeFailure != null) {
+            // Not a storage failure that a retry could cure: the commit thread fails, as it did when it
+            // encoded batches itself.
+            throw new IllegalStateException("encoding batch " + batch.batchSequence + " failed: " + encodeFailure,
+                    encodeFailure);
+        }
         if (uploadFailure != null) {
             if (batch.retryAtNs == 0) {
                 scheduleRetry(batch, uploadFailure);
@@ -343,6 +350,9 @@ final class CommitAgent implements Agent, MessageHandler {
     private void release(PendingBatch batch) {
         if (batch.endRingPosition > completedRingPosition) {
             completedRingPosition = batch.endRingPosition;
+        }
+        if (batch.encoded != null && !batch.encoded.isDone()) {
+            return; // failed while the encoder thread still reads it: never reset nor reused
         }
         batch.reset();
         if (batch != filling) {

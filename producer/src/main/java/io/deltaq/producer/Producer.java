@@ -294,16 +294,18 @@ public final class Producer implements AutoCloseable {
             // What is left fails below, with a cause that says so.
         }
         runner.close();
-        agent.failRemaining(new IllegalStateException("producer '" + config.producerId + "' on " + location
-                + " closed before the message was committed"));
         auxiliary.shutdownNow();
         encoder.shutdownNow();
+        long deadline = System.nanoTime() + timeout.toNanos();
         try {
-            auxiliary.awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            encoder.awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            // The encoder first: the batches failed below must no longer be read by it.
+            encoder.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            auxiliary.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        agent.failRemaining(new IllegalStateException("producer '" + config.producerId + "' on " + location
+                + " closed before the message was committed"));
         if (ownsStore) {
             store.close();
         }
