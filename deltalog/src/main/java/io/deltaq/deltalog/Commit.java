@@ -18,6 +18,9 @@ import java.util.Optional;
  */
 public record Commit(long version, List<Action> actions) {
 
+    /** The {@code commitInfo.operationParameters} entry for {@link #nextDataFile()}. */
+    public static final String NEXT_DATA_FILE_PARAMETER = "deltaq.nextDataFile";
+
     public Commit {
         actions = List.copyOf(actions);
     }
@@ -37,9 +40,6 @@ public record Commit(long version, List<Action> actions) {
     }
 
     /** The {@code add} actions with {@code dataChange true}, in file order: the data this commit gains. */
-    /** The {@code commitInfo.operationParameters} entry for {@link #nextDataFile()}. */
-    public static final String NEXT_DATA_FILE_PARAMETER = "deltaq.nextDataFile";
-
     public List<AddFile> dataAdds() {
         List<AddFile> adds = new ArrayList<>();
         for (Action a : actions) {

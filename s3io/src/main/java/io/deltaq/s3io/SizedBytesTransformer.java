@@ -60,6 +60,7 @@ final class SizedBytesTransformer implements AsyncResponseTransformer<GetObjectR
         private final long declaredLength;
         private byte[] bytes;
         private int size;
+        private Subscription subscription;
 
         Collector(CompletableFuture<byte[]> result, long declaredLength) {
             this.result = result;
@@ -70,16 +71,21 @@ final class SizedBytesTransformer implements AsyncResponseTransformer<GetObjectR
 
         @Override
         public void onSubscribe(Subscription subscription) {
+            this.subscription = subscription;
             subscription.request(Long.MAX_VALUE);
         }
 
         @Override
         public void onNext(ByteBuffer buffer) {
+            if (result.isDone()) {
+                return; // failed already; the rest of the body is not wanted
+            }
             int n = buffer.remaining();
             if (bytes.length - size < n) {
                 long needed = (long) size + n;
                 if (needed > MAX_ARRAY) {
                     result.completeExceptionally(new IllegalStateException("object body over " + MAX_ARRAY + " bytes"));
+                    subscription.cancel();
                     return;
                 }
                 bytes = Arrays.copyOf(bytes, (int) Math.min(MAX_ARRAY, Math.max(needed, 2L * bytes.length)));

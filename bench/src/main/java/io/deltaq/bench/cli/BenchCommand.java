@@ -170,6 +170,10 @@ final class BenchCommand implements Command {
             throw parser.error("--jfr records the worker JVMs; it cannot be combined with --in-process");
         }
         Path out = options.path("out").orElse(Path.of("benchmark-results"));
+        if (options.flag("jfr") && out.toAbsolutePath().toString().contains(",")) {
+            // -XX:StartFlightRecording separates its options with commas, and has no way to quote one.
+            throw parser.error("--jfr needs an --out directory without a comma in its path, got '" + out + "'");
+        }
         String runId = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + "-"
                 + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0x10000));
         Path workDir;

@@ -85,6 +85,8 @@ class DeltaqMainTest {
                 .startsWith("deltaq bench: --endpoint needs --bucket"));
         assertTrue(run(2, "bench", "--jfr", "--in-process").err()
                 .startsWith("deltaq bench: --jfr records the worker JVMs; it cannot be combined with --in-process"));
+        assertTrue(run(2, "bench", "--jfr", "--out", "/tmp/a,b").err()
+                .startsWith("deltaq bench: --jfr needs an --out directory without a comma in its path, got '/tmp/a,b'"));
         assertEquals("", typo.out());
     }
 }
