@@ -17,7 +17,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>A reader that is behind need not pay one round trip per version: {@link #poll(int)} keeps
  * GETs of the versions after the next one in flight, and hands the commits out in order as they
  * arrive. When the next version turns out missing the GETs read ahead are dropped (they could only
- * be missing too, or racing a writer), so reading ahead costs wasted GETs only at the head.
+ * be missing too, or racing a writer), so reading ahead costs wasted GETs only at the head. A version
+ * whose GET was sent ahead and found nothing is asked again before it is reported missing, since it
+ * may have been written after that GET.
  *
  * <p>Single-threaded by contract: call {@link #poll()} again only after its previous future
  * completed. Futures complete on the store's I/O threads.
@@ -33,6 +35,8 @@ public final class LogTail {
     private final ArrayDeque<CompletableFuture<Optional<byte[]>>> fetched = new ArrayDeque<>();
     /** Set by a poll that found its version missing: what was read ahead of it is dropped. */
     private volatile boolean dropFetched;
+    /** Whether the first of {@link #fetched} was requested while an earlier version was still unanswered. */
+    private boolean readAheadOfHead;
 
     LogTail(LogStore io, long afterVersion, Protocol protocol, Metadata metadata) {
         this.io = io;
@@ -84,6 +88,9 @@ public final class LogTail {
             dropFetched = false;
             fetched.clear();
         }
+        if (fetched.isEmpty()) {
+            readAheadOfHead = false;
+        }
         try {
             while (fetched.size() < window) {
                 fetched.addLast(io.getBounded(io.commitKey(version + fetched.size())));
@@ -94,7 +101,14 @@ public final class LogTail {
         }
         String file = io.display(io.commitKey(version));
         CompletableFuture<Optional<Commit>> result = new CompletableFuture<>();
-        fetched.pollFirst().whenComplete((data, error) -> {
+        CompletableFuture<Optional<byte[]>> head = fetched.pollFirst();
+        if (readAheadOfHead) {
+            // This GET was sent ahead, maybe before the version was written: a miss is asked again now.
+            head = head.thenCompose(data -> data.isPresent()
+                    ? CompletableFuture.completedFuture(data) : io.getBounded(io.commitKey(version)));
+        }
+        readAheadOfHead = !fetched.isEmpty();
+        head.whenComplete((data, error) -> {
             try {
                 if (error != null) {
                     throw io.failure(error, "reading " + file);

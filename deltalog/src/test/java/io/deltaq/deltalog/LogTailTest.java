@@ -84,6 +84,19 @@ class LogTailTest {
     }
 
     @Test
+    void aVersionReadAheadBeforeItWasWrittenIsAskedAgainBeforeItIsReportedMissing() {
+        LogTail tail = table.tail(table.snapshot());
+        commit(tableDir, 1, add("f1", 1));
+        store.getKeys.clear();
+        assertEquals(1, tail.poll(2).join().orElseThrow().version());
+        commit(tableDir, 2, add("f2", 1)); // after its GET, read ahead of version 1, found nothing
+        assertEquals(2, tail.poll(1).join().orElseThrow().version(), "a stale miss is not believed");
+        assertEquals(3, store.getKeys.size(), "version 2 asked for twice: " + store.getKeys);
+        assertEquals(Optional.empty(), tail.poll(1).join());
+        assertEquals(4, store.getKeys.size(), "a miss of a fresh GET is believed at once: " + store.getKeys);
+    }
+
+    @Test
     void classifiesCompactionsAndRewrites() {
         LogTail tail = table.tail(table.snapshot());
         commit(tableDir, 1, add("a", 1), add("b", 1));
