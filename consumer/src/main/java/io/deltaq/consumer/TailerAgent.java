@@ -117,7 +117,7 @@ final class TailerAgent implements Agent {
     private boolean pollKnewSuccessor;
     private long nextPollNs;
     private long backoffNs;
-    /** When the last commit was found: misses within poll.interval.ms of it wait only the shortest interval. */
+    /** When the last commit was found, and the misses since: the first few wait only the shortest interval. */
     private long lastFoundNs;
     private int missesSinceFound;
     /** Commits found one after another without a miss: this many (up to the prefetch room) are read at once. */
@@ -128,7 +128,7 @@ final class TailerAgent implements Agent {
     private long nextGapProbeNs;
     private boolean stopReading;
     private final ArrayDeque<PendingCommit> pipeline = new ArrayDeque<>();
-    /** The data file the last commit read named as its writer's next one, fetched ahead of that commit. */
+    /** Data files that commits named as their writers' next ones, being fetched ahead of the commits adding them. */
     private final Map<String, Prefetch> prefetches = new LinkedHashMap<>();
     private int blockedNeedBytes;
     private boolean notifyApp;
@@ -647,14 +647,7 @@ final class TailerAgent implements Agent {
         poison.failure = error;
         pipeline.addLast(poison);
         stopReading = true;
-        if (logPoll != null) {
-            logPoll.cancel(false);
-            logPoll = null;
-        }
-        if (gapProbe != null) {
-            gapProbe.cancel(false);
-            gapProbe = null;
-        }
+        cancelLogReads();
     }
 
     /** Called by the runner's error handler for anything that escaped {@link #doWork}. */
@@ -694,11 +687,8 @@ final class TailerAgent implements Agent {
         }
     }
 
-    private void cancelAll() {
-        if (tableProbe != null) {
-            tableProbe.cancel(false);
-            tableProbe = null;
-        }
+    /** Stops the reads of the log: the next commit's GET and the gap probe. */
+    private void cancelLogReads() {
         if (logPoll != null) {
             logPoll.cancel(false);
             logPoll = null;
@@ -707,6 +697,14 @@ final class TailerAgent implements Agent {
             gapProbe.cancel(false);
             gapProbe = null;
         }
+    }
+
+    private void cancelAll() {
+        if (tableProbe != null) {
+            tableProbe.cancel(false);
+            tableProbe = null;
+        }
+        cancelLogReads();
         prefetches.values().forEach(p -> p.bytes.cancel(false));
         prefetches.clear();
         for (PendingCommit c : pipeline) {

@@ -235,7 +235,12 @@ public final class DeltaTable {
      * @return completes with the bytes, or with {@link DataFileNotFoundException} when the file is missing
      */
     public CompletableFuture<byte[]> readDataFile(LiveFile file) {
-        return getDataFile(file).thenApply(data -> data.orElseThrow(
+        if (!file.insideTable()) {
+            return CompletableFuture.failedFuture(new DeltaLogException(
+                    io.tableName + ": data file '" + file.path() + "' lies outside the table and cannot be read "
+                            + "through its store"));
+        }
+        return getDataFile(file.path()).thenApply(data -> data.orElseThrow(
                 () -> DeltaErrors.dataFileNotFound(io.tableName, file.path(), file.addedInVersion())));
     }
 
@@ -254,16 +259,12 @@ public final class DeltaTable {
         if (!decoded.insideTable()) {
             return CompletableFuture.completedFuture(Optional.empty());
         }
-        return getDataFile(new LiveFile(decoded.path(), null, -1, true));
+        return getDataFile(decoded.path());
     }
 
-    private CompletableFuture<Optional<byte[]>> getDataFile(LiveFile file) {
-        if (!file.insideTable()) {
-            return CompletableFuture.failedFuture(new DeltaLogException(
-                    io.tableName + ": data file '" + file.path() + "' lies outside the table and cannot be read "
-                            + "through its store"));
-        }
-        String key = io.root + file.path();
+    /** GETs the data file at {@code path} under the table root: empty when it is missing. */
+    private CompletableFuture<Optional<byte[]>> getDataFile(String path) {
+        String key = io.root + path;
         return io.getBounded(key).handle((data, error) -> {
             if (error != null) {
                 throw new CompletionException(io.failure(error, "reading data file " + io.display(key)));

@@ -301,7 +301,7 @@ public final class MessageFileReader implements AutoCloseable {
             generalValue = store.getColumnReader(requested.getColumnDescription(new String[] {MessageSchema.VALUE}));
             generalTimestamp = store.getColumnReader(requested.getColumnDescription(new String[] {MessageSchema.TIMESTAMP}));
         } catch (org.apache.parquet.io.ParquetDecodingException | IllegalArgumentException | IllegalStateException e) {
-            throw new ParquetFormatException(fileName, "cannot decode message columns: " + e.getMessage(), e);
+            throw cannotDecode(e);
         }
     }
 
@@ -340,7 +340,7 @@ public final class MessageFileReader implements AutoCloseable {
         } catch (ParquetFormatException e) {
             throw e;
         } catch (org.apache.parquet.io.ParquetDecodingException | IllegalArgumentException | IllegalStateException e) {
-            throw new ParquetFormatException(fileName, "cannot decode message columns: " + e.getMessage(), e);
+            throw cannotDecode(e);
         }
     }
 
@@ -352,8 +352,13 @@ public final class MessageFileReader implements AutoCloseable {
                 skipValue(generalTimestamp);
             }
         } catch (org.apache.parquet.io.ParquetDecodingException | IllegalArgumentException | IllegalStateException e) {
-            throw new ParquetFormatException(fileName, "cannot decode message columns: " + e.getMessage(), e);
+            throw cannotDecode(e);
         }
+    }
+
+    /** What parquet-column's readers throw on bad data, as the error that names the file. */
+    private ParquetFormatException cannotDecode(RuntimeException e) {
+        return new ParquetFormatException(fileName, "cannot decode message columns: " + e.getMessage(), e);
     }
 
     private static void skipValue(ColumnReader r) {
