@@ -48,7 +48,7 @@ public final class MessageBatch {
             keyOffsets[i] = keyBytesUsed;
             keyLengths[i] = NULL_LENGTH;
         } else {
-            ensureKeyBytes(keyLen);
+            keyBytes = withRoom(keyBytes, keyBytesUsed, keyLen, "key");
             System.arraycopy(key, keyOff, keyBytes, keyBytesUsed, keyLen);
             keyOffsets[i] = keyBytesUsed;
             keyLengths[i] = keyLen;
@@ -58,7 +58,7 @@ public final class MessageBatch {
             valueOffsets[i] = valueBytesUsed;
             valueLengths[i] = NULL_LENGTH;
         } else {
-            ensureValueBytes(valueLen);
+            valueBytes = withRoom(valueBytes, valueBytesUsed, valueLen, "value");
             System.arraycopy(value, valueOff, valueBytes, valueBytesUsed, valueLen);
             valueOffsets[i] = valueBytesUsed;
             valueLengths[i] = valueLen;
@@ -80,7 +80,7 @@ public final class MessageBatch {
             keyOffsets[i] = keyBytesUsed;
             keyLengths[i] = NULL_LENGTH;
         } else {
-            ensureKeyBytes(keyLen);
+            keyBytes = withRoom(keyBytes, keyBytesUsed, keyLen, "key");
             key.get(keyOff, keyBytes, keyBytesUsed, keyLen);
             keyOffsets[i] = keyBytesUsed;
             keyLengths[i] = keyLen;
@@ -90,7 +90,7 @@ public final class MessageBatch {
             valueOffsets[i] = valueBytesUsed;
             valueLengths[i] = NULL_LENGTH;
         } else {
-            ensureValueBytes(valueLen);
+            valueBytes = withRoom(valueBytes, valueBytesUsed, valueLen, "value");
             value.get(valueOff, valueBytes, valueBytesUsed, valueLen);
             valueOffsets[i] = valueBytesUsed;
             valueLengths[i] = valueLen;
@@ -209,22 +209,12 @@ public final class MessageBatch {
         return i;
     }
 
-    private void ensureKeyBytes(int len) {
+    /** {@code bytes}, or a larger copy of it, with room for {@code len} more after {@code used}. */
+    private static byte[] withRoom(byte[] bytes, int used, int len, String what) {
         if (len < 0) {
-            throw new IllegalArgumentException("negative key length " + len);
+            throw new IllegalArgumentException("negative " + what + " length " + len);
         }
-        if (keyBytes.length - keyBytesUsed < len) {
-            keyBytes = Arrays.copyOf(keyBytes, grownLength(keyBytes.length, (long) keyBytesUsed + len));
-        }
-    }
-
-    private void ensureValueBytes(int len) {
-        if (len < 0) {
-            throw new IllegalArgumentException("negative value length " + len);
-        }
-        if (valueBytes.length - valueBytesUsed < len) {
-            valueBytes = Arrays.copyOf(valueBytes, grownLength(valueBytes.length, (long) valueBytesUsed + len));
-        }
+        return bytes.length - used < len ? Arrays.copyOf(bytes, grownLength(bytes.length, (long) used + len)) : bytes;
     }
 
     private static int grownLength(int current, long needed) {
