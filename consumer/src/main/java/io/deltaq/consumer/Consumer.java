@@ -4,6 +4,7 @@ import static io.deltaq.consumer.RingRecordDescriptor.INDEX_OFFSET;
 import static io.deltaq.consumer.RingRecordDescriptor.VERSION_OFFSET;
 
 import io.deltaq.deltalog.DeltaTable;
+import io.deltaq.deltalog.TablePath;
 import io.deltaq.deltalog.Position;
 import io.deltaq.s3io.ObjectStore;
 import io.deltaq.s3io.ObjectStores;
@@ -105,14 +106,14 @@ public final class Consumer implements AutoCloseable {
     private int delivered;
     private boolean closed;
 
-    private Consumer(ObjectStore store, String tablePath, Map<String, ?> configuration, boolean ownsStore) {
-        this.config = new ConsumerConfig(configuration);
+    private Consumer(ObjectStore store, String tablePath, ConsumerConfig config, boolean ownsStore) {
+        this.config = config;
         this.store = Objects.requireNonNull(store, "store");
         this.ownsStore = ownsStore;
         DeltaTable table = DeltaTable.at(store, tablePath);
         this.tableName = table.location();
         String name = config.consumerName();
-        this.positions = name == null ? null : new CommittedPositions(store, tableRoot(tablePath), name, tableName);
+        this.positions = name == null ? null : new CommittedPositions(store, TablePath.root(tablePath), name, tableName);
         this.resolver = new StartResolver(table, config, positions);
         int allocation = RingRecordDescriptor.allocationFor(config.bufferBytes());
         ByteBuffer ringMemory = BufferUtil.allocateDirectAligned(allocation, 2 * BitUtil.CACHE_LINE_LENGTH);
@@ -141,10 +142,10 @@ public final class Consumer implements AutoCloseable {
      *
      * @param tablePath the table's key prefix in the store; empty for the store's root
      * @param config {@link ConsumerConfig} names to values
-     * @throws io.deltaq.deltalog.config.ConfigException for an unknown name or an invalid value
+     * @throws io.deltaq.s3io.config.ConfigException for an unknown name or an invalid value
      */
     public static Consumer create(ObjectStore store, String tablePath, Map<String, ?> config) {
-        return new Consumer(store, tablePath, config, false);
+        return new Consumer(store, tablePath, new ConsumerConfig(config), false);
     }
 
     /**
@@ -152,21 +153,14 @@ public final class Consumer implements AutoCloseable {
      * path), opening its own store (S3 settings from the environment) and closing it on {@link #close}.
      */
     public static Consumer open(String address, Map<String, ?> config) {
-        ObjectStore store = ObjectStores.open(address);
+        ConsumerConfig parsed = new ConsumerConfig(config);
+        ObjectStore store = ObjectStores.open(address, System.getenv(), parsed.storeOverrides());
         try {
-            return new Consumer(store, "", config, true);
+            return new Consumer(store, "", parsed, true);
         } catch (RuntimeException | Error e) {
             store.close();
             throw e;
         }
-    }
-
-    private static String tableRoot(String tablePath) {
-        String p = tablePath == null ? "" : tablePath;
-        while (p.startsWith("/")) {
-            p = p.substring(1);
-        }
-        return p.isEmpty() || p.endsWith("/") ? p : p + "/";
     }
 
     /** The table's location, as used in messages. */

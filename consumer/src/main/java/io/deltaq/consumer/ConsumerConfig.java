@@ -1,8 +1,9 @@
 package io.deltaq.consumer;
 
-import io.deltaq.deltalog.config.ConfigDef;
-import io.deltaq.deltalog.config.ConfigDef.Type;
-import io.deltaq.deltalog.config.ConfigException;
+import io.deltaq.s3io.ObjectStores;
+import io.deltaq.s3io.config.ConfigDef;
+import io.deltaq.s3io.config.ConfigDef.Type;
+import io.deltaq.s3io.config.ConfigException;
 import java.util.Map;
 import java.util.regex.Pattern;
 import org.agrona.BitUtil;
@@ -103,28 +104,30 @@ public final class ConsumerConfig {
 
     /** The definitions, in documentation order. */
     public static final ConfigDef DEFINITION = new ConfigDef()
-            .define(START, Type.STRING, START_DEFAULT, value -> StartPosition.problem(value.toString()),
-                    "earliest, latest, a version, an ISO-8601 instant", START_DOC)
+            .define(START, Type.STRING, START_DEFAULT, ConfigDef.validator("earliest, latest, a version, an ISO-8601 instant",
+                            value -> StartPosition.problem(value.toString())), START_DOC)
             .define(POLL_INTERVAL_MS, Type.LONG, POLL_INTERVAL_MS_DEFAULT, ConfigDef.between(1, 3_600_000),
-                    "[1, 3600000]", POLL_INTERVAL_MS_DOC)
-            .define(POLL_INTERVAL_MIN_MS, Type.LONG, POLL_INTERVAL_MIN_MS_DEFAULT, ConfigDef.between(1, 3_600_000),
-                    "[1, poll.interval.ms]", POLL_INTERVAL_MIN_MS_DOC)
+                    POLL_INTERVAL_MS_DOC)
+            .define(POLL_INTERVAL_MIN_MS, Type.LONG, POLL_INTERVAL_MIN_MS_DEFAULT, ConfigDef.validator("[1, ..., poll.interval.ms]",
+                            ConfigDef.between(1, 3_600_000)::check), POLL_INTERVAL_MIN_MS_DOC)
             .define(PREFETCH_COMMITS, Type.INT, PREFETCH_COMMITS_DEFAULT, ConfigDef.between(1, 1024),
-                    "[1, 1024]", PREFETCH_COMMITS_DOC)
-            .define(BUFFER_BYTES, Type.INT, BUFFER_BYTES_DEFAULT, ConsumerConfig::checkBufferBytes,
-                    "a power of two in [1024, 1073741824]", BUFFER_BYTES_DOC)
+                    PREFETCH_COMMITS_DOC)
+            .define(BUFFER_BYTES, Type.INT, BUFFER_BYTES_DEFAULT, ConfigDef.validator(
+                    "a power of two in [1024, ..., 1073741824]", ConsumerConfig::checkBufferBytes), BUFFER_BYTES_DOC)
             .define(MAX_POLL_RECORDS, Type.INT, MAX_POLL_RECORDS_DEFAULT, ConfigDef.between(1, 1_000_000),
-                    "[1, 1000000]", MAX_POLL_RECORDS_DOC)
+                    MAX_POLL_RECORDS_DOC)
             .define(CONSUMER_NAME, Type.STRING, null,
-                    value -> NAME.matcher(value.toString()).matches() && !value.equals(".") && !value.equals("..")
-                            ? null : "must be 1-200 of A-Z a-z 0-9 . _ - (and not '.' or '..')",
-                    "[A-Za-z0-9._-]{1,200}", CONSUMER_NAME_DOC)
+                    ConfigDef.validator("[A-Za-z0-9._-]{1,200}, not '.' or '..'",
+                            value -> NAME.matcher(value.toString()).matches() && !value.equals(".") && !value.equals("..")
+                                    ? null : "must be 1-200 of A-Z a-z 0-9 . _ - (and not '.' or '..')"),
+                    CONSUMER_NAME_DOC)
             .define(TABLE_WAIT_TIMEOUT_MS, Type.LONG, TABLE_WAIT_TIMEOUT_MS_DEFAULT, ConfigDef.atLeast(0),
-                    "[0, ...]", TABLE_WAIT_TIMEOUT_MS_DOC)
+                    TABLE_WAIT_TIMEOUT_MS_DOC)
             .define(REWRITE_POLICY, Type.STRING, REWRITE_POLICY_FAIL,
-                    ConfigDef.oneOf(REWRITE_POLICY_FAIL, REWRITE_POLICY_SKIP), "fail, skip", REWRITE_POLICY_DOC)
+                    ConfigDef.oneOf(REWRITE_POLICY_FAIL, REWRITE_POLICY_SKIP), REWRITE_POLICY_DOC)
             .define(DEFAULT_API_TIMEOUT_MS, Type.LONG, DEFAULT_API_TIMEOUT_MS_DEFAULT, ConfigDef.atLeast(1),
-                    "[1, ...]", DEFAULT_API_TIMEOUT_MS_DOC);
+                    DEFAULT_API_TIMEOUT_MS_DOC)
+            .include(ObjectStores.DEFINITION);
 
     private final StartPosition start;
     private final long pollIntervalMs;
@@ -136,6 +139,7 @@ public final class ConsumerConfig {
     private final long tableWaitTimeoutMs;
     private final boolean skipRewrites;
     private final long defaultApiTimeoutMs;
+    private final Map<String, Object> storeOverrides;
 
     /**
      * Parses and validates {@code props}.
@@ -158,6 +162,7 @@ public final class ConsumerConfig {
         this.tableWaitTimeoutMs = (Long) v.get(TABLE_WAIT_TIMEOUT_MS);
         this.skipRewrites = REWRITE_POLICY_SKIP.equalsIgnoreCase((String) v.get(REWRITE_POLICY));
         this.defaultApiTimeoutMs = (Long) v.get(DEFAULT_API_TIMEOUT_MS);
+        this.storeOverrides = ObjectStores.DEFINITION.subset(props);
     }
 
     private static String checkBufferBytes(Object value) {
@@ -206,6 +211,11 @@ public final class ConsumerConfig {
 
     public long defaultApiTimeoutMs() {
         return defaultApiTimeoutMs;
+    }
+
+    /** The {@code store.*} and {@code fault.*} entries, for {@link ObjectStores#open}. */
+    Map<String, Object> storeOverrides() {
+        return storeOverrides;
     }
 
     /** The configuration keys as a Markdown table. */

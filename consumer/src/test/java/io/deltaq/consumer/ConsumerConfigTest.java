@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.deltaq.deltalog.config.ConfigException;
+import io.deltaq.s3io.config.ConfigException;
 import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

@@ -263,6 +263,45 @@ abstract class QueueEndToEndTest {
     /* ---------------------------------------------------------------------------------------------- */
 
     @Test
+    void aTableAtASlashedPathInTheStoreKeepsItsDataFilesUnderItsRootAndIsConsumedWhole() throws Exception {
+        int messages = 2_000;
+        try (Producer producer = Producer.create(store, "/x", Map.of(ProducerConfig.PRODUCER_ID, "slashed"))) {
+            List<CompletableFuture<Position>> acks = new ArrayList<>();
+            for (int i = 0; i < messages; i++) {
+                acks.add(producer.send(("k" + i).getBytes(), ("v" + i).getBytes()));
+            }
+            CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        }
+        // Every key of the table lies under "x/": nothing at "/x/..." (which readers never look at).
+        List<String> keys = new ArrayList<>();
+        String after = null;
+        while (true) {
+            io.deltaq.s3io.ListPage page = store.list("", after, 1000).get(30, TimeUnit.SECONDS);
+            page.objects().forEach(info -> keys.add(info.key()));
+            if (!page.truncated()) {
+                break;
+            }
+            after = page.nextStartAfter();
+        }
+        assertTrue(keys.stream().anyMatch(k -> k.startsWith("x/part-") && k.endsWith(".parquet")), keys.toString());
+        assertTrue(keys.stream().allMatch(k -> k.startsWith("x/")), "keys outside the table root: " + keys);
+
+        BitSet seen = new BitSet(messages);
+        try (Consumer consumer = Consumer.create(store, "x/", Map.of(ConsumerConfig.POLL_INTERVAL_MS, 20))) {
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (seen.cardinality() < messages && System.nanoTime() < deadline) {
+                for (io.deltaq.consumer.ConsumerRecord record : consumer.poll(Duration.ofMillis(100))) {
+                    int i = Integer.parseInt(new String(record.value()).substring(1));
+                    assertTrue(!seen.get(i), "message " + i + " delivered twice");
+                    assertEquals("k" + i, new String(record.key()));
+                    seen.set(i);
+                }
+            }
+        }
+        assertEquals(messages, seen.cardinality(), "every message of the table at /x was consumed");
+    }
+
+    @Test
     void fourThreadsThroughOneProducerAreReadExactlyOnceInOrderByAConsumerStartedBeforeTheTableExists()
             throws Exception {
         int threads = 4;

@@ -6,19 +6,17 @@ import io.deltaq.deltalog.actions.CommitInfo;
 import io.deltaq.deltalog.actions.Metadata;
 import io.deltaq.deltalog.actions.Protocol;
 import io.deltaq.deltalog.actions.SetTransaction;
-import io.deltaq.s3io.AmbiguousWriteException;
-import io.deltaq.s3io.ObjectInfo;
+import io.deltaq.s3io.CreateOutcome;
+import io.deltaq.s3io.Futures;
+import io.deltaq.s3io.Listing;
 import io.deltaq.s3io.StoreUnavailableException;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -29,8 +27,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * created with put-if-absent at the version after the latest one this writer knows. Losing the race
  * means reading the winner and trying the version after it; a winner that changed the protocol or
  * the metadata, or holds a {@code txn} of this writer id, ends the commit with a
- * {@link CommitConflictException}. When the store cannot tell whether a write landed, the version is
- * read back and recognised by its exact bytes.
+ * {@link CommitConflictException}. Each version is written through the table's
+ * {@link io.deltaq.s3io.ConditionalCreate}: when the store cannot tell whether a write landed, the
+ * version is read back and recognised by its exact bytes (docs/rfcs/0003-commit.md).
  *
  * <p>Commits of one writer are serial: {@link #commit} must not be called while a previous commit is
  * in flight, so version N+1 is never attempted before version N is known to exist. Batch sequences
@@ -179,62 +178,37 @@ public final class CommitWriter {
                 return;
             }
             attempts++;
-            CompletableFuture<Boolean> put;
+            String key = io.commitKey(version);
+            CompletableFuture<CreateOutcome> create;
             try {
-                put = io.store.putIfAbsent(io.commitKey(version), ByteBuffer.wrap(bytes));
+                create = io.creates.create(key, bytes);
             } catch (RuntimeException e) {
                 fail(e);
                 return;
             }
-            io.bounded(put).whenComplete((created, error) -> guarded(() -> {
-                if (error == null) {
-                    if (created) {
-                        succeed(version);
-                    } else {
-                        readBack(version, false);
-                    }
-                    return;
-                }
-                Throwable cause = LogStore.unwrap(error);
-                if (cause instanceof AmbiguousWriteException || cause instanceof TimeoutException) {
-                    readBack(version, true);
-                } else {
-                    fail(DeltaErrors.commitStorageFailure(io.display(io.commitKey(version)), version, cause,
-                            cause instanceof StoreUnavailableException));
-                }
-            }));
-        }
-
-        /** Reads {@code version} after a lost race or an unknown outcome: ours, a winner, or nothing. */
-        void readBack(long version, boolean outcomeUnknown) {
-            String file = io.display(io.commitKey(version));
-            io.getBounded(io.commitKey(version)).whenComplete((data, error) -> guarded(() -> {
+            create.whenComplete((outcome, error) -> guarded(() -> {
+                String file = io.display(key);
                 if (error != null) {
-                    Throwable cause = LogStore.unwrap(error);
-                    if (outcomeUnknown) {
-                        fail(DeltaErrors.commitStateUnknown(file, version, cause));
-                    } else {
-                        fail(DeltaErrors.commitStorageFailure(file, version, cause, true));
+                    // Nothing of this commit can have landed: the store refused before any attempt
+                    // that might have been written.
+                    Throwable cause = Futures.unwrap(error);
+                    fail(DeltaErrors.commitStorageFailure(file, version, cause, cause instanceof StoreUnavailableException));
+                    return;
+                }
+                switch (outcome.kind()) {
+                    case CREATED -> succeed(version);
+                    case UNKNOWN -> fail(DeltaErrors.commitStateUnknown(file, version, outcome.cause()));
+                    case TAKEN -> {
+                        Commit winner = new Commit(version, ActionJson.parseCommit(outcome.existing(), file, version));
+                        DeltaLogException conflict = conflictWith(winner, version);
+                        if (conflict != null) {
+                            fail(conflict);
+                            return;
+                        }
+                        knownVersion = version;
+                        catchUp(version);
                     }
-                    return;
                 }
-                if (data.isEmpty()) {
-                    // Nothing landed (ours or anyone's): the version is still free.
-                    tryVersion(version);
-                    return;
-                }
-                if (Arrays.equals(data.get(), bytes)) {
-                    succeed(version); // our earlier attempt landed although its answer was lost
-                    return;
-                }
-                Commit winner = new Commit(version, ActionJson.parseCommit(data.get(), file, version));
-                DeltaLogException conflict = conflictWith(winner, version);
-                if (conflict != null) {
-                    fail(conflict);
-                    return;
-                }
-                knownVersion = version;
-                catchUp(version);
             }));
         }
 
@@ -246,22 +220,21 @@ public final class CommitWriter {
          */
         void catchUp(long lostAt) {
             String startAfter = io.commitKey(lostAt);
-            io.bounded(io.store.list(io.logPrefix, startAfter, CATCH_UP_LIST_KEYS)).whenComplete((page, error) -> guarded(() -> {
-                long head = lostAt;
-                if (error == null) {
-                    for (ObjectInfo info : page.objects()) {
-                        LogFiles.LogFile file = LogFiles.parse(info.key().substring(io.logPrefix.length()), info.size());
-                        if (file != null && file.kind() == LogFiles.Kind.COMMIT && file.version() == head + 1) {
-                            head = file.version();
-                        }
-                    }
+            long[] head = {lostAt};
+            int[] seen = {0};
+            Listing.forEach(io.store, io.logPrefix, startAfter, CATCH_UP_LIST_KEYS, info -> {
+                LogFiles.LogFile file = LogFiles.parse(info.key().substring(io.logPrefix.length()), info.size());
+                if (file != null && file.kind() == LogFiles.Kind.COMMIT && file.version() == head[0] + 1) {
+                    head[0] = file.version();
                 }
+                return ++seen[0] < CATCH_UP_LIST_KEYS;
+            }).whenComplete((walked, listError) -> guarded(() -> {
                 // A failed listing only costs the shortcut: go on one version at a time.
-                if (head == lostAt) {
+                if (head[0] == lostAt) {
                     tryVersion(lostAt + 1);
                     return;
                 }
-                long last = head;
+                long last = head[0];
                 List<CompletableFuture<Optional<byte[]>>> reads = new ArrayList<>();
                 for (long v = lostAt + 1; v <= last; v++) {
                     reads.add(io.getBounded(io.commitKey(v)));

@@ -1,5 +1,6 @@
 package io.deltaq.deltalog;
 
+import io.deltaq.s3io.RetryPolicy;
 import java.io.InputStream;
 import java.time.Duration;
 import java.util.Objects;
@@ -33,6 +34,12 @@ public final class DeltaLogOptions {
     /** Versions a commit may try (lost races included) before giving up. */
     public static final int DEFAULT_MAX_COMMIT_ATTEMPTS = 1000;
 
+    /**
+     * Conditional creates (version 0, commits) whose attempts left nothing at the key: tried again up
+     * to 5 times, backoff from 10 ms doubling to 1 s (at most 150 ms of waiting in all).
+     */
+    public static final RetryPolicy DEFAULT_CREATE_RETRY = RetryPolicy.of(5, 10, 1_000);
+
     private static final DeltaLogOptions DEFAULTS = builder().build();
 
     private final int defaultCheckpointInterval;
@@ -40,6 +47,7 @@ public final class DeltaLogOptions {
     private final int listPageSize;
     private final int maxConcurrentReads;
     private final int maxCommitAttempts;
+    private final RetryPolicy createRetry;
     private final boolean allowPathsOutsideTable;
     private final String tableUri;
     private final String engineInfo;
@@ -50,6 +58,7 @@ public final class DeltaLogOptions {
         this.listPageSize = b.listPageSize;
         this.maxConcurrentReads = b.maxConcurrentReads;
         this.maxCommitAttempts = b.maxCommitAttempts;
+        this.createRetry = b.createRetry;
         this.allowPathsOutsideTable = b.allowPathsOutsideTable;
         this.tableUri = b.tableUri;
         this.engineInfo = b.engineInfo;
@@ -87,6 +96,11 @@ public final class DeltaLogOptions {
         return maxCommitAttempts;
     }
 
+    /** How conditional creates whose attempts left nothing at the key are retried. */
+    public RetryPolicy createRetry() {
+        return createRetry;
+    }
+
     public boolean allowPathsOutsideTable() {
         return allowPathsOutsideTable;
     }
@@ -107,6 +121,7 @@ public final class DeltaLogOptions {
         private int listPageSize = DEFAULT_LIST_PAGE_SIZE;
         private int maxConcurrentReads = DEFAULT_MAX_CONCURRENT_READS;
         private int maxCommitAttempts = DEFAULT_MAX_COMMIT_ATTEMPTS;
+        private RetryPolicy createRetry = DEFAULT_CREATE_RETRY;
         private boolean allowPathsOutsideTable;
         private String tableUri;
         private String engineInfo = "deltaq/" + libraryVersion();
@@ -153,6 +168,12 @@ public final class DeltaLogOptions {
                 throw new IllegalArgumentException("maxCommitAttempts must be >= 1, was " + attempts);
             }
             this.maxCommitAttempts = attempts;
+            return this;
+        }
+
+        /** Default {@link #DEFAULT_CREATE_RETRY}. */
+        public Builder createRetry(RetryPolicy retry) {
+            this.createRetry = Objects.requireNonNull(retry, "retry");
             return this;
         }
 

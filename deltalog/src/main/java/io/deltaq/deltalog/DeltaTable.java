@@ -6,11 +6,13 @@ import io.deltaq.deltalog.actions.CommitInfo;
 import io.deltaq.deltalog.actions.Format;
 import io.deltaq.deltalog.actions.Metadata;
 import io.deltaq.deltalog.actions.Protocol;
+import io.deltaq.deltalog.parquet.Compression;
 import io.deltaq.deltalog.parquet.ParquetFiles;
 import io.deltaq.deltalog.parquet.ParquetFormatException;
-import io.deltaq.s3io.AmbiguousWriteException;
+import io.deltaq.s3io.CreateOutcome;
 import io.deltaq.s3io.ObjectStore;
 import java.net.URISyntaxException;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -31,7 +33,6 @@ import java.util.concurrent.Executor;
  */
 public final class DeltaTable {
 
-    private static final int MAX_CREATE_ATTEMPTS = 5;
     /** Bytes read from a data file's end to find its footer in one request; message-file footers are far smaller. */
     private static final int FOOTER_READ_BYTES = 64 * 1024;
     /** "PAR1", a footer, its length and "PAR1": nothing shorter is a Parquet file. */
@@ -101,30 +102,13 @@ public final class DeltaTable {
         byte[] bytes = new ActionJson.Writer().write(actions);
         String key = io.commitKey(0);
         String file = io.display(key);
-        for (int attempt = 1; attempt <= MAX_CREATE_ATTEMPTS; attempt++) {
-            Boolean created;
-            try {
-                created = io.join(io.store.putIfAbsent(key, bytes), "creating " + file);
-            } catch (DeltaStorageException e) {
-                if (!(e.getCause() instanceof AmbiguousWriteException)) {
-                    throw e;
-                }
-                created = null; // unknown: read it back
-            }
-            if (Boolean.TRUE.equals(created)) {
-                return new TableCreation(true, metadata);
-            }
-            byte[] existing = io.getOrNull(key);
-            if (existing == null) {
-                continue; // nothing landed: try again
-            }
-            if (Arrays.equals(existing, bytes)) {
-                return new TableCreation(true, metadata);
-            }
-            return verifyVersionZero(existing, file);
-        }
-        throw DeltaErrors.createConflict(io.tableName,
-                "could not create version 0 in " + MAX_CREATE_ATTEMPTS + " attempts (outcome unknown each time)");
+        CreateOutcome outcome = io.join(io.creates.create(key, bytes), "creating " + file);
+        return switch (outcome.kind()) {
+            case CREATED -> new TableCreation(true, metadata);
+            case TAKEN -> verifyVersionZero(outcome.existing(), file);
+            case UNKNOWN -> throw DeltaErrors.createConflict(io.tableName,
+                    "could not learn whether version 0 was created (" + outcome + ")");
+        };
     }
 
     /** Another creator won: its version 0 must describe a message table deltaq can write. */
@@ -227,6 +211,45 @@ public final class DeltaTable {
             throw DeltaErrors.pathOutsideTable(io.tableName, version, add.path());
         }
         return new LiveFile(decoded.path(), add, version, decoded.insideTable());
+    }
+
+    /**
+     * A new data file's {@code add.path}, unique across writers and restarts:
+     * {@code part-00000-<uuid>-c000<.codec>.parquet}, as Spark names them, at the table root.
+     */
+    public static String newDataFilePath(Compression compression) {
+        String suffix = switch (compression) {
+            case SNAPPY -> ".snappy.parquet";
+            case GZIP -> ".gz.parquet";
+            default -> ".parquet";
+        };
+        return "part-00000-" + UUID.randomUUID() + "-c000" + suffix;
+    }
+
+    /**
+     * Uploads a data file that a later commit will name with {@code addPath}: the mirror of
+     * {@link #readDataFile}, resolving the path against the table root the same way.
+     *
+     * @throws IllegalArgumentException if {@code addPath} is not a valid URI or leaves the table root
+     */
+    public CompletableFuture<Void> writeDataFile(String addPath, ByteBuffer data) {
+        DataFilePaths.Decoded decoded;
+        try {
+            decoded = DataFilePaths.decode(addPath, io.options.tableUri());
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException(io.tableName + ": data file path '" + addPath + "' is not a valid URI: "
+                    + e.getMessage(), e);
+        }
+        if (!decoded.insideTable()) {
+            throw new IllegalArgumentException(io.tableName + ": data file path '" + addPath + "' leaves the table root");
+        }
+        String key = io.root + decoded.path();
+        return io.store.put(key, data).handle((ok, error) -> {
+            if (error != null) {
+                throw new CompletionException(io.failure(error, "writing data file " + io.display(key)));
+            }
+            return null;
+        });
     }
 
     /**

@@ -1,15 +1,13 @@
 package io.deltaq.deltalog;
 
-import io.deltaq.s3io.ListPage;
-import io.deltaq.s3io.ObjectInfo;
+import io.deltaq.s3io.ConditionalCreate;
+import io.deltaq.s3io.Futures;
+import io.deltaq.s3io.Listing;
 import io.deltaq.s3io.ObjectStore;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -25,17 +23,16 @@ final class LogStore {
     /** The table's key prefix: empty or ending in {@code /}. */
     final String root;
     final String logPrefix;
+    /** Conditional creates of this table's files: commits, version 0, deltaq's own markers. */
+    final ConditionalCreate creates;
     final String tableName;
     private final String locationPrefix;
 
     LogStore(ObjectStore store, String tablePath, DeltaLogOptions options) {
         this.store = store;
         this.options = options;
-        String p = tablePath == null ? "" : tablePath;
-        while (p.startsWith("/")) {
-            p = p.substring(1);
-        }
-        this.root = p.isEmpty() || p.endsWith("/") ? p : p + "/";
+        this.creates = new ConditionalCreate(store, options.createRetry(), options.ioTimeout());
+        this.root = TablePath.root(tablePath);
         this.logPrefix = root + LogFiles.LOG_DIR;
         String location = store.location();
         this.locationPrefix = location.endsWith("/") ? location : location + "/";
@@ -87,55 +84,35 @@ final class LogStore {
         List<LogFiles.LogFile> files = new ArrayList<>();
         // "<prefix><pad(from)>" itself is never a file, and every file of version >= from sorts after it.
         String startAfter = logPrefix + LogFiles.pad(from);
-        String what = "listing " + display(logPrefix) + " from version " + from;
-        while (true) {
-            ListPage page = join(store.list(logPrefix, startAfter, options.listPageSize()), what);
-            for (ObjectInfo info : page.objects()) {
-                String name = info.key().substring(logPrefix.length());
-                if (!LogFiles.startsWithVersion(name)) {
-                    if (!name.isEmpty() && name.charAt(0) > '9') {
-                        return files; // past every versioned file: _commits/, _sidecars/, _last_checkpoint
-                    }
-                    continue;
-                }
-                LogFiles.LogFile file = LogFiles.parse(name, info.size());
-                if (file == null) {
-                    continue;
-                }
-                if (file.version() > to) {
-                    return files;
-                }
-                if (file.version() >= from) {
-                    files.add(file);
-                }
+        join(Listing.forEach(store, logPrefix, startAfter, options.listPageSize(), info -> {
+            String name = info.key().substring(logPrefix.length());
+            if (!LogFiles.startsWithVersion(name)) {
+                // Past every versioned file (_commits/, _sidecars/, _last_checkpoint) the walk can stop.
+                return name.isEmpty() || name.charAt(0) <= '9';
             }
-            if (!page.truncated() || page.nextStartAfter() == null) {
-                return files;
+            LogFiles.LogFile file = LogFiles.parse(name, info.size());
+            if (file == null) {
+                return true;
             }
-            startAfter = page.nextStartAfter();
-        }
+            if (file.version() > to) {
+                return false;
+            }
+            if (file.version() >= from) {
+                files.add(file);
+            }
+            return true;
+        }), "listing " + display(logPrefix) + " from version " + from);
+        return files;
     }
 
     /** Waits for a store future, bounded by the I/O timeout; failures name {@code what}. */
     <T> T join(CompletableFuture<T> future, String what) {
-        try {
-            return future.get(options.ioTimeoutMs(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            future.cancel(false);
-            throw DeltaErrors.timeout(what, options.ioTimeoutMs());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw DeltaErrors.storageFailure(what, e);
-        } catch (ExecutionException e) {
-            throw failure(e.getCause(), what);
-        } catch (CancellationException e) {
-            throw DeltaErrors.storageFailure(what, e);
-        }
+        return Futures.await(future, TimeUnit.MILLISECONDS.toNanos(options.ioTimeoutMs()), cause -> failure(cause, what));
     }
 
     /** A store failure as a {@link DeltaLogException}; our own exceptions pass through unchanged. */
     RuntimeException failure(Throwable cause, String what) {
-        Throwable c = unwrap(cause);
+        Throwable c = Futures.unwrap(cause);
         if (c instanceof DeltaLogException dle) {
             return dle;
         }
@@ -143,13 +120,5 @@ final class LogStore {
             return DeltaErrors.timeout(what, options.ioTimeoutMs());
         }
         return DeltaErrors.storageFailure(what, c);
-    }
-
-    static Throwable unwrap(Throwable t) {
-        Throwable c = t;
-        while ((c instanceof CompletionException || c instanceof ExecutionException) && c.getCause() != null) {
-            c = c.getCause();
-        }
-        return c;
     }
 }

@@ -7,12 +7,10 @@ import io.deltaq.deltalog.DeltaTable;
 import io.deltaq.deltalog.MessageStats;
 import io.deltaq.deltalog.Position;
 import io.deltaq.deltalog.actions.AddFile;
-import io.deltaq.s3io.ObjectStore;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -39,23 +37,18 @@ final class CommitAgent implements Agent, MessageHandler {
 
     /** Most ring messages drained per duty cycle, so completions are never starved. */
     private static final int DRAIN_LIMIT = 8_192;
-    private static final long RETRY_BACKOFF_MIN_NS = 50_000_000L;
-    private static final long RETRY_BACKOFF_MAX_NS = 2_000_000_000L;
     /** How long failing what is left waits for senders caught between claiming and committing. */
     private static final long IN_FLIGHT_SEND_WAIT_NS = 1_000_000_000L;
 
     private final ProducerConfig config;
     private final RingBuffer ring;
     private final DeltaTable table;
-    private final ObjectStore store;
-    private final String tablePath;
     private final ExecutorService auxiliary;
     private final Executor encoder;
     private final AckListener listener;
     private final Map<Long, CompletableFuture<Position>> futures;
     private final ProducerMetrics metrics;
     private final WakeableIdleStrategy idle;
-    private final String dataFileSuffix;
 
     private CommitWriter writer;
     /** Set after a commit failed without a conflict: the writer must be reopened from a fresh snapshot. */
@@ -75,14 +68,11 @@ final class CommitAgent implements Agent, MessageHandler {
     /** Set when the producer can commit nothing more; senders and flush see it. */
     private volatile Throwable fatal;
 
-    CommitAgent(ProducerConfig config, RingBuffer ring, DeltaTable table, ObjectStore store, String tablePath,
-            CommitWriter writer, ExecutorService auxiliary, Executor encoder, AckListener listener,
+    CommitAgent(ProducerConfig config, RingBuffer ring, DeltaTable table, CommitWriter writer, ExecutorService auxiliary, Executor encoder, AckListener listener,
             Map<Long, CompletableFuture<Position>> futures, ProducerMetrics metrics, WakeableIdleStrategy idle) {
         this.config = config;
         this.ring = ring;
         this.table = table;
-        this.store = store;
-        this.tablePath = tablePath.isEmpty() || tablePath.endsWith("/") ? tablePath : tablePath + "/";
         this.writer = writer;
         this.nextBatchSequence = writer.lastBatchSequence() + 1;
         this.auxiliary = auxiliary;
@@ -91,11 +81,6 @@ final class CommitAgent implements Agent, MessageHandler {
         this.futures = futures;
         this.metrics = metrics;
         this.idle = idle;
-        this.dataFileSuffix = switch (config.compression) {
-            case SNAPPY -> ".snappy.parquet";
-            case GZIP -> ".gz.parquet";
-            default -> ".parquet";
-        };
         this.filling = new PendingBatch(config.compression);
         this.completedRingPosition = ring.consumerPosition();
     }
@@ -178,7 +163,7 @@ final class CommitAgent implements Agent, MessageHandler {
         filling = free.isEmpty() ? new PendingBatch(config.compression) : free.poll();
         batch.sealedNs = nowNs;
         batch.batchSequence = nextBatchSequence++;
-        batch.fileName = "part-00000-" + UUID.randomUUID() + "-c000" + dataFileSuffix;
+        batch.fileName = DeltaTable.newDataFilePath(config.compression);
         sealed.add(batch);
         // Encoding costs about a microsecond a message. On this thread it would hold up draining the
         // ring and the commit that completes meanwhile, so it runs on the encoder thread.
@@ -197,7 +182,7 @@ final class CommitAgent implements Agent, MessageHandler {
     private void startUpload(PendingBatch batch) {
         batch.retryAtNs = 0;
         batch.upload = batch.encoded.thenCompose(
-                encoded -> store.put(tablePath + batch.add.path(), batch.writer.asByteBuffer()));
+                encoded -> table.writeDataFile(batch.add.path(), batch.writer.asByteBuffer()));
         batch.upload.whenComplete((ok, error) -> idle.wake());
     }
 
@@ -301,8 +286,7 @@ final class CommitAgent implements Agent, MessageHandler {
             return;
         }
         ProducerMetrics.add(metrics.retriedBatches, 1);
-        long backoff = Math.min(RETRY_BACKOFF_MAX_NS, RETRY_BACKOFF_MIN_NS << Math.min(batch.failures - 1, 10));
-        batch.retryAtNs = nowNs + backoff;
+        batch.retryAtNs = nowNs + config.commitRetry.backoffNanos(batch.failures + 1);
     }
 
     /* ------------------------------ acknowledge ------------------------------ */

@@ -73,7 +73,7 @@ public final class Producer implements AutoCloseable {
         this.config = config;
         this.store = store;
         this.ownsStore = ownsStore;
-        this.location = store.location() + (tablePath.isEmpty() ? "" : " " + tablePath);
+        this.location = DeltaTable.at(store, tablePath).location();
         int capacity = BitUtil.findNextPositivePowerOfTwo(config.bufferBytes);
         // Direct and aligned: Agrona 1.x prints a warning on stderr for every ring over a byte[]
         // (its 8-byte alignment is not guaranteed), which a library must not do to its users.
@@ -88,7 +88,7 @@ public final class Producer implements AutoCloseable {
             Snapshot snapshot = table.snapshot();
             CommitWriter writer = table.newWriter(config.producerId, snapshot, auxiliary);
             this.idle = new WakeableIdleStrategy(config.idleMaxParkNs);
-            this.agent = new CommitAgent(config, ring, table, store, tablePath, writer, auxiliary, encoder, listener,
+            this.agent = new CommitAgent(config, ring, table, writer, auxiliary, encoder, listener,
                     futures, metrics, idle);
             this.runner = new AgentRunner(idle, this::onAgentError, null, agent);
             AgentRunner.startOnThread(runner, r -> {
@@ -117,9 +117,10 @@ public final class Producer implements AutoCloseable {
      * or a path); creates the table if it does not exist. The store is closed with the producer.
      */
     public static Producer open(String address, Map<String, ?> config) {
-        ObjectStore store = ObjectStores.open(address);
+        ProducerConfig parsed = new ProducerConfig(config);
+        ObjectStore store = ObjectStores.open(address, System.getenv(), parsed.storeOverrides);
         try {
-            return new Producer(store, true, "", new ProducerConfig(config), AckListener.NONE);
+            return new Producer(store, true, "", parsed, AckListener.NONE);
         } catch (RuntimeException e) {
             store.close();
             throw e;

@@ -1,13 +1,16 @@
 package io.deltaq.producer;
 
-import static io.deltaq.deltalog.config.ConfigDef.Type.INT;
-import static io.deltaq.deltalog.config.ConfigDef.Type.LONG;
-import static io.deltaq.deltalog.config.ConfigDef.Type.STRING;
-import static io.deltaq.deltalog.config.ConfigDef.atLeast;
-import static io.deltaq.deltalog.config.ConfigDef.between;
+import static io.deltaq.s3io.config.ConfigDef.Type.INT;
+import static io.deltaq.s3io.config.ConfigDef.Type.LONG;
+import static io.deltaq.s3io.config.ConfigDef.Type.STRING;
+import static io.deltaq.s3io.config.ConfigDef.atLeast;
+import static io.deltaq.s3io.config.ConfigDef.between;
 
 import io.deltaq.deltalog.Position;
-import io.deltaq.deltalog.config.ConfigDef;
+import io.deltaq.s3io.ObjectStores;
+import io.deltaq.s3io.RetryPolicy;
+import io.deltaq.s3io.config.ConfigDef;
+import io.deltaq.s3io.config.ConfigException;
 import io.deltaq.deltalog.parquet.Compression;
 import java.util.Locale;
 import java.util.Map;
@@ -28,30 +31,42 @@ public final class ProducerConfig {
     public static final String BLOCK_TIMEOUT_MS = "block.timeout.ms";
     public static final String DELIVERY_TIMEOUT_MS = "delivery.timeout.ms";
     public static final String IDLE_MAX_PARK_US = "idle.max.park.us";
+    /**
+     * Backoff of a batch whose upload or commit failed: {@code commit.retry.backoff.ms} and
+     * {@code commit.retry.backoff.max.ms}; its attempts are bounded by {@link #DELIVERY_TIMEOUT_MS}.
+     */
+    public static final String COMMIT_RETRY = "commit.retry";
 
     public static final ConfigDef DEFINITION = new ConfigDef()
-            .define(LINGER_MS, LONG, 0L, between(0, 60_000), "[0,...,60000]",
+            .define(LINGER_MS, LONG, 0L, between(0, 60_000),
                     "How long the first message of a batch may wait for more before the batch is sealed. 0 seals"
                             + " as soon as the pipeline has room: while one commit is in flight the next batch"
                             + " accumulates by itself, so batches grow with the rate without adding latency at low rates.")
-            .define(BATCH_MAX_RECORDS, INT, 500_000, between(1, Position.MAX_INDEX + 1), "[1,...,16777216]",
+            .define(BATCH_MAX_RECORDS, INT, 500_000, between(1, Position.MAX_INDEX + 1),
                     "Most messages in one commit.")
-            .define(BATCH_MAX_BYTES, INT, 32 * 1024 * 1024, between(1024, 1 << 30), "[1024,...]",
+            .define(BATCH_MAX_BYTES, INT, 32 * 1024 * 1024, between(1024, 1 << 30),
                     "Most key and value bytes in one commit; a batch is sealed when the next message would pass it.")
-            .define(BUFFER_BYTES, INT, 64 * 1024 * 1024, between(64 * 1024, 1 << 30), "[65536,...]",
+            .define(BUFFER_BYTES, INT, 64 * 1024 * 1024, between(64 * 1024, 1 << 30),
                     "Capacity of the ring buffer between sending threads and the commit thread, rounded up to a power"
                             + " of two. With the batches in the commit pipeline it bounds the producer's memory.")
-            .define(COMPRESSION, STRING, "snappy", ConfigDef.oneOf("snappy", "gzip", "none"), "snappy, gzip, none",
+            .define(COMPRESSION, STRING, "snappy", ConfigDef.oneOf("snappy", "gzip", "none"),
                     "Compression of the Parquet data files.")
             .define(PRODUCER_ID, STRING, null, "The writer id recorded in each commit's txn action. A producer restarted"
                     + " with the same id continues its batch sequence and never commits a batch twice. Default: a random id.")
-            .define(BLOCK_TIMEOUT_MS, LONG, 60_000L, atLeast(0), "[0,...]",
+            .define(BLOCK_TIMEOUT_MS, LONG, 60_000L, atLeast(0),
                     "How long send() waits for room in a full buffer before failing. offer() never waits.")
-            .define(DELIVERY_TIMEOUT_MS, LONG, 120_000L, atLeast(1), "[1,...]",
+            .define(DELIVERY_TIMEOUT_MS, LONG, 120_000L, atLeast(1),
                     "How long a sealed batch may keep failing to commit (storage unavailable) before its messages fail.")
-            .define(IDLE_MAX_PARK_US, LONG, 1_000L, between(1, 1_000_000), "[1,...,1000000]",
+            .define(IDLE_MAX_PARK_US, LONG, 1_000L, between(1, 1_000_000),
                     "Longest park of the idle commit thread. Sends and storage completions wake it at once; this only"
-                            + " bounds a missed wake-up.");
+                            + " bounds a missed wake-up.")
+            .define(COMMIT_RETRY + ".backoff.ms", LONG, 50L, between(0, 3_600_000),
+                    "Cap of the first wait before a batch whose upload or commit failed is tried again; each later"
+                            + " cap doubles up to commit.retry.backoff.max.ms, the wait random below it (full jitter)."
+                            + " Retries go on until delivery.timeout.ms.")
+            .define(COMMIT_RETRY + ".backoff.max.ms", LONG, 2_000L, between(0, 3_600_000),
+                    "Largest backoff cap of a failed batch's retries.")
+            .include(ObjectStores.DEFINITION);
 
     final long lingerNs;
     final int batchMaxRecords;
@@ -62,6 +77,9 @@ public final class ProducerConfig {
     final long blockTimeoutNs;
     final long deliveryTimeoutNs;
     final long idleMaxParkNs;
+    final RetryPolicy commitRetry;
+    /** The {@code store.*} and {@code fault.*} entries, for {@link ObjectStores#open}. */
+    final Map<String, Object> storeOverrides;
 
     public ProducerConfig(Map<String, ?> props) {
         Map<String, Object> v = DEFINITION.parse(props, "producer configuration");
@@ -79,6 +97,14 @@ public final class ProducerConfig {
         this.blockTimeoutNs = (Long) v.get(BLOCK_TIMEOUT_MS) * 1_000_000L;
         this.deliveryTimeoutNs = (Long) v.get(DELIVERY_TIMEOUT_MS) * 1_000_000L;
         this.idleMaxParkNs = (Long) v.get(IDLE_MAX_PARK_US) * 1_000L;
+        long backoff = (Long) v.get(COMMIT_RETRY + ".backoff.ms");
+        long backoffMax = (Long) v.get(COMMIT_RETRY + ".backoff.max.ms");
+        if (backoffMax < backoff) {
+            throw new ConfigException("producer configuration: '" + COMMIT_RETRY + ".backoff.max.ms' (" + backoffMax
+                    + ") must not be below '" + COMMIT_RETRY + ".backoff.ms' (" + backoff + ")");
+        }
+        this.commitRetry = RetryPolicy.of(Integer.MAX_VALUE, backoff, backoffMax);
+        this.storeOverrides = ObjectStores.DEFINITION.subset(props);
     }
 
     /** Every default. */

@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.deltaq.deltalog.DeltaTable;
 import io.deltaq.deltalog.Position;
-import io.deltaq.deltalog.config.ConfigException;
+import io.deltaq.s3io.config.ConfigException;
 import io.deltaq.s3io.ObjectStore;
 import java.time.Duration;
 import java.util.ArrayList;

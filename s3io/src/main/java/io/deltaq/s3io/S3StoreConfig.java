@@ -20,6 +20,13 @@ public final class S3StoreConfig {
     /** Region used when none is configured anywhere; MinIO-likes accept any. */
     public static final String FALLBACK_REGION = "us-east-1";
 
+    /**
+     * The store's own retries: 5 attempts, backoff capped at 25 ms and doubling up to 2 s, so at most
+     * 25 + 50 + 100 + 200 = 375 ms of waiting ({@link RetryPolicy#worstCaseBackoff()}) on top of the
+     * attempts themselves, each bounded by the request timeout.
+     */
+    public static final RetryPolicy DEFAULT_RETRY = RetryPolicy.of(5, 25, 2_000);
+
     private final URI endpoint;
     private final String region;
     private final boolean pathStyle;
@@ -119,7 +126,7 @@ public final class S3StoreConfig {
         private S3ClientKind clientKind = S3ClientKind.CRT_HTTP;
         private Duration requestTimeout = Duration.ofSeconds(10);
         private Duration connectTimeout = Duration.ofSeconds(3);
-        private RetryPolicy retryPolicy = RetryPolicy.DEFAULT;
+        private RetryPolicy retryPolicy = DEFAULT_RETRY;
         private int maxConcurrency = 64;
 
         private Builder() {
@@ -173,7 +180,7 @@ public final class S3StoreConfig {
             return this;
         }
 
-        /** Default: {@link RetryPolicy#DEFAULT}. */
+        /** Default: {@link #DEFAULT_RETRY}. */
         public Builder retryPolicy(RetryPolicy retryPolicy) {
             this.retryPolicy = Objects.requireNonNull(retryPolicy, "retryPolicy");
             return this;

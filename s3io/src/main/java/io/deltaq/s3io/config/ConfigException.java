@@ -1,4 +1,4 @@
-package io.deltaq.deltalog.config;
+package io.deltaq.s3io.config;
 
 /** A configuration name or value that cannot be used; the message names which and why. */
 public final class ConfigException extends IllegalArgumentException {

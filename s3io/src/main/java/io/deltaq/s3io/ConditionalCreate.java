@@ -1,0 +1,175 @@
+package io.deltaq.s3io;
+
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Predicate;
+
+/**
+ * Create if absent, and recognise one's own write when the outcome is unknown: the one primitive
+ * every conditional write of deltaq goes through (table creation, commits, consumer positions, and
+ * later leases and maintenance markers). Design: docs/rfcs/0001-create-or-recognise.md.
+ *
+ * <p>A put-if-absent that answers "created" is {@link CreateOutcome.Kind#CREATED}. Any other answer,
+ * "already exists" or an unknown outcome ({@link AmbiguousWriteException}, or no answer within the
+ * attempt timeout), is settled by reading the key back: bytes the caller recognises as its own are
+ * CREATED (an earlier attempt landed although its answer was lost), other bytes are
+ * {@link CreateOutcome.Kind#TAKEN}, and nothing at all means no attempt landed yet, so the create is
+ * tried again under the retry policy. When the read-back fails after an attempt that may have
+ * landed, the outcome is {@link CreateOutcome.Kind#UNKNOWN}: never reported as taken or failed when
+ * the key may hold this writer's bytes. Failures that prove nothing was written (access denied, the
+ * store unavailable before sending) fail the future with the store's exception.
+ *
+ * <p>Every attempt sends the same bytes, so a delayed attempt that lands after a read-back found
+ * nothing is still recognised by the next attempt's read-back.
+ */
+public final class ConditionalCreate {
+
+    private final ObjectStore store;
+    private final RetryPolicy retry;
+    private final long attemptTimeoutNanos;
+
+    /**
+     * @param retry how often a create whose attempts left nothing at the key is tried again, and how
+     *     long to wait in between
+     * @param attemptTimeout how long one PUT or read-back may take before it counts as unanswered
+     */
+    public ConditionalCreate(ObjectStore store, RetryPolicy retry, Duration attemptTimeout) {
+        this.store = store;
+        this.retry = retry;
+        this.attemptTimeoutNanos = attemptTimeout.toNanos();
+    }
+
+    /** Creates {@code key} with {@code data}, recognising an earlier attempt's landing by equal bytes. */
+    public CompletableFuture<CreateOutcome> create(String key, ByteBuffer data) {
+        ByteBuffer mine = data.slice();
+        return create(key, data, existing -> ByteBuffer.wrap(existing).equals(mine.duplicate()));
+    }
+
+    public CompletableFuture<CreateOutcome> create(String key, byte[] data) {
+        return create(key, data, existing -> Arrays.equals(existing, data));
+    }
+
+    /**
+     * Creates {@code key} with {@code data}.
+     *
+     * @param isMine whether bytes found at the key are this writer's (its own earlier attempt); must
+     *     be true for {@code data} itself
+     */
+    public CompletableFuture<CreateOutcome> create(String key, byte[] data, Predicate<byte[]> isMine) {
+        return create(key, ByteBuffer.wrap(data), isMine);
+    }
+
+    public CompletableFuture<CreateOutcome> create(String key, ByteBuffer data, Predicate<byte[]> isMine) {
+        CompletableFuture<CreateOutcome> result = new CompletableFuture<>();
+        new Attempts(key, data.slice(), isMine, result).put();
+        return result;
+    }
+
+    /** One create's attempts, each a conditional PUT and, unless it created the key, a read-back. */
+    private final class Attempts {
+        final String key;
+        final ByteBuffer data;
+        final Predicate<byte[]> isMine;
+        final CompletableFuture<CreateOutcome> result;
+        int attempts;
+        /** Whether any attempt so far may have landed without this writer learning so. */
+        boolean mayHaveLanded;
+
+        Attempts(String key, ByteBuffer data, Predicate<byte[]> isMine, CompletableFuture<CreateOutcome> result) {
+            this.key = key;
+            this.data = data;
+            this.isMine = isMine;
+            this.result = result;
+        }
+
+        void put() {
+            attempts++;
+            CompletableFuture<Boolean> put;
+            try {
+                put = store.putIfAbsent(key, data.duplicate());
+            } catch (RuntimeException e) {
+                put = CompletableFuture.failedFuture(e);
+            }
+            bounded(put).whenComplete((created, error) -> guarded(() -> {
+                if (error == null) {
+                    if (created) {
+                        result.complete(CreateOutcome.created(attempts));
+                    } else {
+                        readBack();
+                    }
+                    return;
+                }
+                Throwable cause = Futures.unwrap(error);
+                if (cause instanceof AmbiguousWriteException || cause instanceof TimeoutException) {
+                    mayHaveLanded = true;
+                    readBack();
+                } else if (mayHaveLanded) {
+                    // An earlier attempt may be there: only a read-back can say whether this failed.
+                    readBack();
+                } else {
+                    result.completeExceptionally(cause);
+                }
+            }));
+        }
+
+        void readBack() {
+            bounded(store.get(key)).whenComplete((found, error) -> guarded(() -> {
+                if (error != null) {
+                    Throwable cause = Futures.unwrap(error);
+                    if (mayHaveLanded) {
+                        result.complete(CreateOutcome.unknown(cause, attempts));
+                    } else {
+                        result.completeExceptionally(cause);
+                    }
+                    return;
+                }
+                settle(found);
+            }));
+        }
+
+        void settle(Optional<byte[]> found) {
+            if (found.isPresent()) {
+                result.complete(isMine.test(found.get())
+                        ? CreateOutcome.created(attempts)
+                        : CreateOutcome.taken(found.get(), attempts));
+                return;
+            }
+            // Nothing there: no attempt has landed (yet). A retry re-sends the same bytes, so if a
+            // delayed attempt lands first, the retry's read-back recognises it.
+            if (attempts >= retry.maxAttempts()) {
+                Throwable cause = new AmbiguousWriteException(key, "conditional create of " + key + " in "
+                        + store.location() + " left nothing at the key in " + attempts + " attempts", null);
+                if (mayHaveLanded) {
+                    result.complete(CreateOutcome.unknown(cause, attempts));
+                } else {
+                    result.completeExceptionally(new StoreUnavailableException(cause.getMessage(), null));
+                }
+                return;
+            }
+            Executor later = CompletableFuture.delayedExecutor(retry.backoffNanos(attempts + 1), TimeUnit.NANOSECONDS);
+            later.execute(() -> guarded(this::put));
+        }
+
+        void guarded(Runnable step) {
+            try {
+                step.run();
+            } catch (Throwable t) {
+                if (mayHaveLanded) {
+                    result.complete(CreateOutcome.unknown(t, attempts));
+                } else {
+                    result.completeExceptionally(t);
+                }
+            }
+        }
+    }
+
+    private <T> CompletableFuture<T> bounded(CompletableFuture<T> future) {
+        return future.copy().orTimeout(attemptTimeoutNanos, TimeUnit.NANOSECONDS);
+    }
+}
