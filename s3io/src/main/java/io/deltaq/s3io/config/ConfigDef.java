@@ -36,7 +36,10 @@ public final class ConfigDef {
 
         /** The valid values as documented: the validator's own description. */
         public String validValues() {
-            return validator == null ? "" : validator.describe();
+            if (validator != null) {
+                return validator.describe();
+            }
+            return type == Type.BOOLEAN ? "true, false" : "any " + type.name().toLowerCase(Locale.ROOT);
         }
     }
 
@@ -203,7 +206,8 @@ public final class ConfigDef {
                 continue;
             }
             out.append("| `").append(key.name()).append("` | ").append(key.type().name().toLowerCase(Locale.ROOT))
-                    .append(" | ").append(key.defaultValue() == null ? "(none)" : "`" + key.defaultValue() + "`")
+                    .append(" | ").append(key.defaultValue() == null ? "(none)"
+                            : key.defaultValue().toString().isEmpty() ? "(empty)" : "`" + key.defaultValue() + "`")
                     .append(" | ").append(key.validValues()).append(" | ").append(key.doc()).append(" |\n");
         }
         return out.toString();
