@@ -125,6 +125,17 @@ abstract class ConditionalWritesContractTest {
     }
 
     @Test
+    void aDelayedAttemptThatLandsAfterTheReadBackFoundNothingIsRecognisedByTheRetry() throws Exception {
+        LateLanding late = new LateLanding(real);
+        ConditionalCreate overLate = new ConditionalCreate(late, QUICK, Duration.ofSeconds(30));
+        CreateOutcome outcome = await(overLate.create("k", bytes("mine")));
+        assertTrue(late.landedLate, "the first attempt landed after the read-back");
+        assertEquals(CreateOutcome.Kind.CREATED, outcome.kind(), "the retry met its own first attempt: " + outcome);
+        assertEquals(2, outcome.attempts());
+        assertArrayEquals(bytes("mine"), stored("k").orElseThrow());
+    }
+
+    @Test
     void anUnknownOutcomeWhoseReadBackFailsIsReportedUnknownNeverFailed() throws Exception {
         faults.inject(Rule.next(1, Operation.PUT_IF_ABSENT, key -> true, Fault.lostResponse()));
         faults.inject(Rule.next(1, Operation.GET, key -> true, Fault.error(503)));
@@ -248,6 +259,50 @@ abstract class ConditionalWritesContractTest {
         @Override
         public void close() {
             // the test's store is closed by the test
+        }
+    }
+
+    /**
+     * Holds the first conditional create and answers it "unknown"; once the caller's read-back has
+     * found the key empty, lets the held write land, before the caller's retry.
+     */
+    private static final class LateLanding extends ForwardingObjectStore {
+        private CompletableFuture<Void> held;
+        private java.nio.ByteBuffer heldData;
+        volatile boolean landedLate;
+
+        LateLanding(ObjectStore delegate) {
+            super(delegate);
+        }
+
+        @Override
+        public synchronized CompletableFuture<Boolean> putIfAbsent(String key, java.nio.ByteBuffer data) {
+            if (held == null) {
+                held = new CompletableFuture<>();
+                heldData = data.duplicate();
+                return CompletableFuture.failedFuture(new AmbiguousWriteException(key, "answer lost (test)", null));
+            }
+            return delegate.putIfAbsent(key, data);
+        }
+
+        @Override
+        public CompletableFuture<Optional<byte[]>> get(String key) {
+            return delegate.get(key).thenCompose(found -> {
+                synchronized (this) {
+                    if (held == null || held.isDone()) {
+                        return CompletableFuture.completedFuture(found);
+                    }
+                    held.complete(null);
+                }
+                return delegate.putIfAbsent(key, heldData).thenApply(created -> {
+                    landedLate = created;
+                    return found;
+                });
+            });
+        }
+
+        @Override
+        public void close() {
         }
     }
 
