@@ -137,16 +137,16 @@ final class CommitAgent implements Agent, MessageHandler {
 
     @Override
     public void onMessage(int msgTypeId, MutableDirectBuffer buffer, int index, int length) {
-        int keyLength = buffer.getInt(index + RecordDescriptor.KEY_LENGTH_OFFSET);
-        int valueLength = buffer.getInt(index + RecordDescriptor.VALUE_LENGTH_OFFSET);
+        int keyLength = buffer.getInt(index + SendRecordDescriptor.KEY_LENGTH_OFFSET);
+        int valueLength = buffer.getInt(index + SendRecordDescriptor.VALUE_LENGTH_OFFSET);
         ByteBuffer memory = buffer.byteBuffer(); // the ring's direct memory: copied once, into the batch
         int base = buffer.wrapAdjustment();
         int position = filling.messages.appendFromBuffers(
-                keyLength < 0 ? null : memory, base + RecordDescriptor.keyOffset(index), keyLength,
-                memory, base + RecordDescriptor.valueOffset(index, keyLength), valueLength,
-                buffer.getLong(index + RecordDescriptor.TIMESTAMP_OFFSET));
-        filling.addMessageMeta(position, buffer.getLong(index + RecordDescriptor.SEQUENCE_OFFSET),
-                msgTypeId == RecordDescriptor.MESSAGE_WITH_FUTURE_TYPE_ID, nowNs);
+                keyLength < 0 ? null : memory, base + SendRecordDescriptor.keyOffset(index), keyLength,
+                memory, base + SendRecordDescriptor.valueOffset(index, keyLength), valueLength,
+                buffer.getLong(index + SendRecordDescriptor.TIMESTAMP_OFFSET));
+        filling.addMessageMeta(position, buffer.getLong(index + SendRecordDescriptor.SEQUENCE_OFFSET),
+                msgTypeId == SendRecordDescriptor.MESSAGE_WITH_FUTURE_TYPE_ID, nowNs);
     }
 
     /* ------------------------------ seal and upload ------------------------------ */
@@ -207,8 +207,7 @@ final class CommitAgent implements Agent, MessageHandler {
         if (encodeFailure != null) {
             // Not a storage failure that a retry could cure: the commit thread fails, as it did when it
             // encoded batches itself.
-            throw new IllegalStateException("encoding batch " + batch.batchSequence + " failed: " + encodeFailure,
-                    encodeFailure);
+            throw ProducerErrors.encodingFailed(config.producerId, table.location(), batch.batchSequence, encodeFailure);
         }
         if (uploadFailure != null) {
             if (batch.retryAtNs == 0) {
@@ -279,10 +278,8 @@ final class CommitAgent implements Agent, MessageHandler {
         batch.failures++;
         if (nowNs - batch.sealedNs >= config.deliveryTimeoutNs) {
             sealed.remove(batch);
-            fail(batch, new DeliveryTimeoutException("batch " + batch.batchSequence + " of producer '" + config.producerId
-                    + "' was not committed within " + ProducerConfig.DELIVERY_TIMEOUT_MS + " ("
-                    + config.deliveryTimeoutNs / 1_000_000 + " ms) after " + batch.failures + " failures; last: " + failure,
-                    failure));
+            fail(batch, ProducerErrors.deliveryTimeout(config.producerId, table.location(), batch.batchSequence,
+                    config.deliveryTimeoutNs / 1_000_000, batch.failures, failure));
             return;
         }
         ProducerMetrics.add(metrics.retriedBatches, 1);
@@ -352,8 +349,7 @@ final class CommitAgent implements Agent, MessageHandler {
     void failFatally(Throwable error) {
         if (fatal == null) {
             fatal = error;
-            failRemaining(new IllegalStateException("the commit thread of producer '" + config.producerId
-                    + "' failed: " + error, error));
+            failRemaining(ProducerErrors.commitThreadFailed(config.producerId, table.location(), error));
         }
     }
 
@@ -370,7 +366,7 @@ final class CommitAgent implements Agent, MessageHandler {
             fail(filling, cause);
         }
         MessageHandler failer = (msgTypeId, buffer, index, length) -> {
-            long sequence = buffer.getLong(index + RecordDescriptor.SEQUENCE_OFFSET);
+            long sequence = buffer.getLong(index + SendRecordDescriptor.SEQUENCE_OFFSET);
             listener.onFailed(sequence, cause);
             CompletableFuture<Position> future = futures.remove(sequence);
             if (future != null) {

@@ -154,7 +154,7 @@ public final class Producer implements AutoCloseable {
      */
     public long offer(byte[] key, int keyOffset, int keyLength, byte[] value, int valueOffset, int valueLength,
             long timestampMicros) {
-        return write(RecordDescriptor.MESSAGE_TYPE_ID, key, keyOffset, keyLength, value, valueOffset, valueLength,
+        return write(SendRecordDescriptor.MESSAGE_TYPE_ID, key, keyOffset, keyLength, value, valueOffset, valueLength,
                 timestampMicros, null);
     }
 
@@ -175,7 +175,7 @@ public final class Producer implements AutoCloseable {
         CompletableFuture<Position> future = new CompletableFuture<>();
         long deadline = 0;
         while (true) {
-            long result = write(RecordDescriptor.MESSAGE_WITH_FUTURE_TYPE_ID, key, 0, key == null ? 0 : key.length,
+            long result = write(SendRecordDescriptor.MESSAGE_WITH_FUTURE_TYPE_ID, key, 0, key == null ? 0 : key.length,
                     value, 0, value.length, timestampMicros, future);
             if (result >= 0) {
                 return future;
@@ -189,10 +189,8 @@ public final class Producer implements AutoCloseable {
                 deadline = now + config.blockTimeoutNs;
             }
             if (now - deadline >= 0) {
-                future.completeExceptionally(new ProducerBufferFullException("producer '" + config.producerId + "' on "
-                        + location + ": buffer of " + ring.capacity() + " bytes stayed full for "
-                        + ProducerConfig.BLOCK_TIMEOUT_MS + " (" + config.blockTimeoutNs / 1_000_000 + " ms); commits are "
-                        + "slower than sends"));
+                future.completeExceptionally(ProducerErrors.bufferFull(config.producerId, location, ring.capacity(),
+                        config.blockTimeoutNs / 1_000_000));
                 return future;
             }
             LockSupport.parkNanos(50_000);
@@ -214,8 +212,8 @@ public final class Producer implements AutoCloseable {
         if (closed || agent.fatal() != null) {
             return CLOSED;
         }
-        int storedKeyLength = key == null ? RecordDescriptor.NULL_LENGTH : keyLength;
-        int length = RecordDescriptor.length(storedKeyLength, valueLength);
+        int storedKeyLength = key == null ? SendRecordDescriptor.NULL_LENGTH : keyLength;
+        int length = SendRecordDescriptor.length(storedKeyLength, valueLength);
         int index = ring.tryClaim(typeId, length);
         if (index <= 0) {
             return BACK_PRESSURED;
@@ -228,14 +226,14 @@ public final class Producer implements AutoCloseable {
             return CLOSED;
         }
         long sequence = nextSequence.getAndIncrement();
-        ringMemory.putLong(index + RecordDescriptor.SEQUENCE_OFFSET, sequence);
-        ringMemory.putLong(index + RecordDescriptor.TIMESTAMP_OFFSET, timestampMicros);
-        ringMemory.putInt(index + RecordDescriptor.KEY_LENGTH_OFFSET, storedKeyLength);
-        ringMemory.putInt(index + RecordDescriptor.VALUE_LENGTH_OFFSET, valueLength);
+        ringMemory.putLong(index + SendRecordDescriptor.SEQUENCE_OFFSET, sequence);
+        ringMemory.putLong(index + SendRecordDescriptor.TIMESTAMP_OFFSET, timestampMicros);
+        ringMemory.putInt(index + SendRecordDescriptor.KEY_LENGTH_OFFSET, storedKeyLength);
+        ringMemory.putInt(index + SendRecordDescriptor.VALUE_LENGTH_OFFSET, valueLength);
         if (key != null) {
-            ringMemory.putBytes(RecordDescriptor.keyOffset(index), key, keyOffset, keyLength);
+            ringMemory.putBytes(SendRecordDescriptor.keyOffset(index), key, keyOffset, keyLength);
         }
-        ringMemory.putBytes(RecordDescriptor.valueOffset(index, storedKeyLength), value, valueOffset, valueLength);
+        ringMemory.putBytes(SendRecordDescriptor.valueOffset(index, storedKeyLength), value, valueOffset, valueLength);
         if (future != null) {
             futures.put(sequence, future);
         }
@@ -263,8 +261,7 @@ public final class Producer implements AutoCloseable {
                 return; // nothing more will commit; the futures say why
             }
             if (System.nanoTime() - deadline >= 0) {
-                throw new TimeoutException("producer '" + config.producerId + "' on " + location + ": messages were still"
-                        + " uncommitted after " + timeout.toMillis() + " ms");
+                throw ProducerErrors.flushTimedOut(config.producerId, location, timeout.toMillis());
             }
             idle.wake();
             LockSupport.parkNanos(100_000);
@@ -305,8 +302,7 @@ public final class Producer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        agent.failRemaining(new IllegalStateException("producer '" + config.producerId + "' on " + location
-                + " closed before the message was committed"));
+        agent.failRemaining(ProducerErrors.closedBeforeCommit(config.producerId, location));
         if (ownsStore) {
             store.close();
         }
@@ -321,9 +317,8 @@ public final class Producer implements AutoCloseable {
     private Throwable closedCause() {
         Throwable fatal = agent.fatal();
         return fatal != null
-                ? new IllegalStateException("producer '" + config.producerId + "' on " + location + " can commit no more: "
-                        + fatal.getMessage(), fatal)
-                : new IllegalStateException("producer '" + config.producerId + "' on " + location + " is closed");
+                ? ProducerErrors.cannotCommit(config.producerId, location, fatal)
+                : ProducerErrors.closed(config.producerId, location);
     }
 
     private void onAgentError(Throwable error) {

@@ -12,7 +12,7 @@ package io.deltaq.producer;
  *
  * A key length of {@value #NULL_LENGTH} marks a null key, which takes no bytes.
  */
-final class RecordDescriptor {
+final class SendRecordDescriptor {
 
     /** A message acknowledged through the {@link AckListener} only. */
     static final int MESSAGE_TYPE_ID = 1;
@@ -26,7 +26,7 @@ final class RecordDescriptor {
     static final int HEADER_LENGTH = 24;
     static final int NULL_LENGTH = -1;
 
-    private RecordDescriptor() {
+    private SendRecordDescriptor() {
     }
 
     static int length(int keyLength, int valueLength) {
