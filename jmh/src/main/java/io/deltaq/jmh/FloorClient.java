@@ -2,11 +2,10 @@ package io.deltaq.jmh;
 
 import io.deltaq.s3io.ObjectStore;
 import io.deltaq.s3io.S3ClientKind;
-import io.deltaq.s3io.S3Location;
-import io.deltaq.s3io.S3ObjectStore;
-import io.deltaq.s3io.S3StoreConfig;
+import io.deltaq.s3io.ObjectStores;
 import io.deltaq.s3server.EmbeddedS3Server;
 import java.nio.ByteBuffer;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -103,18 +102,13 @@ abstract class FloorClient implements AutoCloseable {
                 .build();
     }
 
-    /** deltaq's {@link S3ObjectStore} rooted at {@code s3://bucket/floor}, otherwise at its defaults. */
+    /** deltaq's S3 store rooted at {@code s3://bucket/floor}, otherwise at its defaults. */
     private static final class Store extends FloorClient {
         private final ObjectStore store;
 
         Store(EmbeddedS3Server server, S3ClientKind kind) {
-            S3StoreConfig config = S3StoreConfig.builder()
-                    .endpoint(server.endpoint())
-                    .region(server.region())
-                    .credentials(server.accessKey(), server.secretKey())
-                    .clientKind(kind)
-                    .build();
-            this.store = new S3ObjectStore(new S3Location(server.bucket(), PREFIX), config);
+            this.store = ObjectStores.open(server.address(PREFIX), server.environment(),
+                    Map.of(ObjectStores.CLIENT, kind == S3ClientKind.CRT ? "crt" : "crt-http"));
         }
 
         @Override

@@ -7,6 +7,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -124,6 +127,29 @@ public final class EmbeddedS3Server implements AutoCloseable {
     /** The bucket created at start. */
     public String bucket() {
         return bucket;
+    }
+
+    /**
+     * How a client reaches this server, as the standard AWS variables ({@code AWS_ENDPOINT_URL},
+     * {@code AWS_REGION}, {@code AWS_ACCESS_KEY_ID}, {@code AWS_SECRET_ACCESS_KEY}), in that order:
+     * what {@code deltaq serve} prints and what a store is opened with.
+     */
+    public Map<String, String> environment() {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("AWS_ENDPOINT_URL", endpoint.toString());
+        env.put("AWS_REGION", REGION);
+        env.put("AWS_ACCESS_KEY_ID", accessKey);
+        env.put("AWS_SECRET_ACCESS_KEY", secretKey);
+        return Collections.unmodifiableMap(env);
+    }
+
+    /** The address {@code s3://<bucket>/<prefix>} of a prefix in this server's bucket. */
+    public String address(String prefix) {
+        String p = prefix;
+        while (p.startsWith("/")) {
+            p = p.substring(1);
+        }
+        return p.isEmpty() ? "s3://" + bucket : "s3://" + bucket + "/" + p;
     }
 
     /** The local TCP port the server listens on. */

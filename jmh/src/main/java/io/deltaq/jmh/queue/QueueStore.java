@@ -5,14 +5,12 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
 
-import io.deltaq.s3io.LocalObjectStore;
 import io.deltaq.s3io.ObjectStore;
-import io.deltaq.s3io.S3Location;
-import io.deltaq.s3io.S3ObjectStore;
-import io.deltaq.s3io.S3StoreConfig;
+import io.deltaq.s3io.ObjectStores;
 import io.deltaq.s3server.EmbeddedS3Server;
 
 /**
@@ -46,21 +44,15 @@ public final class QueueStore implements AutoCloseable {
             case LOCAL -> {
                 try {
                     Path dir = Files.createTempDirectory("deltaq-jmh-").toAbsolutePath().normalize();
-                    return new QueueStore(new LocalObjectStore(dir), "file:" + dir, null, dir);
+                    return new QueueStore(ObjectStores.open(dir.toString(), Map.of(), Map.of()), "file:" + dir, null, dir);
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
             }
             case S3 -> {
                 EmbeddedS3Server server = EmbeddedS3Server.start();
-                S3StoreConfig config = S3StoreConfig.builder()
-                        .endpoint(server.endpoint())
-                        .region(server.region())
-                        .credentials(server.accessKey(), server.secretKey())
-                        .build();
-                String prefix = "jmh/" + UUID.randomUUID();
-                return new QueueStore(new S3ObjectStore(new S3Location(server.bucket(), prefix), config),
-                        "s3://" + server.bucket() + "/" + prefix, server, null);
+                String address = server.address("jmh/" + UUID.randomUUID());
+                return new QueueStore(ObjectStores.open(address, server.environment(), Map.of()), address, server, null);
             }
             default -> throw new IllegalArgumentException("store must be " + LOCAL + " or " + S3 + ", was " + kind);
         }
