@@ -26,9 +26,10 @@ import io.deltaq.bench.run.Reports;
 
 /**
  * {@code deltaq bench}: the latency/throughput rate sweep. Prints {@code summary.md} on stdout at
- * the end, progress on stderr while it runs.
+ * the end, progress on stderr while it runs. Public, with the implicit public constructor, because
+ * {@link DeltaqMain} finds it through {@code META-INF/services}.
  */
-final class BenchCommand implements Command {
+public final class BenchCommand implements Command {
 
     static final String DEFAULT_RATES = "10000:50000:20000";
     static final String DEFAULT_WORKER_JVM_OPTIONS = "-Xms1g -Xmx1g -XX:+UseG1GC";

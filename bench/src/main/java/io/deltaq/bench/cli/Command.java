@@ -3,9 +3,12 @@ package io.deltaq.bench.cli;
 import java.util.List;
 
 /**
- * A {@code deltaq} subcommand. To add one, implement this (usually {@link #name()},
- * {@link #summary()}, {@link #options()} and {@link #run(ParsedOptions, CommandIo)}) and list an
- * instance in {@link DeltaqMain#COMMANDS}.
+ * A {@code deltaq} subcommand, and the service {@link DeltaqMain} loads commands through. To add
+ * one, implement this (usually {@link #name()}, {@link #summary()}, {@link #options()} and
+ * {@link #run(ParsedOptions, CommandIo)}), then either list an instance among
+ * {@code DeltaqMain}'s built-in commands or, from another module, make the class public with a
+ * public no-argument constructor and name it in that module's
+ * {@code META-INF/services/} file named after this interface.
  */
 public interface Command {
 

@@ -3,6 +3,8 @@ package io.deltaq.bench.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
+
 import org.junit.jupiter.api.Test;
 
 class DeltaqMainTest {
@@ -19,11 +21,17 @@ class DeltaqMainTest {
         for (String help : new String[] {"help", "--help", "-h"}) {
             CapturedIo captured = run(0, help);
             assertTrue(captured.out().startsWith("usage: deltaq <command>"), captured.out());
-            for (Command command : DeltaqMain.COMMANDS) {
+            for (Command command : DeltaqMain.commands()) {
                 assertTrue(captured.out().contains("\n  " + command.name() + " "), command.name() + " listed");
             }
             assertEquals("", captured.err());
         }
+    }
+
+    @Test
+    void theBuiltInCommandsComeFirstThenTheDiscoveredOnes() {
+        assertEquals(List.of("serve", "produce", "consume", "inspect", "bench"),
+                DeltaqMain.commands().stream().map(Command::name).toList());
     }
 
     @Test
