@@ -1,0 +1,197 @@
+package io.deltaq.bench;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.ThreadLocalRandom;
+
+import io.deltaq.bench.driver.BenchDriver;
+import io.deltaq.bench.driver.BenchDrivers;
+import io.deltaq.bench.driver.ClientOptions;
+import io.deltaq.bench.driver.Payload;
+import io.deltaq.bench.driver.TargetOptions;
+import io.deltaq.bench.run.BenchSettings;
+import io.deltaq.bench.run.Coordinator;
+import io.deltaq.bench.run.Rates;
+import io.deltaq.bench.run.Reports;
+import io.deltaq.cli.Command;
+import io.deltaq.cli.CommandIo;
+import io.deltaq.cli.OptionParser;
+import io.deltaq.cli.ParsedOptions;
+import io.deltaq.cli.UsageException;
+
+/**
+ * {@code deltaq bench}: the latency/throughput rate sweep. Prints {@code summary.md} on stdout at
+ * the end, progress on stderr while it runs. Public, with the implicit public constructor, because
+ * {@link io.deltaq.cli.DeltaqMain} finds it through {@code META-INF/services}.
+ */
+public final class BenchCommand implements Command {
+
+    static final String DEFAULT_RATES = "10000:50000:20000";
+    static final String DEFAULT_WORKER_JVM_OPTIONS = "-Xms1g -Xmx1g -XX:+UseG1GC";
+
+    @Override
+    public String name() {
+        return "bench";
+    }
+
+    @Override
+    public String summary() {
+        return "run the latency/throughput rate sweep";
+    }
+
+    @Override
+    public String description() {
+        return """
+                For each rate: a fresh topic, producers paced at exactly that rate (each message carries
+                its intended send time, so a late send counts against latency), consumers that each read
+                every message, a warm-up, the measured time, and a bounded drain for the consumers to
+                catch up. Latency is delivery time minus intended send time. Producers and consumers run
+                in two worker JVMs unless --in-process.
+                Writes <rate>.csv, HdrHistogram logs, SVG charts, summary.md and summary.json under --out,
+                and prints summary.md. Targets the embedded S3 server unless --endpoint/--bucket or
+                --store say otherwise (credentials from the standard AWS chain).
+                Examples:
+                  bin/bench --rates 10000:250000:60000 --driver deltaq,kafka
+                  bin/bench --rates 5000 --seconds 60 --s3-latency-ms 20""";
+    }
+
+    @Override
+    public OptionParser options() {
+        return new OptionParser("deltaq bench")
+                .value("rates", "R", "START:END:STEP, one rate or a comma list, msg/s (default " + DEFAULT_RATES + ")")
+                .value("seconds", "N", "measured seconds per rate (default 30)")
+                .value("warmup", "N", "warm-up seconds per rate, excluded from results (default 5)")
+                .value("drain", "N", "seconds the consumers may take to catch up afterwards (default 30)")
+                .value("driver", "D", "deltaq, kafka, or both as deltaq,kafka (default deltaq)")
+                .value("out", "DIR", "output directory (default benchmark-results)")
+                .flag("in-process", "run producers and consumers in this JVM instead of two worker JVMs")
+                .value("message-size", "BYTES", "value size of each message (default 100, at least " + Payload.MIN_LENGTH + ")")
+                .value("linger-ms", "N", "producer linger (default: deltaq 0, kafka 5)")
+                .value("compression", "C", "snappy, gzip or none (default: deltaq snappy, kafka none)")
+                .value("producers", "N", "producers, each paced at rate/N (default 1)")
+                .value("consumers", "N", "independent consumers, each reading every message (default 1)")
+                .value("endpoint", "URL", "S3-compatible endpoint, e.g. MinIO (needs --bucket)")
+                .value("bucket", "NAME", "bucket to write tables under (AWS unless --endpoint)")
+                .value("region", "NAME", "S3 region (default from AWS_REGION, else us-east-1)")
+                .value("s3-latency-ms", "N", "delay every operation of the embedded S3 server by N ms")
+                .value("store", "DIR", "use a local directory instead of S3")
+                .value("worker-jvm-opts", "OPTS", "options of the worker JVMs (default \"" + DEFAULT_WORKER_JVM_OPTIONS + "\")")
+                .value("floor-samples", "N", "round trips of each kind for the storage floor, 0 to skip (default 200)")
+                .flag("jfr", "record a Java Flight Recorder profile of each worker JVM into OUT/jfr (per driver, rate and role)");
+    }
+
+    @Override
+    public int run(List<String> args, CommandIo io) throws Exception {
+        ParsedOptions parsed = options().parse(args);
+        if (parsed.helpRequested()) {
+            io.out().print(usage());
+            io.out().flush();
+            return OK;
+        }
+        return run(parsed, io, "bin/bench " + String.join(" ", args));
+    }
+
+    @Override
+    public int run(ParsedOptions options, CommandIo io) throws Exception {
+        return run(options, io, "bin/bench");
+    }
+
+    private int run(ParsedOptions options, CommandIo io, String commandLine) throws Exception {
+        BenchSettings settings = settings(options);
+        Coordinator.Sweep sweep = new Coordinator(settings, io.err()).run();
+        Path summary = Reports.write(sweep, commandLine);
+        io.out().print(Files.readString(summary, StandardCharsets.UTF_8));
+        io.err().println("bench: results in " + settings.out().toAbsolutePath());
+        // Falling behind is a result; a run that could not be carried out is a failure.
+        return sweep.anyFailed() ? FAILED : OK;
+    }
+
+    BenchSettings settings(ParsedOptions options) throws UsageException {
+        OptionParser parser = options();
+        List<Long> rates;
+        try {
+            rates = Rates.parse(options.string("rates", DEFAULT_RATES));
+        } catch (IllegalArgumentException e) {
+            throw parser.error("--rates: " + e.getMessage());
+        }
+        int seconds = options.intValue("seconds", 30, 1, 86_400);
+        int warmup = options.intValue("warmup", 5, 0, 3_600);
+        int drain = options.intValue("drain", 30, 1, 3_600);
+        List<BenchDriver> drivers = new ArrayList<>();
+        for (String name : options.string("driver", "deltaq").split(",")) {
+            BenchDriver driver = BenchDrivers.byName(name.trim().toLowerCase(Locale.ROOT)).orElseThrow(
+                    () -> parser.error("--driver: unknown driver '" + name.trim() + "' (known: "
+                            + String.join(", ", BenchDrivers.names()) + ")"));
+            if (drivers.contains(driver)) {
+                throw parser.error("--driver names " + driver.name() + " twice");
+            }
+            drivers.add(driver);
+        }
+        int messageSize = options.intValue("message-size", 100, Payload.MIN_LENGTH, 8 * 1024 * 1024);
+        OptionalLong linger = options.has("linger-ms")
+                ? OptionalLong.of(options.longValue("linger-ms", 0, 0, 60_000)) : OptionalLong.empty();
+        Optional<String> compression = options.string("compression").map(c -> c.toLowerCase(Locale.ROOT));
+        if (compression.isPresent() && !List.of("snappy", "gzip", "none").contains(compression.get())) {
+            throw parser.error("--compression must be snappy, gzip or none, got '" + compression.get() + "'");
+        }
+        int producers = options.intValue("producers", 1, 1, 64);
+        int consumers = options.intValue("consumers", 1, 1, 64);
+        Optional<URI> endpoint = options.string("endpoint").map(text -> {
+            try {
+                return URI.create(text);
+            } catch (IllegalArgumentException e) {
+                return null;
+            }
+        });
+        if (options.has("endpoint") && (endpoint.isEmpty() || endpoint.get().getScheme() == null)) {
+            throw parser.error("--endpoint needs a URL such as http://127.0.0.1:9000, got '"
+                    + options.string("endpoint").orElse("") + "'");
+        }
+        Optional<String> bucket = options.string("bucket");
+        Optional<Path> store = options.path("store");
+        int s3LatencyMs = options.intValue("s3-latency-ms", 0, 0, 60_000);
+        if (store.isPresent() && (endpoint.isPresent() || bucket.isPresent() || options.has("s3-latency-ms"))) {
+            throw parser.error("--store (a local directory) cannot be combined with --endpoint, --bucket or --s3-latency-ms");
+        }
+        if (endpoint.isPresent() && bucket.isEmpty()) {
+            throw parser.error("--endpoint needs --bucket");
+        }
+        if (bucket.isPresent() && options.has("s3-latency-ms")) {
+            throw parser.error("--s3-latency-ms applies to the embedded S3 server only, not to --bucket");
+        }
+        List<String> jvmOptions = Arrays.stream(options.string("worker-jvm-opts", DEFAULT_WORKER_JVM_OPTIONS).trim()
+                .split("\\s+")).filter(s -> !s.isEmpty()).toList();
+        int floorSamples = options.intValue("floor-samples", 200, 0, 100_000);
+        if (options.flag("jfr") && options.flag("in-process")) {
+            throw parser.error("--jfr records the worker JVMs; it cannot be combined with --in-process");
+        }
+        Path out = options.path("out").orElse(Path.of("benchmark-results"));
+        if (options.flag("jfr") && out.toAbsolutePath().toString().contains(",")) {
+            // -XX:StartFlightRecording separates its options with commas, and has no way to quote one.
+            throw parser.error("--jfr needs an --out directory without a comma in its path, got '" + out + "'");
+        }
+        String runId = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + "-"
+                + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0x10000));
+        Path workDir;
+        try {
+            workDir = Files.createTempDirectory("deltaq-bench-");
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("could not create a scratch directory: " + e.getMessage(), e);
+        }
+        TargetOptions target = new TargetOptions(endpoint, bucket, options.string("region"), s3LatencyMs, store, runId,
+                workDir);
+        return new BenchSettings(rates, seconds, warmup, drain, List.copyOf(drivers),
+                new ClientOptions(messageSize, linger, compression), producers, consumers, options.flag("in-process"),
+                jvmOptions, target, out, floorSamples, options.flag("jfr"));
+    }
+}

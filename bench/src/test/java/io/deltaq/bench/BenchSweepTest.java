@@ -1,0 +1,221 @@
+package io.deltaq.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.FileInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import io.deltaq.cli.DeltaqMain;
+import org.HdrHistogram.EncodableHistogram;
+import org.HdrHistogram.HistogramLogReader;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Short real sweeps of both drivers (Kafka broker and embedded S3 server in this JVM): in-process,
+ * and with the producers and consumers in two worker JVMs. Checks the files, their formats, and that
+ * every message sent was received exactly once.
+ */
+class BenchSweepTest {
+
+    /** Seconds with two decimals; no percentiles while nothing measured has arrived. */
+    private static final Pattern CSV_ROW = Pattern.compile("\\d+\\.\\d{2}((,\\d+\\.\\d{2}){5}|,,,,,)");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void inProcessSweepOfBothDriversSideBySide() throws Exception {
+        Path out = dir.resolve("results");
+        Map<String, Object> summary = sweep(out, "--driver", "deltaq,kafka", "--rates", "1000:2000:1000", "--in-process");
+        List<Map<String, Object>> rates = list(summary.get("rates"));
+        assertEquals(4, rates.size());
+        assertEquals(List.of("1000/deltaq", "1000/kafka", "2000/deltaq", "2000/kafka"),
+                rates.stream().map(r -> r.get("rate") + "/" + r.get("driver")).toList());
+        for (String driver : List.of("deltaq", "kafka")) {
+            for (long rate : new long[] {1000, 2000}) {
+                checkRateFiles(out.resolve(driver), rate, find(rates, driver, rate));
+            }
+        }
+        Map<String, Object> maxStable = map(summary.get("maxStableRateByDriver"));
+        assertEquals(List.of("deltaq", "kafka"), new ArrayList<>(maxStable.keySet()));
+        Map<String, Object> deltaqTarget = map(list(summary.get("targets")).get(0));
+        assertNotNull(map(deltaqTarget.get("storageFloor")).get("floorMs"));
+    }
+
+    @Test
+    void separateWorkerJvms() throws Exception {
+        Path out = dir.resolve("results");
+        Map<String, Object> summary = sweep(out, "--driver", "deltaq,kafka", "--rates", "1000",
+                "--worker-jvm-opts", "-Xms128m -Xmx512m", "--jfr");
+        List<Map<String, Object>> rates = list(summary.get("rates"));
+        assertEquals(2, rates.size());
+        for (String driver : List.of("deltaq", "kafka")) {
+            Map<String, Object> rate = find(rates, driver, 1000);
+            checkRateFiles(out.resolve(driver), 1000, rate);
+            assertTrue(Files.size(out.resolve(driver).resolve("logs").resolve("1000-producer.log")) >= 0);
+            for (String role : List.of("producer", "consumer")) {
+                Path recording = out.resolve(driver).resolve("jfr").resolve(driver + "-1000-" + role + ".jfr");
+                assertTrue(Files.isRegularFile(recording) && Files.size(recording) > 0, "a flight recording at " + recording);
+            }
+            Map<String, Object> producerJvm = map(rate.get("producerJvm"));
+            Map<String, Object> consumerJvm = map(rate.get("consumerJvm"));
+            assertNotNull(producerJvm.get("allocMBps"), driver);
+            assertNotNull(consumerJvm.get("gcPauseMs"), driver);
+            if (driver.equals("deltaq")) {
+                // Fewer bytes than the smallest object per message: the hot loops do not allocate per message.
+                assertTrue(((Number) producerJvm.get("hotBytesPerMessage")).doubleValue() < 16, producerJvm.toString());
+                assertTrue(((Number) consumerJvm.get("hotBytesPerMessage")).doubleValue() < 16, consumerJvm.toString());
+                assertTrue(((Number) rate.get("commits")).longValue() > 0, rate.toString());
+                assertTrue(((Number) rate.get("storeRequestsPerSecond")).doubleValue() > 0, rate.toString());
+            }
+        }
+    }
+
+    /** Runs a 3 s sweep after 1 s of warm-up; returns summary.json, having checked stdout and summary.md. */
+    private Map<String, Object> sweep(Path out, String... extra) throws IOException {
+        List<String> args = new ArrayList<>(List.of("bench", "--seconds", "3", "--warmup", "1", "--drain", "30",
+                "--floor-samples", "20", "--out", out.toString()));
+        args.addAll(List.of(extra));
+        TextIo captured = new TextIo();
+        int status = DeltaqMain.run(args.toArray(String[]::new), captured.io);
+        assertEquals(0, status, () -> "stdout: " + captured.out() + "\nstderr: " + captured.err());
+        String markdown = Files.readString(out.resolve("summary.md"), StandardCharsets.UTF_8);
+        assertEquals(markdown, captured.out(), "stdout is summary.md");
+        assertTrue(markdown.contains("| rate | driver | sent | received | achieved msg/s | p50 | p75 | p85 | p95 | p99 |"
+                + " p99.9 | max | p50 / floor | verdict |"), markdown);
+        assertTrue(markdown.contains("## Highest stable rate"), markdown);
+        assertTrue(Files.readString(out.resolve("latency-by-rate.svg")).startsWith("<svg "));
+        assertTrue(captured.err().contains("msg/s]"), "a progress line: " + captured.err());
+        return readJson(out.resolve("summary.json"));
+    }
+
+    private static void checkRateFiles(Path dir, long rate, Map<String, Object> result) throws IOException {
+        String what = result.get("driver") + " at " + rate + ": " + result;
+        long sent = number(result, "sent");
+        // The pacer sends exactly rate x (warm-up + measured seconds) messages, on schedule or late.
+        assertEquals(rate * 4, sent, what);
+        assertEquals(sent, number(result, "received"), what);
+        assertEquals(Boolean.TRUE, result.get("caughtUp"), what);
+        assertEquals(0L, number(result, "gaps"), what);
+        assertEquals(0L, number(result, "duplicates"), what);
+        assertEquals(rate * 3, number(result, "measuredSent"), what);
+        assertEquals(rate * 3, number(result, "measuredReceived"), what);
+        for (String p : List.of("p50_ms", "p75_ms", "p85_ms", "p95_ms", "p99_ms", "p999_ms", "max_ms")) {
+            assertTrue(((Number) result.get(p)).doubleValue() > 0, p + " of " + what);
+        }
+        assertTrue(((Number) result.get("p50_ms")).doubleValue() <= ((Number) result.get("p99_ms")).doubleValue());
+
+        List<String> csv = Files.readAllLines(dir.resolve(rate + ".csv"));
+        assertEquals("time_from_start,p50,p75,p85,p95,p99", csv.get(0));
+        assertTrue(csv.size() >= 4, "a row per second of the 3 s measured: " + csv);
+        assertTrue(CSV_ROW.matcher(csv.get(csv.size() - 1)).matches() && !csv.get(csv.size() - 1).endsWith(",,,,,"),
+                "the last row has every percentile: " + csv);
+        double previousTime = 0;
+        for (String row : csv.subList(1, csv.size())) {
+            assertTrue(CSV_ROW.matcher(row).matches(), row);
+            String[] cells = row.split(",");
+            double time = Double.parseDouble(cells[0]);
+            assertTrue(time > previousTime, csv.toString());
+            previousTime = time;
+            for (int i = 2; i < cells.length && !row.endsWith(",,,,,"); i++) {
+                assertTrue(Double.parseDouble(cells[i - 1]) <= Double.parseDouble(cells[i]), "percentiles ordered: " + row);
+            }
+        }
+
+        // The interval log holds every measured delivery.
+        long logged = 0;
+        try (FileInputStream in = new FileInputStream(dir.resolve(rate + ".hlog").toFile())) {
+            HistogramLogReader reader = new HistogramLogReader(in);
+            EncodableHistogram interval;
+            while ((interval = reader.nextIntervalHistogram()) != null) {
+                logged += ((org.HdrHistogram.Histogram) interval).getTotalCount();
+            }
+        }
+        assertEquals(rate * 3, logged, "histogram log of " + what);
+        assertTrue(Files.readString(dir.resolve(rate + "-publish-delay.hlog")).contains("\"StartTimestamp\""));
+        assertTrue(Files.readString(dir.resolve(rate + "-latency.svg")).contains("<polyline"));
+    }
+
+    private static Map<String, Object> find(List<Map<String, Object>> rates, String driver, long rate) {
+        return rates.stream().filter(r -> driver.equals(r.get("driver")) && number(r, "rate") == rate).findFirst()
+                .orElseThrow(() -> new AssertionError("no " + driver + " " + rate + " in " + rates));
+    }
+
+    private static long number(Map<String, Object> map, String key) {
+        Object value = map.get(key);
+        assertNotNull(value, key + " in " + map);
+        return ((Number) value).longValue();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> list(Object value) {
+        assertFalse(value == null);
+        return (List<Map<String, Object>>) value;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> map(Object value) {
+        assertNotNull(value);
+        return (Map<String, Object>) value;
+    }
+
+    private static Map<String, Object> readJson(Path file) throws IOException {
+        try (JsonParser parser = new JsonFactory().createParser(file.toFile())) {
+            assertEquals(JsonToken.START_OBJECT, parser.nextToken());
+            return map(value(parser));
+        }
+    }
+
+    /** The value at the parser's current token, as maps, lists, numbers, strings, booleans and nulls. */
+    private static Object value(JsonParser parser) throws IOException {
+        switch (parser.currentToken()) {
+            case START_OBJECT -> {
+                Map<String, Object> map = new LinkedHashMap<>();
+                while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                    String name = parser.currentName();
+                    parser.nextToken();
+                    map.put(name, value(parser));
+                }
+                return map;
+            }
+            case START_ARRAY -> {
+                List<Object> list = new ArrayList<>();
+                while (parser.nextToken() != JsonToken.END_ARRAY) {
+                    list.add(value(parser));
+                }
+                return list;
+            }
+            case VALUE_NUMBER_INT -> {
+                return parser.getLongValue();
+            }
+            case VALUE_NUMBER_FLOAT -> {
+                return parser.getDoubleValue();
+            }
+            case VALUE_STRING -> {
+                return parser.getText();
+            }
+            case VALUE_TRUE, VALUE_FALSE -> {
+                return parser.getBooleanValue();
+            }
+            case VALUE_NULL -> {
+                return null;
+            }
+            default -> throw new AssertionError("unexpected " + parser.currentToken());
+        }
+    }
+}

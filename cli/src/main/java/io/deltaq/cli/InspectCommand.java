@@ -1,0 +1,450 @@
+package io.deltaq.cli;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.TreeMap;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+
+import io.deltaq.deltalog.DeltaLogException;
+import io.deltaq.deltalog.DeltaTable;
+import io.deltaq.deltalog.LiveFile;
+import io.deltaq.deltalog.Snapshot;
+import io.deltaq.deltalog.TransactionState;
+import io.deltaq.deltalog.actions.Metadata;
+import io.deltaq.deltalog.actions.Protocol;
+import io.deltaq.s3io.ObjectStore;
+import io.deltaq.s3io.ObjectStores;
+import io.deltaq.s3io.S3Location;
+import io.deltaq.s3io.S3ObjectStore;
+import io.deltaq.s3io.S3StoreConfig;
+
+/**
+ * {@code deltaq inspect TABLE [--json]}: reads the latest snapshot of any Delta table deltaq can
+ * read (not only message tables) and prints what it holds. A table it cannot read ends with exit
+ * status 1 and one line on stderr naming the reason.
+ */
+final class InspectCommand implements Command {
+
+    private static final JsonFactory JSON = new JsonFactory();
+
+    @Override
+    public String name() {
+        return "inspect";
+    }
+
+    @Override
+    public String summary() {
+        return "print a Delta table's version, protocol, schema, files, records and txns";
+    }
+
+    @Override
+    public String description() {
+        return """
+                Reads the latest snapshot of the Delta table at TABLE (a directory, a file:// URI or
+                s3://bucket/prefix) and prints its version, protocol, metadata id, schema, partition
+                columns, configuration, number of live files and records, the latest txn version of
+                each application id and the checkpoint the snapshot was read from. Records come from
+                the files' statistics, or from their Parquet footers for files without statistics.
+                S3 settings come from the standard AWS environment variables (AWS_ENDPOINT_URL,
+                AWS_REGION, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, ...); --endpoint and --region
+                override them. --json prints one JSON object on one line instead (readerFeatures and
+                writerFeatures are [] when the protocol lists none; checkpointVersion is null when the
+                snapshot was read from commits alone). A table that cannot be read exits with status 1
+                and one line on stderr naming the reason.""";
+    }
+
+    @Override
+    public OptionParser options() {
+        return new OptionParser("deltaq inspect")
+                .flag("json", "print one JSON object instead of text")
+                .value("endpoint", "URL", "S3 endpoint, e.g. http://127.0.0.1:9000 (default: $AWS_ENDPOINT_URL or AWS)")
+                .value("region", "NAME", "S3 region (default: $AWS_REGION, else " + S3StoreConfig.FALLBACK_REGION + ")")
+                .positionals("TABLE", 1, 1);
+    }
+
+    @Override
+    public int run(ParsedOptions options, CommandIo io) throws UsageException {
+        String address = options.positionals().get(0);
+        Report report;
+        try (ObjectStore store = openStore(address, options)) {
+            report = Report.read(DeltaTable.at(store, ""), displayName(store));
+        } catch (UsageException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            io.err().println("deltaq inspect: " + oneLine(e));
+            return FAILED;
+        }
+        if (options.flag("json")) {
+            io.out().println(report.toJson());
+        } else {
+            report.printText(io.out());
+        }
+        return OK;
+    }
+
+    /**
+     * The store rooted at the table. A local directory that does not exist is refused here, because
+     * the local store would create it.
+     */
+    private ObjectStore openStore(String address, ParsedOptions options) throws UsageException {
+        if (address.isEmpty()) {
+            throw options().error("TABLE is empty");
+        }
+        if (ObjectStores.isS3(address)) {
+            S3StoreConfig.Builder config = S3StoreConfig.fromEnvironment();
+            Optional<String> endpoint = options.string("endpoint");
+            if (endpoint.isPresent()) {
+                config.endpoint(endpointUri(endpoint.get()));
+            }
+            options.string("region").ifPresent(config::region);
+            S3Location location;
+            try {
+                location = S3Location.parse(address);
+            } catch (IllegalArgumentException e) {
+                throw options().error(e.getMessage());
+            }
+            return new S3ObjectStore(location, config.build());
+        }
+        for (String s3Only : List.of("endpoint", "region")) {
+            if (options.has(s3Only)) {
+                throw options().error("--" + s3Only + " applies only to s3:// tables, not '" + address + "'");
+            }
+        }
+        Path dir;
+        try {
+            dir = ObjectStores.localPath(address);
+        } catch (IllegalArgumentException e) {
+            throw options().error(e.getMessage());
+        }
+        if (!Files.isDirectory(dir)) {
+            throw new DeltaLogException(dir.toAbsolutePath().normalize() + ": no Delta table here ("
+                    + (Files.exists(dir) ? "not a directory" : "no such directory") + ")");
+        }
+        return ObjectStores.open(dir.toString());
+    }
+
+    /** The table's address without the store's connection details: {@code s3://bucket/prefix} or a file URI. */
+    private static String displayName(ObjectStore store) {
+        return store instanceof S3ObjectStore s3 ? s3.s3Location().toString() : store.location();
+    }
+
+    private URI endpointUri(String text) throws UsageException {
+        try {
+            URI uri = URI.create(text);
+            if (uri.getScheme() == null || uri.getHost() == null) {
+                throw options().error("--endpoint needs a URL such as http://127.0.0.1:9000, got '" + text + "'");
+            }
+            return uri;
+        } catch (IllegalArgumentException e) {
+            throw options().error("--endpoint is not a valid URL: " + e.getMessage());
+        }
+    }
+
+    /**
+     * The failure as one line: its message (library messages name the table, file and version) and,
+     * for failures from outside the Delta library, the messages of its causes.
+     */
+    static String oneLine(Throwable e) {
+        StringBuilder text = new StringBuilder(e.getMessage() != null ? e.getMessage() : e.toString());
+        if (!(e instanceof DeltaLogException)) {
+            Throwable cause = e.getCause();
+            for (int depth = 0; cause != null && depth < 8; depth++, cause = cause.getCause()) {
+                String message = cause.getMessage() != null ? cause.getMessage() : cause.toString();
+                if (!text.toString().contains(message)) {
+                    text.append(": ").append(message);
+                }
+            }
+        }
+        return text.toString().replaceAll("\\s*\\R\\s*", " ").strip();
+    }
+
+    /** What inspect prints, read from one snapshot. */
+    record Report(String table, long version, OptionalLong checkpointVersion, Protocol protocol, Metadata metadata,
+                  Object schema, int numFiles, long sizeInBytes, long numRecords, int filesCountedFromFooters,
+                  Map<String, Long> txns) {
+
+        static Report read(DeltaTable table, String tableName) {
+            Snapshot snapshot = table.snapshot();
+            Metadata metadata = snapshot.metadata();
+            Object schema;
+            try {
+                schema = parseJson(metadata.schemaString());
+            } catch (IOException | RuntimeException e) {
+                throw new DeltaLogException(table.location() + ": the schemaString of the table's metadata (version "
+                        + snapshot.version() + " or before) is not valid JSON: " + oneLine(e), e);
+            }
+            int fromFooters = 0;
+            for (LiveFile file : snapshot.liveFiles()) {
+                if (file.numRecordsFromStats() < 0) {
+                    fromFooters++;
+                }
+            }
+            long numRecords = table.rowCount(snapshot);
+            Map<String, Long> txns = new TreeMap<>();
+            for (TransactionState txn : snapshot.transactions().values()) {
+                txns.put(txn.appId(), txn.txnVersion());
+            }
+            return new Report(tableName, snapshot.version(), snapshot.checkpointVersion(),
+                    snapshot.protocol(), metadata, schema, snapshot.liveFiles().size(), snapshot.sizeInBytes(),
+                    numRecords, fromFooters, txns);
+        }
+
+        String toJson() {
+            StringWriter text = new StringWriter(1024);
+            try (JsonGenerator g = JSON.createGenerator(text)) {
+                g.writeStartObject();
+                g.writeStringField("table", table);
+                g.writeNumberField("version", version);
+                g.writeFieldName("checkpointVersion");
+                if (checkpointVersion.isPresent()) {
+                    g.writeNumber(checkpointVersion.getAsLong());
+                } else {
+                    g.writeNull();
+                }
+                g.writeObjectFieldStart("protocol");
+                g.writeNumberField("minReaderVersion", protocol.minReaderVersion());
+                g.writeNumberField("minWriterVersion", protocol.minWriterVersion());
+                writeStrings(g, "readerFeatures", protocol.readerFeaturesOrEmpty());
+                writeStrings(g, "writerFeatures", protocol.writerFeaturesOrEmpty());
+                g.writeEndObject();
+                g.writeStringField("metadataId", metadata.id());
+                if (metadata.name() != null) {
+                    g.writeStringField("name", metadata.name());
+                }
+                if (metadata.description() != null) {
+                    g.writeStringField("description", metadata.description());
+                }
+                if (metadata.createdTime() != null) {
+                    g.writeNumberField("createdTime", metadata.createdTime());
+                }
+                g.writeFieldName("schema");
+                writeTree(g, schema);
+                writeStrings(g, "partitionColumns", metadata.partitionColumns());
+                g.writeObjectFieldStart("configuration");
+                for (Map.Entry<String, String> e : new TreeMap<>(metadata.configuration()).entrySet()) {
+                    g.writeStringField(e.getKey(), e.getValue());
+                }
+                g.writeEndObject();
+                g.writeNumberField("numFiles", numFiles);
+                g.writeNumberField("sizeInBytes", sizeInBytes);
+                g.writeNumberField("numRecords", numRecords);
+                g.writeNumberField("filesCountedFromFooters", filesCountedFromFooters);
+                g.writeObjectFieldStart("txns");
+                for (Map.Entry<String, Long> e : txns.entrySet()) {
+                    g.writeNumberField(e.getKey(), e.getValue());
+                }
+                g.writeEndObject();
+                g.writeEndObject();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e); // a StringWriter does not fail
+            }
+            return text.toString();
+        }
+
+        void printText(PrintStream out) {
+            List<String[]> rows = new ArrayList<>();
+            rows.add(row("table", table));
+            rows.add(row("version", Long.toString(version)));
+            rows.add(row("checkpoint", checkpointVersion.isPresent()
+                    ? "version " + checkpointVersion.getAsLong() : "none (read from commits)"));
+            rows.add(row("protocol", "reader version " + protocol.minReaderVersion() + ", writer version "
+                    + protocol.minWriterVersion()));
+            if (protocol.readerFeatures() != null) {
+                rows.add(row("reader features", listOrNone(protocol.readerFeatures())));
+            }
+            if (protocol.writerFeatures() != null) {
+                rows.add(row("writer features", listOrNone(protocol.writerFeatures())));
+            }
+            rows.add(row("metadata id", metadata.id()));
+            if (metadata.name() != null) {
+                rows.add(row("name", metadata.name()));
+            }
+            if (metadata.description() != null) {
+                rows.add(row("description", metadata.description()));
+            }
+            if (metadata.createdTime() != null) {
+                rows.add(row("created", Instant.ofEpochMilli(metadata.createdTime()).toString()));
+            }
+            rows.add(row("partition columns", listOrNone(metadata.partitionColumns())));
+            rows.add(row("configuration", metadata.configuration().isEmpty() ? "none" : ""));
+            for (Map.Entry<String, String> e : new TreeMap<>(metadata.configuration()).entrySet()) {
+                rows.add(row("  " + e.getKey(), e.getValue()));
+            }
+            rows.add(row("files", numFiles + " (" + sizeInBytes + " bytes)"));
+            rows.add(row("records", numRecords + (numFiles == 0 ? ""
+                    : filesCountedFromFooters == 0 ? " (from statistics)"
+                    : filesCountedFromFooters == numFiles ? " (from Parquet footers)"
+                    : " (from statistics; Parquet footers for " + filesCountedFromFooters + " files without)")));
+            rows.add(row("txns", txns.isEmpty() ? "none" : ""));
+            for (Map.Entry<String, Long> e : txns.entrySet()) {
+                rows.add(row("  " + e.getKey(), Long.toString(e.getValue())));
+            }
+            int width = rows.stream().mapToInt(r -> r[0].length()).max().orElse(0);
+            for (String[] r : rows) {
+                out.println((r[0] + ":" + " ".repeat(width - r[0].length() + 2) + r[1]).stripTrailing());
+            }
+            out.println("schema:");
+            for (String line : SchemaText.columns(schema)) {
+                out.println("  " + line);
+            }
+        }
+
+        private static String[] row(String label, String value) {
+            return new String[] {label, value};
+        }
+
+        private static String listOrNone(List<String> items) {
+            return items.isEmpty() ? "none" : String.join(", ", items);
+        }
+
+        private static void writeStrings(JsonGenerator g, String field, List<String> values) throws IOException {
+            g.writeArrayFieldStart(field);
+            for (String v : values) {
+                g.writeString(v);
+            }
+            g.writeEndArray();
+        }
+    }
+
+    /* ------------------------------ a JSON tree without databind ------------------------------ */
+
+    /** Parses one JSON value into maps (in field order), lists, strings, numbers, booleans and null. */
+    static Object parseJson(String json) throws IOException {
+        try (JsonParser p = JSON.createParser(json)) {
+            if (p.nextToken() == null) {
+                throw new IOException("empty document");
+            }
+            Object value = readValue(p);
+            if (p.nextToken() != null) {
+                throw new IOException("more than one JSON value");
+            }
+            return value;
+        }
+    }
+
+    private static Object readValue(JsonParser p) throws IOException {
+        switch (p.currentToken()) {
+            case START_OBJECT -> {
+                Map<String, Object> object = new LinkedHashMap<>();
+                while (p.nextToken() == JsonToken.FIELD_NAME) {
+                    String name = p.currentName();
+                    p.nextToken();
+                    object.put(name, readValue(p));
+                }
+                return object;
+            }
+            case START_ARRAY -> {
+                List<Object> array = new ArrayList<>();
+                while (p.nextToken() != JsonToken.END_ARRAY) {
+                    array.add(readValue(p));
+                }
+                return array;
+            }
+            case VALUE_STRING -> {
+                return p.getText();
+            }
+            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> {
+                return p.getNumberValue();
+            }
+            case VALUE_TRUE, VALUE_FALSE -> {
+                return p.getBooleanValue();
+            }
+            case VALUE_NULL -> {
+                return null;
+            }
+            default -> throw new IOException("unexpected " + p.currentToken());
+        }
+    }
+
+    private static void writeTree(JsonGenerator g, Object value) throws IOException {
+        if (value instanceof Map<?, ?> map) {
+            g.writeStartObject();
+            for (Map.Entry<?, ?> e : map.entrySet()) {
+                g.writeFieldName((String) e.getKey());
+                writeTree(g, e.getValue());
+            }
+            g.writeEndObject();
+        } else if (value instanceof List<?> list) {
+            g.writeStartArray();
+            for (Object item : list) {
+                writeTree(g, item);
+            }
+            g.writeEndArray();
+        } else if (value instanceof String s) {
+            g.writeString(s);
+        } else if (value instanceof Boolean b) {
+            g.writeBoolean(b);
+        } else if (value instanceof Number n) {
+            g.writeNumber(n.toString());
+        } else {
+            g.writeNull();
+        }
+    }
+
+    /** Delta schemas (PROTOCOL.md "Schema Serialization Format") as one line per top-level column. */
+    static final class SchemaText {
+        private SchemaText() {
+        }
+
+        /** {@code name: type} per column, {@code (nullable)} where nulls are allowed. */
+        static List<String> columns(Object schema) {
+            List<String> lines = new ArrayList<>();
+            if (!(schema instanceof Map<?, ?> struct) || !(struct.get("fields") instanceof List<?> fields)) {
+                lines.add(String.valueOf(schema));
+                return lines;
+            }
+            for (Object f : fields) {
+                if (f instanceof Map<?, ?> field) {
+                    lines.add(field.get("name") + ": " + type(field.get("type"))
+                            + (Boolean.FALSE.equals(field.get("nullable")) ? "" : " (nullable)"));
+                } else {
+                    lines.add(String.valueOf(f));
+                }
+            }
+            return lines;
+        }
+
+        /** A type in the compact notation Spark prints: {@code struct<a:int>}, {@code array<long>}, {@code map<string,int>}. */
+        static String type(Object type) {
+            if (type instanceof String primitive) {
+                return primitive;
+            }
+            if (!(type instanceof Map<?, ?> complex)) {
+                return String.valueOf(type);
+            }
+            Object kind = complex.get("type");
+            if ("array".equals(kind)) {
+                return "array<" + type(complex.get("elementType")) + ">";
+            }
+            if ("map".equals(kind)) {
+                return "map<" + type(complex.get("keyType")) + "," + type(complex.get("valueType")) + ">";
+            }
+            if ("struct".equals(kind) && complex.get("fields") instanceof List<?> fields) {
+                List<String> parts = new ArrayList<>();
+                for (Object f : fields) {
+                    if (f instanceof Map<?, ?> field) {
+                        parts.add(field.get("name") + ":" + type(field.get("type")));
+                    }
+                }
+                return "struct<" + String.join(",", parts) + ">";
+            }
+            return String.valueOf(type);
+        }
+    }
+}

@@ -1,0 +1,240 @@
+package io.deltaq.cli;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Base64;
+
+import io.deltaq.consumer.ConsumedMessage;
+import org.agrona.DirectBuffer;
+
+/**
+ * How {@code deltaq consume} writes one message on stdout. Each format copies the message out of the
+ * consumer's reused view into its own line buffer and writes the line with one call.
+ */
+abstract class MessageFormat {
+
+    static final String RAW = "raw";
+    static final String JSONL = "jsonl";
+
+    private static final byte[] NULL = "null".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+
+    /** The line being built; grows to the largest message seen. */
+    byte[] line = new byte[1024];
+    int length;
+
+    static MessageFormat named(String name) {
+        return switch (name) {
+            case RAW -> new Raw();
+            case JSONL -> new Jsonl();
+            default -> throw new IllegalArgumentException("unknown format " + name);
+        };
+    }
+
+    /** Writes {@code message} and its line end to {@code out}. */
+    final void write(ConsumedMessage message, OutputStream out) throws IOException {
+        length = 0;
+        format(message);
+        out.write(line, 0, length);
+    }
+
+    abstract void format(ConsumedMessage message);
+
+    /** The value's bytes, then a newline; a null value (only in tables deltaq did not write) is an empty line. */
+    static final class Raw extends MessageFormat {
+        @Override
+        void format(ConsumedMessage m) {
+            int valueLength = Math.max(m.valueLength(), 0);
+            ensure(valueLength + 1);
+            m.buffer().getBytes(m.valueOffset(), line, 0, valueLength);
+            line[valueLength] = '\n';
+            length = valueLength + 1;
+        }
+    }
+
+    /**
+     * One JSON object per line: {@code version}, {@code index}, {@code offset}, {@code timestamp}
+     * (ISO-8601 UTC, microseconds; null when the row has none), {@code key} and {@code value}. Keys and
+     * values are JSON strings of their UTF-8 text when they are valid UTF-8; otherwise base64 with
+     * {@code "keyEncoding":"base64"} / {@code "valueEncoding":"base64"} after them. A null key or
+     * value is {@code null}.
+     */
+    static final class Jsonl extends MessageFormat {
+        /** The key or value being written, copied out of the consumer's buffer. */
+        private byte[] copy = new byte[256];
+
+        @Override
+        void format(ConsumedMessage m) {
+            ascii("{\"version\":").number(m.version())
+                    .ascii(",\"index\":").number(m.index())
+                    .ascii(",\"offset\":").number(m.offset())
+                    .ascii(",\"timestamp\":");
+            long micros = m.timestampMicros();
+            if (micros == ConsumedMessage.NULL_TIMESTAMP) {
+                bytes(NULL, 0, NULL.length);
+            } else {
+                ascii("\"").ascii(isoInstant(micros)).ascii("\"");
+            }
+            field("key", m.buffer(), m.keyOffset(), m.keyLength());
+            field("value", m.buffer(), m.valueOffset(), m.valueLength());
+            ascii("}\n");
+        }
+
+        private void field(String name, DirectBuffer buffer, int offset, int fieldLength) {
+            ascii(",\"").ascii(name).ascii("\":");
+            if (fieldLength < 0) {
+                bytes(NULL, 0, NULL.length);
+                return;
+            }
+            if (copy.length < fieldLength) {
+                copy = new byte[Math.max(fieldLength, copy.length * 2)];
+            }
+            buffer.getBytes(offset, copy, 0, fieldLength);
+            if (isValidUtf8(copy, 0, fieldLength)) {
+                jsonString(copy, 0, fieldLength);
+            } else {
+                ascii("\"").ascii(Base64.getEncoder().encodeToString(Arrays.copyOf(copy, fieldLength)))
+                        .ascii("\",\"").ascii(name).ascii("Encoding\":\"base64\"");
+            }
+        }
+
+        /** A JSON string of valid UTF-8 bytes: quotes, backslashes and control characters escaped. */
+        private void jsonString(byte[] src, int offset, int n) {
+            ensure(length + 2 + 6 * n);
+            line[length++] = '"';
+            for (int i = offset; i < offset + n; i++) {
+                byte b = src[i];
+                if (b == '"' || b == '\\') {
+                    line[length++] = '\\';
+                    line[length++] = b;
+                } else if (b >= 0 && b < 0x20) {
+                    line[length++] = '\\';
+                    switch (b) {
+                        case '\n' -> line[length++] = 'n';
+                        case '\r' -> line[length++] = 'r';
+                        case '\t' -> line[length++] = 't';
+                        case '\b' -> line[length++] = 'b';
+                        case '\f' -> line[length++] = 'f';
+                        default -> {
+                            line[length++] = 'u';
+                            line[length++] = '0';
+                            line[length++] = '0';
+                            line[length++] = HEX[b >> 4];
+                            line[length++] = HEX[b & 0xF];
+                        }
+                    }
+                } else {
+                    line[length++] = b; // ASCII or part of a valid multi-byte sequence
+                }
+            }
+            line[length++] = '"';
+        }
+    }
+
+    /** {@code micros} since the epoch as ISO-8601 UTC, e.g. {@code 2024-05-01T12:00:00.123456Z}. */
+    static String isoInstant(long micros) {
+        return Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1_000L)
+                .toString();
+    }
+
+    /**
+     * Whether {@code n} bytes at {@code offset} are well-formed UTF-8 (RFC 3629): no overlong forms,
+     * no surrogates, nothing above U+10FFFF, no truncated sequence.
+     */
+    static boolean isValidUtf8(byte[] b, int offset, int n) {
+        int i = offset;
+        int end = offset + n;
+        while (i < end) {
+            int c = b[i] & 0xFF;
+            if (c < 0x80) {
+                i++;
+                continue;
+            }
+            int more;
+            int lo = 0x80;
+            int hi = 0xBF;
+            if (c < 0xC2) {
+                return false; // a continuation byte, or an overlong two-byte form
+            } else if (c < 0xE0) {
+                more = 1;
+            } else if (c < 0xF0) {
+                more = 2;
+                if (c == 0xE0) {
+                    lo = 0xA0; // overlong
+                } else if (c == 0xED) {
+                    hi = 0x9F; // surrogates
+                }
+            } else if (c < 0xF5) {
+                more = 3;
+                if (c == 0xF0) {
+                    lo = 0x90; // overlong
+                } else if (c == 0xF4) {
+                    hi = 0x8F; // above U+10FFFF
+                }
+            } else {
+                return false;
+            }
+            if (i + more >= end) {
+                return false; // truncated
+            }
+            int second = b[i + 1] & 0xFF;
+            if (second < lo || second > hi) {
+                return false;
+            }
+            for (int k = 2; k <= more; k++) {
+                int next = b[i + k] & 0xFF;
+                if (next < 0x80 || next > 0xBF) {
+                    return false;
+                }
+            }
+            i += more + 1;
+        }
+        return true;
+    }
+
+    final MessageFormat ascii(String text) {
+        int n = text.length();
+        ensure(length + n);
+        for (int i = 0; i < n; i++) {
+            line[length++] = (byte) text.charAt(i);
+        }
+        return this;
+    }
+
+    final MessageFormat number(long value) {
+        ensure(length + 20);
+        if (value == Long.MIN_VALUE) {
+            return ascii(Long.toString(value));
+        }
+        long v = value;
+        if (v < 0) {
+            line[length++] = '-';
+            v = -v;
+        }
+        int digits = 1;
+        for (long rest = v; rest >= 10; rest /= 10) {
+            digits++;
+        }
+        for (int i = length + digits - 1; i >= length; i--) {
+            line[i] = (byte) ('0' + v % 10);
+            v /= 10;
+        }
+        length += digits;
+        return this;
+    }
+
+    final void bytes(byte[] src, int offset, int n) {
+        ensure(length + n);
+        System.arraycopy(src, offset, line, length, n);
+        length += n;
+    }
+
+    final void ensure(int capacity) {
+        if (capacity > line.length) {
+            line = Arrays.copyOf(line, Math.max(capacity, line.length * 2));
+        }
+    }
+}
