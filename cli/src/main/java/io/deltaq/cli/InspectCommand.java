@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -30,9 +29,7 @@ import io.deltaq.deltalog.actions.Metadata;
 import io.deltaq.deltalog.actions.Protocol;
 import io.deltaq.s3io.ObjectStore;
 import io.deltaq.s3io.ObjectStores;
-import io.deltaq.s3io.S3Location;
 import io.deltaq.s3io.S3ObjectStore;
-import io.deltaq.s3io.S3StoreConfig;
 
 /**
  * {@code deltaq inspect TABLE [--json]}: reads the latest snapshot of any Delta table deltaq can
@@ -42,6 +39,17 @@ import io.deltaq.s3io.S3StoreConfig;
 final class InspectCommand implements Command {
 
     private static final JsonFactory JSON = new JsonFactory();
+
+    private final Map<String, String> env;
+
+    InspectCommand() {
+        this(System.getenv());
+    }
+
+    /** @param env where S3 settings come from, like the process environment */
+    InspectCommand(Map<String, String> env) {
+        this.env = env;
+    }
 
     @Override
     public String name() {
@@ -71,10 +79,8 @@ final class InspectCommand implements Command {
 
     @Override
     public OptionParser options() {
-        return new OptionParser("deltaq inspect")
-                .flag("json", "print one JSON object instead of text")
-                .value("endpoint", "URL", "S3 endpoint, e.g. http://127.0.0.1:9000 (default: $AWS_ENDPOINT_URL or AWS)")
-                .value("region", "NAME", "S3 region (default: $AWS_REGION, else " + S3StoreConfig.FALLBACK_REGION + ")")
+        return TableAddress.declare(new OptionParser("deltaq inspect")
+                        .flag("json", "print one JSON object instead of text"))
                 .positionals("TABLE", 1, 1);
     }
 
@@ -103,57 +109,27 @@ final class InspectCommand implements Command {
      * the local store would create it.
      */
     private ObjectStore openStore(String address, ParsedOptions options) throws UsageException {
-        if (address.isEmpty()) {
-            throw options().error("TABLE is empty");
-        }
-        if (ObjectStores.isS3(address)) {
-            S3StoreConfig.Builder config = S3StoreConfig.fromEnvironment();
-            Optional<String> endpoint = options.string("endpoint");
-            if (endpoint.isPresent()) {
-                config.endpoint(endpointUri(endpoint.get()));
-            }
-            options.string("region").ifPresent(config::region);
-            S3Location location;
+        if (!address.isBlank() && !ObjectStores.isS3(address)) {
+            Path dir;
             try {
-                location = S3Location.parse(address);
+                dir = ObjectStores.localPath(address);
             } catch (IllegalArgumentException e) {
-                throw options().error(e.getMessage());
+                throw options().error("TABLE: " + e.getMessage());
             }
-            return new S3ObjectStore(location, config.build());
-        }
-        for (String s3Only : List.of("endpoint", "region")) {
-            if (options.has(s3Only)) {
-                throw options().error("--" + s3Only + " applies only to s3:// tables, not '" + address + "'");
+            if (!Files.isDirectory(dir)) {
+                if (options.has(TableAddress.ENDPOINT) || options.has(TableAddress.REGION)) {
+                    return TableAddress.open(address, options, options(), env); // refuses the S3 options by name
+                }
+                throw new DeltaLogException(dir.toAbsolutePath().normalize() + ": no Delta table here ("
+                        + (Files.exists(dir) ? "not a directory" : "no such directory") + ")");
             }
         }
-        Path dir;
-        try {
-            dir = ObjectStores.localPath(address);
-        } catch (IllegalArgumentException e) {
-            throw options().error(e.getMessage());
-        }
-        if (!Files.isDirectory(dir)) {
-            throw new DeltaLogException(dir.toAbsolutePath().normalize() + ": no Delta table here ("
-                    + (Files.exists(dir) ? "not a directory" : "no such directory") + ")");
-        }
-        return ObjectStores.open(dir.toString());
+        return TableAddress.open(address, options, options(), env);
     }
 
     /** The table's address without the store's connection details: {@code s3://bucket/prefix} or a file URI. */
     private static String displayName(ObjectStore store) {
         return store instanceof S3ObjectStore s3 ? s3.s3Location().toString() : store.location();
-    }
-
-    private URI endpointUri(String text) throws UsageException {
-        try {
-            URI uri = URI.create(text);
-            if (uri.getScheme() == null || uri.getHost() == null) {
-                throw options().error("--endpoint needs a URL such as http://127.0.0.1:9000, got '" + text + "'");
-            }
-            return uri;
-        } catch (IllegalArgumentException e) {
-            throw options().error("--endpoint is not a valid URL: " + e.getMessage());
-        }
     }
 
     /**

@@ -1,20 +1,12 @@
 package io.deltaq.cli;
 
-import java.net.URI;
-import java.net.URISyntaxException;
-import java.util.Locale;
+import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
 
-import io.deltaq.s3io.LocalObjectStore;
 import io.deltaq.s3io.ObjectStore;
 import io.deltaq.s3io.ObjectStores;
-import io.deltaq.s3io.S3Location;
-import io.deltaq.s3io.S3ObjectStore;
 import io.deltaq.s3io.S3StoreConfig;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import io.deltaq.s3io.config.ConfigException;
 
 /**
  * The TABLE argument of the commands that open a table: a directory path, {@code file:///path} or
@@ -45,74 +37,31 @@ final class TableAddress {
     }
 
     /**
-     * Opens the store holding the table at {@code address}; the table is at the store's root.
+     * Opens the store holding the table at {@code address}, through {@link ObjectStores#open}; the
+     * table is at the store's root. {@code --endpoint} and {@code --region} override the environment.
      *
      * @param parser the command's options, for wording usage errors
      * @throws UsageException for an address or an S3 option that cannot work
      */
     static ObjectStore open(String address, ParsedOptions options, OptionParser parser, Map<String, String> env)
             throws UsageException {
-        Optional<String> endpoint = options.string(ENDPOINT);
-        Optional<String> region = options.string(REGION);
         if (address.isBlank()) {
             throw parser.error("TABLE is empty");
         }
-        if (!ObjectStores.isS3(address)) {
-            if (endpoint.isPresent() || region.isPresent()) {
-                throw parser.error("--" + (endpoint.isPresent() ? ENDPOINT : REGION) + " applies to s3:// tables only, and '"
-                        + address + "' is a local directory");
-            }
-            try {
-                return new LocalObjectStore(ObjectStores.localPath(address));
-            } catch (IllegalArgumentException e) {
-                throw parser.error("TABLE: " + e.getMessage());
-            }
+        Map<String, Object> overrides = new LinkedHashMap<>();
+        options.string(ENDPOINT).ifPresent(endpoint -> overrides.put(ObjectStores.ENDPOINT, endpoint));
+        options.string(REGION).ifPresent(region -> overrides.put(ObjectStores.REGION, region));
+        if (!ObjectStores.isS3(address) && !overrides.isEmpty()) {
+            throw parser.error("--" + (options.has(ENDPOINT) ? ENDPOINT : REGION) + " applies to s3:// tables only, and '"
+                    + address + "' is a local directory");
         }
-        S3Location location;
         try {
-            location = S3Location.parse(address);
+            return ObjectStores.open(address, env, overrides);
+        } catch (ConfigException e) {
+            String option = ObjectStores.ENDPOINT.equals(e.key()) ? ENDPOINT : ObjectStores.REGION.equals(e.key()) ? REGION : null;
+            throw parser.error(option != null && e.problem() != null ? "--" + option + " " + e.problem() : e.getMessage());
         } catch (IllegalArgumentException e) {
             throw parser.error("TABLE: " + e.getMessage());
         }
-        S3StoreConfig.Builder config;
-        try {
-            config = S3StoreConfig.fromEnvironment(env);
-        } catch (IllegalArgumentException e) {
-            throw parser.error("AWS_ENDPOINT_URL is not a URL: " + e.getMessage());
-        }
-        // The SDK's own chain reads these too, but only from the process environment; reading them
-        // here gives the same result and lets a caller (a test) hand over another environment.
-        String accessKey = env.get("AWS_ACCESS_KEY_ID");
-        String secretKey = env.get("AWS_SECRET_ACCESS_KEY");
-        if (accessKey != null && !accessKey.isBlank() && secretKey != null && !secretKey.isBlank()) {
-            String token = env.get("AWS_SESSION_TOKEN");
-            config.credentials(StaticCredentialsProvider.create(token == null || token.isBlank()
-                    ? AwsBasicCredentials.create(accessKey.trim(), secretKey.trim())
-                    : AwsSessionCredentials.create(accessKey.trim(), secretKey.trim(), token.trim())));
-        }
-        if (endpoint.isPresent()) {
-            config.endpoint(endpointUri(endpoint.get(), parser));
-        }
-        if (region.isPresent()) {
-            if (region.get().isBlank()) {
-                throw parser.error("--region is empty");
-            }
-            config.region(region.get().trim());
-        }
-        return new S3ObjectStore(location, config.build());
-    }
-
-    private static URI endpointUri(String text, OptionParser parser) throws UsageException {
-        URI uri;
-        try {
-            uri = new URI(text.trim());
-        } catch (URISyntaxException e) {
-            throw parser.error("--endpoint is not a URL: " + e.getMessage());
-        }
-        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-        if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null) {
-            throw parser.error("--endpoint needs http://host[:port] or https://host[:port], got '" + text + "'");
-        }
-        return uri;
     }
 }

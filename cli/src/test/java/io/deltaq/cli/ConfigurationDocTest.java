@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.deltaq.consumer.ConsumerConfig;
 import io.deltaq.producer.ProducerConfig;
+import io.deltaq.s3io.ObjectStores;
+import io.deltaq.s3io.S3StoreConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -19,5 +21,9 @@ class ConfigurationDocTest {
                 doc + " is out of date for the producer: paste ProducerConfig.DEFINITION.toMarkdown()");
         assertTrue(text.contains(ConsumerConfig.DEFINITION.toMarkdown().trim()),
                 doc + " is out of date for the consumer: paste ConsumerConfig.DEFINITION.toMarkdown()");
+        assertTrue(text.contains(ObjectStores.DEFINITION.toMarkdown().trim()),
+                doc + " is out of date for the store: paste ObjectStores.DEFINITION.toMarkdown()");
+        String storeRetry = S3StoreConfig.DEFAULT_RETRY.worstCaseBackoff().toMillis() + " ms of waiting in all";
+        assertTrue(text.contains(storeRetry), doc + " misstates the store's worst-case retry wait: expected '" + storeRetry + "'");
     }
 }

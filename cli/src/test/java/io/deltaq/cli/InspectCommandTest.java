@@ -361,11 +361,11 @@ class InspectCommandTest {
     @Test
     void wrongCommandLinesAreUsageErrors() {
         CapturedIo endpoint = run(2, "inspect", "--endpoint", "http://127.0.0.1:1", tmp.toString());
-        assertTrue(endpoint.err().startsWith("deltaq inspect: --endpoint applies only to s3:// tables"), endpoint.err());
+        assertTrue(endpoint.err().startsWith("deltaq inspect: --endpoint applies to s3:// tables only"), endpoint.err());
         assertTrue(run(2, "inspect").err().startsWith("deltaq inspect: missing TABLE"));
         assertTrue(run(2, "inspect", "a", "b").err().startsWith("deltaq inspect: too many arguments"));
         assertTrue(run(2, "inspect", "http://example.com/t").err()
-                .startsWith("deltaq inspect: unsupported table address 'http://example.com/t'"));
+                .startsWith("deltaq inspect: TABLE: unsupported table address 'http://example.com/t'"));
         assertTrue(run(2, "inspect", "--endpoint", "not a url", "s3://b/t").err()
                 .startsWith("deltaq inspect: --endpoint"));
         assertTrue(run(0, "inspect", "--help").out().startsWith("usage: deltaq inspect [--json] [--endpoint URL] [--region NAME] TABLE"));

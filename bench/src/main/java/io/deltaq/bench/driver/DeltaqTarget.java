@@ -1,6 +1,5 @@
 package io.deltaq.bench.driver;
 
-import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,11 +10,8 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 import io.deltaq.deltalog.DeltaTable;
-import io.deltaq.s3io.LocalObjectStore;
 import io.deltaq.s3io.ObjectStore;
-import io.deltaq.s3io.S3Location;
-import io.deltaq.s3io.S3ObjectStore;
-import io.deltaq.s3io.S3StoreConfig;
+import io.deltaq.s3io.ObjectStores;
 import io.deltaq.s3server.EmbeddedS3Server;
 
 /**
@@ -25,14 +21,10 @@ import io.deltaq.s3server.EmbeddedS3Server;
  */
 final class DeltaqTarget implements BenchTarget {
 
-    static final String STORE = "deltaq.store";
-    static final String DIR = "deltaq.dir";
-    static final String ENDPOINT = "deltaq.endpoint";
-    static final String REGION = "deltaq.region";
-    static final String BUCKET = "deltaq.bucket";
-    static final String PREFIX = "deltaq.prefix";
-    static final String ACCESS_KEY = "deltaq.accessKey";
-    static final String SECRET_KEY = "deltaq.secretKey";
+    /** The store's address, as {@link ObjectStores#open} takes it. */
+    static final String ADDRESS = "deltaq.address";
+    /** Prefix of the AWS variables that reach the store, over the worker's own environment. */
+    static final String ENV_PREFIX = "deltaq.env.";
 
     private final EmbeddedS3Server server;
     private final Map<String, String> connection;
@@ -52,16 +44,13 @@ final class DeltaqTarget implements BenchTarget {
         if (options.storeDir().isPresent()) {
             Path dir = options.storeDir().get().toAbsolutePath().resolve(prefix);
             Files.createDirectories(dir);
-            connection.put(STORE, "local");
-            connection.put(DIR, dir.toString());
+            connection.put(ADDRESS, dir.toString());
             return new DeltaqTarget(null, connection, "local directory " + dir);
         }
-        connection.put(STORE, "s3");
-        connection.put(PREFIX, prefix);
         if (options.bucket().isPresent()) {
-            connection.put(BUCKET, options.bucket().get());
-            options.endpoint().ifPresent(e -> connection.put(ENDPOINT, e.toString()));
-            options.region().ifPresent(r -> connection.put(REGION, r));
+            connection.put(ADDRESS, "s3://" + options.bucket().get() + "/" + prefix);
+            options.endpoint().ifPresent(e -> connection.put(ENV_PREFIX + "AWS_ENDPOINT_URL", e.toString()));
+            options.region().ifPresent(r -> connection.put(ENV_PREFIX + "AWS_REGION", r));
             return new DeltaqTarget(null, connection, "s3://" + options.bucket().get() + "/" + prefix
                     + options.endpoint().map(e -> " at " + e).orElse(" (AWS)"));
         }
@@ -69,11 +58,8 @@ final class DeltaqTarget implements BenchTarget {
                 .latency(java.time.Duration.ofMillis(options.s3LatencyMs()))
                 .start();
         try {
-            connection.put(BUCKET, server.bucket());
-            connection.put(ENDPOINT, server.endpoint().toString());
-            connection.put(REGION, server.region());
-            connection.put(ACCESS_KEY, server.accessKey());
-            connection.put(SECRET_KEY, server.secretKey());
+            connection.put(ADDRESS, server.address(prefix));
+            server.environment().forEach((name, value) -> connection.put(ENV_PREFIX + name, value));
             return new DeltaqTarget(server, connection, "embedded S3 server (s3proxy, in memory) in the coordinator JVM"
                     + " at " + server.endpoint()
                     + (options.s3LatencyMs() > 0 ? ", " + options.s3LatencyMs() + " ms added per operation" : ""));
@@ -85,23 +71,13 @@ final class DeltaqTarget implements BenchTarget {
 
     /** A store for {@code connection}, rooted at the sweep's prefix; the caller closes it. */
     static ObjectStore openStore(Map<String, String> connection) {
-        if ("local".equals(connection.get(STORE))) {
-            return new LocalObjectStore(Path.of(connection.get(DIR)));
-        }
-        S3StoreConfig.Builder config = S3StoreConfig.fromEnvironment();
-        String endpoint = connection.get(ENDPOINT);
-        if (endpoint != null) {
-            config.endpoint(URI.create(endpoint));
-        }
-        String region = connection.get(REGION);
-        if (region != null) {
-            config.region(region);
-        }
-        String accessKey = connection.get(ACCESS_KEY);
-        if (accessKey != null) {
-            config.credentials(accessKey, connection.get(SECRET_KEY));
-        }
-        return new S3ObjectStore(new S3Location(connection.get(BUCKET), connection.get(PREFIX)), config.build());
+        Map<String, String> env = new LinkedHashMap<>(System.getenv());
+        connection.forEach((name, value) -> {
+            if (name.startsWith(ENV_PREFIX)) {
+                env.put(name.substring(ENV_PREFIX.length()), value);
+            }
+        });
+        return ObjectStores.open(connection.get(ADDRESS), env, Map.of());
     }
 
     @Override

@@ -102,7 +102,8 @@ public final class ConfigDef {
             if (value != null && key.validator() != null) {
                 String problem = key.validator().check(value);
                 if (problem != null) {
-                    throw new ConfigException(what + ": invalid value '" + raw + "' for '" + key.name() + "': " + problem);
+                    throw new ConfigException(what + ": invalid value '" + raw + "' for '" + key.name() + "': " + problem,
+                            key.name(), problem, null);
                 }
             }
             values.put(key.name(), value);
@@ -131,8 +132,9 @@ public final class ConfigDef {
                 case STRING -> raw.toString().trim();
             };
         } catch (RuntimeException e) {
-            throw new ConfigException(what + ": value '" + raw + "' for '" + key.name() + "' is not a valid "
-                    + key.type().name().toLowerCase(Locale.ROOT), e);
+            String problem = "is not a valid " + key.type().name().toLowerCase(Locale.ROOT);
+            throw new ConfigException(what + ": value '" + raw + "' for '" + key.name() + "' " + problem, key.name(),
+                    problem, e);
         }
     }
 
