@@ -36,8 +36,8 @@ class ObjectStoresTest {
 
     @Test
     void anS3AddressTakesItsSettingsFromTheEnvironment() throws Exception {
-        try (EmbeddedS3Server server = EmbeddedS3Server.start();
-             ObjectStore store = ObjectStores.open("s3://" + server.bucket() + "/stores-test", Map.of(
+        EmbeddedS3Server server = SharedS3Server.get();
+        try (ObjectStore store = ObjectStores.open("s3://" + server.bucket() + "/stores-test", Map.of(
                      "AWS_ENDPOINT_URL", server.endpoint().toString(),
                      "AWS_REGION", server.region(),
                      "AWS_ACCESS_KEY_ID", server.accessKey(),

@@ -12,7 +12,6 @@ import java.net.URI;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -23,12 +22,7 @@ class S3ObjectStoreTest extends ObjectStoreContractTest {
 
     @BeforeAll
     static void startServer() {
-        server = EmbeddedS3Server.start();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        server.close();
+        server = SharedS3Server.get();
     }
 
     private static S3StoreConfig.Builder config() {
