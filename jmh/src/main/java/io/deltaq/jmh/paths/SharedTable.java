@@ -2,6 +2,8 @@ package io.deltaq.jmh.paths;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
@@ -10,8 +12,7 @@ import io.delta.kernel.engine.Engine;
 import io.deltaq.deltalog.DeltaLogOptions;
 import io.deltaq.deltalog.DeltaTable;
 import io.deltaq.jmh.queue.QueueStore;
-import io.deltaq.s3io.ListPage;
-import io.deltaq.s3io.ObjectInfo;
+import io.deltaq.s3io.Listing;
 import io.deltaq.s3io.ObjectStore;
 
 /**
@@ -71,16 +72,11 @@ final class SharedTable {
 
     /** Deletes every object of the table, so that a long run does not fill memory or disk. */
     void deleteAll() {
-        String prefix = path + "/";
-        String startAfter = null;
-        ListPage page;
-        do {
-            page = join(store.list(prefix, startAfter, 1000), "listing " + uri);
-            for (ObjectInfo object : page.objects()) {
-                join(store.delete(object.key()), "deleting " + object.key());
-            }
-            startAfter = page.truncated() ? page.nextStartAfter() : null;
-        } while (page.truncated());
+        List<String> keys = new ArrayList<>();
+        join(Listing.forEach(store, path + "/", null, 1000, object -> keys.add(object.key())), "listing " + uri);
+        for (String key : keys) {
+            join(store.delete(key), "deleting " + key);
+        }
     }
 
     /** Waits for {@code future} as {@link StoreFileIO} does, failing unchecked. */
