@@ -319,10 +319,7 @@ final class TailerAgent implements Agent {
 
     private void checkTableWait(long now, Throwable cause) {
         if (now - tableWaitDeadlineNs >= 0) {
-            throw new ConsumerException(tableName, -1, tableName + ": no Delta table here; waited "
-                    + config.tableWaitTimeoutMs() + " ms (" + ConsumerConfig.TABLE_WAIT_TIMEOUT_MS
-                    + ") for its first commit. Create the table (a producer does) or raise "
-                    + ConsumerConfig.TABLE_WAIT_TIMEOUT_MS, cause);
+            throw ConsumerErrors.tableNeverAppeared(tableName, config.tableWaitTimeoutMs(), cause);
         }
     }
 
@@ -345,10 +342,7 @@ final class TailerAgent implements Agent {
                 enqueue(commit.get());
             } else {
                 if (pollKnewSuccessor) {
-                    throw new ConsumerException(tableName, version, tableName + ": the log is missing version "
-                            + version + " (_delta_log/" + String.format("%020d", version) + ".json) although version "
-                            + (version + 1) + " exists: a gap (a writer skipped a version, or the log was cleaned up "
-                            + "past this consumer's position); seek to a retained version", null);
+                    throw ConsumerErrors.logGap(tableName, version);
                 }
                 foundInARow = 0;
                 missesSinceFound++;
@@ -426,11 +420,10 @@ final class TailerAgent implements Agent {
                     rowsBefore += rows;
                 }
             }
-        } else if (delivery == Delivery.REWRITE) {
-            pending.rewrite = describeRewrite(commit);
-            if (!config.skipRewrites()) {
-                stopReading = true; // nothing after it will be delivered
-            }
+        } else if (delivery == Delivery.REWRITE && !config.skipRewrites()) {
+            // Raised when it reaches the head of the pipeline; skipped, it is a commit without rows.
+            pending.failure = rewriteCommit(commit);
+            stopReading = true; // nothing after it will be delivered
         }
         pipeline.addLast(pending);
         String next = commit.nextDataFile().orElse(null);
@@ -490,7 +483,7 @@ final class TailerAgent implements Agent {
         return table.readDataFile(file);
     }
 
-    private String describeRewrite(Commit commit) {
+    private RewriteCommitException rewriteCommit(Commit commit) {
         int removes = 0;
         for (RemoveFile r : commit.removes()) {
             if (r.dataChange()) {
@@ -498,9 +491,7 @@ final class TailerAgent implements Agent {
             }
         }
         String operation = commit.commitInfo().map(CommitInfo::operation).orElse(null);
-        return tableName + ": version " + commit.version() + " deletes or rewrites rows (" + removes
-                + " remove action(s) with dataChange true" + (operation == null ? "" : ", operation " + operation)
-                + "); its rows are not new messages";
+        return ConsumerErrors.rewriteCommit(tableName, commit.version(), removes, operation);
     }
 
     /* ------------------------------- into the ring ------------------------------- */
@@ -520,13 +511,7 @@ final class TailerAgent implements Agent {
             if (c.failure != null) {
                 throw c.failure;
             }
-            if (c.rewrite != null) {
-                if (!config.skipRewrites()) {
-                    throw new RewriteCommitException(tableName, c.version, c.rewrite + "; "
-                            + ConsumerConfig.REWRITE_POLICY + " is 'fail' (set it to 'skip' to pass over such commits, "
-                            + "or seek to version " + (c.version + 1) + ")");
-                }
-            } else if (c.files != null) {
+            if (c.files != null) {
                 while (c.fileIndex < c.files.length && budget > 0) {
                     int written = publishFile(c, budget);
                     if (written < 0) {
@@ -606,8 +591,7 @@ final class TailerAgent implements Agent {
         } catch (ConsumerException e) {
             throw e;
         } catch (RuntimeException e) {
-            throw new ConsumerException(tableName, c.version, tableName + ": version " + c.version
-                    + ": cannot decode data file " + file.path() + ": " + e.getMessage(), e);
+            throw ConsumerErrors.cannotDecode(tableName, c.version, file.path(), e);
         }
     }
 
@@ -627,8 +611,7 @@ final class TailerAgent implements Agent {
 
     private void fail(Throwable t) {
         ConsumerException error = t instanceof ConsumerException ce ? ce
-                : new ConsumerException(tableName, currentVersion(), tableName + ": consumer stopped at version "
-                        + currentVersion() + ": " + t, t);
+                : ConsumerErrors.tailerStopped(tableName, currentVersion(), t);
         failure = new Failure(epoch, error);
         notifyApp = true;
         phase = Phase.FAILED;
@@ -642,7 +625,7 @@ final class TailerAgent implements Agent {
     private void failAfterPending(Throwable t) {
         long version = tail.nextVersion();
         ConsumerException error = t instanceof ConsumerException ce ? ce
-                : new ConsumerException(tableName, version, tableName + ": version " + version + ": " + t, t);
+                : ConsumerErrors.logReadFailed(tableName, version, t);
         PendingCommit poison = new PendingCommit(version, 0);
         poison.failure = error;
         pipeline.addLast(poison);
@@ -676,14 +659,12 @@ final class TailerAgent implements Agent {
             while (cause instanceof CompletionException && cause.getCause() != null) {
                 cause = cause.getCause();
             }
-            throw new ConsumerException(tableName, version, tableName + ": version " + version + ": " + what
-                    + " failed: " + cause.getMessage(), cause);
+            throw ConsumerErrors.readFailed(tableName, version, what, cause);
         } catch (CancellationException | InterruptedException e) {
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
             }
-            throw new ConsumerException(tableName, version, tableName + ": version " + version + ": " + what
-                    + " was interrupted", e);
+            throw ConsumerErrors.readInterrupted(tableName, version, what, e);
         }
     }
 
@@ -726,9 +707,7 @@ final class TailerAgent implements Agent {
         final long version;
         /** Rows of this commit before this index are not delivered (the start position's index). */
         final long skip;
-        /** Non-null for a commit that deletes or rewrites rows. */
-        String rewrite;
-        /** Non-null for the place in the log where reading failed. */
+        /** Non-null where delivery stops: a rewrite commit under rewrite.policy=fail, or where reading the log failed. */
         ConsumerException failure;
         LiveFile[] files;
         long[] rowsFromStats;
@@ -804,15 +783,12 @@ final class TailerAgent implements Agent {
             }
             long index = indexBase + rowIndex;
             if (index > Position.MAX_INDEX) {
-                throw new ConsumerException(table, version, table + ": version " + version + " adds more than "
-                        + (Position.MAX_INDEX + 1) + " rows, beyond what a position can address", null);
+                throw ConsumerErrors.tooManyRows(table, version);
             }
             int length = RingRecordDescriptor.messageLength(keyLen, valueLen);
             if (length > maxLength) {
-                throw new ConsumerException(table, version, table + ": message " + version + ":" + index + " in "
-                        + file + " takes " + length + " bytes (key " + keyLen + ", value " + valueLen
-                        + "), more than the largest record the ring takes (" + maxLength + "); raise "
-                        + ConsumerConfig.BUFFER_BYTES + " to at least " + ringBytesFor(length), null);
+                throw ConsumerErrors.messageTooLarge(table, version, index, file, length, keyLen, valueLen, maxLength,
+                        ringBytesFor(length));
             }
             int at = ring.tryClaim(typeId, length);
             if (at == RingBuffer.INSUFFICIENT_CAPACITY) {
