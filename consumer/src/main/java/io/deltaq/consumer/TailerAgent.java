@@ -59,13 +59,8 @@ final class TailerAgent implements Agent {
 
     /** Rows decoded into the ring per duty cycle at most, so a cycle stays short. */
     static final int MAX_MESSAGES_PER_CYCLE = 4096;
-    /** Between probes for a gap while the next version stays missing: this many longest poll intervals. */
-    static final int GAP_PROBE_INTERVALS = 10;
-    static final long MIN_GAP_PROBE_NS = TimeUnit.SECONDS.toNanos(1);
     /** GETs of a data file named ahead of its commit, at most. */
     static final int MAX_PREFETCH_ATTEMPTS = 3;
-    /** Misses after a found commit that wait only the shortest poll interval before backing off. */
-    static final int FAST_MISSES = 8;
 
     private enum Phase { RESOLVING, TAILING, FAILED }
 
@@ -85,10 +80,10 @@ final class TailerAgent implements Agent {
     private final OneToOneRingBuffer ring;
     private final String roleName;
     private final NanoClock clock;
-    private final long pollMinNs;
-    private final long pollMaxNs;
+    /** Between GETs of version 0 while waiting for the table to appear. */
+    private final long tableProbeIntervalNs;
     private final long tableWaitNs;
-    private final long gapProbeIntervalNs;
+    private final PollSchedule schedule;
     private final MessageFileReader reader = new MessageFileReader();
     private final RingWriter writer;
     private final BiConsumer<Object, Throwable> wakeOnCompletion = (result, error) -> wakeTailer();
@@ -115,17 +110,9 @@ final class TailerAgent implements Agent {
     private LogTail tail;
     private CompletableFuture<Optional<Commit>> logPoll;
     private boolean pollKnewSuccessor;
-    private long nextPollNs;
-    private long backoffNs;
-    /** When the last commit was found, and the misses since: the first few wait only the shortest interval. */
-    private long lastFoundNs;
-    private int missesSinceFound;
-    /** Commits found one after another without a miss: this many (up to the prefetch room) are read at once. */
-    private int foundInARow;
     private CompletableFuture<Optional<Commit>> gapProbe;
     private long gapProbeFor = -1;
     private long successorSeenFor = -1;
-    private long nextGapProbeNs;
     private boolean stopReading;
     private final ArrayDeque<PendingCommit> pipeline = new ArrayDeque<>();
     /** Data files that commits named as their writers' next ones, being fetched ahead of the commits adding them. */
@@ -143,10 +130,9 @@ final class TailerAgent implements Agent {
         this.ring = ring;
         this.roleName = roleName;
         this.clock = clock;
-        this.pollMinNs = TimeUnit.MILLISECONDS.toNanos(config.pollIntervalMinMs());
-        this.pollMaxNs = TimeUnit.MILLISECONDS.toNanos(config.pollIntervalMs());
+        this.tableProbeIntervalNs = TimeUnit.MILLISECONDS.toNanos(config.pollIntervalMs());
         this.tableWaitNs = TimeUnit.MILLISECONDS.toNanos(config.tableWaitTimeoutMs());
-        this.gapProbeIntervalNs = Math.max(MIN_GAP_PROBE_NS, GAP_PROBE_INTERVALS * pollMaxNs);
+        this.schedule = PollSchedule.of(config);
         this.writer = new RingWriter(ring);
     }
 
@@ -280,7 +266,7 @@ final class TailerAgent implements Agent {
             tableProbe = null;
             if (join(probe, 0, "looking for the table's first commit").isEmpty()) {
                 checkTableWait(now, null);
-                nextResolveNs = now + pollMaxNs;
+                nextResolveNs = now + tableProbeIntervalNs;
                 return 1;
             }
         } else if (now - nextResolveNs < 0) {
@@ -296,19 +282,14 @@ final class TailerAgent implements Agent {
                 tableWaitDeadlineNs = now + tableWaitNs;
             }
             checkTableWait(now, e);
-            nextResolveNs = now + pollMaxNs;
+            nextResolveNs = now + tableProbeIntervalNs;
             return 1;
         }
         waitingForTable = false;
         start = startup.start();
         tail = table.tail(startup.tailFrom());
         phase = Phase.TAILING;
-        backoffNs = 0;
-        foundInARow = 0;
-        lastFoundNs = now;
-        missesSinceFound = 0;
-        nextPollNs = now;
-        nextGapProbeNs = now + gapProbeIntervalNs;
+        schedule.start(now);
         if (startup.firstCommit() != null) {
             enqueue(startup.firstCommit());
         }
@@ -334,31 +315,19 @@ final class TailerAgent implements Agent {
             long version = tail.nextVersion();
             Optional<Commit> commit = join(polled, version, "reading the commit of version " + version);
             if (commit.isPresent()) {
-                backoffNs = 0;
-                lastFoundNs = now;
-                missesSinceFound = 0;
-                foundInARow++;
-                nextPollNs = now;
+                schedule.found(now);
                 enqueue(commit.get());
             } else {
                 if (pollKnewSuccessor) {
                     throw ConsumerErrors.logGap(tableName, version);
                 }
-                foundInARow = 0;
-                missesSinceFound++;
-                // A busy table commits every few tens of milliseconds: a few misses at the shortest
-                // interval after each find follow it closely. Beyond them (or a longest interval after
-                // the find) the wait doubles up to the longest interval, so a quiet table costs little
-                // however the intervals are set.
-                boolean busy = missesSinceFound <= FAST_MISSES && now - lastFoundNs < pollMaxNs;
-                backoffNs = busy || backoffNs == 0 ? pollMinNs : Math.min(backoffNs * 2, pollMaxNs);
-                nextPollNs = now + backoffNs;
-                if (gapProbe == null && now - nextGapProbeNs >= 0) {
+                schedule.missed(now);
+                if (gapProbe == null && schedule.gapProbeDue(now)) {
                     // Versions are created in order, so a successor with this version still missing is a gap.
                     gapProbeFor = version;
                     gapProbe = table.readCommit(version + 1);
                     gapProbe.whenComplete(wakeOnCompletion);
-                    nextGapProbeNs = now + gapProbeIntervalNs;
+                    schedule.gapProbeSent(now);
                 }
             }
         }
@@ -368,15 +337,12 @@ final class TailerAgent implements Agent {
             work++;
             if (join(probe, gapProbeFor + 1, "probing version " + (gapProbeFor + 1)).isPresent()) {
                 successorSeenFor = gapProbeFor;
-                nextPollNs = now; // look again at once: either it has landed meanwhile, or it is a gap
+                schedule.readNow(now); // look again at once: either it has landed meanwhile, or it is a gap
             }
         }
-        if (logPoll == null && !stopReading && pipeline.size() < config.prefetchCommits() && now - nextPollNs >= 0) {
+        if (logPoll == null && !stopReading && pipeline.size() < config.prefetchCommits() && schedule.readDue(now)) {
             pollKnewSuccessor = successorSeenFor == tail.nextVersion();
-            // At the head one GET is in flight. Behind it (each GET found a commit) one GET per version in
-            // turn would cap catching up at one version per round trip, so the next few are read at once.
-            int window = Math.max(1, Math.min(foundInARow, config.prefetchCommits() - pipeline.size()));
-            CompletableFuture<Optional<Commit>> next = tail.poll(window);
+            CompletableFuture<Optional<Commit>> next = tail.poll(schedule.window(config.prefetchCommits() - pipeline.size()));
             retryPrefetches();
             logPoll = next;
             next.whenComplete(wakeOnCompletion);
