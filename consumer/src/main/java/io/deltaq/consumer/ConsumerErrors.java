@@ -2,6 +2,8 @@ package io.deltaq.consumer;
 
 import io.deltaq.deltalog.Position;
 import java.time.Duration;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletionException;
 
 /**
  * Words every {@link ConsumerException} this module throws, so that each names the table, the
@@ -44,15 +46,23 @@ final class ConsumerErrors {
         return new ConsumerException(table, version, table + ": version " + version + ": " + cause, cause);
     }
 
-    /** A GET the tailer started completed exceptionally; {@code what} names it ("reading data file ..."). */
-    static ConsumerException readFailed(String table, long version, String what, Throwable cause) {
+    /**
+     * A GET the tailer started did not complete normally.
+     *
+     * @param what names it ("reading data file ...")
+     * @param thrown what joining it threw: a {@link CompletionException} or a {@link CancellationException}
+     */
+    static ConsumerException readFailed(String table, long version, String what, Throwable thrown) {
+        if (thrown instanceof CancellationException) {
+            return new ConsumerException(table, version, table + ": version " + version + ": " + what
+                    + " was interrupted", thrown);
+        }
+        Throwable cause = thrown.getCause() == null ? thrown : thrown.getCause();
+        while (cause instanceof CompletionException && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
         return new ConsumerException(table, version, table + ": version " + version + ": " + what + " failed: "
                 + cause.getMessage(), cause);
-    }
-
-    static ConsumerException readInterrupted(String table, long version, String what, Throwable cause) {
-        return new ConsumerException(table, version, table + ": version " + version + ": " + what
-                + " was interrupted", cause);
     }
 
     /** Anything else that stopped the tailing thread. */

@@ -14,20 +14,14 @@ import io.deltaq.deltalog.LiveFile;
 import io.deltaq.deltalog.LogTail;
 import io.deltaq.deltalog.Position;
 import io.deltaq.deltalog.TableNotFoundException;
-import io.deltaq.deltalog.actions.AddFile;
 import io.deltaq.deltalog.actions.CommitInfo;
 import io.deltaq.deltalog.actions.RemoveFile;
 import io.deltaq.deltalog.parquet.MessageFileReader;
 import java.util.ArrayDeque;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BiConsumer;
@@ -60,7 +54,7 @@ final class TailerAgent implements Agent {
     /** Rows decoded into the ring per duty cycle at most, so a cycle stays short. */
     static final int MAX_MESSAGES_PER_CYCLE = 4096;
     /** GETs of a data file named ahead of its commit, at most. */
-    static final int MAX_PREFETCH_ATTEMPTS = 3;
+    static final int MAX_PREFETCH_ATTEMPTS = Prefetcher.MAX_NAMED_ATTEMPTS;
 
     private enum Phase { RESOLVING, TAILING, FAILED }
 
@@ -84,6 +78,7 @@ final class TailerAgent implements Agent {
     private final long tableProbeIntervalNs;
     private final long tableWaitNs;
     private final PollSchedule schedule;
+    private final Prefetcher prefetcher;
     private final MessageFileReader reader = new MessageFileReader();
     private final RingWriter writer;
     private final BiConsumer<Object, Throwable> wakeOnCompletion = (result, error) -> wakeTailer();
@@ -115,8 +110,6 @@ final class TailerAgent implements Agent {
     private long successorSeenFor = -1;
     private boolean stopReading;
     private final ArrayDeque<PendingCommit> pipeline = new ArrayDeque<>();
-    /** Data files that commits named as their writers' next ones, being fetched ahead of the commits adding them. */
-    private final Map<String, Prefetch> prefetches = new LinkedHashMap<>();
     private int blockedNeedBytes;
     private boolean notifyApp;
     private long avgRecordBytes = 64;
@@ -133,6 +126,7 @@ final class TailerAgent implements Agent {
         this.tableProbeIntervalNs = TimeUnit.MILLISECONDS.toNanos(config.pollIntervalMs());
         this.tableWaitNs = TimeUnit.MILLISECONDS.toNanos(config.tableWaitTimeoutMs());
         this.schedule = PollSchedule.of(config);
+        this.prefetcher = new Prefetcher(table, config.prefetchCommits(), this::wakeTailer);
         this.writer = new RingWriter(ring);
     }
 
@@ -343,7 +337,7 @@ final class TailerAgent implements Agent {
         if (logPoll == null && !stopReading && pipeline.size() < config.prefetchCommits() && schedule.readDue(now)) {
             pollKnewSuccessor = successorSeenFor == tail.nextVersion();
             CompletableFuture<Optional<Commit>> next = tail.poll(schedule.window(config.prefetchCommits() - pipeline.size()));
-            retryPrefetches();
+            prefetcher.retryMissingNamed();
             logPoll = next;
             next.whenComplete(wakeOnCompletion);
             work++;
@@ -359,33 +353,7 @@ final class TailerAgent implements Agent {
         PendingCommit pending = new PendingCommit(version, version == start.version() ? start.index() : 0);
         Delivery delivery = commit.delivery();
         if (delivery == Delivery.GAINS_DATA) {
-            List<AddFile> adds = commit.dataAdds();
-            int n = adds.size();
-            pending.files = new LiveFile[n];
-            pending.rowsFromStats = new long[n];
-            @SuppressWarnings("unchecked")
-            CompletableFuture<byte[]>[] data = new CompletableFuture[n];
-            pending.data = data;
-            long rowsBefore = 0;
-            boolean countsKnown = true;
-            for (int k = 0; k < n; k++) {
-                LiveFile file = table.dataFile(version, adds.get(k));
-                long rows = file.numRecordsFromStats();
-                pending.files[k] = file;
-                pending.rowsFromStats[k] = rows;
-                if (countsKnown && rows >= 0 && rowsBefore + rows <= pending.skip) {
-                    pending.skipped(k); // wholly before the start position: not fetched
-                } else {
-                    CompletableFuture<byte[]> f = fetch(file);
-                    data[k] = f;
-                    f.whenComplete(wakeOnCompletion);
-                }
-                if (rows < 0) {
-                    countsKnown = false;
-                } else {
-                    rowsBefore += rows;
-                }
-            }
+            prefetcher.fetchDataFiles(pending, commit.dataAdds());
         } else if (delivery == Delivery.REWRITE && !config.skipRewrites()) {
             // Raised when it reaches the head of the pipeline; skipped, it is a commit without rows.
             pending.failure = rewriteCommit(commit);
@@ -393,60 +361,9 @@ final class TailerAgent implements Agent {
         }
         pipeline.addLast(pending);
         String next = commit.nextDataFile().orElse(null);
-        if (next != null && !stopReading && !prefetches.containsKey(next)) {
-            // One per writer in flight: with several producers each commit names its own writer's next
-            // file, and the oldest is given up when more writers interleave than commits are prefetched.
-            if (prefetches.size() >= config.prefetchCommits()) {
-                Iterator<Prefetch> oldest = prefetches.values().iterator();
-                oldest.next().bytes.cancel(false);
-                oldest.remove();
-            }
-            prefetches.put(next, new Prefetch(table.prefetchDataFile(next)));
+        if (next != null && !stopReading) {
+            prefetcher.fetchNamed(next);
         }
-    }
-
-    /** A data file named ahead of its commit, being fetched. */
-    private static final class Prefetch {
-        CompletableFuture<Optional<byte[]>> bytes;
-        int attempts = 1;
-
-        Prefetch(CompletableFuture<Optional<byte[]>> bytes) {
-            this.bytes = bytes;
-        }
-
-        /** Whether the file was not there when asked for (it may be uploading still). */
-        boolean missing() {
-            return bytes.isDone() && !bytes.isCompletedExceptionally() && bytes.getNow(null).isEmpty();
-        }
-    }
-
-    /**
-     * A named file is uploaded while its commit is made, and may not be there yet when the commit
-     * naming it is read: it is asked for again with the next few GETs of the log.
-     */
-    private void retryPrefetches() {
-        for (Map.Entry<String, Prefetch> e : prefetches.entrySet()) {
-            Prefetch p = e.getValue();
-            if (p.attempts < MAX_PREFETCH_ATTEMPTS && p.missing()) {
-                p.bytes = table.prefetchDataFile(e.getKey());
-                p.attempts++;
-            }
-        }
-    }
-
-    /**
-     * The file's bytes: from the prefetch when an earlier commit named it as the next one (a GET
-     * after all if it was not there yet when prefetched), otherwise by a GET now.
-     */
-    private CompletableFuture<byte[]> fetch(LiveFile file) {
-        Prefetch early = prefetches.remove(file.add().path());
-        if (early != null) {
-            return early.bytes.handle((data, error) -> error == null ? data : Optional.<byte[]>empty())
-                    .thenCompose(data -> data.isPresent()
-                            ? CompletableFuture.completedFuture(data.get())
-                            : table.readDataFile(file));
-        }
-        return table.readDataFile(file);
     }
 
     private RewriteCommitException rewriteCommit(Commit commit) {
@@ -510,13 +427,18 @@ final class TailerAgent implements Agent {
         LiveFile file = c.files[k];
         CompletableFuture<byte[]> f = c.data[k];
         if (f == null) {
-            c.nextFile(c.rowsFromStats[k]); // skipped at enqueue by its statistics
+            c.nextFile(c.rowsFromStats[k]); // not fetched: wholly before the start by its statistics
             return 0;
         }
         if (!f.isDone()) {
             return -1;
         }
-        byte[] bytes = join(f, c.version, "reading data file " + file.path());
+        byte[] bytes;
+        try {
+            bytes = f.join();
+        } catch (CompletionException | CancellationException e) {
+            throw ConsumerErrors.readFailed(tableName, c.version, "reading data file " + file.path(), e);
+        }
         long skipInFile = c.skip - c.indexBase;
         try {
             // A file larger than a cycle's budget is read in pieces from one open: each piece goes on
@@ -592,9 +514,7 @@ final class TailerAgent implements Agent {
         long version = tail.nextVersion();
         ConsumerException error = t instanceof ConsumerException ce ? ce
                 : ConsumerErrors.logReadFailed(tableName, version, t);
-        PendingCommit poison = new PendingCommit(version, 0);
-        poison.failure = error;
-        pipeline.addLast(poison);
+        pipeline.addLast(PendingCommit.failingWith(version, error));
         stopReading = true;
         cancelLogReads();
     }
@@ -617,20 +537,12 @@ final class TailerAgent implements Agent {
         return start != null ? start.version() : -1;
     }
 
+    /** The result of a GET that is done. */
     private <T> T join(CompletableFuture<T> done, long version, String what) {
         try {
-            return done.get();
-        } catch (ExecutionException | CompletionException e) {
-            Throwable cause = e.getCause() == null ? e : e.getCause();
-            while (cause instanceof CompletionException && cause.getCause() != null) {
-                cause = cause.getCause();
-            }
-            throw ConsumerErrors.readFailed(tableName, version, what, cause);
-        } catch (CancellationException | InterruptedException e) {
-            if (e instanceof InterruptedException) {
-                Thread.currentThread().interrupt();
-            }
-            throw ConsumerErrors.readInterrupted(tableName, version, what, e);
+            return done.join();
+        } catch (CompletionException | CancellationException e) {
+            throw ConsumerErrors.readFailed(tableName, version, what, e);
         }
     }
 
@@ -652,54 +564,11 @@ final class TailerAgent implements Agent {
             tableProbe = null;
         }
         cancelLogReads();
-        prefetches.values().forEach(p -> p.bytes.cancel(false));
-        prefetches.clear();
-        for (PendingCommit c : pipeline) {
-            if (c.data != null) {
-                for (CompletableFuture<byte[]> f : c.data) {
-                    if (f != null) {
-                        f.cancel(false);
-                    }
-                }
-            }
-        }
+        prefetcher.cancelAll(pipeline);
         pipeline.clear();
     }
 
     /* ------------------------------- helpers ------------------------------- */
-
-    /** A commit read from the log, waiting to be delivered in order. */
-    static final class PendingCommit {
-        final long version;
-        /** Rows of this commit before this index are not delivered (the start position's index). */
-        final long skip;
-        /** Non-null where delivery stops: a rewrite commit under rewrite.policy=fail, or where reading the log failed. */
-        ConsumerException failure;
-        LiveFile[] files;
-        long[] rowsFromStats;
-        CompletableFuture<byte[]>[] data;
-        int fileIndex;
-        /** Next row of the current file to decode. */
-        int nextRow;
-        /** Index, within the commit, of the current file's first row. */
-        long indexBase;
-
-        PendingCommit(long version, long skip) {
-            this.version = version;
-            this.skip = skip;
-        }
-
-        void skipped(int k) {
-            data[k] = null;
-        }
-
-        void nextFile(long rowsInFile) {
-            data[fileIndex] = null; // the bytes are no longer needed
-            indexBase += rowsInFile;
-            fileIndex++;
-            nextRow = 0;
-        }
-    }
 
     /** Writes decoded rows into the ring; remembers the first row that did not fit. */
     static final class RingWriter implements io.deltaq.deltalog.parquet.MessageHandler {
