@@ -121,7 +121,8 @@ final class StartResolver {
     }
 
     private long timestampOf(long version) {
-        Commit c = read(version).orElseThrow(() -> ConsumerErrors.versionVanishedDuringSearch(table.location(), version));
+        Commit c = read(version)
+                .orElseThrow(() -> ConsumerErrors.versionVanishedDuringSearch(table.location(), version));
         Optional<CommitInfo> info = c.commitInfo();
         Long ts = info.map(i -> i.inCommitTimestamp() != null ? i.inCommitTimestamp() : i.timestamp()).orElse(null);
         if (ts == null) {

@@ -1,22 +1,13 @@
 package io.deltaq.consumer;
 
-import static io.deltaq.consumer.RingRecordDescriptor.HEADER_LENGTH;
-import static io.deltaq.consumer.RingRecordDescriptor.INDEX_OFFSET;
-import static io.deltaq.consumer.RingRecordDescriptor.KEY_LENGTH_OFFSET;
-import static io.deltaq.consumer.RingRecordDescriptor.TIMESTAMP_OFFSET;
-import static io.deltaq.consumer.RingRecordDescriptor.VALUE_LENGTH_OFFSET;
-import static io.deltaq.consumer.RingRecordDescriptor.VERSION_OFFSET;
-
 import io.deltaq.deltalog.Commit;
 import io.deltaq.deltalog.Delivery;
 import io.deltaq.deltalog.DeltaTable;
-import io.deltaq.deltalog.LiveFile;
 import io.deltaq.deltalog.LogTail;
 import io.deltaq.deltalog.Position;
 import io.deltaq.deltalog.TableNotFoundException;
 import io.deltaq.deltalog.actions.CommitInfo;
 import io.deltaq.deltalog.actions.RemoveFile;
-import io.deltaq.deltalog.parquet.MessageFileReader;
 import java.util.ArrayDeque;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
@@ -25,29 +16,26 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BiConsumer;
-import org.agrona.BitUtil;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentTerminationException;
-import org.agrona.concurrent.AtomicBuffer;
 import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.ringbuffer.OneToOneRingBuffer;
-import org.agrona.concurrent.ringbuffer.RecordDescriptor;
-import org.agrona.concurrent.ringbuffer.RingBuffer;
 
 /**
  * The consumer's tailing thread, as an agrona {@link Agent}: one duty cycle reads the clock once,
- * applies a pending seek, resolves the start (once), keeps the next commit GET in flight, fetches
- * the data files of up to {@code prefetch.commits} commits in parallel, and decodes the head commit's
- * rows into the ring, at most {@link #MAX_MESSAGES_PER_CYCLE} per cycle.
+ * applies a pending seek, resolves the start (once), keeps the next commit GET in flight when the
+ * {@link PollSchedule} says a read is due, has the {@link Prefetcher} fetch the data files of up to
+ * {@code prefetch.commits} commits in parallel, and has the {@link RingPublisher} decode the head
+ * commits' rows into the ring, at most {@link #MAX_MESSAGES_PER_CYCLE} per cycle. Between them it
+ * keeps the table's state: the start, the log tail, the pipeline of commits read and not yet
+ * published, the gap probe and the failure.
  *
- * <p>It never waits on a future: it checks {@code isDone()} each cycle, and every future it starts
- * unparks this thread when it completes, so an idle park never delays a result by a park period.
+ * <p>It never waits on a future: it checks {@code isDone()} each cycle, and every future it waits
+ * for unparks this thread when it completes, so an idle park never delays a result by a park period.
  * The application unparks it after draining a ring that was full, and on seek and close.
  *
- * <p>A full ring is not an error: the row that did not fit is remembered, and decoding resumes there
- * from the bytes already fetched once the application has drained enough (no re-fetch, no loss, no
- * duplicate). A fault stops the tail; it is published with the seek epoch it happened in and thrown
- * by the application's next {@code poll} once the ring holds nothing older.
+ * <p>A fault stops the tail; it is published with the seek epoch it happened in and thrown by the
+ * application's next {@code poll} once the ring holds nothing older.
  */
 final class TailerAgent implements Agent {
 
@@ -71,7 +59,6 @@ final class TailerAgent implements Agent {
     private final String tableName;
     private final ConsumerConfig config;
     private final StartResolver resolver;
-    private final OneToOneRingBuffer ring;
     private final String roleName;
     private final NanoClock clock;
     /** Between GETs of version 0 while waiting for the table to appear. */
@@ -79,8 +66,7 @@ final class TailerAgent implements Agent {
     private final long tableWaitNs;
     private final PollSchedule schedule;
     private final Prefetcher prefetcher;
-    private final MessageFileReader reader = new MessageFileReader();
-    private final RingWriter writer;
+    private final RingPublisher publisher;
     private final BiConsumer<Object, Throwable> wakeOnCompletion = (result, error) -> wakeTailer();
 
     // Shared with the application thread.
@@ -110,9 +96,7 @@ final class TailerAgent implements Agent {
     private long successorSeenFor = -1;
     private boolean stopReading;
     private final ArrayDeque<PendingCommit> pipeline = new ArrayDeque<>();
-    private int blockedNeedBytes;
     private boolean notifyApp;
-    private long avgRecordBytes = 64;
 
     TailerAgent(DeltaTable table, ConsumerConfig config, StartResolver resolver, OneToOneRingBuffer ring,
                 String roleName, NanoClock clock) {
@@ -120,14 +104,13 @@ final class TailerAgent implements Agent {
         this.tableName = table.location();
         this.config = config;
         this.resolver = resolver;
-        this.ring = ring;
         this.roleName = roleName;
         this.clock = clock;
         this.tableProbeIntervalNs = TimeUnit.MILLISECONDS.toNanos(config.pollIntervalMs());
         this.tableWaitNs = TimeUnit.MILLISECONDS.toNanos(config.tableWaitTimeoutMs());
         this.schedule = PollSchedule.of(config);
         this.prefetcher = new Prefetcher(table, config.prefetchCommits(), this::wakeTailer);
-        this.writer = new RingWriter(ring);
+        this.publisher = new RingPublisher(ring, tableName);
     }
 
     /* ------------------------- called by the application thread ------------------------- */
@@ -222,7 +205,7 @@ final class TailerAgent implements Agent {
     @Override
     public void onClose() {
         cancelAll();
-        reader.close();
+        publisher.close();
     }
 
     /* ------------------------------- start and seek ------------------------------- */
@@ -238,7 +221,7 @@ final class TailerAgent implements Agent {
         tail = null;
         stopReading = false;
         successorSeenFor = -1;
-        blockedNeedBytes = 0;
+        publisher.restart(epoch);
         waitingForSpace = false;
     }
 
@@ -336,7 +319,8 @@ final class TailerAgent implements Agent {
         }
         if (logPoll == null && !stopReading && pipeline.size() < config.prefetchCommits() && schedule.readDue(now)) {
             pollKnewSuccessor = successorSeenFor == tail.nextVersion();
-            CompletableFuture<Optional<Commit>> next = tail.poll(schedule.window(config.prefetchCommits() - pipeline.size()));
+            int room = config.prefetchCommits() - pipeline.size();
+            CompletableFuture<Optional<Commit>> next = tail.poll(schedule.window(room));
             prefetcher.retryMissingNamed();
             logPoll = next;
             next.whenComplete(wakeOnCompletion);
@@ -379,12 +363,12 @@ final class TailerAgent implements Agent {
 
     /* ------------------------------- into the ring ------------------------------- */
 
+    /** Publishes the pipeline's head commits in order, at most {@link #MAX_MESSAGES_PER_CYCLE} rows. */
     private int publish() {
-        if (blockedNeedBytes > 0) {
-            if (ring.capacity() - ring.size() < blockedNeedBytes) {
-                return 0;
-            }
-            blockedNeedBytes = 0;
+        if (!publisher.hasRoom()) {
+            return 0;
+        }
+        if (waitingForSpace) {
             waitingForSpace = false;
         }
         int budget = MAX_MESSAGES_PER_CYCLE;
@@ -394,105 +378,19 @@ final class TailerAgent implements Agent {
             if (c.failure != null) {
                 throw c.failure;
             }
-            if (c.files != null) {
-                while (c.fileIndex < c.files.length && budget > 0) {
-                    int written = publishFile(c, budget);
-                    if (written < 0) {
-                        return work; // waiting for the file's bytes; its completion wakes us
-                    }
-                    budget -= written;
-                    work += written;
-                    if (blockedNeedBytes > 0) {
-                        waitingForSpace = true;
-                        return work;
-                    }
-                }
-                if (c.fileIndex < c.files.length) {
-                    break; // budget spent
-                }
-            }
-            if (!writeCommitEnd(c.version)) {
-                waitingForSpace = true;
-                return work;
+            int written = publisher.publish(c, budget);
+            budget -= written;
+            work += written;
+            if (!c.published) {
+                break; // the ring is full, the next file's bytes are not there yet, or the budget is spent
             }
             pipeline.pollFirst();
             work++;
         }
+        if (publisher.blocked()) {
+            waitingForSpace = true; // the application unparks this thread once it drained a full ring
+        }
         return work;
-    }
-
-    /** Writes rows of the head commit's current file; -1 while its bytes are not there yet. */
-    private int publishFile(PendingCommit c, int budget) {
-        int k = c.fileIndex;
-        LiveFile file = c.files[k];
-        CompletableFuture<byte[]> f = c.data[k];
-        if (f == null) {
-            c.nextFile(c.rowsFromStats[k]); // not fetched: wholly before the start by its statistics
-            return 0;
-        }
-        if (!f.isDone()) {
-            return -1;
-        }
-        byte[] bytes;
-        try {
-            bytes = f.join();
-        } catch (CompletionException | CancellationException e) {
-            throw ConsumerErrors.readFailed(tableName, c.version, "reading data file " + file.path(), e);
-        }
-        long skipInFile = c.skip - c.indexBase;
-        try {
-            // A file larger than a cycle's budget is read in pieces from one open: each piece goes on
-            // from the last instead of decoding the file again up to its first row.
-            if (!reader.isOpen(bytes, 0, bytes.length)) {
-                reader.open(bytes, 0, bytes.length, file.path());
-            }
-            if (c.nextRow == 0 && skipInFile > 0) {
-                long rows = c.rowsFromStats[k] >= 0 ? c.rowsFromStats[k] : reader.rows();
-                if (rows <= skipInFile) {
-                    c.nextFile(rows);
-                    return 0;
-                }
-                c.nextRow = (int) skipInFile;
-            }
-            if (reader.row() != c.nextRow) {
-                reader.seek(c.nextRow); // forward to the start position, or back after rows the full ring turned away
-            }
-            int free = ring.capacity() - ring.size();
-            int chunk = (int) Math.max(1, Math.min(budget, free / avgRecordBytes));
-            writer.begin(c.version, c.indexBase, RingRecordDescriptor.typeId(epoch, RingRecordDescriptor.KIND_MESSAGE),
-                    tableName, file.path());
-            int decoded = reader.read(chunk, writer);
-            int written = writer.written;
-            if (written > 0) {
-                avgRecordBytes = Math.max(16, (avgRecordBytes + writer.bytesWritten / written) / 2);
-            }
-            if (writer.fullAtRow >= 0) {
-                c.nextRow = writer.fullAtRow;
-                blockedNeedBytes = writer.neededBytes;
-            } else {
-                c.nextRow += decoded;
-                if (decoded < chunk) {
-                    c.nextFile(c.nextRow);
-                }
-            }
-            return written;
-        } catch (ConsumerException e) {
-            throw e;
-        } catch (RuntimeException e) {
-            throw ConsumerErrors.cannotDecode(tableName, c.version, file.path(), e);
-        }
-    }
-
-    private boolean writeCommitEnd(long version) {
-        int at = ring.tryClaim(RingRecordDescriptor.typeId(epoch, RingRecordDescriptor.KIND_COMMIT_END),
-                RingRecordDescriptor.COMMIT_END_LENGTH);
-        if (at == RingBuffer.INSUFFICIENT_CAPACITY) {
-            blockedNeedBytes = RingWriter.spaceNeeded(RingRecordDescriptor.COMMIT_END_LENGTH);
-            return false;
-        }
-        ring.buffer().putLong(at, version);
-        ring.commit(at);
-        return true;
     }
 
     /* ------------------------------- failures ------------------------------- */
@@ -566,93 +464,5 @@ final class TailerAgent implements Agent {
         cancelLogReads();
         prefetcher.cancelAll(pipeline);
         pipeline.clear();
-    }
-
-    /* ------------------------------- helpers ------------------------------- */
-
-    /** Writes decoded rows into the ring; remembers the first row that did not fit. */
-    static final class RingWriter implements io.deltaq.deltalog.parquet.MessageHandler {
-        private final OneToOneRingBuffer ring;
-        private final AtomicBuffer buffer;
-        private final int maxLength;
-        private long version;
-        private long indexBase;
-        private int typeId;
-        private String table;
-        private String file;
-        int written;
-        /** Ring bytes taken by this chunk's records, headers and alignment included. */
-        long bytesWritten;
-        int fullAtRow;
-        int neededBytes;
-
-        RingWriter(OneToOneRingBuffer ring) {
-            this.ring = ring;
-            this.buffer = ring.buffer();
-            this.maxLength = ring.maxMsgLength();
-        }
-
-        /** Free ring bytes that certainly take a record of {@code length}, even with padding at the wrap. */
-        static int spaceNeeded(int length) {
-            int aligned = BitUtil.align(length + RecordDescriptor.HEADER_LENGTH, RecordDescriptor.ALIGNMENT);
-            return 2 * aligned + RecordDescriptor.HEADER_LENGTH;
-        }
-
-        void begin(long version, long indexBase, int typeId, String table, String file) {
-            this.version = version;
-            this.indexBase = indexBase;
-            this.typeId = typeId;
-            this.table = table;
-            this.file = file;
-            written = 0;
-            bytesWritten = 0;
-            fullAtRow = -1;
-            neededBytes = 0;
-        }
-
-        @Override
-        public void onMessage(int rowIndex, byte[] keyBuf, int keyOff, int keyLen,
-                              byte[] valueBuf, int valueOff, int valueLen, long timestampMicros) {
-            if (fullAtRow >= 0) {
-                return; // the rest of this chunk is decoded again when there is room
-            }
-            long index = indexBase + rowIndex;
-            if (index > Position.MAX_INDEX) {
-                throw ConsumerErrors.tooManyRows(table, version);
-            }
-            int length = RingRecordDescriptor.messageLength(keyLen, valueLen);
-            if (length > maxLength) {
-                throw ConsumerErrors.messageTooLarge(table, version, index, file, length, keyLen, valueLen, maxLength,
-                        ringBytesFor(length));
-            }
-            int at = ring.tryClaim(typeId, length);
-            if (at == RingBuffer.INSUFFICIENT_CAPACITY) {
-                fullAtRow = rowIndex;
-                neededBytes = spaceNeeded(length);
-                return;
-            }
-            AtomicBuffer b = buffer;
-            b.putLong(at + VERSION_OFFSET, version);
-            b.putLong(at + TIMESTAMP_OFFSET, timestampMicros);
-            b.putInt(at + INDEX_OFFSET, (int) index);
-            b.putInt(at + KEY_LENGTH_OFFSET, keyLen);
-            b.putInt(at + VALUE_LENGTH_OFFSET, valueLen);
-            int keyBytes = Math.max(keyLen, 0);
-            if (keyBytes > 0) {
-                b.putBytes(at + HEADER_LENGTH, keyBuf, keyOff, keyBytes);
-            }
-            if (valueLen > 0) {
-                b.putBytes(at + HEADER_LENGTH + keyBytes, valueBuf, valueOff, valueLen);
-            }
-            ring.commit(at);
-            written++;
-            bytesWritten += BitUtil.align(length + RecordDescriptor.HEADER_LENGTH, RecordDescriptor.ALIGNMENT);
-        }
-
-        private static long ringBytesFor(int length) {
-            long needed = 8L * length; // agrona takes records up to an eighth of the ring
-            long p = Long.highestOneBit(needed);
-            return p == needed ? p : p << 1;
-        }
     }
 }
