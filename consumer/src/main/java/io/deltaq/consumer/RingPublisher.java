@@ -27,7 +27,9 @@ import org.agrona.concurrent.ringbuffer.RingBuffer;
  * publishing resumes there from the bytes already fetched once the application has drained enough
  * ({@link #hasRoom()}): no re-fetch, no loss, no duplicate. A file larger than one call's budget is
  * read in pieces from one open: each piece goes on from the last instead of decoding the file again
- * up to its first row. Used by the tailer thread only.
+ * up to its first row. (Not after a piece the ring cut short: the reader has decoded past the row
+ * that did not fit, and goes back to it by reading the file again from its start.) Used by the
+ * tailer thread only.
  */
 final class RingPublisher implements AutoCloseable {
 
