@@ -138,9 +138,7 @@ final class CommittedPositions {
                 if (attempt < 3) {
                     continue; // deleted between the listing and the read: a newer one exists, list again
                 }
-                throw new ConsumerException(table, -1, table + ": committed position " + keyOf(newest)
-                        + " was listed but vanished three times; is another instance of '" + name
-                        + "' deleting them?", null);
+                throw ConsumerErrors.positionVanished(table, keyOf(newest), name);
             }
             Committed c = parse(data.get(), keyOf(newest));
             generation = newest;
@@ -197,8 +195,7 @@ final class CommittedPositions {
             // The unknown outcome left nothing: try again.
         }
         if (!created) {
-            throw new ConsumerException(table, -1, table + ": could not store the position of consumer '" + name
-                    + "' at " + key + " in " + MAX_WRITE_ATTEMPTS + " attempts (outcome unknown each time)", null);
+            throw ConsumerErrors.positionNotStored(table, name, key, MAX_WRITE_ATTEMPTS);
         }
         List<Long> newer = listGenerations(key, deadline);
         if (!newer.isEmpty()) {
@@ -222,10 +219,7 @@ final class CommittedPositions {
                 by = " by another writer";
             }
         }
-        ConsumerFencedException e = new ConsumerFencedException(table, table + ": consumer name '" + name
-                + "' is in use by another instance: generation " + gen + " (" + key + ") was written" + by
-                + " after this instance started from generation " + generation + "; this instance can no longer "
-                + "commit positions. Run one instance per consumer.name.");
+        ConsumerFencedException e = ConsumerErrors.fenced(table, name, gen, key, by, generation);
         fenced = e;
         return e;
     }
@@ -306,12 +300,10 @@ final class CommittedPositions {
                 }
             }
         } catch (IOException | RuntimeException e) {
-            throw new ConsumerException(table, -1, table + ": committed position " + key + " is not valid JSON: "
-                    + e.getMessage(), e);
+            throw ConsumerErrors.positionNotJson(table, key, e);
         }
         if (version < 0 || index < 0 || index > Position.MAX_INDEX || version > Position.MAX_VERSION) {
-            throw new ConsumerException(table, -1, table + ": committed position " + key
-                    + " lacks a valid version and index (version " + version + ", index " + index + ")", null);
+            throw ConsumerErrors.positionInvalid(table, key, version, index);
         }
         return new Committed(gen, new Position(version, (int) index), tableId, instance, committedAt);
     }
@@ -331,16 +323,16 @@ final class CommittedPositions {
             return future.get(Math.max(0, remaining), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
             future.cancel(false);
-            throw new ConsumerException(table, -1, table + ": timed out " + what, e);
+            throw ConsumerErrors.positionsTimedOut(table, what, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new ConsumerException(table, -1, table + ": interrupted " + what, e);
+            throw ConsumerErrors.positionsInterrupted(table, what, e);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             if (cause instanceof AmbiguousWriteException) {
                 throw new AmbiguousOutcome(cause);
             }
-            throw new ConsumerException(table, -1, table + ": failed " + what + ": " + cause.getMessage(), cause);
+            throw ConsumerErrors.positionsFailed(table, what, cause);
         }
     }
 }

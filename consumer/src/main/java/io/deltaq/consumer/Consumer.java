@@ -423,8 +423,7 @@ public final class Consumer implements AutoCloseable {
             }
             long remaining = deadlineNs - System.nanoTime();
             if (remaining <= 0) {
-                throw new ConsumerException(tableName, -1, tableName + ": " + what + " took longer than "
-                        + config.defaultApiTimeoutMs() + " ms (" + ConsumerConfig.DEFAULT_API_TIMEOUT_MS + ")", null);
+                throw ConsumerErrors.apiTimedOut(tableName, what, config.defaultApiTimeoutMs());
             }
             await(remaining, () -> done.getAsBoolean() || agent.failure() != null);
         }
@@ -470,8 +469,7 @@ public final class Consumer implements AutoCloseable {
             try {
                 runner.close((int) Math.min(Integer.MAX_VALUE, timeoutMs / 2), thread -> {
                     if (System.nanoTime() - deadline >= 0) {
-                        throw new ConsumerException(tableName, -1, tableName + ": tailing thread " + thread.getName()
-                                + " did not stop within " + timeout, null);
+                        throw ConsumerErrors.tailerDidNotStop(tableName, thread.getName(), timeout);
                     }
                     thread.interrupt();
                 });

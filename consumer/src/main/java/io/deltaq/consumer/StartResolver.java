@@ -72,11 +72,7 @@ final class StartResolver {
         if (target == null && committed.isPresent()) {
             CommittedPositions.Committed c = committed.get();
             if (c.tableId() != null && !c.tableId().equals(id)) {
-                throw new ConsumerException(table.location(), -1, table.location() + ": the committed position of "
-                        + "consumer '" + positions.name() + "' (" + c.position() + ", generation " + c.generation()
-                        + ") belongs to table id " + c.tableId() + ", but the table's id is now " + id
-                        + " (was it deleted and created again?); delete " + CommittedPositions.DIR
-                        + positions.name() + "/ under the table or use another consumer.name", null);
+                throw ConsumerErrors.committedForAnotherTable(table.location(), positions.name(), c, id);
             }
         }
         tableId = id;
@@ -125,14 +121,12 @@ final class StartResolver {
     }
 
     private long timestampOf(long version) {
-        Commit c = read(version).orElseThrow(() -> new ConsumerException(table.location(), version,
-                table.location() + ": version " + version + " vanished while searching commits by timestamp", null));
+        Commit c = read(version)
+                .orElseThrow(() -> ConsumerErrors.versionVanishedDuringSearch(table.location(), version));
         Optional<CommitInfo> info = c.commitInfo();
         Long ts = info.map(i -> i.inCommitTimestamp() != null ? i.inCommitTimestamp() : i.timestamp()).orElse(null);
         if (ts == null) {
-            throw new ConsumerException(table.location(), version, table.location() + ": version " + version
-                    + " has no commitInfo timestamp, so a start by timestamp cannot be resolved; start from a "
-                    + "version instead", null);
+            throw ConsumerErrors.noCommitTimestamp(table.location(), version);
         }
         return ts;
     }
@@ -141,8 +135,7 @@ final class StartResolver {
         long v = start.version();
         if (v == 0) {
             Snapshot s0 = table.snapshotAt(0);
-            Commit c0 = read(0).orElseThrow(() -> new ConsumerException(table.location(), 0,
-                    table.location() + ": version 0 is gone (log cleaned up); start at a later version", null));
+            Commit c0 = read(0).orElseThrow(() -> ConsumerErrors.versionZeroGone(table.location()));
             return new Startup(s0, start, c0);
         }
         // Beyond the latest version: tail from the latest and pass over commits before the start.
@@ -155,19 +148,16 @@ final class StartResolver {
             return f.get(ioTimeoutMs, TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             f.cancel(false);
-            throw new ConsumerException(table.location(), version, table.location() + ": reading version " + version
-                    + " took longer than " + ioTimeoutMs + " ms", e);
+            throw ConsumerErrors.startReadTimedOut(table.location(), version, ioTimeoutMs, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new ConsumerException(table.location(), version, table.location() + ": interrupted reading version "
-                    + version, e);
+            throw ConsumerErrors.startReadInterrupted(table.location(), version, e);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             if (cause instanceof RuntimeException re) {
                 throw re;
             }
-            throw new ConsumerException(table.location(), version, table.location() + ": reading version " + version
-                    + " failed: " + cause, cause);
+            throw ConsumerErrors.startReadFailed(table.location(), version, cause);
         }
     }
 }

@@ -1,71 +1,48 @@
 package io.deltaq.consumer;
 
-import static io.deltaq.consumer.RingRecordDescriptor.HEADER_LENGTH;
-import static io.deltaq.consumer.RingRecordDescriptor.INDEX_OFFSET;
-import static io.deltaq.consumer.RingRecordDescriptor.KEY_LENGTH_OFFSET;
-import static io.deltaq.consumer.RingRecordDescriptor.TIMESTAMP_OFFSET;
-import static io.deltaq.consumer.RingRecordDescriptor.VALUE_LENGTH_OFFSET;
-import static io.deltaq.consumer.RingRecordDescriptor.VERSION_OFFSET;
-
 import io.deltaq.deltalog.Commit;
 import io.deltaq.deltalog.Delivery;
 import io.deltaq.deltalog.DeltaTable;
-import io.deltaq.deltalog.LiveFile;
 import io.deltaq.deltalog.LogTail;
 import io.deltaq.deltalog.Position;
 import io.deltaq.deltalog.TableNotFoundException;
-import io.deltaq.deltalog.actions.AddFile;
 import io.deltaq.deltalog.actions.CommitInfo;
 import io.deltaq.deltalog.actions.RemoveFile;
-import io.deltaq.deltalog.parquet.MessageFileReader;
 import java.util.ArrayDeque;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BiConsumer;
-import org.agrona.BitUtil;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentTerminationException;
-import org.agrona.concurrent.AtomicBuffer;
 import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.ringbuffer.OneToOneRingBuffer;
-import org.agrona.concurrent.ringbuffer.RecordDescriptor;
-import org.agrona.concurrent.ringbuffer.RingBuffer;
 
 /**
  * The consumer's tailing thread, as an agrona {@link Agent}: one duty cycle reads the clock once,
- * applies a pending seek, resolves the start (once), keeps the next commit GET in flight, fetches
- * the data files of up to {@code prefetch.commits} commits in parallel, and decodes the head commit's
- * rows into the ring, at most {@link #MAX_MESSAGES_PER_CYCLE} per cycle.
+ * applies a pending seek, resolves the start (once), keeps the next commit GET in flight when the
+ * {@link PollSchedule} says a read is due, has the {@link Prefetcher} fetch the data files of up to
+ * {@code prefetch.commits} commits in parallel, and has the {@link RingPublisher} decode the head
+ * commits' rows into the ring, at most {@link #MAX_MESSAGES_PER_CYCLE} per cycle. Between them it
+ * keeps the table's state: the start, the log tail, the pipeline of commits read and not yet
+ * published, the gap probe and the failure.
  *
- * <p>It never waits on a future: it checks {@code isDone()} each cycle, and every future it starts
- * unparks this thread when it completes, so an idle park never delays a result by a park period.
+ * <p>It never waits on a future: it checks {@code isDone()} each cycle, and every future it waits
+ * for unparks this thread when it completes, so an idle park never delays a result by a park period.
  * The application unparks it after draining a ring that was full, and on seek and close.
  *
- * <p>A full ring is not an error: the row that did not fit is remembered, and decoding resumes there
- * from the bytes already fetched once the application has drained enough (no re-fetch, no loss, no
- * duplicate). A fault stops the tail; it is published with the seek epoch it happened in and thrown
- * by the application's next {@code poll} once the ring holds nothing older.
+ * <p>A fault stops the tail; it is published with the seek epoch it happened in and thrown by the
+ * application's next {@code poll} once the ring holds nothing older.
  */
 final class TailerAgent implements Agent {
 
     /** Rows decoded into the ring per duty cycle at most, so a cycle stays short. */
     static final int MAX_MESSAGES_PER_CYCLE = 4096;
-    /** Between probes for a gap while the next version stays missing: this many longest poll intervals. */
-    static final int GAP_PROBE_INTERVALS = 10;
-    static final long MIN_GAP_PROBE_NS = TimeUnit.SECONDS.toNanos(1);
     /** GETs of a data file named ahead of its commit, at most. */
-    static final int MAX_PREFETCH_ATTEMPTS = 3;
-    /** Misses after a found commit that wait only the shortest poll interval before backing off. */
-    static final int FAST_MISSES = 8;
+    static final int MAX_PREFETCH_ATTEMPTS = Prefetcher.MAX_NAMED_ATTEMPTS;
 
     private enum Phase { RESOLVING, TAILING, FAILED }
 
@@ -82,15 +59,14 @@ final class TailerAgent implements Agent {
     private final String tableName;
     private final ConsumerConfig config;
     private final StartResolver resolver;
-    private final OneToOneRingBuffer ring;
     private final String roleName;
     private final NanoClock clock;
-    private final long pollMinNs;
-    private final long pollMaxNs;
+    /** Between GETs of version 0 while waiting for the table to appear. */
+    private final long tableProbeIntervalNs;
     private final long tableWaitNs;
-    private final long gapProbeIntervalNs;
-    private final MessageFileReader reader = new MessageFileReader();
-    private final RingWriter writer;
+    private final PollSchedule schedule;
+    private final Prefetcher prefetcher;
+    private final RingPublisher publisher;
     private final BiConsumer<Object, Throwable> wakeOnCompletion = (result, error) -> wakeTailer();
 
     // Shared with the application thread.
@@ -115,24 +91,12 @@ final class TailerAgent implements Agent {
     private LogTail tail;
     private CompletableFuture<Optional<Commit>> logPoll;
     private boolean pollKnewSuccessor;
-    private long nextPollNs;
-    private long backoffNs;
-    /** When the last commit was found, and the misses since: the first few wait only the shortest interval. */
-    private long lastFoundNs;
-    private int missesSinceFound;
-    /** Commits found one after another without a miss: this many (up to the prefetch room) are read at once. */
-    private int foundInARow;
     private CompletableFuture<Optional<Commit>> gapProbe;
     private long gapProbeFor = -1;
     private long successorSeenFor = -1;
-    private long nextGapProbeNs;
     private boolean stopReading;
     private final ArrayDeque<PendingCommit> pipeline = new ArrayDeque<>();
-    /** Data files that commits named as their writers' next ones, being fetched ahead of the commits adding them. */
-    private final Map<String, Prefetch> prefetches = new LinkedHashMap<>();
-    private int blockedNeedBytes;
     private boolean notifyApp;
-    private long avgRecordBytes = 64;
 
     TailerAgent(DeltaTable table, ConsumerConfig config, StartResolver resolver, OneToOneRingBuffer ring,
                 String roleName, NanoClock clock) {
@@ -140,14 +104,13 @@ final class TailerAgent implements Agent {
         this.tableName = table.location();
         this.config = config;
         this.resolver = resolver;
-        this.ring = ring;
         this.roleName = roleName;
         this.clock = clock;
-        this.pollMinNs = TimeUnit.MILLISECONDS.toNanos(config.pollIntervalMinMs());
-        this.pollMaxNs = TimeUnit.MILLISECONDS.toNanos(config.pollIntervalMs());
+        this.tableProbeIntervalNs = TimeUnit.MILLISECONDS.toNanos(config.pollIntervalMs());
         this.tableWaitNs = TimeUnit.MILLISECONDS.toNanos(config.tableWaitTimeoutMs());
-        this.gapProbeIntervalNs = Math.max(MIN_GAP_PROBE_NS, GAP_PROBE_INTERVALS * pollMaxNs);
-        this.writer = new RingWriter(ring);
+        this.schedule = PollSchedule.of(config);
+        this.prefetcher = new Prefetcher(table, config.prefetchCommits(), this::wakeTailer);
+        this.publisher = new RingPublisher(ring, tableName);
     }
 
     /* ------------------------- called by the application thread ------------------------- */
@@ -242,7 +205,7 @@ final class TailerAgent implements Agent {
     @Override
     public void onClose() {
         cancelAll();
-        reader.close();
+        publisher.close();
     }
 
     /* ------------------------------- start and seek ------------------------------- */
@@ -258,7 +221,7 @@ final class TailerAgent implements Agent {
         tail = null;
         stopReading = false;
         successorSeenFor = -1;
-        blockedNeedBytes = 0;
+        publisher.restart(epoch);
         waitingForSpace = false;
     }
 
@@ -280,7 +243,7 @@ final class TailerAgent implements Agent {
             tableProbe = null;
             if (join(probe, 0, "looking for the table's first commit").isEmpty()) {
                 checkTableWait(now, null);
-                nextResolveNs = now + pollMaxNs;
+                nextResolveNs = now + tableProbeIntervalNs;
                 return 1;
             }
         } else if (now - nextResolveNs < 0) {
@@ -296,19 +259,14 @@ final class TailerAgent implements Agent {
                 tableWaitDeadlineNs = now + tableWaitNs;
             }
             checkTableWait(now, e);
-            nextResolveNs = now + pollMaxNs;
+            nextResolveNs = now + tableProbeIntervalNs;
             return 1;
         }
         waitingForTable = false;
         start = startup.start();
         tail = table.tail(startup.tailFrom());
         phase = Phase.TAILING;
-        backoffNs = 0;
-        foundInARow = 0;
-        lastFoundNs = now;
-        missesSinceFound = 0;
-        nextPollNs = now;
-        nextGapProbeNs = now + gapProbeIntervalNs;
+        schedule.start(now);
         if (startup.firstCommit() != null) {
             enqueue(startup.firstCommit());
         }
@@ -319,10 +277,7 @@ final class TailerAgent implements Agent {
 
     private void checkTableWait(long now, Throwable cause) {
         if (now - tableWaitDeadlineNs >= 0) {
-            throw new ConsumerException(tableName, -1, tableName + ": no Delta table here; waited "
-                    + config.tableWaitTimeoutMs() + " ms (" + ConsumerConfig.TABLE_WAIT_TIMEOUT_MS
-                    + ") for its first commit. Create the table (a producer does) or raise "
-                    + ConsumerConfig.TABLE_WAIT_TIMEOUT_MS, cause);
+            throw ConsumerErrors.tableNeverAppeared(tableName, config.tableWaitTimeoutMs(), cause);
         }
     }
 
@@ -337,34 +292,19 @@ final class TailerAgent implements Agent {
             long version = tail.nextVersion();
             Optional<Commit> commit = join(polled, version, "reading the commit of version " + version);
             if (commit.isPresent()) {
-                backoffNs = 0;
-                lastFoundNs = now;
-                missesSinceFound = 0;
-                foundInARow++;
-                nextPollNs = now;
+                schedule.found(now);
                 enqueue(commit.get());
             } else {
                 if (pollKnewSuccessor) {
-                    throw new ConsumerException(tableName, version, tableName + ": the log is missing version "
-                            + version + " (_delta_log/" + String.format("%020d", version) + ".json) although version "
-                            + (version + 1) + " exists: a gap (a writer skipped a version, or the log was cleaned up "
-                            + "past this consumer's position); seek to a retained version", null);
+                    throw ConsumerErrors.logGap(tableName, version);
                 }
-                foundInARow = 0;
-                missesSinceFound++;
-                // A busy table commits every few tens of milliseconds: a few misses at the shortest
-                // interval after each find follow it closely. Beyond them (or a longest interval after
-                // the find) the wait doubles up to the longest interval, so a quiet table costs little
-                // however the intervals are set.
-                boolean busy = missesSinceFound <= FAST_MISSES && now - lastFoundNs < pollMaxNs;
-                backoffNs = busy || backoffNs == 0 ? pollMinNs : Math.min(backoffNs * 2, pollMaxNs);
-                nextPollNs = now + backoffNs;
-                if (gapProbe == null && now - nextGapProbeNs >= 0) {
+                schedule.missed(now);
+                if (gapProbe == null && schedule.gapProbeDue(now)) {
                     // Versions are created in order, so a successor with this version still missing is a gap.
                     gapProbeFor = version;
                     gapProbe = table.readCommit(version + 1);
                     gapProbe.whenComplete(wakeOnCompletion);
-                    nextGapProbeNs = now + gapProbeIntervalNs;
+                    schedule.gapProbeSent(now);
                 }
             }
         }
@@ -374,16 +314,14 @@ final class TailerAgent implements Agent {
             work++;
             if (join(probe, gapProbeFor + 1, "probing version " + (gapProbeFor + 1)).isPresent()) {
                 successorSeenFor = gapProbeFor;
-                nextPollNs = now; // look again at once: either it has landed meanwhile, or it is a gap
+                schedule.readNow(now); // look again at once: either it has landed meanwhile, or it is a gap
             }
         }
-        if (logPoll == null && !stopReading && pipeline.size() < config.prefetchCommits() && now - nextPollNs >= 0) {
+        if (logPoll == null && !stopReading && pipeline.size() < config.prefetchCommits() && schedule.readDue(now)) {
             pollKnewSuccessor = successorSeenFor == tail.nextVersion();
-            // At the head one GET is in flight. Behind it (each GET found a commit) one GET per version in
-            // turn would cap catching up at one version per round trip, so the next few are read at once.
-            int window = Math.max(1, Math.min(foundInARow, config.prefetchCommits() - pipeline.size()));
-            CompletableFuture<Optional<Commit>> next = tail.poll(window);
-            retryPrefetches();
+            int room = config.prefetchCommits() - pipeline.size();
+            CompletableFuture<Optional<Commit>> next = tail.poll(schedule.window(room));
+            prefetcher.retryMissingNamed();
             logPoll = next;
             next.whenComplete(wakeOnCompletion);
             work++;
@@ -399,98 +337,20 @@ final class TailerAgent implements Agent {
         PendingCommit pending = new PendingCommit(version, version == start.version() ? start.index() : 0);
         Delivery delivery = commit.delivery();
         if (delivery == Delivery.GAINS_DATA) {
-            List<AddFile> adds = commit.dataAdds();
-            int n = adds.size();
-            pending.files = new LiveFile[n];
-            pending.rowsFromStats = new long[n];
-            @SuppressWarnings("unchecked")
-            CompletableFuture<byte[]>[] data = new CompletableFuture[n];
-            pending.data = data;
-            long rowsBefore = 0;
-            boolean countsKnown = true;
-            for (int k = 0; k < n; k++) {
-                LiveFile file = table.dataFile(version, adds.get(k));
-                long rows = file.numRecordsFromStats();
-                pending.files[k] = file;
-                pending.rowsFromStats[k] = rows;
-                if (countsKnown && rows >= 0 && rowsBefore + rows <= pending.skip) {
-                    pending.skipped(k); // wholly before the start position: not fetched
-                } else {
-                    CompletableFuture<byte[]> f = fetch(file);
-                    data[k] = f;
-                    f.whenComplete(wakeOnCompletion);
-                }
-                if (rows < 0) {
-                    countsKnown = false;
-                } else {
-                    rowsBefore += rows;
-                }
-            }
-        } else if (delivery == Delivery.REWRITE) {
-            pending.rewrite = describeRewrite(commit);
-            if (!config.skipRewrites()) {
-                stopReading = true; // nothing after it will be delivered
-            }
+            prefetcher.fetchDataFiles(pending, commit.dataAdds());
+        } else if (delivery == Delivery.REWRITE && !config.skipRewrites()) {
+            // Raised when it reaches the head of the pipeline; skipped, it is a commit without rows.
+            pending.failure = rewriteCommit(commit);
+            stopReading = true; // nothing after it will be delivered
         }
         pipeline.addLast(pending);
         String next = commit.nextDataFile().orElse(null);
-        if (next != null && !stopReading && !prefetches.containsKey(next)) {
-            // One per writer in flight: with several producers each commit names its own writer's next
-            // file, and the oldest is given up when more writers interleave than commits are prefetched.
-            if (prefetches.size() >= config.prefetchCommits()) {
-                Iterator<Prefetch> oldest = prefetches.values().iterator();
-                oldest.next().bytes.cancel(false);
-                oldest.remove();
-            }
-            prefetches.put(next, new Prefetch(table.prefetchDataFile(next)));
+        if (next != null && !stopReading) {
+            prefetcher.fetchNamed(next);
         }
     }
 
-    /** A data file named ahead of its commit, being fetched. */
-    private static final class Prefetch {
-        CompletableFuture<Optional<byte[]>> bytes;
-        int attempts = 1;
-
-        Prefetch(CompletableFuture<Optional<byte[]>> bytes) {
-            this.bytes = bytes;
-        }
-
-        /** Whether the file was not there when asked for (it may be uploading still). */
-        boolean missing() {
-            return bytes.isDone() && !bytes.isCompletedExceptionally() && bytes.getNow(null).isEmpty();
-        }
-    }
-
-    /**
-     * A named file is uploaded while its commit is made, and may not be there yet when the commit
-     * naming it is read: it is asked for again with the next few GETs of the log.
-     */
-    private void retryPrefetches() {
-        for (Map.Entry<String, Prefetch> e : prefetches.entrySet()) {
-            Prefetch p = e.getValue();
-            if (p.attempts < MAX_PREFETCH_ATTEMPTS && p.missing()) {
-                p.bytes = table.prefetchDataFile(e.getKey());
-                p.attempts++;
-            }
-        }
-    }
-
-    /**
-     * The file's bytes: from the prefetch when an earlier commit named it as the next one (a GET
-     * after all if it was not there yet when prefetched), otherwise by a GET now.
-     */
-    private CompletableFuture<byte[]> fetch(LiveFile file) {
-        Prefetch early = prefetches.remove(file.add().path());
-        if (early != null) {
-            return early.bytes.handle((data, error) -> error == null ? data : Optional.<byte[]>empty())
-                    .thenCompose(data -> data.isPresent()
-                            ? CompletableFuture.completedFuture(data.get())
-                            : table.readDataFile(file));
-        }
-        return table.readDataFile(file);
-    }
-
-    private String describeRewrite(Commit commit) {
+    private RewriteCommitException rewriteCommit(Commit commit) {
         int removes = 0;
         for (RemoveFile r : commit.removes()) {
             if (r.dataChange()) {
@@ -498,19 +358,17 @@ final class TailerAgent implements Agent {
             }
         }
         String operation = commit.commitInfo().map(CommitInfo::operation).orElse(null);
-        return tableName + ": version " + commit.version() + " deletes or rewrites rows (" + removes
-                + " remove action(s) with dataChange true" + (operation == null ? "" : ", operation " + operation)
-                + "); its rows are not new messages";
+        return ConsumerErrors.rewriteCommit(tableName, commit.version(), removes, operation);
     }
 
     /* ------------------------------- into the ring ------------------------------- */
 
+    /** Publishes the pipeline's head commits in order, at most {@link #MAX_MESSAGES_PER_CYCLE} rows. */
     private int publish() {
-        if (blockedNeedBytes > 0) {
-            if (ring.capacity() - ring.size() < blockedNeedBytes) {
-                return 0;
-            }
-            blockedNeedBytes = 0;
+        if (!publisher.hasRoom()) {
+            return 0;
+        }
+        if (waitingForSpace) {
             waitingForSpace = false;
         }
         int budget = MAX_MESSAGES_PER_CYCLE;
@@ -520,115 +378,26 @@ final class TailerAgent implements Agent {
             if (c.failure != null) {
                 throw c.failure;
             }
-            if (c.rewrite != null) {
-                if (!config.skipRewrites()) {
-                    throw new RewriteCommitException(tableName, c.version, c.rewrite + "; "
-                            + ConsumerConfig.REWRITE_POLICY + " is 'fail' (set it to 'skip' to pass over such commits, "
-                            + "or seek to version " + (c.version + 1) + ")");
-                }
-            } else if (c.files != null) {
-                while (c.fileIndex < c.files.length && budget > 0) {
-                    int written = publishFile(c, budget);
-                    if (written < 0) {
-                        return work; // waiting for the file's bytes; its completion wakes us
-                    }
-                    budget -= written;
-                    work += written;
-                    if (blockedNeedBytes > 0) {
-                        waitingForSpace = true;
-                        return work;
-                    }
-                }
-                if (c.fileIndex < c.files.length) {
-                    break; // budget spent
-                }
-            }
-            if (!writeCommitEnd(c.version)) {
-                waitingForSpace = true;
-                return work;
+            int written = publisher.publish(c, budget);
+            budget -= written;
+            work += written;
+            if (!c.published) {
+                break; // the ring is full, the next file's bytes are not there yet, or the budget is spent
             }
             pipeline.pollFirst();
             work++;
         }
+        if (publisher.blocked()) {
+            waitingForSpace = true; // the application unparks this thread once it drained a full ring
+        }
         return work;
-    }
-
-    /** Writes rows of the head commit's current file; -1 while its bytes are not there yet. */
-    private int publishFile(PendingCommit c, int budget) {
-        int k = c.fileIndex;
-        LiveFile file = c.files[k];
-        CompletableFuture<byte[]> f = c.data[k];
-        if (f == null) {
-            c.nextFile(c.rowsFromStats[k]); // skipped at enqueue by its statistics
-            return 0;
-        }
-        if (!f.isDone()) {
-            return -1;
-        }
-        byte[] bytes = join(f, c.version, "reading data file " + file.path());
-        long skipInFile = c.skip - c.indexBase;
-        try {
-            // A file larger than a cycle's budget is read in pieces from one open: each piece goes on
-            // from the last instead of decoding the file again up to its first row.
-            if (!reader.isOpen(bytes, 0, bytes.length)) {
-                reader.open(bytes, 0, bytes.length, file.path());
-            }
-            if (c.nextRow == 0 && skipInFile > 0) {
-                long rows = c.rowsFromStats[k] >= 0 ? c.rowsFromStats[k] : reader.rows();
-                if (rows <= skipInFile) {
-                    c.nextFile(rows);
-                    return 0;
-                }
-                c.nextRow = (int) skipInFile;
-            }
-            if (reader.row() != c.nextRow) {
-                reader.seek(c.nextRow); // forward to the start position, or back after rows the full ring turned away
-            }
-            int free = ring.capacity() - ring.size();
-            int chunk = (int) Math.max(1, Math.min(budget, free / avgRecordBytes));
-            writer.begin(c.version, c.indexBase, RingRecordDescriptor.typeId(epoch, RingRecordDescriptor.KIND_MESSAGE),
-                    tableName, file.path());
-            int decoded = reader.read(chunk, writer);
-            int written = writer.written;
-            if (written > 0) {
-                avgRecordBytes = Math.max(16, (avgRecordBytes + writer.bytesWritten / written) / 2);
-            }
-            if (writer.fullAtRow >= 0) {
-                c.nextRow = writer.fullAtRow;
-                blockedNeedBytes = writer.neededBytes;
-            } else {
-                c.nextRow += decoded;
-                if (decoded < chunk) {
-                    c.nextFile(c.nextRow);
-                }
-            }
-            return written;
-        } catch (ConsumerException e) {
-            throw e;
-        } catch (RuntimeException e) {
-            throw new ConsumerException(tableName, c.version, tableName + ": version " + c.version
-                    + ": cannot decode data file " + file.path() + ": " + e.getMessage(), e);
-        }
-    }
-
-    private boolean writeCommitEnd(long version) {
-        int at = ring.tryClaim(RingRecordDescriptor.typeId(epoch, RingRecordDescriptor.KIND_COMMIT_END),
-                RingRecordDescriptor.COMMIT_END_LENGTH);
-        if (at == RingBuffer.INSUFFICIENT_CAPACITY) {
-            blockedNeedBytes = RingWriter.spaceNeeded(RingRecordDescriptor.COMMIT_END_LENGTH);
-            return false;
-        }
-        ring.buffer().putLong(at, version);
-        ring.commit(at);
-        return true;
     }
 
     /* ------------------------------- failures ------------------------------- */
 
     private void fail(Throwable t) {
         ConsumerException error = t instanceof ConsumerException ce ? ce
-                : new ConsumerException(tableName, currentVersion(), tableName + ": consumer stopped at version "
-                        + currentVersion() + ": " + t, t);
+                : ConsumerErrors.tailerStopped(tableName, currentVersion(), t);
         failure = new Failure(epoch, error);
         notifyApp = true;
         phase = Phase.FAILED;
@@ -642,10 +411,8 @@ final class TailerAgent implements Agent {
     private void failAfterPending(Throwable t) {
         long version = tail.nextVersion();
         ConsumerException error = t instanceof ConsumerException ce ? ce
-                : new ConsumerException(tableName, version, tableName + ": version " + version + ": " + t, t);
-        PendingCommit poison = new PendingCommit(version, 0);
-        poison.failure = error;
-        pipeline.addLast(poison);
+                : ConsumerErrors.logReadFailed(tableName, version, t);
+        pipeline.addLast(PendingCommit.failingWith(version, error));
         stopReading = true;
         cancelLogReads();
     }
@@ -668,22 +435,12 @@ final class TailerAgent implements Agent {
         return start != null ? start.version() : -1;
     }
 
+    /** The result of a GET that is done. */
     private <T> T join(CompletableFuture<T> done, long version, String what) {
         try {
-            return done.get();
-        } catch (ExecutionException | CompletionException e) {
-            Throwable cause = e.getCause() == null ? e : e.getCause();
-            while (cause instanceof CompletionException && cause.getCause() != null) {
-                cause = cause.getCause();
-            }
-            throw new ConsumerException(tableName, version, tableName + ": version " + version + ": " + what
-                    + " failed: " + cause.getMessage(), cause);
-        } catch (CancellationException | InterruptedException e) {
-            if (e instanceof InterruptedException) {
-                Thread.currentThread().interrupt();
-            }
-            throw new ConsumerException(tableName, version, tableName + ": version " + version + ": " + what
-                    + " was interrupted", e);
+            return done.join();
+        } catch (CompletionException | CancellationException e) {
+            throw ConsumerErrors.readFailed(tableName, version, what, e);
         }
     }
 
@@ -705,143 +462,7 @@ final class TailerAgent implements Agent {
             tableProbe = null;
         }
         cancelLogReads();
-        prefetches.values().forEach(p -> p.bytes.cancel(false));
-        prefetches.clear();
-        for (PendingCommit c : pipeline) {
-            if (c.data != null) {
-                for (CompletableFuture<byte[]> f : c.data) {
-                    if (f != null) {
-                        f.cancel(false);
-                    }
-                }
-            }
-        }
+        prefetcher.cancelAll(pipeline);
         pipeline.clear();
-    }
-
-    /* ------------------------------- helpers ------------------------------- */
-
-    /** A commit read from the log, waiting to be delivered in order. */
-    static final class PendingCommit {
-        final long version;
-        /** Rows of this commit before this index are not delivered (the start position's index). */
-        final long skip;
-        /** Non-null for a commit that deletes or rewrites rows. */
-        String rewrite;
-        /** Non-null for the place in the log where reading failed. */
-        ConsumerException failure;
-        LiveFile[] files;
-        long[] rowsFromStats;
-        CompletableFuture<byte[]>[] data;
-        int fileIndex;
-        /** Next row of the current file to decode. */
-        int nextRow;
-        /** Index, within the commit, of the current file's first row. */
-        long indexBase;
-
-        PendingCommit(long version, long skip) {
-            this.version = version;
-            this.skip = skip;
-        }
-
-        void skipped(int k) {
-            data[k] = null;
-        }
-
-        void nextFile(long rowsInFile) {
-            data[fileIndex] = null; // the bytes are no longer needed
-            indexBase += rowsInFile;
-            fileIndex++;
-            nextRow = 0;
-        }
-    }
-
-    /** Writes decoded rows into the ring; remembers the first row that did not fit. */
-    static final class RingWriter implements io.deltaq.deltalog.parquet.MessageHandler {
-        private final OneToOneRingBuffer ring;
-        private final AtomicBuffer buffer;
-        private final int maxLength;
-        private long version;
-        private long indexBase;
-        private int typeId;
-        private String table;
-        private String file;
-        int written;
-        /** Ring bytes taken by this chunk's records, headers and alignment included. */
-        long bytesWritten;
-        int fullAtRow;
-        int neededBytes;
-
-        RingWriter(OneToOneRingBuffer ring) {
-            this.ring = ring;
-            this.buffer = ring.buffer();
-            this.maxLength = ring.maxMsgLength();
-        }
-
-        /** Free ring bytes that certainly take a record of {@code length}, even with padding at the wrap. */
-        static int spaceNeeded(int length) {
-            int aligned = BitUtil.align(length + RecordDescriptor.HEADER_LENGTH, RecordDescriptor.ALIGNMENT);
-            return 2 * aligned + RecordDescriptor.HEADER_LENGTH;
-        }
-
-        void begin(long version, long indexBase, int typeId, String table, String file) {
-            this.version = version;
-            this.indexBase = indexBase;
-            this.typeId = typeId;
-            this.table = table;
-            this.file = file;
-            written = 0;
-            bytesWritten = 0;
-            fullAtRow = -1;
-            neededBytes = 0;
-        }
-
-        @Override
-        public void onMessage(int rowIndex, byte[] keyBuf, int keyOff, int keyLen,
-                              byte[] valueBuf, int valueOff, int valueLen, long timestampMicros) {
-            if (fullAtRow >= 0) {
-                return; // the rest of this chunk is decoded again when there is room
-            }
-            long index = indexBase + rowIndex;
-            if (index > Position.MAX_INDEX) {
-                throw new ConsumerException(table, version, table + ": version " + version + " adds more than "
-                        + (Position.MAX_INDEX + 1) + " rows, beyond what a position can address", null);
-            }
-            int length = RingRecordDescriptor.messageLength(keyLen, valueLen);
-            if (length > maxLength) {
-                throw new ConsumerException(table, version, table + ": message " + version + ":" + index + " in "
-                        + file + " takes " + length + " bytes (key " + keyLen + ", value " + valueLen
-                        + "), more than the largest record the ring takes (" + maxLength + "); raise "
-                        + ConsumerConfig.BUFFER_BYTES + " to at least " + ringBytesFor(length), null);
-            }
-            int at = ring.tryClaim(typeId, length);
-            if (at == RingBuffer.INSUFFICIENT_CAPACITY) {
-                fullAtRow = rowIndex;
-                neededBytes = spaceNeeded(length);
-                return;
-            }
-            AtomicBuffer b = buffer;
-            b.putLong(at + VERSION_OFFSET, version);
-            b.putLong(at + TIMESTAMP_OFFSET, timestampMicros);
-            b.putInt(at + INDEX_OFFSET, (int) index);
-            b.putInt(at + KEY_LENGTH_OFFSET, keyLen);
-            b.putInt(at + VALUE_LENGTH_OFFSET, valueLen);
-            int keyBytes = Math.max(keyLen, 0);
-            if (keyBytes > 0) {
-                b.putBytes(at + HEADER_LENGTH, keyBuf, keyOff, keyBytes);
-            }
-            if (valueLen > 0) {
-                b.putBytes(at + HEADER_LENGTH + keyBytes, valueBuf, valueOff, valueLen);
-            }
-            ring.commit(at);
-            written++;
-            bytesWritten += BitUtil.align(length + RecordDescriptor.HEADER_LENGTH, RecordDescriptor.ALIGNMENT);
-        }
-
-        private static long ringBytesFor(int length) {
-            long needed = 8L * length; // agrona takes records up to an eighth of the ring
-            long p = Long.highestOneBit(needed);
-            return p == needed ? p : p << 1;
-        }
     }
 }
