@@ -5,21 +5,22 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import io.deltaq.deltalog.Position;
-import io.deltaq.s3io.AmbiguousWriteException;
-import io.deltaq.s3io.ListPage;
-import io.deltaq.s3io.ObjectInfo;
+import io.deltaq.s3io.ConditionalCreate;
+import io.deltaq.s3io.CreateOutcome;
+import io.deltaq.s3io.Futures;
+import io.deltaq.s3io.Listing;
 import io.deltaq.s3io.ObjectStore;
+import io.deltaq.s3io.RetryPolicy;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -50,7 +51,6 @@ final class CommittedPositions {
     private static final int GENERATION_DIGITS = 20;
     private static final String SUFFIX = ".json";
     private static final int LIST_PAGE = 1000;
-    private static final int MAX_WRITE_ATTEMPTS = 3;
     private static final JsonFactory JSON = new JsonFactory();
 
     /** One stored position. */
@@ -58,6 +58,8 @@ final class CommittedPositions {
     }
 
     private final ObjectStore store;
+    /** How a position write whose attempts left nothing at the key is tried again. */
+    private final RetryPolicy retry;
     private final String prefix;
     private final String name;
     private final String table;
@@ -72,8 +74,9 @@ final class CommittedPositions {
      * @param tableRoot the table's key prefix in {@code store}: empty or ending in {@code /}
      * @param table the table's location, for messages
      */
-    CommittedPositions(ObjectStore store, String tableRoot, String name, String table) {
+    CommittedPositions(ObjectStore store, String tableRoot, String name, String table, RetryPolicy retry) {
         this.store = store;
+        this.retry = retry;
         this.prefix = tableRoot + DIR + name + "/";
         this.name = name;
         this.table = table;
@@ -168,35 +171,19 @@ final class CommittedPositions {
         String committedAt = Instant.now().toString();
         Committed c = new Committed(g, position, tableId, instanceId, committedAt);
         byte[] bytes = toJson(c);
-        boolean created = false;
-        for (int attempt = 1; attempt <= MAX_WRITE_ATTEMPTS && !created; attempt++) {
-            Boolean outcome;
-            try {
-                outcome = join(store.putIfAbsent(key, bytes), deadline, "writing " + key);
-            } catch (AmbiguousOutcome e) {
-                outcome = null;
+        // An attempt unanswered within the time left is settled by reading the key back, like a lost answer.
+        ConditionalCreate creates = new ConditionalCreate(store, retry,
+                Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+        CreateOutcome outcome = join(creates.create(key, bytes), deadline, "writing " + key);
+        switch (outcome.kind()) {
+            case TAKEN -> throw fence(key, g, outcome.existing());
+            case UNKNOWN -> throw ConsumerErrors.positionNotStored(table, name, key, outcome.attempts(), outcome.cause());
+            case CREATED -> {
+                // ours, possibly through an earlier attempt whose answer was lost
             }
-            if (Boolean.TRUE.equals(outcome)) {
-                created = true;
-                break;
-            }
-            Optional<byte[]> existing = join(store.get(key), deadline, "reading back " + key);
-            if (existing.isPresent()) {
-                if (Arrays.equals(existing.get(), bytes)) {
-                    created = true; // our earlier attempt landed although its answer was lost
-                    break;
-                }
-                throw fence(key, g, existing.get());
-            }
-            if (Boolean.FALSE.equals(outcome)) {
-                // Existed, then vanished: someone is deleting generations at or after ours.
-                throw fence(key, g, null);
-            }
-            // The unknown outcome left nothing: try again.
         }
-        if (!created) {
-            throw ConsumerErrors.positionNotStored(table, name, key, MAX_WRITE_ATTEMPTS);
-        }
+        // A key that existed and then vanished was created again above; a listing of the generations
+        // after it still finds the instance that deleted it (RFC 0004).
         List<Long> newer = listGenerations(key, deadline);
         if (!newer.isEmpty()) {
             throw fence(keyOf(newer.get(newer.size() - 1)), newer.get(newer.size() - 1), null);
@@ -227,20 +214,14 @@ final class CommittedPositions {
     /** Generations after {@code startAfter} (null: all), ascending, across pages. */
     private List<Long> listGenerations(String startAfter, long deadline) {
         List<Long> out = new ArrayList<>();
-        String after = startAfter;
-        while (true) {
-            ListPage page = join(store.list(prefix, after, LIST_PAGE), deadline, "listing " + prefix);
-            for (ObjectInfo info : page.objects()) {
-                long g = generationOf(info.key());
-                if (g >= 0) {
-                    out.add(g);
-                }
+        join(Listing.forEach(store, prefix, startAfter, LIST_PAGE, info -> {
+            long g = generationOf(info.key());
+            if (g >= 0) {
+                out.add(g);
             }
-            if (!page.truncated() || page.nextStartAfter() == null) {
-                return out;
-            }
-            after = page.nextStartAfter();
-        }
+            return true;
+        }), deadline, "listing " + prefix);
+        return out;
     }
 
     private void deleteOlderThan(List<Long> ascending, int keep) {
@@ -308,31 +289,15 @@ final class CommittedPositions {
         return new Committed(gen, new Position(version, (int) index), tableId, instance, committedAt);
     }
 
-    /** A write whose outcome the store could not tell. */
-    private static final class AmbiguousOutcome extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        AmbiguousOutcome(Throwable cause) {
-            super(cause);
-        }
-    }
-
     private <T> T join(CompletableFuture<T> future, long deadlineNs, String what) {
-        long remaining = deadlineNs - System.nanoTime();
-        try {
-            return future.get(Math.max(0, remaining), TimeUnit.NANOSECONDS);
-        } catch (TimeoutException e) {
-            future.cancel(false);
-            throw ConsumerErrors.positionsTimedOut(table, what, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw ConsumerErrors.positionsInterrupted(table, what, e);
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof AmbiguousWriteException) {
-                throw new AmbiguousOutcome(cause);
+        return Futures.awaitUntil(future, deadlineNs, cause -> {
+            if (cause instanceof TimeoutException) {
+                return ConsumerErrors.positionsTimedOut(table, what, cause);
             }
-            throw ConsumerErrors.positionsFailed(table, what, cause);
-        }
+            if (cause instanceof InterruptedException) {
+                return ConsumerErrors.positionsInterrupted(table, what, cause);
+            }
+            return ConsumerErrors.positionsFailed(table, what, cause);
+        });
     }
 }

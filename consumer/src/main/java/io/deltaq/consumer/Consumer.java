@@ -113,7 +113,8 @@ public final class Consumer implements AutoCloseable {
         DeltaTable table = DeltaTable.at(store, tablePath);
         this.tableName = table.location();
         String name = config.consumerName();
-        this.positions = name == null ? null : new CommittedPositions(store, TablePath.root(tablePath), name, tableName);
+        this.positions = name == null ? null : new CommittedPositions(store, TablePath.root(tablePath), name, tableName,
+                config.positionRetry());
         this.resolver = new StartResolver(table, config, positions);
         int allocation = RingRecordDescriptor.allocationFor(config.bufferBytes());
         ByteBuffer ringMemory = BufferUtil.allocateDirectAligned(allocation, 2 * BitUtil.CACHE_LINE_LENGTH);

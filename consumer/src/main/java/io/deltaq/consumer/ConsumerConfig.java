@@ -1,6 +1,7 @@
 package io.deltaq.consumer;
 
 import io.deltaq.s3io.ObjectStores;
+import io.deltaq.s3io.RetryPolicy;
 import io.deltaq.s3io.config.ConfigDef;
 import io.deltaq.s3io.config.ConfigDef.Type;
 import io.deltaq.s3io.config.ConfigException;
@@ -102,8 +103,15 @@ public final class ConsumerConfig {
     private static final String DEFAULT_API_TIMEOUT_MS_DOC = "Longest wait of position() (while the start "
             + "position is being resolved) and of commitSync().";
 
+    /**
+     * Retries of a position write whose attempts left nothing at the key: {@code position.retry.max.attempts},
+     * {@code position.retry.backoff.ms}, {@code position.retry.backoff.max.ms}.
+     */
+    public static final String POSITION_RETRY = "position.retry";
+    private static final RetryPolicy POSITION_RETRY_DEFAULT = RetryPolicy.of(3, 10, 1_000);
+
     /** The definitions, in documentation order. */
-    public static final ConfigDef DEFINITION = new ConfigDef()
+    public static final ConfigDef DEFINITION = RetryPolicy.define(new ConfigDef()
             .define(START, Type.STRING, START_DEFAULT, ConfigDef.validator("earliest, latest, a version, an ISO-8601 instant",
                             value -> StartPosition.problem(value.toString())), START_DOC)
             .define(POLL_INTERVAL_MS, Type.LONG, POLL_INTERVAL_MS_DEFAULT, ConfigDef.between(1, 3_600_000),
@@ -126,7 +134,9 @@ public final class ConsumerConfig {
             .define(REWRITE_POLICY, Type.STRING, REWRITE_POLICY_FAIL,
                     ConfigDef.oneOf(REWRITE_POLICY_FAIL, REWRITE_POLICY_SKIP), REWRITE_POLICY_DOC)
             .define(DEFAULT_API_TIMEOUT_MS, Type.LONG, DEFAULT_API_TIMEOUT_MS_DEFAULT, ConfigDef.atLeast(1),
-                    DEFAULT_API_TIMEOUT_MS_DOC)
+                    DEFAULT_API_TIMEOUT_MS_DOC),
+            POSITION_RETRY, POSITION_RETRY_DEFAULT,
+            "a committed position's write (commitSync) whose attempts left nothing at the key")
             .include(ObjectStores.DEFINITION);
 
     private final StartPosition start;
@@ -140,6 +150,7 @@ public final class ConsumerConfig {
     private final boolean skipRewrites;
     private final long defaultApiTimeoutMs;
     private final Map<String, Object> storeOverrides;
+    private final RetryPolicy positionRetry;
 
     /**
      * Parses and validates {@code props}.
@@ -163,6 +174,7 @@ public final class ConsumerConfig {
         this.skipRewrites = REWRITE_POLICY_SKIP.equalsIgnoreCase((String) v.get(REWRITE_POLICY));
         this.defaultApiTimeoutMs = (Long) v.get(DEFAULT_API_TIMEOUT_MS);
         this.storeOverrides = ObjectStores.DEFINITION.subset(props);
+        this.positionRetry = RetryPolicy.from(v, POSITION_RETRY);
     }
 
     private static String checkBufferBytes(Object value) {
@@ -216,6 +228,10 @@ public final class ConsumerConfig {
     /** The {@code store.*} and {@code fault.*} entries, for {@link ObjectStores#open}. */
     Map<String, Object> storeOverrides() {
         return storeOverrides;
+    }
+
+    RetryPolicy positionRetry() {
+        return positionRetry;
     }
 
     /** The configuration keys as a Markdown table. */

@@ -143,9 +143,11 @@ final class ConsumerErrors {
                 + "three times; is another instance of '" + consumerName + "' deleting them?", null);
     }
 
-    static ConsumerException positionNotStored(String table, String consumerName, String key, int attempts) {
-        return new ConsumerException(table, -1, table + ": could not store the position of consumer '"
-                + consumerName + "' at " + key + " in " + attempts + " attempts (outcome unknown each time)", null);
+    static ConsumerException positionNotStored(String table, String consumerName, String key, int attempts,
+                                               Throwable cause) {
+        return new ConsumerException(table, -1, table + ": could not learn whether the position of consumer '"
+                + consumerName + "' was stored at " + key + " after " + attempts + " attempts (outcome unknown: "
+                + cause.getMessage() + "); commit again to settle it", cause);
     }
 
     /**

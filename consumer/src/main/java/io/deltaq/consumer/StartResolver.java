@@ -5,9 +5,8 @@ import io.deltaq.deltalog.DeltaTable;
 import io.deltaq.deltalog.Position;
 import io.deltaq.deltalog.Snapshot;
 import io.deltaq.deltalog.actions.CommitInfo;
+import io.deltaq.s3io.Futures;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -143,21 +142,14 @@ final class StartResolver {
     }
 
     private Optional<Commit> read(long version) {
-        CompletableFuture<Optional<Commit>> f = table.readCommit(version);
-        try {
-            return f.get(ioTimeoutMs, TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            f.cancel(false);
-            throw ConsumerErrors.startReadTimedOut(table.location(), version, ioTimeoutMs, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw ConsumerErrors.startReadInterrupted(table.location(), version, e);
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof RuntimeException re) {
-                throw re;
+        return Futures.await(table.readCommit(version), TimeUnit.MILLISECONDS.toNanos(ioTimeoutMs), cause -> {
+            if (cause instanceof TimeoutException) {
+                return ConsumerErrors.startReadTimedOut(table.location(), version, ioTimeoutMs, cause);
             }
-            throw ConsumerErrors.startReadFailed(table.location(), version, cause);
-        }
+            if (cause instanceof InterruptedException) {
+                return ConsumerErrors.startReadInterrupted(table.location(), version, cause);
+            }
+            return cause instanceof RuntimeException re ? re : ConsumerErrors.startReadFailed(table.location(), version, cause);
+        });
     }
 }
