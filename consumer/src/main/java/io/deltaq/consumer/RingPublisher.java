@@ -9,7 +9,7 @@ import static io.deltaq.consumer.RingRecordDescriptor.VERSION_OFFSET;
 
 import io.deltaq.deltalog.LiveFile;
 import io.deltaq.deltalog.Position;
-import io.deltaq.deltalog.parquet.MessageFileReader;
+import io.deltaq.deltalog.internal.parquet.MessageFileReader;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -196,7 +196,7 @@ final class RingPublisher implements AutoCloseable {
     }
 
     /** Writes decoded rows into the ring; remembers the first row that did not fit. */
-    private static final class RingWriter implements io.deltaq.deltalog.parquet.MessageHandler {
+    private static final class RingWriter implements io.deltaq.deltalog.internal.parquet.MessageRowHandler {
         private final OneToOneRingBuffer ring;
         private final AtomicBuffer buffer;
         private final int maxLength;

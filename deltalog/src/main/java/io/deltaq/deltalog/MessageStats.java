@@ -2,7 +2,7 @@ package io.deltaq.deltalog;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import io.deltaq.deltalog.parquet.MessageFileStats;
+import io.deltaq.deltalog.internal.parquet.MessageFileStats;
 import java.io.IOException;
 
 /**

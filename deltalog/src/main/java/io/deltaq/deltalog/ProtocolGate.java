@@ -32,13 +32,13 @@ import java.util.Set;
  * enforces. Writer versions 3 to 6 imply requirements deltaq does not implement (CHECK constraints,
  * change data feed, generated and identity columns) and are refused.
  */
-public final class ProtocolGate {
+final class ProtocolGate {
 
     /** Reader table features deltaq can honour. */
-    public static final Set<String> SUPPORTED_READER_FEATURES = Set.of("vacuumProtocolCheck", "columnMapping");
+    static final Set<String> SUPPORTED_READER_FEATURES = Set.of("vacuumProtocolCheck", "columnMapping");
 
     /** Writer table features deltaq can honour when it appends. */
-    public static final Set<String> SUPPORTED_WRITER_FEATURES =
+    static final Set<String> SUPPORTED_WRITER_FEATURES =
             Set.of("appendOnly", "invariants", "vacuumProtocolCheck", "columnMapping");
 
     static final String COLUMN_MAPPING_MODE = "delta.columnMapping.mode";
@@ -49,7 +49,7 @@ public final class ProtocolGate {
     /**
      * @throws UnsupportedTableFeatureException if reading the table needs something deltaq lacks
      */
-    public static void checkReadable(String table, Protocol protocol, Metadata metadata) {
+    static void checkReadable(String table, Protocol protocol, Metadata metadata) {
         int reader = protocol.minReaderVersion();
         if (reader < 1 || reader > 3) {
             throw DeltaErrors.unsupportedReaderVersion(table, reader);
@@ -76,7 +76,7 @@ public final class ProtocolGate {
     /**
      * @throws UnsupportedTableFeatureException if appending to the table needs something deltaq lacks
      */
-    public static void checkWritable(String table, Protocol protocol, Metadata metadata) {
+    static void checkWritable(String table, Protocol protocol, Metadata metadata) {
         checkReadable(table, protocol, metadata);
         int writer = protocol.minWriterVersion();
         if (writer == 7) {

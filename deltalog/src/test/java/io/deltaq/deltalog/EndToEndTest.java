@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.deltaq.deltalog.actions.AddFile;
-import io.deltaq.deltalog.parquet.MessageBatch;
-import io.deltaq.deltalog.parquet.MessageFileReader;
-import io.deltaq.deltalog.parquet.MessageFileWriter;
+import io.deltaq.deltalog.internal.parquet.MessageBatch;
+import io.deltaq.deltalog.internal.parquet.MessageFileReader;
+import io.deltaq.deltalog.internal.parquet.MessageFileWriter;
 import io.deltaq.s3io.LocalObjectStore;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.deltaq.deltalog.actions.AddFile;
-import io.deltaq.deltalog.parquet.MessageBatch;
-import io.deltaq.deltalog.parquet.MessageFileWriter;
+import io.deltaq.deltalog.internal.parquet.MessageBatch;
+import io.deltaq.deltalog.internal.parquet.MessageFileWriter;
 import io.deltaq.s3io.LocalObjectStore;
 import io.deltaq.s3io.StoreMetrics;
 import java.nio.charset.StandardCharsets;

@@ -12,7 +12,7 @@ import io.delta.kernel.defaults.internal.data.vector.DefaultLongVector;
 import io.delta.kernel.types.BinaryType;
 import io.delta.kernel.types.StructType;
 import io.delta.kernel.types.TimestampType;
-import io.deltaq.deltalog.parquet.MessageBatch;
+import io.deltaq.deltalog.internal.parquet.MessageBatch;
 
 /**
  * One batch of messages held both ways a writer takes it: deltaq's {@link MessageBatch} and Delta

@@ -2,9 +2,9 @@ package io.deltaq.producer;
 
 import io.deltaq.deltalog.CommitResult;
 import io.deltaq.deltalog.actions.AddFile;
-import io.deltaq.deltalog.parquet.Compression;
-import io.deltaq.deltalog.parquet.MessageBatch;
-import io.deltaq.deltalog.parquet.MessageFileWriter;
+import io.deltaq.deltalog.internal.parquet.Compression;
+import io.deltaq.deltalog.internal.parquet.MessageBatch;
+import io.deltaq.deltalog.internal.parquet.MessageFileWriter;
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 

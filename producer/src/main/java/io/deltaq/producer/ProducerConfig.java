@@ -11,7 +11,7 @@ import io.deltaq.s3io.ObjectStores;
 import io.deltaq.s3io.RetryPolicy;
 import io.deltaq.s3io.config.ConfigDef;
 import io.deltaq.s3io.config.ConfigException;
-import io.deltaq.deltalog.parquet.Compression;
+import io.deltaq.deltalog.internal.parquet.Compression;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;

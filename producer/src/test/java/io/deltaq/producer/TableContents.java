@@ -3,7 +3,7 @@ package io.deltaq.producer;
 import io.deltaq.deltalog.DeltaTable;
 import io.deltaq.deltalog.LiveFile;
 import io.deltaq.deltalog.Position;
-import io.deltaq.deltalog.parquet.MessageFileReader;
+import io.deltaq.deltalog.internal.parquet.MessageFileReader;
 import io.deltaq.s3io.ObjectStore;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

@@ -28,7 +28,7 @@ import io.deltaq.deltalog.Snapshot;
 import io.deltaq.deltalog.actions.AddFile;
 import io.deltaq.deltalog.actions.Protocol;
 import io.deltaq.deltalog.kernel.KernelTables.Message;
-import io.deltaq.deltalog.parquet.MessageFileWriter;
+import io.deltaq.deltalog.internal.parquet.MessageFileWriter;
 import io.deltaq.s3io.LocalObjectStore;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.AfterEach;

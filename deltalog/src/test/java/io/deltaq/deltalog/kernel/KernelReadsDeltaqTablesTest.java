@@ -23,7 +23,7 @@ import io.delta.kernel.engine.Engine;
 import io.deltaq.deltalog.CommitWriter;
 import io.deltaq.deltalog.DeltaTable;
 import io.deltaq.deltalog.kernel.KernelTables.Message;
-import io.deltaq.deltalog.parquet.MessageFileWriter;
+import io.deltaq.deltalog.internal.parquet.MessageFileWriter;
 import io.deltaq.s3io.LocalObjectStore;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.AfterEach;

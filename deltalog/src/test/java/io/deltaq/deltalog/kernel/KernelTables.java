@@ -46,9 +46,9 @@ import io.deltaq.deltalog.DeltaTable;
 import io.deltaq.deltalog.LiveFile;
 import io.deltaq.deltalog.MessageStats;
 import io.deltaq.deltalog.actions.AddFile;
-import io.deltaq.deltalog.parquet.MessageBatch;
-import io.deltaq.deltalog.parquet.MessageFileReader;
-import io.deltaq.deltalog.parquet.MessageFileWriter;
+import io.deltaq.deltalog.internal.parquet.MessageBatch;
+import io.deltaq.deltalog.internal.parquet.MessageFileReader;
+import io.deltaq.deltalog.internal.parquet.MessageFileWriter;
 import io.deltaq.s3io.ObjectStore;
 
 /** Writing and reading message tables through Delta Kernel's public API, and through deltaq's. */

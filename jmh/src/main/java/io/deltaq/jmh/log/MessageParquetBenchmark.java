@@ -27,11 +27,11 @@ import io.delta.kernel.types.StructType;
 import io.delta.kernel.utils.CloseableIterator;
 import io.delta.kernel.utils.DataFileStatus;
 import io.delta.kernel.utils.FileStatus;
-import io.deltaq.deltalog.parquet.Compression;
-import io.deltaq.deltalog.parquet.MessageBatch;
-import io.deltaq.deltalog.parquet.MessageFileReader;
-import io.deltaq.deltalog.parquet.MessageFileWriter;
-import io.deltaq.deltalog.parquet.MessageHandler;
+import io.deltaq.deltalog.internal.parquet.Compression;
+import io.deltaq.deltalog.internal.parquet.MessageBatch;
+import io.deltaq.deltalog.internal.parquet.MessageFileReader;
+import io.deltaq.deltalog.internal.parquet.MessageFileWriter;
+import io.deltaq.deltalog.internal.parquet.MessageRowHandler;
 import io.deltaq.jmh.SampleMessages;
 import org.apache.hadoop.conf.Configuration;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -175,7 +175,7 @@ public class MessageParquetBenchmark {
     }
 
     /** Folds what a reader delivers into one number, so that nothing is optimized away. */
-    static final class Sum implements MessageHandler {
+    static final class Sum implements MessageRowHandler {
         long total;
 
         @Override

@@ -26,8 +26,8 @@ import io.deltaq.deltalog.CommitResult;
 import io.deltaq.deltalog.CommitWriter;
 import io.deltaq.deltalog.MessageStats;
 import io.deltaq.deltalog.actions.AddFile;
-import io.deltaq.deltalog.parquet.Compression;
-import io.deltaq.deltalog.parquet.MessageFileWriter;
+import io.deltaq.deltalog.internal.parquet.Compression;
+import io.deltaq.deltalog.internal.parquet.MessageFileWriter;
 import io.deltaq.jmh.SampleMessages;
 
 /**

@@ -23,9 +23,9 @@ import io.delta.kernel.utils.FileStatus;
 import io.deltaq.deltalog.Commit;
 import io.deltaq.deltalog.LiveFile;
 import io.deltaq.deltalog.actions.AddFile;
-import io.deltaq.deltalog.parquet.MessageBatch;
-import io.deltaq.deltalog.parquet.MessageFileReader;
-import io.deltaq.deltalog.parquet.MessageHandler;
+import io.deltaq.deltalog.internal.parquet.MessageBatch;
+import io.deltaq.deltalog.internal.parquet.MessageFileReader;
+import io.deltaq.deltalog.internal.parquet.MessageRowHandler;
 import io.deltaq.jmh.SampleMessages;
 
 /**
@@ -53,7 +53,7 @@ interface CommitReader extends AutoCloseable {
     }
 
     /** Rows read and a checksum of them; also deltaq's message handler (views, nothing copied). */
-    final class Tally implements MessageHandler {
+    final class Tally implements MessageRowHandler {
         long rows;
         long checksum;
 

@@ -40,7 +40,7 @@ import io.deltaq.deltalog.Commit;
 import io.deltaq.deltalog.DeltaLogOptions;
 import io.deltaq.deltalog.DeltaTable;
 import io.deltaq.deltalog.actions.SetTransaction;
-import io.deltaq.deltalog.parquet.MessageBatch;
+import io.deltaq.deltalog.internal.parquet.MessageBatch;
 import io.deltaq.jmh.SampleMessages;
 import io.deltaq.jmh.queue.QueueStore;
 import org.junit.jupiter.api.AfterEach;

@@ -1,0 +1,499 @@
+package io.deltaq.deltalog.internal.parquet;
+
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+
+import org.apache.parquet.column.ColumnDescriptor;
+import org.apache.parquet.column.ColumnReader;
+import org.apache.parquet.column.impl.ColumnReadStoreImpl;
+import org.apache.parquet.format.ColumnChunk;
+import org.apache.parquet.format.ColumnMetaData;
+import org.apache.parquet.format.CompressionCodec;
+import org.apache.parquet.format.Encoding;
+import org.apache.parquet.format.FileMetaData;
+import org.apache.parquet.format.RowGroup;
+import org.apache.parquet.io.api.Binary;
+import org.apache.parquet.io.api.Converter;
+import org.apache.parquet.io.api.GroupConverter;
+import org.apache.parquet.io.api.PrimitiveConverter;
+import org.apache.parquet.schema.LogicalTypeAnnotation;
+import org.apache.parquet.schema.MessageType;
+import org.apache.parquet.schema.PrimitiveType;
+import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
+import org.apache.parquet.schema.Type;
+
+/**
+ * Decodes message files (columns {@code key}, {@code value}, {@code timestamp}) into a
+ * {@link MessageRowHandler}. Files that use PLAIN or dictionary values with RLE levels (deltaq's,
+ * Spark's, Kernel's, pyarrow's defaults; DATA_PAGE v1 or v2; any supported codec) go through a
+ * purpose-built fast path that allocates nothing per message: values are handed out as views
+ * into the file or into reused page buffers. Other encodings (DELTA_*, BYTE_STREAM_SPLIT) go
+ * through parquet-column's general reader. Extra columns are ignored; column order is free.
+ *
+ * <p>A file can be decoded in one call ({@link #decode}) or taken in pieces: {@link #open} it,
+ * then {@link #read} as many messages at a time as there is room for; each read continues where
+ * the last stopped, so a file taken in n pieces costs what one call does, not n times as much.
+ * Not thread-safe: one instance per decoding thread.
+ */
+public final class MessageFileReader implements AutoCloseable {
+    private static final Set<Encoding> FAST_ENCODINGS = EnumSet.of(Encoding.PLAIN, Encoding.PLAIN_DICTIONARY,
+            Encoding.RLE_DICTIONARY, Encoding.RLE, Encoding.BIT_PACKED);
+
+    private final Codecs codecs = new Codecs();
+    private final PositionedInput headerInput = new PositionedInput();
+    private final ColumnCursor keyCursor = new ColumnCursor(codecs, headerInput);
+    private final ColumnCursor valueCursor = new ColumnCursor(codecs, headerInput);
+    private final ColumnCursor timestampCursor = new ColumnCursor(codecs, headerInput);
+    private final boolean fastPathEnabled;
+
+    // The open file, and where in it the next read starts. file == null: none is open.
+    private byte[] file;
+    private int fileOff;
+    private int fileLen;
+    private String fileName;
+    private FileMetaData meta;
+    private MessageType schema;
+    private Column key;
+    private Column value;
+    private Column timestamp;
+    private int row;
+    private int rowGroup;
+    private int rowGroupEnd;
+    private boolean fast;
+    private ColumnReader generalKey;
+    private ColumnReader generalValue;
+    private ColumnReader generalTimestamp;
+
+    public MessageFileReader() {
+        this(true);
+    }
+
+    /** With {@code fastPathEnabled} false every file goes through parquet-column (for comparisons). */
+    MessageFileReader(boolean fastPathEnabled) {
+        this.fastPathEnabled = fastPathEnabled;
+    }
+
+    /** Decodes every message of the file. Returns the number delivered. */
+    public int decode(byte[] file, String fileName, MessageRowHandler handler) {
+        return decode(file, 0, file.length, fileName, 0, Integer.MAX_VALUE, handler);
+    }
+
+    /**
+     * Decodes up to {@code maxMessages} messages starting at row {@code firstRow} of the file
+     * held in {@code file[off, off+len)}. Returns the number delivered. Each call reads the file
+     * from its footer again; to take a file in pieces, {@link #open} it and {@link #read} on.
+     *
+     * @param fileName only used in error messages; may be null
+     */
+    public int decode(byte[] file, int off, int len, String fileName, int firstRow, int maxMessages, MessageRowHandler handler) {
+        if (firstRow < 0 || maxMessages < 0) {
+            throw new IllegalArgumentException("firstRow " + firstRow + " and maxMessages " + maxMessages + " must be >= 0");
+        }
+        open(file, off, len, fileName);
+        seek(firstRow);
+        return read(maxMessages, handler);
+    }
+
+    /**
+     * Makes {@code file[off, off+len)} the open file, positioned at row 0: its footer and schema
+     * are read and checked here, once, however many {@link #read}s take its rows. The bytes must
+     * not change while the file is open.
+     *
+     * @param fileName only used in error messages; may be null
+     */
+    public void open(byte[] file, int off, int len, String fileName) {
+        this.file = null; // stays closed if the footer or schema is bad
+        FileMetaData meta = ParquetFooter.read(file, off, len, fileName);
+        if (meta.getNum_rows() > Integer.MAX_VALUE) {
+            throw new ParquetFormatException(fileName, "holds " + meta.getNum_rows() + " rows, more than a message file may");
+        }
+        MessageType schema = ThriftSchema.fromThrift(meta.getSchema(), fileName);
+        this.key = column(schema, MessageFileSchema.KEY, false, fileName);
+        this.value = column(schema, MessageFileSchema.VALUE, true, fileName);
+        this.timestamp = column(schema, MessageFileSchema.TIMESTAMP, true, fileName);
+        this.meta = meta;
+        this.schema = schema;
+        this.fileOff = off;
+        this.fileLen = len;
+        this.fileName = fileName;
+        this.file = file;
+        rewind();
+    }
+
+    /** Whether this file is the open one (the same array and range), so reading can go on in it. */
+    public boolean isOpen(byte[] file, int off, int len) {
+        return this.file == file && file != null && fileOff == off && fileLen == len;
+    }
+
+    /** The open file's row count, from its footer. */
+    public int rows() {
+        checkOpen();
+        return (int) meta.getNum_rows();
+    }
+
+    /** The open file's next row to be read: rows before it have been read or skipped. */
+    public int row() {
+        checkOpen();
+        return row;
+    }
+
+    /**
+     * Moves to {@code row} of the open file (at most its row count): forward by skipping rows,
+     * whole row groups without decoding them; backward by starting over from the file's start.
+     */
+    public void seek(int row) {
+        checkOpen();
+        if (row < 0) {
+            throw new IllegalArgumentException("row " + row + " must be >= 0");
+        }
+        if (row < this.row) {
+            rewind();
+        }
+        try {
+            while (this.row < row) {
+                if (this.row == rowGroupEnd) {
+                    // A row group wholly before the target is passed over undecoded.
+                    if (!enterRowGroup(rowGroup + 1, row)) {
+                        return;
+                    }
+                    continue;
+                }
+                int n = (int) Math.min(rowGroupEnd, row) - this.row;
+                if (fast) {
+                    keyCursor.skip(n);
+                    valueCursor.skip(n);
+                    timestampCursor.skip(n);
+                } else {
+                    skipGeneral(n);
+                }
+                this.row += n;
+            }
+        } catch (RuntimeException e) {
+            throw closeOnFailure(e);
+        }
+    }
+
+    /**
+     * Hands up to {@code maxMessages} messages of the open file, from {@link #row()} on, to the
+     * handler, and returns how many; fewer than asked only at the file's end.
+     */
+    public int read(int maxMessages, MessageRowHandler handler) {
+        checkOpen();
+        if (maxMessages < 0) {
+            throw new IllegalArgumentException("maxMessages " + maxMessages + " must be >= 0");
+        }
+        int delivered = 0;
+        try {
+            while (delivered < maxMessages) {
+                if (row == rowGroupEnd) {
+                    if (!enterRowGroup(rowGroup + 1, row)) {
+                        break;
+                    }
+                    continue;
+                }
+                int take = (int) Math.min(rowGroupEnd - row, (long) maxMessages - delivered);
+                if (fast) {
+                    readFast(take, handler);
+                } else {
+                    readGeneral(take, handler);
+                }
+                row += take;
+                delivered += take;
+            }
+        } catch (RuntimeException e) {
+            // The cursors may stand anywhere inside the batch that failed: nothing more is read
+            // from this file until it is opened again.
+            throw closeOnFailure(e);
+        }
+        return delivered;
+    }
+
+    private void checkOpen() {
+        if (file == null) {
+            throw new IllegalStateException("no message file is open (open one first; a failed read closes it)");
+        }
+    }
+
+    private RuntimeException closeOnFailure(RuntimeException e) {
+        file = null;
+        return e;
+    }
+
+    private void rewind() {
+        row = 0;
+        rowGroup = -1;
+        rowGroupEnd = 0;
+    }
+
+    /**
+     * Sets the cursors up at the start of row group {@code index} unless it ends at or before
+     * {@code skipBefore} (then only its rows are counted); false past the last row group.
+     */
+    private boolean enterRowGroup(int index, int skipBefore) {
+        List<RowGroup> rowGroups = meta.getRow_groups();
+        if (index >= rowGroups.size()) {
+            return false;
+        }
+        RowGroup rg = rowGroups.get(index);
+        if (rg.getColumns() == null || rg.getColumns().size() != schema.getColumns().size()) {
+            throw new ParquetFormatException(fileName, "corrupt footer: a row group has "
+                    + (rg.getColumns() == null ? 0 : rg.getColumns().size()) + " column chunks for "
+                    + schema.getColumns().size() + " columns");
+        }
+        long end = rowGroupEnd + rg.getNum_rows();
+        if (rg.getNum_rows() < 0 || end > Integer.MAX_VALUE) {
+            throw new ParquetFormatException(fileName, "corrupt footer: row group " + index + " has "
+                    + rg.getNum_rows() + " rows");
+        }
+        rowGroup = index;
+        row = (int) rowGroupEnd;
+        rowGroupEnd = (int) end;
+        if (end <= skipBefore) {
+            row = rowGroupEnd;
+            return true;
+        }
+        fast = fastPathEnabled && fastPathApplies(rg, key, value, timestamp);
+        if (fast) {
+            if (key != null) {
+                keyCursor.open(file, fileOff, fileLen, fileName, chunk(rg, key, fileName), key);
+            } else {
+                keyCursor.openAbsent();
+            }
+            valueCursor.open(file, fileOff, fileLen, fileName, chunk(rg, value, fileName), value);
+            timestampCursor.open(file, fileOff, fileLen, fileName, chunk(rg, timestamp, fileName), timestamp);
+        } else {
+            openGeneral(rg);
+        }
+        return true;
+    }
+
+    private void readFast(int take, MessageRowHandler handler) {
+        ColumnCursor k = keyCursor;
+        ColumnCursor v = valueCursor;
+        ColumnCursor t = timestampCursor;
+        int firstIndex = row;
+        for (int i = 0; i < take; i++) {
+            k.next();
+            v.next();
+            t.next();
+            handler.onMessage(firstIndex + i, k.outBuf, k.outOff, k.outLen, v.outBuf, v.outOff, v.outLen,
+                    t.outNull ? MessageRowHandler.NULL_TIMESTAMP : t.outLong);
+        }
+    }
+
+    private void openGeneral(RowGroup rg) {
+        List<Type> fields = new ArrayList<>(3);
+        if (key != null) {
+            fields.add(schema.getType(MessageFileSchema.KEY));
+        }
+        fields.add(schema.getType(MessageFileSchema.VALUE));
+        fields.add(schema.getType(MessageFileSchema.TIMESTAMP));
+        MessageType requested = new MessageType(schema.getName(), fields);
+        try {
+            RowGroupPages pages = new RowGroupPages(file, fileOff, fileLen, rg, fileName, codecs);
+            String createdBy = meta.getCreated_by();
+            ColumnReadStoreImpl store = new ColumnReadStoreImpl(pages, new IgnoringGroupConverter(fields.size()),
+                    requested, createdBy == null ? "" : createdBy);
+            generalKey = key == null ? null
+                    : store.getColumnReader(requested.getColumnDescription(new String[] {MessageFileSchema.KEY}));
+            generalValue = store.getColumnReader(requested.getColumnDescription(new String[] {MessageFileSchema.VALUE}));
+            generalTimestamp = store.getColumnReader(requested.getColumnDescription(new String[] {MessageFileSchema.TIMESTAMP}));
+        } catch (org.apache.parquet.io.ParquetDecodingException | IllegalArgumentException | IllegalStateException e) {
+            throw cannotDecode(e);
+        }
+    }
+
+    private void readGeneral(int take, MessageRowHandler handler) {
+        ColumnReader k = generalKey;
+        ColumnReader v = generalValue;
+        ColumnReader t = generalTimestamp;
+        int firstIndex = row;
+        try {
+            for (int i = 0; i < take; i++) {
+                byte[] keyBuf = null;
+                int keyLen = MessageBatch.NULL_LENGTH;
+                if (k != null && k.getCurrentDefinitionLevel() == k.getDescriptor().getMaxDefinitionLevel()) {
+                    Binary b = k.getBinary();
+                    keyBuf = b.getBytesUnsafe();
+                    keyLen = b.length();
+                }
+                byte[] valueBuf = null;
+                int valueLen = MessageBatch.NULL_LENGTH;
+                if (v.getCurrentDefinitionLevel() == v.getDescriptor().getMaxDefinitionLevel()) {
+                    Binary b = v.getBinary();
+                    valueBuf = b.getBytesUnsafe();
+                    valueLen = b.length();
+                }
+                long ts = MessageRowHandler.NULL_TIMESTAMP;
+                if (t.getCurrentDefinitionLevel() == t.getDescriptor().getMaxDefinitionLevel()) {
+                    ts = timestamp.int96 ? Int96.toEpochMicros(t.getBinary().getBytesUnsafe(), 0) : timestamp.scale(t.getLong());
+                }
+                if (k != null) {
+                    k.consume();
+                }
+                v.consume();
+                t.consume();
+                handler.onMessage(firstIndex + i, keyBuf, 0, keyLen, valueBuf, 0, valueLen, ts);
+            }
+        } catch (ParquetFormatException e) {
+            throw e;
+        } catch (org.apache.parquet.io.ParquetDecodingException | IllegalArgumentException | IllegalStateException e) {
+            throw cannotDecode(e);
+        }
+    }
+
+    private void skipGeneral(int n) {
+        try {
+            for (int i = 0; i < n; i++) {
+                skipValue(generalKey);
+                skipValue(generalValue);
+                skipValue(generalTimestamp);
+            }
+        } catch (org.apache.parquet.io.ParquetDecodingException | IllegalArgumentException | IllegalStateException e) {
+            throw cannotDecode(e);
+        }
+    }
+
+    /** What parquet-column's readers throw on bad data, as the error that names the file. */
+    private ParquetFormatException cannotDecode(RuntimeException e) {
+        return new ParquetFormatException(fileName, "cannot decode message columns: " + e.getMessage(), e);
+    }
+
+    private static void skipValue(ColumnReader r) {
+        if (r != null) {
+            if (r.getCurrentDefinitionLevel() == r.getDescriptor().getMaxDefinitionLevel()) {
+                r.skip();
+            }
+            r.consume();
+        }
+    }
+
+    private static boolean fastPathApplies(RowGroup rowGroup, Column... columns) {
+        for (Column c : columns) {
+            if (c == null) {
+                continue;
+            }
+            ColumnChunk chunk = rowGroup.getColumns().get(c.leafIndex);
+            if (!chunk.isSetMeta_data() || chunk.isSetFile_path()) {
+                return false; // the general path words the error
+            }
+            for (Encoding e : chunk.getMeta_data().getEncodings()) {
+                if (!FAST_ENCODINGS.contains(e)) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    private static ColumnMetaData chunk(RowGroup rowGroup, Column c, String fileName) {
+        ColumnChunk chunk = rowGroup.getColumns().get(c.leafIndex);
+        ColumnMetaData md = chunk.getMeta_data();
+        if (md.getPath_in_schema().size() != 1 || !md.getPath_in_schema().get(0).equals(c.name)) {
+            throw new ParquetFormatException(fileName, "row group's column chunk " + c.leafIndex + " is "
+                    + md.getPath_in_schema() + ", expected " + c.name);
+        }
+        Codecs.checkSupported(md.getCodec(), fileName);
+        return md;
+    }
+
+    /** Resolves a top-level message column in the file's schema, checking its type. */
+    private static Column column(MessageType schema, String name, boolean required, String fileName) {
+        if (!schema.containsField(name)) {
+            if (required) {
+                throw new ParquetFormatException(fileName, "missing required column '" + name + "' (columns: "
+                        + schema.getFields().stream().map(Type::getName).toList() + ")");
+            }
+            return null;
+        }
+        Type type = schema.getType(name);
+        if (!type.isPrimitive() || type.isRepetition(Type.Repetition.REPEATED)) {
+            throw new ParquetFormatException(fileName, "column '" + name + "' has type " + type
+                    + ", expected a single " + (name.equals(MessageFileSchema.TIMESTAMP) ? "timestamp" : "binary"));
+        }
+        PrimitiveType p = type.asPrimitiveType();
+        int leaf = -1;
+        List<ColumnDescriptor> columns = schema.getColumns();
+        for (int i = 0; i < columns.size(); i++) {
+            String[] path = columns.get(i).getPath();
+            if (path.length == 1 && path[0].equals(name)) {
+                leaf = i;
+                break;
+            }
+        }
+        Column c = new Column(name, leaf, p.getPrimitiveTypeName(), type.isRepetition(Type.Repetition.OPTIONAL) ? 1 : 0);
+        if (name.equals(MessageFileSchema.TIMESTAMP)) {
+            if (p.getPrimitiveTypeName() == PrimitiveTypeName.INT96) {
+                c.int96 = true;
+            } else if (p.getPrimitiveTypeName() == PrimitiveTypeName.INT64
+                    && p.getLogicalTypeAnnotation() instanceof LogicalTypeAnnotation.TimestampLogicalTypeAnnotation ts) {
+                c.unit = ts.getUnit();
+            } else {
+                throw new ParquetFormatException(fileName, "column 'timestamp' has type " + type
+                        + ", expected INT64 TIMESTAMP or INT96");
+            }
+        } else if (p.getPrimitiveTypeName() != PrimitiveTypeName.BINARY) {
+            throw new ParquetFormatException(fileName, "column '" + name + "' has type " + type + ", expected binary");
+        }
+        return c;
+    }
+
+    @Override
+    public void close() {
+        codecs.close();
+    }
+
+    /** A resolved message column: where it is and how to read it. */
+    static final class Column {
+        final String name;
+        final int leafIndex;
+        final PrimitiveTypeName type;
+        final int maxDefinitionLevel;
+        boolean int96;
+        LogicalTypeAnnotation.TimeUnit unit = LogicalTypeAnnotation.TimeUnit.MICROS;
+
+        Column(String name, int leafIndex, PrimitiveTypeName type, int maxDefinitionLevel) {
+            this.name = name;
+            this.leafIndex = leafIndex;
+            this.type = type;
+            this.maxDefinitionLevel = maxDefinitionLevel;
+        }
+
+        long scale(long raw) {
+            return switch (unit) {
+                case MILLIS -> raw * 1000L;
+                case MICROS -> raw;
+                case NANOS -> Math.floorDiv(raw, 1000L);
+            };
+        }
+    }
+
+    /** parquet-column wants a converter tree even when values are pulled from the readers directly. */
+    private static final class IgnoringGroupConverter extends GroupConverter {
+        private final PrimitiveConverter ignore = new PrimitiveConverter() {
+        };
+        private final int fields;
+
+        IgnoringGroupConverter(int fields) {
+            this.fields = fields;
+        }
+
+        @Override
+        public Converter getConverter(int fieldIndex) {
+            if (fieldIndex >= fields) {
+                throw new IndexOutOfBoundsException(fieldIndex);
+            }
+            return ignore;
+        }
+
+        @Override
+        public void start() {
+        }
+
+        @Override
+        public void end() {
+        }
+    }
+}
