@@ -143,12 +143,12 @@ public final class ConditionalCreate {
             // Nothing there: no attempt has landed (yet). A retry re-sends the same bytes, so if a
             // delayed attempt lands first, the retry's read-back recognises it.
             if (attempts >= retry.maxAttempts()) {
-                Throwable cause = new AmbiguousWriteException(key, "conditional create of " + key + " in "
-                        + store.location() + " left nothing at the key in " + attempts + " attempts", null);
+                String request = StoreErrors.request(StoreMetrics.Operation.PUT_IF_ABSENT, key, store.location());
+                String why = "the key was still empty after " + attempts + " attempts";
                 if (mayHaveLanded) {
-                    result.complete(CreateOutcome.unknown(cause, attempts));
+                    result.complete(CreateOutcome.unknown(StoreErrors.ambiguous(key, request, why, null), attempts));
                 } else {
-                    result.completeExceptionally(new StoreUnavailableException(cause.getMessage(), null));
+                    result.completeExceptionally(StoreErrors.unavailable(request, why, null));
                 }
                 return;
             }

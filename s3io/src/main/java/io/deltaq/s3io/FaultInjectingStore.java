@@ -265,23 +265,23 @@ public final class FaultInjectingStore extends ForwardingObjectStore {
             return call.get();
         }
         injected.get(fault.kind()).incrementAndGet();
-        String what = specName(op) + " " + key + " in " + location();
+        String what = StoreErrors.request(op, key, location());
         return switch (fault.kind()) {
-            case ERROR -> CompletableFuture.failedFuture(error(fault.status(), what));
+            case ERROR -> CompletableFuture.failedFuture(StoreErrors.forStatus(what, fault.status(), "injected"));
             case LOST_RESPONSE -> call.get().handle((result, failure) -> {
-                throw lost(op, key, what + ": the answer was lost (injected)");
+                throw lost(op, key, what, "the answer was lost (injected)");
             });
             case RESET -> {
                 boolean landed;
                 synchronized (random) {
                     landed = write && random.nextBoolean();
                 }
-                String message = what + ": connection reset (injected)";
+                String message = "connection reset (injected)";
                 yield landed
                         ? call.get().handle((result, failure) -> {
-                            throw lost(op, key, message);
+                            throw lost(op, key, what, message);
                         })
-                        : CompletableFuture.failedFuture(lost(op, key, message));
+                        : CompletableFuture.failedFuture(lost(op, key, what, message));
             }
             case DELAY -> CompletableFuture.supplyAsync(() -> null,
                             CompletableFuture.delayedExecutor(fault.delay().toNanos(), TimeUnit.NANOSECONDS, NO_DELAY))
@@ -314,19 +314,10 @@ public final class FaultInjectingStore extends ForwardingObjectStore {
     }
 
     /** A lost answer: for a conditional create the outcome is unknown; for anything else the store failed. */
-    private static ObjectStoreException lost(Operation op, String key, String message) {
+    private static ObjectStoreException lost(Operation op, String key, String request, String why) {
         return op == Operation.PUT_IF_ABSENT
-                ? new AmbiguousWriteException(key, message, null)
-                : new StoreUnavailableException(message, null);
-    }
-
-    private static ObjectStoreException error(int status, String what) {
-        String message = what + ": HTTP " + status + " (injected)";
-        return switch (status) {
-            case 401 -> new StoreCredentialsException(message, null);
-            case 403 -> new StoreAccessDeniedException(message, null);
-            default -> new StoreUnavailableException(message, null);
-        };
+                ? StoreErrors.ambiguous(key, request, why, null)
+                : StoreErrors.unavailable(request, why, null);
     }
 
     private static final class ArmedRule {

@@ -281,7 +281,7 @@ public final class LocalObjectStore implements ObjectStore {
     private <T> CompletableFuture<T> run(Operation op, String key, long bytesOut, IoCall<T> call) {
         CompletableFuture<T> result = new CompletableFuture<>();
         if (executor.isShutdown()) {
-            result.completeExceptionally(new ObjectStoreException(op + " " + key + ": " + location() + " is closed"));
+            result.completeExceptionally(StoreErrors.closed(op, key, location(), null));
             return result;
         }
         executor.execute(() -> {
@@ -292,13 +292,13 @@ public final class LocalObjectStore implements ObjectStore {
                 result.complete(value);
             } catch (java.nio.file.AccessDeniedException e) {
                 metrics.record(op, System.nanoTime() - start, 0, true, false);
-                result.completeExceptionally(new StoreAccessDeniedException(
-                        op + " " + key + " in " + location() + ": permission denied on " + e.getFile(), e));
+                result.completeExceptionally(StoreErrors.accessDenied(StoreErrors.request(op, key, location()),
+                        "permission denied on " + e.getFile(), e));
             } catch (IOException | RuntimeException e) {
                 metrics.record(op, System.nanoTime() - start, 0, true, false);
                 result.completeExceptionally(e instanceof ObjectStoreException || e instanceof IllegalArgumentException
                         ? e
-                        : new ObjectStoreException(op + " " + key + " in " + location() + " failed: " + e, e));
+                        : StoreErrors.failed(StoreErrors.request(op, key, location()), "failed: " + e, e));
             }
         });
         return result;

@@ -78,32 +78,30 @@ final class S3Failures {
     /** The exception a caller sees for a failure that is final. */
     static ObjectStoreException classify(Operation op, String key, String location, String bucket, S3ObjectStore.Attempt attempt,
             Throwable t) {
-        String request = op + " " + key + " in " + location;
+        String request = StoreErrors.request(op, key, location);
         String attempts = attempt.number == 1 ? "" : " (after " + attempt.number + " attempts)";
         if (op == Operation.PUT_IF_ABSENT && attempt.mayHaveLanded) {
-            return new AmbiguousWriteException(key, request + attempts + ": outcome unknown, an attempt may have landed"
-                    + " before its response was lost; last error: " + describe(t), t);
+            return StoreErrors.ambiguous(key, request + attempts, "an attempt may have landed before its response was"
+                    + " lost; last error: " + describe(t), t);
         }
         int status = status(t);
         String code = code(t);
         if ("NoSuchBucket".equals(code)) {
-            return new NoSuchBucketException(request + ": bucket '" + bucket + "' does not exist at this endpoint", t);
+            return StoreErrors.noSuchBucket(request, bucket, t);
         }
         if (CREDENTIAL_CODES.contains(code) || (status == 403 && code.isEmpty())) {
-            return new StoreCredentialsException(request + ": the credentials were rejected (" + describe(t)
-                    + "); check AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY for this endpoint", t);
+            return StoreErrors.credentialsRejected(request, describe(t), t);
         }
         if (status == 403) {
-            return new StoreAccessDeniedException(request + ": access denied to bucket '" + bucket + "' (" + describe(t) + ")", t);
+            return StoreErrors.accessDenied(request, "bucket '" + bucket + "': " + describe(t), t);
         }
         if (t instanceof SdkClientException && isCredentialsMissing(t)) {
-            return new StoreCredentialsException(request + ": no credentials found (" + t.getMessage()
-                    + "); set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY or configure a profile", t);
+            return StoreErrors.credentialsMissing(request, t);
         }
         if (isRetryable(t)) {
-            return new StoreUnavailableException(request + attempts + ": " + describe(t), t);
+            return StoreErrors.unavailable(request + attempts, describe(t), t);
         }
-        return new ObjectStoreException(request + attempts + ": " + describe(t), t);
+        return StoreErrors.failed(request + attempts, describe(t), t);
     }
 
     private static String describe(Throwable t) {

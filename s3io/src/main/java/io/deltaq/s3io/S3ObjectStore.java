@@ -132,8 +132,8 @@ public final class S3ObjectStore implements ObjectStore {
     }
 
     private AmbiguousWriteException ambiguous(String key, String what, Throwable cause) {
-        return new AmbiguousWriteException(key, "conditional create of " + key + " in " + description + " " + what
-                + ": it may be this writer's own attempt. Read it back to decide.", cause);
+        return StoreErrors.ambiguous(key, StoreErrors.request(Operation.PUT_IF_ABSENT, key, description),
+                "the write " + what + ", possibly by this writer's own attempt", cause);
     }
 
     @Override
@@ -293,7 +293,7 @@ public final class S3ObjectStore implements ObjectStore {
     private <R, T> void attempt(Operation op, String key, long bytesOut, Supplier<CompletableFuture<R>> request,
             Outcome<R, T> outcome, Attempt attempt, CompletableFuture<T> result) {
         if (closed) {
-            result.completeExceptionally(new ObjectStoreException(op + " " + key + ": " + description + " is closed"));
+            result.completeExceptionally(StoreErrors.closed(op, key, description, null));
             return;
         }
         attempt.number++;
@@ -340,7 +340,7 @@ public final class S3ObjectStore implements ObjectStore {
                 try {
                     timer.schedule(() -> attempt(op, key, bytesOut, request, outcome, attempt, result), backoff, TimeUnit.NANOSECONDS);
                 } catch (RuntimeException rejected) {
-                    result.completeExceptionally(new ObjectStoreException(op + " " + key + ": " + description + " is closed", cause));
+                    result.completeExceptionally(StoreErrors.closed(op, key, description, cause));
                 }
             } else {
                 result.completeExceptionally(S3Failures.classify(op, key, description, location.bucket(), attempt, cause));

@@ -1,0 +1,65 @@
+package io.deltaq.s3io;
+
+import io.deltaq.s3io.StoreMetrics.Operation;
+import java.util.Locale;
+
+/**
+ * Every storage failure deltaq reports, worded in one place. Messages start with the request
+ * ({@code put-if-absent <key> in <store location>}) so that any of them says which object of which
+ * store; the exception type says what a caller may do about it (see {@link ObjectStore}).
+ */
+final class StoreErrors {
+
+    private StoreErrors() {
+    }
+
+    /** {@code <operation> <key> in <location>}: how every message names its request. */
+    static String request(Operation op, String key, String location) {
+        return op.name().toLowerCase(Locale.ROOT).replace('_', '-') + " " + key + " in " + location;
+    }
+
+    static ObjectStoreException closed(Operation op, String key, String location, Throwable cause) {
+        return new ObjectStoreException(request(op, key, location) + ": the store is closed", cause);
+    }
+
+    static ObjectStoreException failed(String request, String detail, Throwable cause) {
+        return new ObjectStoreException(request + ": " + detail, cause);
+    }
+
+    static StoreUnavailableException unavailable(String request, String why, Throwable cause) {
+        return new StoreUnavailableException(request + ": " + why, cause);
+    }
+
+    static AmbiguousWriteException ambiguous(String key, String request, String why, Throwable cause) {
+        return new AmbiguousWriteException(key, request + ": outcome unknown, " + why
+                + ". Read the key back to decide.", cause);
+    }
+
+    static NoSuchBucketException noSuchBucket(String request, String bucket, Throwable cause) {
+        return new NoSuchBucketException(request + ": bucket '" + bucket + "' does not exist at this endpoint", cause);
+    }
+
+    static StoreCredentialsException credentialsRejected(String request, String detail, Throwable cause) {
+        return new StoreCredentialsException(request + ": the credentials were rejected (" + detail
+                + "); check AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY for this endpoint", cause);
+    }
+
+    static StoreCredentialsException credentialsMissing(String request, Throwable cause) {
+        return new StoreCredentialsException(request + ": no credentials found (" + cause.getMessage()
+                + "); set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY or configure a profile", cause);
+    }
+
+    static StoreAccessDeniedException accessDenied(String request, String detail, Throwable cause) {
+        return new StoreAccessDeniedException(request + ": access denied (" + detail + ")", cause);
+    }
+
+    /** What a store reports for an HTTP status after its retries; used by the fault injector. */
+    static ObjectStoreException forStatus(String request, int status, String detail) {
+        String message = request + ": HTTP " + status + " (" + detail + ")";
+        return switch (status) {
+            case 401 -> new StoreCredentialsException(message, null);
+            case 403 -> new StoreAccessDeniedException(message, null);
+            default -> new StoreUnavailableException(message, null);
+        };
+    }
+}
