@@ -7,9 +7,11 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import io.deltaq.deltalog.DeltaTable;
+import io.deltaq.s3io.Futures;
 import io.deltaq.s3io.ObjectStore;
 import io.deltaq.s3io.ObjectStores;
 import io.deltaq.s3server.EmbeddedS3Server;
@@ -25,6 +27,8 @@ final class DeltaqTarget implements BenchTarget {
     static final String ADDRESS = "deltaq.address";
     /** Prefix of the AWS variables that reach the store, over the worker's own environment. */
     static final String ENV_PREFIX = "deltaq.env.";
+
+    private static final long FLOOR_REQUEST_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(30);
 
     private final EmbeddedS3Server server;
     private final Map<String, String> connection;
@@ -105,7 +109,7 @@ final class DeltaqTarget implements BenchTarget {
         String base = "floor/" + System.nanoTime() + "/";
         for (int i = 0; i < samples; i++) {
             long start = System.nanoTime();
-            Boolean created = store.putIfAbsent(base + i, ByteBuffer.wrap(body)).get(30, TimeUnit.SECONDS);
+            Boolean created = await(store.putIfAbsent(base + i, ByteBuffer.wrap(body)), "writing " + base + i);
             puts[i] = System.nanoTime() - start;
             if (!created) {
                 throw new IllegalStateException("floor measurement: " + base + i + " existed already in " + store.location());
@@ -113,13 +117,18 @@ final class DeltaqTarget implements BenchTarget {
         }
         for (int i = 0; i < samples; i++) {
             long start = System.nanoTime();
-            store.get(base + i).get(30, TimeUnit.SECONDS).orElseThrow();
+            await(store.get(base + i), "reading " + base + i).orElseThrow();
             gets[i] = System.nanoTime() - start;
         }
         for (int i = 0; i < samples; i++) {
-            store.delete(base + i).get(30, TimeUnit.SECONDS);
+            await(store.delete(base + i), "deleting " + base + i);
         }
         return Optional.of(new StorageFloor(store.location(), samples, median(puts) / 1000.0, median(gets) / 1000.0));
+    }
+
+    private <T> T await(CompletableFuture<T> future, String what) {
+        return Futures.await(future, FLOOR_REQUEST_TIMEOUT_NS,
+                cause -> new IllegalStateException("floor measurement: " + what + " in " + store.location() + ": " + cause, cause));
     }
 
     private static double median(long[] values) {
