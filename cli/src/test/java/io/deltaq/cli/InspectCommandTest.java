@@ -38,6 +38,8 @@ import io.deltaq.s3io.S3Location;
 import io.deltaq.s3io.S3ObjectStore;
 import io.deltaq.s3io.S3StoreConfig;
 import io.deltaq.s3server.EmbeddedS3Server;
+import io.deltaq.testkit.GoldenTables;
+import io.deltaq.testkit.TestS3;
 
 /** {@code deltaq inspect} run in process on the golden tables, an S3 table, and broken tables. */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
@@ -70,15 +72,6 @@ class InspectCommandTest {
     @TempDir
     Path tmp;
 
-    static Path goldenDir() {
-        String dir = System.getProperty("deltaq.golden.dir");
-        if (dir == null || dir.isBlank()) {
-            fail("system property deltaq.golden.dir is not set (the parent pom sets it for surefire)");
-        }
-        Path path = Path.of(dir).toAbsolutePath().normalize();
-        assertTrue(Files.isRegularFile(path.resolve("INDEX.md")), "golden tables missing at " + path);
-        return path;
-    }
 
     private static CapturedIo run(int expectedStatus, String... args) {
         CapturedIo captured = new CapturedIo();
@@ -125,7 +118,7 @@ class InspectCommandTest {
     void everyGoldenTableIsCovered() throws IOException {
         // A table added to INDEX.md must be added here too, with its expectations.
         Set<String> indexed = new TreeSet<>();
-        Matcher row = Pattern.compile("(?m)^\\| `([^`]+)` \\|").matcher(Files.readString(goldenDir().resolve("INDEX.md")));
+        Matcher row = Pattern.compile("(?m)^\\| `([^`]+)` \\|").matcher(Files.readString(GoldenTables.dir().resolve("INDEX.md")));
         while (row.find()) {
             indexed.add(row.group(1));
         }
@@ -138,7 +131,7 @@ class InspectCommandTest {
     @SuppressWarnings("unchecked")
     void readableGoldenTablesGiveTheIndexNumbers() throws IOException {
         for (Map.Entry<String, Expected> e : READABLE.entrySet()) {
-            Path table = goldenDir().resolve(e.getKey());
+            Path table = GoldenTables.dir().resolve(e.getKey());
             Expected expected = e.getValue();
             Map<String, Object> json = inspectJson(table.toString());
             String name = e.getKey();
@@ -166,7 +159,7 @@ class InspectCommandTest {
 
     @Test
     void goldenTableDetails() throws IOException {
-        Path golden = goldenDir();
+        Path golden = GoldenTables.dir();
         Map<String, Object> escaped = inspectJson(golden.resolve("data-reader-escaped-chars").toString());
         assertEquals(List.of("_2"), escaped.get("partitionColumns"));
         assertEquals(3L, number(escaped, "filesCountedFromFooters"), "no stats: every count from a footer");
@@ -185,7 +178,7 @@ class InspectCommandTest {
     void mustFailGoldenTablesExit1WithOneLineNamingTheReason() {
         for (Map.Entry<String, List<String>> e : MUST_FAIL.entrySet()) {
             for (boolean json : new boolean[] {true, false}) {
-                String table = goldenDir().resolve(e.getKey()).toString();
+                String table = GoldenTables.dir().resolve(e.getKey()).toString();
                 String err = json ? inspectFailure("--json", table) : inspectFailure(table);
                 assertTrue(err.contains(e.getKey()), "names the table: " + err);
                 for (String reason : e.getValue()) {
@@ -197,7 +190,7 @@ class InspectCommandTest {
 
     @Test
     void textOutputShowsEveryPart() {
-        CapturedIo captured = run(0, "inspect", goldenDir().resolve("delta-kernel-rs/app-txn-checkpoint").toString());
+        CapturedIo captured = run(0, "inspect", GoldenTables.dir().resolve("delta-kernel-rs/app-txn-checkpoint").toString());
         assertEquals("", captured.err());
         String out = captured.out();
         for (String line : List.of(
@@ -218,46 +211,42 @@ class InspectCommandTest {
                 "  modified: string (nullable)")) {
             assertTrue(out.contains("\n" + line + "\n") || out.startsWith(line + "\n"), "line '" + line + "' in\n" + out);
         }
-        String footers = run(0, "inspect", goldenDir().resolve("time-travel-start-start20-start40").toString()).out();
+        String footers = run(0, "inspect", GoldenTables.dir().resolve("time-travel-start-start20-start40").toString()).out();
         assertTrue(footers.contains("\nrecords:            30 (from Parquet footers)\n"), footers);
         assertTrue(footers.contains("\ncheckpoint:         none (read from commits)\n"), footers);
     }
 
     @Test
     void aMessageTableOnS3ThroughTheEmbeddedServer() throws Exception {
-        String prefix = "inspect/" + UUID.randomUUID();
-        try (EmbeddedS3Server server = EmbeddedS3Server.start()) {
-            try (ObjectStore store = new S3ObjectStore(new S3Location(server.bucket(), prefix),
-                    S3StoreConfig.builder().endpoint(server.endpoint()).region(server.region())
-                            .credentials(server.accessKey(), server.secretKey()).build())) {
-                writeMessageTable(store, 3, 4);
-                DeltaTable.at(store, "").checkpoint(2);
-            }
-            String address = "s3://" + server.bucket() + "/" + prefix;
-            // The SDK's default credential chain reads these system properties before the environment.
-            String oldKey = System.setProperty("aws.accessKeyId", server.accessKey());
-            String oldSecret = System.setProperty("aws.secretAccessKey", server.secretKey());
-            try {
-                Map<String, Object> json = inspectJson("--endpoint", server.endpoint().toString(),
-                        "--region", server.region(), address);
-                assertEquals(3L, number(json, "version"));
-                assertEquals(3L, number(json, "numFiles"));
-                assertEquals(12L, number(json, "numRecords"));
-                assertEquals(0L, number(json, "filesCountedFromFooters"));
-                assertEquals(Map.of("producer-1", 3), json.get("txns"));
-                assertEquals(2L, number(json, "checkpointVersion"));
-                assertEquals(address, json.get("table"));
-                assertEquals(Map.of("minReaderVersion", 1, "minWriterVersion", 2,
-                        "readerFeatures", List.of(), "writerFeatures", List.of()), json.get("protocol"));
+        EmbeddedS3Server server = TestS3.server();
+        String address = TestS3.freshAddress("inspect");
+        try (ObjectStore store = TestS3.open(address)) {
+            writeMessageTable(store, 3, 4);
+            DeltaTable.at(store, "").checkpoint(2);
+        }
+        // The SDK's default credential chain reads these system properties before the environment.
+        String oldKey = System.setProperty("aws.accessKeyId", server.accessKey());
+        String oldSecret = System.setProperty("aws.secretAccessKey", server.secretKey());
+        try {
+            Map<String, Object> json = inspectJson("--endpoint", server.endpoint().toString(),
+                    "--region", server.region(), address);
+            assertEquals(3L, number(json, "version"));
+            assertEquals(3L, number(json, "numFiles"));
+            assertEquals(12L, number(json, "numRecords"));
+            assertEquals(0L, number(json, "filesCountedFromFooters"));
+            assertEquals(Map.of("producer-1", 3), json.get("txns"));
+            assertEquals(2L, number(json, "checkpointVersion"));
+            assertEquals(address, json.get("table"));
+            assertEquals(Map.of("minReaderVersion", 1, "minWriterVersion", 2,
+                    "readerFeatures", List.of(), "writerFeatures", List.of()), json.get("protocol"));
 
-                String missing = inspectFailure("--endpoint", server.endpoint().toString(), address + "-missing");
-                assertTrue(missing.startsWith("deltaq inspect: " + address + "-missing (endpoint " + server.endpoint()),
-                        missing);
-                assertTrue(missing.contains(": no Delta table here"), missing);
-            } finally {
-                restore("aws.accessKeyId", oldKey);
-                restore("aws.secretAccessKey", oldSecret);
-            }
+            String missing = inspectFailure("--endpoint", server.endpoint().toString(), address + "-missing");
+            assertTrue(missing.startsWith("deltaq inspect: " + address + "-missing (endpoint " + server.endpoint()),
+                    missing);
+            assertTrue(missing.contains(": no Delta table here"), missing);
+        } finally {
+            restore("aws.accessKeyId", oldKey);
+            restore("aws.secretAccessKey", oldSecret);
         }
     }
 
@@ -372,7 +361,7 @@ class InspectCommandTest {
     }
 
     private Path copyGolden(String name) throws IOException {
-        Path source = goldenDir().resolve(name);
+        Path source = GoldenTables.dir().resolve(name);
         Path target = tmp.resolve(name.replace('/', '_'));
         List<Path> all;
         try (Stream<Path> files = Files.walk(source)) {

@@ -18,6 +18,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import io.deltaq.s3io.StoreCredentialsException;
 import io.deltaq.s3server.EmbeddedS3Server;
+import io.deltaq.testkit.TestS3;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -31,27 +32,26 @@ class S3ProduceConsumeCommandTest {
      */
     @Test
     void roundTripAndResumeWithEndpointAndRegionFlags() {
-        try (EmbeddedS3Server server = EmbeddedS3Server.start()) {
-            String previousKey = System.setProperty("aws.accessKeyId", server.accessKey());
-            String previousSecret = System.setProperty("aws.secretAccessKey", server.secretKey());
-            try {
-                String table = "s3://" + server.bucket() + "/cli/" + UUID.randomUUID();
-                String[] s3 = {"--endpoint", server.endpoint().toString(), "--region", server.region()};
-                BytesIo produced = ProduceConsumeCommandTest.run(0, ProduceConsumeCommandTest.ODD_TEXT,
-                        concat(new String[] {"produce", table}, s3));
-                ProduceConsumeCommandTest.assertSummary(produced, 8);
-                assertTrue(produced.err().endsWith("table " + table + "\n"), produced.err());
+        EmbeddedS3Server server = TestS3.server();
+        String previousKey = System.setProperty("aws.accessKeyId", server.accessKey());
+        String previousSecret = System.setProperty("aws.secretAccessKey", server.secretKey());
+        try {
+            String table = "s3://" + server.bucket() + "/cli/" + UUID.randomUUID();
+            String[] s3 = {"--endpoint", server.endpoint().toString(), "--region", server.region()};
+            BytesIo produced = ProduceConsumeCommandTest.run(0, ProduceConsumeCommandTest.ODD_TEXT,
+                    concat(new String[] {"produce", table}, s3));
+            ProduceConsumeCommandTest.assertSummary(produced, 8);
+            assertTrue(produced.err().endsWith("table " + table + "\n"), produced.err());
 
-                BytesIo first = ProduceConsumeCommandTest.run(0, concat(
-                        new String[] {"consume", table, "--format", "raw", "--name", "s3-reader", "--max", "3"}, s3));
-                BytesIo rest = ProduceConsumeCommandTest.run(0, concat(
-                        new String[] {"consume", table, "--format", "raw", "--name", "s3-reader", "--max", "5"}, s3));
-                assertArrayEquals(ProduceConsumeCommandTest.bytes(ProduceConsumeCommandTest.ODD_TEXT, "\n"),
-                        ProduceConsumeCommandTest.bytes(first.out(), rest.out()));
-            } finally {
-                restore("aws.accessKeyId", previousKey);
-                restore("aws.secretAccessKey", previousSecret);
-            }
+            BytesIo first = ProduceConsumeCommandTest.run(0, concat(
+                    new String[] {"consume", table, "--format", "raw", "--name", "s3-reader", "--max", "3"}, s3));
+            BytesIo rest = ProduceConsumeCommandTest.run(0, concat(
+                    new String[] {"consume", table, "--format", "raw", "--name", "s3-reader", "--max", "5"}, s3));
+            assertArrayEquals(ProduceConsumeCommandTest.bytes(ProduceConsumeCommandTest.ODD_TEXT, "\n"),
+                    ProduceConsumeCommandTest.bytes(first.out(), rest.out()));
+        } finally {
+            restore("aws.accessKeyId", previousKey);
+            restore("aws.secretAccessKey", previousSecret);
         }
     }
 

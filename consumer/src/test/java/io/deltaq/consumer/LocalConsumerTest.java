@@ -1,9 +1,9 @@
 package io.deltaq.consumer;
 
-import io.deltaq.s3io.LocalObjectStore;
 import io.deltaq.s3io.ObjectStore;
 import java.nio.file.Path;
 import org.junit.jupiter.api.io.TempDir;
+import io.deltaq.testkit.TestS3;
 
 /** The consumer on the local-filesystem store. */
 class LocalConsumerTest extends ConsumerContractTest {
@@ -13,6 +13,6 @@ class LocalConsumerTest extends ConsumerContractTest {
 
     @Override
     protected ObjectStore openStore() {
-        return new LocalObjectStore(dir);
+        return TestS3.local(dir);
     }
 }

@@ -4,13 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import io.deltaq.s3io.LocalObjectStore;
 import io.deltaq.s3io.ObjectStore;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import io.deltaq.testkit.TestS3;
 
 /**
  * {@code poll(handler, limit)} allocates nothing per message: the bytes this thread allocates over a
@@ -43,7 +43,7 @@ class PollAllocationTest {
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         assertTrue(threads.isThreadAllocatedMemorySupported() && threads.isThreadAllocatedMemoryEnabled());
         int total = WARM_UP + MEASURED;
-        try (ObjectStore store = new LocalObjectStore(dir)) {
+        try (ObjectStore store = TestS3.local(dir)) {
             TestTable table = new TestTable(store, "t").create();
             for (int from = 0; from < total; from += PER_COMMIT) {
                 table.append(from, Math.min(total, from + PER_COMMIT));

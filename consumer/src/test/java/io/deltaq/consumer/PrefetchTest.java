@@ -3,7 +3,6 @@ package io.deltaq.consumer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.deltaq.s3io.LocalObjectStore;
 import io.deltaq.s3io.ObjectStore;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -13,6 +12,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import io.deltaq.testkit.TestS3;
+import io.deltaq.testkit.RecordingStore;
 
 /**
  * A commit may name its writer's next data file; the consumer fetches that file before the commit
@@ -26,7 +27,7 @@ class PrefetchTest {
 
     @Test
     void theNextDataFileNamedByACommitIsFetchedOnceAndAheadOfItsCommit() throws Exception {
-        try (ObjectStore local = new LocalObjectStore(dir)) {
+        try (ObjectStore local = TestS3.local(dir)) {
             TestTable table = new TestTable(local, "t").create();
             TestTable.DataFile second = table.upload(10, 20);
             table.appendNamingNext(second.path(), table.upload(0, 10));
@@ -51,7 +52,7 @@ class PrefetchTest {
 
     @Test
     void interleavedWritersEachHaveTheirNextFileFetchedOnce() throws Exception {
-        try (ObjectStore local = new LocalObjectStore(dir)) {
+        try (ObjectStore local = TestS3.local(dir)) {
             TestTable table = new TestTable(local, "t").create();
             TestTable.DataFile a1 = table.upload(0, 10);
             TestTable.DataFile b1 = table.upload(10, 20);
@@ -81,7 +82,7 @@ class PrefetchTest {
 
     @Test
     void aNamedFileThatIsNotThereYetIsAskedForAFewTimesThenReadWhenCommitted() throws Exception {
-        try (ObjectStore local = new LocalObjectStore(dir)) {
+        try (ObjectStore local = TestS3.local(dir)) {
             TestTable table = new TestTable(local, "t").create();
             String never = "part-never-committed.parquet";
             table.appendNamingNext("part-uploaded-late.parquet", table.upload(0, 10));

@@ -14,12 +14,7 @@ import io.deltaq.deltalog.Commit;
 import io.deltaq.deltalog.DataFileNotFoundException;
 import io.deltaq.deltalog.actions.AddFile;
 import io.deltaq.s3io.ForwardingObjectStore;
-import io.deltaq.s3io.LocalObjectStore;
 import io.deltaq.s3io.ObjectStore;
-import io.deltaq.s3io.S3Location;
-import io.deltaq.s3io.S3ObjectStore;
-import io.deltaq.s3io.S3StoreConfig;
-import io.deltaq.s3server.EmbeddedS3Server;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,20 +25,18 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import io.deltaq.testkit.RecordingStore;
+import io.deltaq.testkit.TestS3;
 
 /**
  * The prefetcher alone, on the local store and on the in-process S3 server: it is given commits
  * and named files as the tailer gives them, and the GETs it makes are counted.
  */
 class PrefetcherTest {
-
-    private static EmbeddedS3Server server;
 
     @TempDir
     Path dir;
@@ -55,25 +48,10 @@ class PrefetcherTest {
     private final List<PendingCommit> pending = new ArrayList<>();
     private Prefetcher prefetcher;
 
-    @BeforeAll
-    static void startServer() {
-        server = EmbeddedS3Server.start();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        server.close();
-    }
-
     private void open(String kind, int maxNamed) {
         backing = switch (kind) {
-            case "local" -> new LocalObjectStore(dir);
-            case "s3" -> new S3ObjectStore(new S3Location(server.bucket(), "prefetcher/" + UUID.randomUUID()),
-                    S3StoreConfig.builder()
-                            .endpoint(server.endpoint())
-                            .region(server.region())
-                            .credentials(server.accessKey(), server.secretKey())
-                            .build());
+            case "local" -> TestS3.local(dir);
+            case "s3" -> TestS3.freshStore("prefetcher");
             default -> throw new IllegalArgumentException(kind);
         };
         store = new RecordingStore(backing);

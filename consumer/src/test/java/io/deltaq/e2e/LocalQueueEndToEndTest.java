@@ -2,9 +2,9 @@ package io.deltaq.e2e;
 
 import java.nio.file.Path;
 
-import io.deltaq.s3io.LocalObjectStore;
 import io.deltaq.s3io.ObjectStore;
 import org.junit.jupiter.api.io.TempDir;
+import io.deltaq.testkit.TestS3;
 
 /** End to end on the local-filesystem store (fsync on, as by default). */
 class LocalQueueEndToEndTest extends QueueEndToEndTest {
@@ -17,7 +17,7 @@ class LocalQueueEndToEndTest extends QueueEndToEndTest {
     @Override
     protected ObjectStore openStore() {
         root = tables.resolve("table");
-        return new LocalObjectStore(root);
+        return TestS3.local(root);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.deltaq.deltalog;
 
+import io.deltaq.testkit.GoldenTables;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -69,7 +70,7 @@ class ActionJsonTest {
     @Test
     void readsEveryGoldenCommit() throws IOException {
         int files = 0;
-        try (var paths = Files.walk(Golden.dir())) {
+        try (var paths = Files.walk(GoldenTables.dir())) {
             for (Path p : (Iterable<Path>) paths::iterator) {
                 String name = p.getFileName().toString();
                 if (p.getParent().getFileName().toString().equals("_delta_log") && name.endsWith(".json")

@@ -1,5 +1,6 @@
 package io.deltaq.deltalog;
 
+import io.deltaq.testkit.GoldenTables;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -29,6 +30,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import io.deltaq.s3io.ObjectStore;
+import io.deltaq.testkit.RecordingStore;
+import io.deltaq.testkit.TestS3;
 
 /** Writing classic checkpoints, and reading damaged or stale checkpoint state. */
 class CheckpointTest {
@@ -138,25 +142,25 @@ class CheckpointTest {
 
     @Test
     void staleLastCheckpointFindsTheNewerCheckpoint() throws Exception {
-        Path copy = Golden.copy("basic-with-inserts-deletes-checkpoint", dir.resolve("t"));
-        try (FaultInjectingStore store = new FaultInjectingStore(new LocalObjectStore(dir, 2, false))) {
+        Path copy = GoldenTables.copy("basic-with-inserts-deletes-checkpoint", dir.resolve("t"));
+        try (RecordingStore recorded = new RecordingStore(TestS3.local(dir)); ObjectStore store = recorded) {
             DeltaTable table = DeltaTable.at(store, "t");
             assertEquals(5, table.checkpoint(5));
             // The hint stays at 10; make it stale on purpose.
             LogWriting.write(copy.resolve("_delta_log/_last_checkpoint"), "{\"version\":5,\"size\":8}");
-            store.listCalls.clear();
+            recorded.listCalls.clear();
             Snapshot s = table.snapshot();
             assertEquals(13, s.version());
             assertEquals(10, s.checkpointVersion().getAsLong());
             assertEquals(41, s.numRecordsFromStats().getAsLong());
-            assertEquals(1, store.listCalls.size());
-            assertEquals("t/_delta_log/00000000000000000005", store.listCalls.get(0).startAfter());
+            assertEquals(1, recorded.listCalls.size());
+            assertEquals("t/_delta_log/00000000000000000005", recorded.listCalls.get(0).startAfter());
         }
     }
 
     @Test
     void truncatedCheckpointFallsBackToTheCommits() throws Exception {
-        Path copy = Golden.copy("basic-with-inserts-deletes-checkpoint", dir.resolve("t"));
+        Path copy = GoldenTables.copy("basic-with-inserts-deletes-checkpoint", dir.resolve("t"));
         truncate(copy.resolve("_delta_log/00000000000000000010.checkpoint.parquet"));
         try (LocalObjectStore store = new LocalObjectStore(dir, 2, false)) {
             Snapshot s = DeltaTable.at(store, "t").snapshot();
@@ -168,7 +172,7 @@ class CheckpointTest {
 
     @Test
     void truncatedCheckpointWithoutTheEarlierLogFailsNamingIt() throws Exception {
-        Path copy = Golden.copy("basic-with-inserts-deletes-checkpoint", dir.resolve("t"));
+        Path copy = GoldenTables.copy("basic-with-inserts-deletes-checkpoint", dir.resolve("t"));
         truncate(copy.resolve("_delta_log/00000000000000000010.checkpoint.parquet"));
         Files.delete(copy.resolve("_delta_log/00000000000000000003.json"));
         try (LocalObjectStore store = new LocalObjectStore(dir, 2, false)) {
@@ -183,7 +187,7 @@ class CheckpointTest {
 
     @Test
     void gapAfterTheCheckpointFails() throws Exception {
-        Path copy = Golden.copy("basic-with-inserts-deletes-checkpoint", dir.resolve("t"));
+        Path copy = GoldenTables.copy("basic-with-inserts-deletes-checkpoint", dir.resolve("t"));
         Files.delete(copy.resolve("_delta_log/00000000000000000012.json"));
         try (LocalObjectStore store = new LocalObjectStore(dir, 2, false)) {
             LogGapException e = assertThrows(LogGapException.class, () -> DeltaTable.at(store, "t").snapshot());
@@ -195,7 +199,7 @@ class CheckpointTest {
 
     @Test
     void multiPartCheckpointWithAMissingPartIsIgnored() throws Exception {
-        Path copy = Golden.copy("multi-part-checkpoint", dir.resolve("t"));
+        Path copy = GoldenTables.copy("multi-part-checkpoint", dir.resolve("t"));
         Files.delete(copy.resolve("_delta_log/00000000000000000001.checkpoint.0000000002.0000000002.parquet"));
         try (LocalObjectStore store = new LocalObjectStore(dir, 2, false)) {
             Snapshot s = DeltaTable.at(store, "t").snapshot();
@@ -207,7 +211,7 @@ class CheckpointTest {
 
     @Test
     void missingDataFileFailsTheRowCount() throws Exception {
-        Path copy = Golden.copy("time-travel-start-start20-start40", dir.resolve("t"));
+        Path copy = GoldenTables.copy("time-travel-start-start20-start40", dir.resolve("t"));
         Files.delete(copy.resolve("part-00001-2b364e64-4212-4a35-a95f-ab64504f7c5c-c000.snappy.parquet"));
         try (LocalObjectStore store = new LocalObjectStore(dir, 2, false)) {
             DeltaTable table = DeltaTable.at(store, "t");
@@ -221,7 +225,7 @@ class CheckpointTest {
 
     @Test
     void checkpointOfAV2TableIsRefusedNamingTheFeature() throws Exception {
-        Golden.copy("v2-checkpoint-parquet", dir.resolve("t"));
+        GoldenTables.copy("v2-checkpoint-parquet", dir.resolve("t"));
         try (LocalObjectStore store = new LocalObjectStore(dir, 2, false)) {
             UnsupportedTableFeatureException e = assertThrows(UnsupportedTableFeatureException.class,
                     () -> DeltaTable.at(store, "t").checkpoint(2));

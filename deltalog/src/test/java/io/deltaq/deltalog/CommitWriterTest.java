@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.deltaq.deltalog.FaultInjectingStore.PutFault;
 import io.deltaq.deltalog.actions.Action;
 import io.deltaq.deltalog.actions.AddFile;
 import io.deltaq.deltalog.actions.CommitInfo;
@@ -32,6 +31,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import io.deltaq.s3io.FaultInjectingStore;
+import io.deltaq.s3io.FaultInjectingStore.Fault;
+import io.deltaq.s3io.StoreMetrics.Operation;
+import io.deltaq.testkit.RecordingStore;
+import io.deltaq.testkit.TestS3;
 
 /** Table creation and commits through the real local-filesystem store, with injected faults where noted. */
 class CommitWriterTest {
@@ -39,13 +43,15 @@ class CommitWriterTest {
     @TempDir
     Path dir;
     Path tableDir;
+    RecordingStore recorded;
     FaultInjectingStore store;
     DeltaTable table;
 
     @BeforeEach
     void open() {
         tableDir = dir.resolve("t");
-        store = new FaultInjectingStore(new LocalObjectStore(dir, 4, false));
+        recorded = new RecordingStore(TestS3.local(dir));
+        store = new FaultInjectingStore(recorded);
         table = DeltaTable.at(store, "t");
     }
 
@@ -142,9 +148,9 @@ class CommitWriterTest {
 
     @Test
     void createsAfterAnAmbiguousWriteThatLanded() {
-        store.failNextPut(PutFault.LANDED_BUT_AMBIGUOUS, k -> true);
+        store.failNext(Operation.PUT_IF_ABSENT, k -> true, Fault.lostResponse());
         assertTrue(table.createMessageTable().created());
-        store.failNextPut(PutFault.LOST_AND_AMBIGUOUS, k -> true);
+        store.failNext(Operation.PUT_IF_ABSENT, k -> true, Fault.lostRequest());
         assertFalse(DeltaTable.at(store, "t").createMessageTable().created());
     }
 
@@ -276,7 +282,7 @@ class CommitWriterTest {
     void anAmbiguousWriteThatLandedIsRecognisedAsOurs() {
         Snapshot s = created();
         CommitWriter w = table.newWriter("w", s, null);
-        store.failNextPut(PutFault.LANDED_BUT_AMBIGUOUS, k -> k.endsWith("01.json"));
+        store.failNext(Operation.PUT_IF_ABSENT, k -> k.endsWith("01.json"), Fault.lostResponse());
         CommitResult r = commit(w, 1, "a");
         assertEquals(1, r.version());
         assertEquals(1, r.attempts());
@@ -288,7 +294,7 @@ class CommitWriterTest {
     void anAmbiguousWriteThatDidNotLandIsRetriedAtTheSameVersion() {
         Snapshot s = created();
         CommitWriter w = table.newWriter("w", s, null);
-        store.failNextPut(PutFault.LOST_AND_AMBIGUOUS, k -> k.endsWith("01.json"));
+        store.failNext(Operation.PUT_IF_ABSENT, k -> k.endsWith("01.json"), Fault.lostRequest());
         CommitResult r = commit(w, 1, "a");
         assertEquals(1, r.version());
         assertEquals(1, r.attempts(), "one version tried: the create was sent again at it, not at the next");
@@ -302,7 +308,7 @@ class CommitWriterTest {
         CommitWriter b = table.newWriter("b", s, null);
         commit(a, 1, "a1");
         // b's put at version 1 "times out"; reading back shows a's commit, so b goes on to version 2.
-        store.failNextPut(PutFault.LOST_AND_AMBIGUOUS, k -> k.endsWith("01.json"));
+        store.failNext(Operation.PUT_IF_ABSENT, k -> k.endsWith("01.json"), Fault.lostRequest());
         CommitResult r = commit(b, 1, "b1");
         assertEquals(2, r.version());
         assertArrayEquals(new long[] {1, 1}, new long[] {
@@ -313,7 +319,7 @@ class CommitWriterTest {
     void anUnavailableStoreIsRetryableAndWritesNothing() {
         Snapshot s = created();
         CommitWriter w = table.newWriter("w", s, null);
-        store.failNextPut(PutFault.UNAVAILABLE, k -> true);
+        store.failNext(Operation.PUT_IF_ABSENT, k -> true, Fault.error(503));
         CommitFailedException e = assertInstanceOf(CommitFailedException.class, failure(w.commit(1, files("a", 1))));
         assertTrue(e.isRetryable());
         assertFalse(e.isConflict());
@@ -327,13 +333,13 @@ class CommitWriterTest {
     void anUnknownOutcomeStopsTheWriter() {
         Snapshot s = created();
         CommitWriter w = table.newWriter("w", s, null);
-        store.failNextPut(PutFault.LANDED_BUT_AMBIGUOUS, k -> k.endsWith("01.json"));
-        store.failGets(k -> k.endsWith("01.json"));
+        store.failNext(Operation.PUT_IF_ABSENT, k -> k.endsWith("01.json"), Fault.lostResponse());
+        store.fail(Operation.GET, k -> k.endsWith("01.json"), Fault.error(503));
         CommitStateUnknownException e = assertInstanceOf(CommitStateUnknownException.class,
                 failure(w.commit(1, files("a", 1))));
         assertEquals(1, e.version());
         assertTrue(e.getMessage().contains("outcome is unknown"), e.getMessage());
-        store.failGets(k -> false);
+        store.clear();
         assertInstanceOf(CommitStateUnknownException.class, failure(w.commit(2, files("b", 1))));
         // A fresh snapshot tells: batch 1 did land.
         CommitWriter fresh = table.newWriter("w", table.snapshot(), null);
@@ -345,7 +351,8 @@ class CommitWriterTest {
     void commitsOfOneWriterAreSerial() {
         Snapshot s = created();
         CommitWriter w = table.newWriter("w", s, null);
-        CompletableFuture<Void> gate = store.holdPuts();
+        CompletableFuture<Void> gate = new CompletableFuture<>();
+        store.fail(Operation.PUT_IF_ABSENT, k -> true, Fault.hold(gate));
         CompletableFuture<CommitResult> first = w.commit(1, files("a", 1));
         assertThrows(IllegalStateException.class, () -> w.commit(2, files("b", 1)));
         gate.complete(null);

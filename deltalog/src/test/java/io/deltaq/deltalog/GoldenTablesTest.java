@@ -1,5 +1,6 @@
 package io.deltaq.deltalog;
 
+import io.deltaq.testkit.GoldenTables;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,14 +13,14 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** Every table of {@code shared/golden/INDEX.md} gives the stated result through the reader API. */
+/** Every table of the reference tables' {@code INDEX.md} (testkit) gives the stated result through the reader API. */
 class GoldenTablesTest {
 
     private static LocalObjectStore store;
 
     @BeforeAll
     static void open() {
-        store = new LocalObjectStore(Golden.dir(), 2, false);
+        store = new LocalObjectStore(GoldenTables.dir(), 2, false);
     }
 
     @AfterAll

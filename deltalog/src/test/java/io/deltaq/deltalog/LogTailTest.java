@@ -16,19 +16,27 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import io.deltaq.s3io.FaultInjectingStore;
+import io.deltaq.s3io.FaultInjectingStore.Fault;
+import io.deltaq.s3io.StoreMetrics.Operation;
+import io.deltaq.testkit.RecordingStore;
+import io.deltaq.testkit.TestS3;
+import java.util.concurrent.CompletableFuture;
 
 class LogTailTest {
 
     @TempDir
     Path dir;
     Path tableDir;
+    RecordingStore recorded;
     FaultInjectingStore store;
     DeltaTable table;
 
     @BeforeEach
     void open() {
         tableDir = dir.resolve("t");
-        store = new FaultInjectingStore(new LocalObjectStore(dir, 2, false));
+        recorded = new RecordingStore(TestS3.local(dir));
+        store = new FaultInjectingStore(recorded);
         table = DeltaTable.at(store, "t");
         table.createMessageTable();
     }
@@ -41,7 +49,7 @@ class LogTailTest {
     @Test
     void tailsByGettingTheNextVersionWithoutListing() {
         LogTail tail = table.tail(table.snapshot());
-        store.listCalls.clear();
+        recorded.listCalls.clear();
         assertEquals(Optional.empty(), tail.poll().join());
         assertEquals(1, tail.nextVersion());
         commit(tableDir, 1, add("a.parquet", 3));
@@ -51,7 +59,7 @@ class LogTailTest {
         assertEquals(1, c.dataAdds().size());
         assertEquals(2, tail.nextVersion());
         assertEquals(Optional.empty(), tail.poll().join());
-        assertEquals(0, store.listCalls.size(), "tailing never lists");
+        assertEquals(0, recorded.listCalls.size(), "tailing never lists");
     }
 
     @Test
@@ -60,26 +68,26 @@ class LogTailTest {
         for (int v = 1; v <= 5; v++) {
             commit(tableDir, v, add("f" + v, 1));
         }
-        store.getKeys.clear();
+        recorded.clear();
         assertEquals(1, tail.poll(4).join().orElseThrow().version());
-        assertEquals(4, store.getKeys.size(), "versions 1 to 4 requested at once: " + store.getKeys);
+        assertEquals(4, recorded.gets.size(), "versions 1 to 4 requested at once: " + recorded.getKeys());
         assertEquals(2, tail.poll(4).join().orElseThrow().version());
-        assertEquals(5, store.getKeys.size(), "only version 5 is new: " + store.getKeys);
+        assertEquals(5, recorded.gets.size(), "only version 5 is new: " + recorded.getKeys());
         for (int v = 3; v <= 5; v++) {
             assertEquals(v, tail.poll(1).join().orElseThrow().version());
         }
-        assertEquals(5, store.getKeys.size(), "versions read ahead are not requested again");
-        assertTrue(store.getKeys.get(4).endsWith("00000000000000000005.json"), store.getKeys.toString());
+        assertEquals(5, recorded.gets.size(), "versions read ahead are not requested again");
+        assertTrue(recorded.getKeys().get(4).endsWith("00000000000000000005.json"), recorded.getKeys().toString());
 
         assertEquals(Optional.empty(), tail.poll(3).join());
-        assertEquals(8, store.getKeys.size(), "versions 6 to 8, all missing");
+        assertEquals(8, recorded.gets.size(), "versions 6 to 8, all missing");
         assertEquals(6, tail.nextVersion());
         commit(tableDir, 6, add("f6", 1));
         commit(tableDir, 7, add("f7", 1));
         // The GETs of 7 and 8 answered before 7 existed; they are dropped, not believed.
         assertEquals(6, tail.poll(2).join().orElseThrow().version());
         assertEquals(7, tail.poll(1).join().orElseThrow().version());
-        assertEquals(10, store.getKeys.size(), "6 and 7 requested again: " + store.getKeys);
+        assertEquals(10, recorded.gets.size(), "6 and 7 requested again: " + recorded.getKeys());
         assertThrows(IllegalArgumentException.class, () -> tail.poll(0));
     }
 
@@ -87,13 +95,13 @@ class LogTailTest {
     void aVersionReadAheadBeforeItWasWrittenIsAskedAgainBeforeItIsReportedMissing() {
         LogTail tail = table.tail(table.snapshot());
         commit(tableDir, 1, add("f1", 1));
-        store.getKeys.clear();
+        recorded.clear();
         assertEquals(1, tail.poll(2).join().orElseThrow().version());
         commit(tableDir, 2, add("f2", 1)); // after its GET, read ahead of version 1, found nothing
         assertEquals(2, tail.poll(1).join().orElseThrow().version(), "a stale miss is not believed");
-        assertEquals(3, store.getKeys.size(), "version 2 asked for twice: " + store.getKeys);
+        assertEquals(3, recorded.gets.size(), "version 2 asked for twice: " + recorded.getKeys());
         assertEquals(Optional.empty(), tail.poll(1).join());
-        assertEquals(4, store.getKeys.size(), "a miss of a fresh GET is believed at once: " + store.getKeys);
+        assertEquals(4, recorded.gets.size(), "a miss of a fresh GET is believed at once: " + recorded.getKeys());
     }
 
     @Test
@@ -137,11 +145,11 @@ class LogTailTest {
     @Test
     void storageFailureFailsThePollNamingTheFile() {
         LogTail tail = table.tail(table.snapshot());
-        store.failGets(k -> true);
+        store.fail(Operation.GET, k -> true, Fault.error(503));
         CompletionException e = assertThrows(CompletionException.class, () -> tail.poll().join());
         DeltaStorageException s = assertInstanceOf(DeltaStorageException.class, e.getCause());
         assertTrue(s.getMessage().contains("00000000000000000001.json"), s.getMessage());
-        store.failGets(k -> false);
+        store.clear();
         assertEquals(Optional.empty(), tail.poll().join(), "the tail can go on after a failure");
     }
 
@@ -150,11 +158,13 @@ class LogTailTest {
         DeltaTable impatient = DeltaTable.at(store, "t",
                 DeltaLogOptions.builder().ioTimeout(java.time.Duration.ofMillis(200)).build());
         LogTail tail = impatient.tail(impatient.snapshot());
-        store.hangGets(k -> k.endsWith("01.json"));
+        store.clear();
+        store.fail(Operation.GET, k -> k.endsWith("01.json"), Fault.hold(new CompletableFuture<>()));
         CompletionException e = assertThrows(CompletionException.class, () -> tail.poll().join());
         DeltaStorageException s = assertInstanceOf(DeltaStorageException.class, e.getCause());
         assertTrue(s.getMessage().contains("did not complete within 200 ms"), s.getMessage());
-        store.hangGets(k -> k.endsWith("_last_checkpoint"));
+        store.clear();
+        store.fail(Operation.GET, k -> k.endsWith("_last_checkpoint"), Fault.hold(new CompletableFuture<>()));
         DeltaStorageException snapshot = assertThrows(DeltaStorageException.class, impatient::snapshot);
         assertTrue(snapshot.getMessage().contains("_last_checkpoint did not complete within 200 ms"),
                 snapshot.getMessage());

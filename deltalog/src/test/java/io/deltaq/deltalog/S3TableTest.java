@@ -3,12 +3,7 @@ package io.deltaq.deltalog;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.deltaq.deltalog.FaultInjectingStore.PutFault;
 import io.deltaq.s3io.ObjectStore;
-import io.deltaq.s3io.S3Location;
-import io.deltaq.s3io.S3ObjectStore;
-import io.deltaq.s3io.S3StoreConfig;
-import io.deltaq.s3server.EmbeddedS3Server;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -18,33 +13,20 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import io.deltaq.s3io.FaultInjectingStore;
+import io.deltaq.s3io.FaultInjectingStore.Fault;
+import io.deltaq.s3io.StoreMetrics.Operation;
+import io.deltaq.testkit.RecordingStore;
+import io.deltaq.testkit.TestS3;
+import java.util.concurrent.CompletableFuture;
 
 /** The log on a real S3 server (s3proxy on loopback): conditional creates, listings and GETs over HTTP. */
 class S3TableTest {
 
-    private static EmbeddedS3Server server;
-
-    @BeforeAll
-    static void startServer() {
-        server = EmbeddedS3Server.start();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        server.close();
-    }
-
     /** A store on a fresh prefix, so tests share the bucket without seeing each other's keys. */
     private static ObjectStore openStore() {
-        return new S3ObjectStore(new S3Location(server.bucket(), "deltalog/" + UUID.randomUUID()),
-                S3StoreConfig.builder()
-                        .endpoint(server.endpoint())
-                        .region(server.region())
-                        .credentials(server.accessKey(), server.secretKey())
-                        .build());
+        return TestS3.freshStore("deltalog");
     }
 
     @Test
@@ -90,21 +72,22 @@ class S3TableTest {
 
     @Test
     void tailAndLostResponsesOverS3() {
-        try (FaultInjectingStore store = new FaultInjectingStore(openStore())) {
+        RecordingStore recorded = new RecordingStore(openStore());
+        try (FaultInjectingStore store = new FaultInjectingStore(recorded)) {
             DeltaTable table = DeltaTable.at(store, "t");
             assertTrue(table.createMessageTable().created());
             LogTail tail = table.tail(table.snapshot());
             assertEquals(Optional.empty(), tail.poll().join());
             CommitWriter w = table.newWriter("w", table.snapshot(), null);
-            store.failNextPut(PutFault.LANDED_BUT_AMBIGUOUS, k -> k.endsWith("01.json"));
+            store.failNext(Operation.PUT_IF_ABSENT, k -> k.endsWith("01.json"), Fault.lostResponse());
             assertEquals(1, w.commit(1, CommitWriterTest.files("a", 3)).join().version());
-            store.failNextPut(PutFault.LOST_AND_AMBIGUOUS, k -> k.endsWith("02.json"));
+            store.failNext(Operation.PUT_IF_ABSENT, k -> k.endsWith("02.json"), Fault.lostRequest());
             assertEquals(2, w.commit(2, CommitWriterTest.files("b", 3)).join().version());
-            store.listCalls.clear();
+            recorded.listCalls.clear();
             assertEquals(Delivery.GAINS_DATA, tail.poll().join().orElseThrow().delivery());
             assertEquals(2, tail.poll().join().orElseThrow().version());
             assertEquals(Optional.empty(), tail.poll().join());
-            assertEquals(0, store.listCalls.size());
+            assertEquals(0, recorded.listCalls.size());
             assertEquals(6, table.snapshot().numRecordsFromStats().getAsLong());
         }
     }

@@ -19,6 +19,12 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import io.deltaq.s3io.FaultInjectingStore;
+import io.deltaq.s3io.FaultInjectingStore.Fault;
+import io.deltaq.s3io.StoreMetrics.Operation;
+import io.deltaq.testkit.RecordingStore;
+import io.deltaq.testkit.TestS3;
+import java.util.concurrent.CompletableFuture;
 
 /** Reading hand-made logs through the real local-filesystem store. */
 class SnapshotReaderTest {
@@ -26,13 +32,15 @@ class SnapshotReaderTest {
     @TempDir
     Path dir;
     Path tableDir;
+    RecordingStore recorded;
     FaultInjectingStore store;
     DeltaTable table;
 
     @BeforeEach
     void open() {
         tableDir = dir.resolve("topics/t1");
-        store = new FaultInjectingStore(new LocalObjectStore(dir, 2, false));
+        recorded = new RecordingStore(TestS3.local(dir));
+        store = new FaultInjectingStore(recorded);
         table = DeltaTable.at(store, "topics/t1");
     }
 
@@ -214,11 +222,11 @@ class SnapshotReaderTest {
     void listingStartsAtTheHintedVersion() {
         basicLog(5);
         LogWriting.write(tableDir.resolve("_delta_log/_last_checkpoint"), "{\"version\":3,\"size\":3}");
-        store.listCalls.clear();
+        recorded.listCalls.clear();
         table.latestVersion();
         // No checkpoint at 3 exists, so the reader looks back from 3, but its first listing starts at 3.
-        assertEquals("topics/t1/_delta_log/00000000000000000003", store.listCalls.get(0).startAfter());
-        for (FaultInjectingStore.ListCall call : store.listCalls) {
+        assertEquals("topics/t1/_delta_log/00000000000000000003", recorded.listCalls.get(0).startAfter());
+        for (RecordingStore.ListCall call : recorded.listCalls) {
             assertEquals("topics/t1/_delta_log/", call.prefix());
         }
     }
@@ -226,7 +234,7 @@ class SnapshotReaderTest {
     @Test
     void storageFailureNamesTheFile() {
         basicLog(2);
-        store.failGets(k -> k.endsWith("00000000000000000002.json"));
+        store.fail(Operation.GET, k -> k.endsWith("00000000000000000002.json"), Fault.error(503));
         DeltaStorageException e = assertThrows(DeltaStorageException.class, () -> table.snapshot());
         assertTrue(e.getMessage().contains("reading " + store.location()), e.getMessage());
         assertTrue(e.getMessage().contains("00000000000000000002.json failed"), e.getMessage());

@@ -7,9 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.deltaq.s3server.EmbeddedS3Server;
+import io.deltaq.testkit.TestS3;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -22,12 +22,7 @@ class FloorClientTest {
 
     @BeforeAll
     static void startServer() {
-        server = EmbeddedS3Server.start();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        server.close();
+        server = TestS3.server();
     }
 
     @ParameterizedTest

@@ -1,7 +1,7 @@
 package io.deltaq.producer;
 
-import io.deltaq.s3io.LocalObjectStore;
 import io.deltaq.s3io.ObjectStore;
+import io.deltaq.testkit.TestS3;
 import java.nio.file.Path;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -12,6 +12,6 @@ class LocalProducerTest extends ProducerContractTest {
 
     @Override
     protected ObjectStore openStore() {
-        return new LocalObjectStore(dir);
+        return TestS3.local(dir);
     }
 }

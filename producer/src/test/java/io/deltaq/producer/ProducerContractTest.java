@@ -30,6 +30,12 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import io.deltaq.s3io.FaultInjectingStore;
+import io.deltaq.s3io.FaultInjectingStore.Fault;
+import io.deltaq.s3io.FaultInjectingStore.Kind;
+import io.deltaq.s3io.FaultInjectingStore.Rule;
+import io.deltaq.s3io.StoreMetrics.Operation;
+import java.util.EnumSet;
 
 /** The producer's promises, against each real store. */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
@@ -194,10 +200,11 @@ abstract class ProducerContractTest {
 
     @Test
     void aCommitWhoseAnswerWasLostIsNotCommittedTwice() throws Exception {
-        FaultyStore faulty = new FaultyStore(store);
+        FaultInjectingStore faulty = new FaultInjectingStore(store);
         List<CompletableFuture<Position>> sent = new ArrayList<>();
         try (Producer producer = Producer.create(faulty, table, Map.of("producer.id", "lossy"))) {
-            faulty.commitsToLoseAnswerOf.set(3);
+            faulty.inject(Rule.next(3, Operation.PUT_IF_ABSENT, key -> key.contains("_delta_log/") && key.endsWith(".json"),
+                    Fault.lostResponse()));
             for (int i = 0; i < 2_000; i++) {
                 sent.add(producer.send(null, bytes("m" + i)));
                 if (i % 200 == 0) {
@@ -206,7 +213,7 @@ abstract class ProducerContractTest {
             }
             producer.flush(Duration.ofSeconds(60));
         }
-        assertEquals(3, faulty.lostAnswers.get(), "the fault fired");
+        assertEquals(3L, faulty.injected().get(Kind.LOST_RESPONSE), "the fault fired");
         for (CompletableFuture<Position> f : sent) {
             f.get(10, TimeUnit.SECONDS);
         }
@@ -219,14 +226,14 @@ abstract class ProducerContractTest {
 
     @Test
     void failedUploadsAreRetried() throws Exception {
-        FaultyStore faulty = new FaultyStore(store);
-        faulty.uploadsToFail.set(2);
+        FaultInjectingStore faulty = new FaultInjectingStore(store);
+        faulty.inject(Rule.next(2, Operation.PUT, key -> key.endsWith(".parquet"), Fault.error(503)));
         try (Producer producer = Producer.create(faulty, table, Map.of())) {
             Position p = producer.send(null, bytes("survivor")).get(60, TimeUnit.SECONDS);
             assertEquals(1, p.version());
             assertEquals(2, producer.metrics().retriedBatches());
         }
-        assertEquals(2, faulty.failedUploads.get());
+        assertEquals(2L, faulty.injected().get(Kind.ERROR));
         assertEquals(List.of("survivor"), TableContents.read(store, table).stream().map(TableContents.Row::valueString).toList());
     }
 
@@ -248,11 +255,12 @@ abstract class ProducerContractTest {
 
     @Test
     void aFullBufferBackPressuresOfferAndTimesOutSend() throws Exception {
-        FaultyStore stalled = new FaultyStore(store);
+        FaultInjectingStore stalled = new FaultInjectingStore(store);
         Map<String, Object> config = Map.of("buffer.bytes", 64 * 1024, "block.timeout.ms", 20L, "batch.max.records", 1);
         try (Producer producer = Producer.create(stalled, table, config)) {
             CompletableFuture<Void> gate = new CompletableFuture<>();
-            stalled.writeGate = gate; // nothing uploads or commits from here on
+            // Nothing uploads or commits from here on.
+            stalled.inject(new Rule(EnumSet.of(Operation.PUT, Operation.PUT_IF_ABSENT), key -> true, Fault.hold(gate), 1.0, -1));
             byte[] value = new byte[1000];
             // One batch waits at its upload, the next is full: the commit thread can take no more.
             producer.offer(null, 0, 0, value, 0, value.length, 1);

@@ -39,6 +39,8 @@ public final class FaultInjectingStore extends ForwardingObjectStore {
         ERROR,
         /** Make the call, then lose its answer: a write lands, the caller learns nothing certain. */
         LOST_RESPONSE,
+        /** Lose the request before it reaches storage: nothing is written, the caller learns nothing certain. */
+        LOST_REQUEST,
         /** The connection breaks mid-request: a write may or may not land (seeded coin), the answer is lost. */
         RESET,
         /** Make the call after a delay. */
@@ -59,6 +61,10 @@ public final class FaultInjectingStore extends ForwardingObjectStore {
 
         public static Fault lostResponse() {
             return new Fault(Kind.LOST_RESPONSE, 0, Duration.ZERO, null);
+        }
+
+        public static Fault lostRequest() {
+            return new Fault(Kind.LOST_REQUEST, 0, Duration.ZERO, null);
         }
 
         public static Fault reset() {
@@ -82,6 +88,7 @@ public final class FaultInjectingStore extends ForwardingObjectStore {
             return switch (kind) {
                 case ERROR -> "error=" + status;
                 case LOST_RESPONSE -> "lost-response";
+                case LOST_REQUEST -> "lost-request";
                 case RESET -> "reset";
                 case DELAY -> "delay=" + delay.toMillis();
                 case HOLD -> "hold";
@@ -127,7 +134,7 @@ public final class FaultInjectingStore extends ForwardingObjectStore {
      * Parses a fault spec: comma-separated {@code OPERATIONS:FAULT:PROBABILITY} rules, where OPERATIONS
      * is {@code *} or operation names joined by {@code +} ({@code put-if-absent}, {@code put},
      * {@code get}, {@code get-range}, {@code list}, {@code delete}), FAULT is {@code error=STATUS},
-     * {@code lost-response}, {@code reset} or {@code delay=MILLIS}, and PROBABILITY is in [0, 1]. For
+     * {@code lost-response}, {@code lost-request}, {@code reset} or {@code delay=MILLIS}, and PROBABILITY is in [0, 1]. For
      * example {@code put-if-absent:lost-response:0.01,get+list:error=503:0.02,*:delay=20:0.05}.
      *
      * @throws IllegalArgumentException naming the rule and what is wrong with it
@@ -170,10 +177,12 @@ public final class FaultInjectingStore extends ForwardingObjectStore {
                     fault = Fault.delay(Duration.ofMillis(Long.parseLong(faultText.substring("delay=".length()))));
                 } else if (faultText.equals("lost-response")) {
                     fault = Fault.lostResponse();
+                } else if (faultText.equals("lost-request")) {
+                    fault = Fault.lostRequest();
                 } else if (faultText.equals("reset")) {
                     fault = Fault.reset();
                 } else {
-                    throw new IllegalArgumentException("unknown fault (use error=STATUS, lost-response, reset, delay=MILLIS)");
+                    throw new IllegalArgumentException("unknown fault (use error=STATUS, lost-response, lost-request, reset, delay=MILLIS)");
                 }
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("fault rule '" + rule + "': " + e.getMessage(), e);
@@ -215,6 +224,25 @@ public final class FaultInjectingStore extends ForwardingObjectStore {
     public FaultInjectingStore inject(Rule rule) {
         rules.add(new ArmedRule(rule));
         return this;
+    }
+
+    /** Hits the next call of {@code op} on a key matching {@code keys} with {@code fault}; returns the rule. */
+    public Rule failNext(Operation op, Predicate<String> keys, Fault fault) {
+        Rule rule = Rule.next(1, op, keys, fault);
+        inject(rule);
+        return rule;
+    }
+
+    /** Hits every call of {@code op} on a key matching {@code keys} with {@code fault} until removed; returns the rule. */
+    public Rule fail(Operation op, Predicate<String> keys, Fault fault) {
+        Rule rule = new Rule(EnumSet.of(op), keys, fault, 1.0, -1);
+        inject(rule);
+        return rule;
+    }
+
+    /** Removes a rule added before; calls it would have hit go through from now on. */
+    public void remove(Rule rule) {
+        rules.removeIf(armed -> armed.rule == rule);
     }
 
     /** Removes every rule. */
@@ -271,6 +299,7 @@ public final class FaultInjectingStore extends ForwardingObjectStore {
             case LOST_RESPONSE -> call.get().handle((result, failure) -> {
                 throw lost(op, key, what, "the answer was lost (injected)");
             });
+            case LOST_REQUEST -> CompletableFuture.failedFuture(lost(op, key, what, "the request was lost (injected)"));
             case RESET -> {
                 boolean landed;
                 synchronized (random) {

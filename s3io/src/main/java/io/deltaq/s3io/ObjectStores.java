@@ -64,7 +64,7 @@ public final class ObjectStores {
                             "empty, or OPERATIONS:FAULT:PROBABILITY rules, comma-separated", ObjectStores::faultSpecProblem),
                     "Testing only: inject storage faults, e.g. put-if-absent:lost-response:0.01,get:error=503:0.02,"
                             + "*:delay=20:0.05 (operations: *, put-if-absent, put, get, get-range, list, delete joined by +;"
-                            + " faults: error=STATUS, lost-response, reset, delay=MILLIS). Empty: no faults.")
+                            + " faults: error=STATUS, lost-response, lost-request, reset, delay=MILLIS). Empty: no faults.")
             .define(FAULT_SEED, ConfigDef.Type.LONG, 1L,
                     "Testing only: the seed of fault.spec's random choices; the same seed repeats a run's faults."),
             RETRY, S3StoreConfig.DEFAULT_RETRY, "an S3 request (throttling, 5xx, timeouts, broken connections)");

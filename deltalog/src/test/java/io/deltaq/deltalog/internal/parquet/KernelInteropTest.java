@@ -1,5 +1,6 @@
 package io.deltaq.deltalog.internal.parquet;
 
+import io.deltaq.testkit.GoldenTables;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -97,7 +98,7 @@ class KernelInteropTest {
 
     @Test
     void kernelReplaysATableWhoseCheckpointWeWrote() throws IOException {
-        Path source = Golden.table("basic-with-inserts-deletes-checkpoint");
+        Path source = GoldenTables.table("basic-with-inserts-deletes-checkpoint");
         Path table = tmp.resolve("table");
         copyTree(source, table);
         Path log = table.resolve("_delta_log");

@@ -1,5 +1,6 @@
 package io.deltaq.deltalog.internal.parquet;
 
+import io.deltaq.testkit.GoldenTables;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -28,7 +29,7 @@ class ParquetRowsGoldenTest {
     private static final Pattern REMOVE_PATH = Pattern.compile("\\{\"remove\":\\{\"path\":\"([^\"]+)\"");
 
     static List<ParquetStruct> readCheckpoint(Path file, Set<String> columns) {
-        return ParquetRows.read(Golden.bytes(file), file.getFileName().toString(), columns);
+        return ParquetRows.read(GoldenTables.bytes(file), file.getFileName().toString(), columns);
     }
 
     static List<ParquetStruct> nonNull(List<ParquetStruct> rows, String column) {
@@ -75,7 +76,7 @@ class ParquetRowsGoldenTest {
 
     @Test
     void classicCheckpointMatchesJsonReplay() throws IOException {
-        Path table = Golden.table("basic-with-inserts-deletes-checkpoint");
+        Path table = GoldenTables.table("basic-with-inserts-deletes-checkpoint");
         List<ParquetStruct> rows = readCheckpoint(table.resolve("_delta_log/00000000000000000010.checkpoint.parquet"), ACTIONS);
         assertEquals(13, rows.size(), "_last_checkpoint says size 13");
         Set<String>[] replay = replayPaths(table, 10);
@@ -111,19 +112,19 @@ class ParquetRowsGoldenTest {
 
     @Test
     void multiPartCheckpointHoldsEveryAddOnce() throws IOException {
-        Path log = Golden.table("multi-part-checkpoint").resolve("_delta_log");
+        Path log = GoldenTables.table("multi-part-checkpoint").resolve("_delta_log");
         List<ParquetStruct> rows = new ArrayList<>();
         rows.addAll(readCheckpoint(log.resolve("00000000000000000001.checkpoint.0000000001.0000000002.parquet"), ACTIONS));
         rows.addAll(readCheckpoint(log.resolve("00000000000000000001.checkpoint.0000000002.0000000002.parquet"), ACTIONS));
         assertEquals(12, rows.size(), "_last_checkpoint says size 12");
-        assertEquals(replayPaths(Golden.table("multi-part-checkpoint"), 1)[0], paths(nonNull(rows, "add")));
+        assertEquals(replayPaths(GoldenTables.table("multi-part-checkpoint"), 1)[0], paths(nonNull(rows, "add")));
         ParquetStruct meta = nonNull(rows, "metaData").get(0);
         assertEquals(Map.of("delta.checkpointInterval", "1"), meta.getMap("configuration"));
     }
 
     @Test
     void kernelRsCheckpointWithTxnsAndPartitions() throws IOException {
-        Path table = Golden.table("delta-kernel-rs/app-txn-checkpoint");
+        Path table = GoldenTables.table("delta-kernel-rs/app-txn-checkpoint");
         List<ParquetStruct> rows = readCheckpoint(table.resolve("_delta_log/00000000000000000001.checkpoint.parquet"), ACTIONS);
         assertEquals(8, rows.size());
         Map<String, Long> txns = new HashMap<>();
@@ -142,7 +143,7 @@ class ParquetRowsGoldenTest {
 
     @Test
     void deltaRsCheckpointCountsMatchLastCheckpoint() {
-        Path log = Golden.table("delta-rs/data_err_logs/table_b").resolve("_delta_log");
+        Path log = GoldenTables.table("delta-rs/data_err_logs/table_b").resolve("_delta_log");
         List<ParquetStruct> rows = readCheckpoint(log.resolve("00000000000000000010.checkpoint.parquet"), ACTIONS);
         assertEquals(102, rows.size(), "_last_checkpoint says size 102");
         assertEquals(100, nonNull(rows, "add").size(), "_last_checkpoint says numOfAddFiles 100");
@@ -153,7 +154,7 @@ class ParquetRowsGoldenTest {
 
     @Test
     void v2CheckpointAndItsSidecars() throws IOException {
-        Path log = Golden.table("v2-checkpoint-parquet").resolve("_delta_log");
+        Path log = GoldenTables.table("v2-checkpoint-parquet").resolve("_delta_log");
         List<ParquetStruct> top = readCheckpoint(log.resolve("00000000000000000002.checkpoint.e8fa2696-9728-4e9c-b285-634743fdd4fb.parquet"),
                 Set.of("protocol", "metaData", "checkpointMetadata", "sidecar", "add"));
         assertEquals(2, nonNull(top, "sidecar").size());
@@ -172,12 +173,12 @@ class ParquetRowsGoldenTest {
     @Test
     void everyGoldenParquetFileReadsAndAgreesWithItsFooter() throws IOException {
         List<Path> files;
-        try (Stream<Path> walk = Files.walk(Golden.dir())) {
+        try (Stream<Path> walk = Files.walk(GoldenTables.dir())) {
             files = walk.filter(p -> p.getFileName().toString().endsWith(".parquet")).sorted().toList();
         }
         assertTrue(files.size() > 20, "found only " + files.size() + " Parquet files");
         for (Path file : files) {
-            byte[] bytes = Golden.bytes(file);
+            byte[] bytes = GoldenTables.bytes(file);
             List<ParquetStruct> rows = ParquetRows.read(bytes, file.toString(), null);
             assertEquals(ParquetFiles.rowCount(bytes, file.toString()), rows.size(), file.toString());
         }
@@ -187,15 +188,15 @@ class ParquetRowsGoldenTest {
     void dataFilesOfAnAppendOnlyTableHoldSparksRows() throws IOException {
         String name = "time-travel-start-start20-start40";
         List<Map<String, Object>> actual = new ArrayList<>();
-        try (Stream<Path> walk = Files.list(Golden.table(name))) {
+        try (Stream<Path> walk = Files.list(GoldenTables.table(name))) {
             for (Path p : walk.filter(p -> p.getFileName().toString().endsWith(".parquet")).toList()) {
-                actual.addAll(ParquetRows.read(Golden.bytes(p), p.toString(), null));
+                actual.addAll(ParquetRows.read(GoldenTables.bytes(p), p.toString(), null));
             }
         }
         List<Map<String, Object>> expected = new ArrayList<>();
-        try (Stream<Path> walk = Files.list(Golden.dir().resolve("_expected").resolve(name))) {
+        try (Stream<Path> walk = Files.list(GoldenTables.dir().resolve("_expected").resolve(name))) {
             for (Path p : walk.filter(p -> p.getFileName().toString().endsWith(".parquet")).toList()) {
-                expected.addAll(ParquetRows.read(Golden.bytes(p), p.toString(), null));
+                expected.addAll(ParquetRows.read(GoldenTables.bytes(p), p.toString(), null));
             }
         }
         assertEquals(30, expected.size());

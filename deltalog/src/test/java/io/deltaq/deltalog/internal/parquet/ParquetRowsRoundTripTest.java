@@ -1,5 +1,6 @@
 package io.deltaq.deltalog.internal.parquet;
 
+import io.deltaq.testkit.GoldenTables;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -39,7 +40,7 @@ class ParquetRowsRoundTripTest {
         for (String path : List.of("basic-with-inserts-deletes-checkpoint/_delta_log/00000000000000000010.checkpoint.parquet",
                 "delta-kernel-rs/app-txn-checkpoint/_delta_log/00000000000000000001.checkpoint.parquet",
                 "delta-rs/data_err_logs/table_b/_delta_log/00000000000000000010.checkpoint.parquet")) {
-            Path file = Golden.dir().resolve(path);
+            Path file = GoldenTables.dir().resolve(path);
             List<ParquetStruct> original = ParquetRowsGoldenTest.readCheckpoint(file, ParquetRowsGoldenTest.ACTIONS);
             List<ParquetStruct> expected = new ArrayList<>();
             for (ParquetStruct row : original) {
