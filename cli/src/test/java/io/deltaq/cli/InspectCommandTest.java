@@ -360,22 +360,7 @@ class InspectCommandTest {
         assertTrue(run(0, "inspect", "--help").out().startsWith("usage: deltaq inspect [--json] [--endpoint URL] [--region NAME] TABLE"));
     }
 
-    private Path copyGolden(String name) throws IOException {
-        Path source = GoldenTables.dir().resolve(name);
-        Path target = tmp.resolve(name.replace('/', '_'));
-        List<Path> all;
-        try (Stream<Path> files = Files.walk(source)) {
-            all = new ArrayList<>(files.toList());
-        }
-        for (Path p : all) {
-            Path dest = target.resolve(source.relativize(p).toString());
-            if (Files.isDirectory(p)) {
-                Files.createDirectories(dest);
-            } else {
-                Files.copy(p, dest, StandardCopyOption.REPLACE_EXISTING);
-                dest.toFile().setWritable(true);
-            }
-        }
-        return target;
+    private Path copyGolden(String name) {
+        return GoldenTables.copy(name, tmp.resolve(name.replace('/', '_')));
     }
 }

@@ -27,37 +27,16 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import io.deltaq.s3io.FaultInjectingStore;
 import io.deltaq.s3io.FaultInjectingStore.Fault;
 import io.deltaq.s3io.StoreMetrics.Operation;
-import io.deltaq.testkit.RecordingStore;
-import io.deltaq.testkit.TestS3;
 
 /** Table creation and commits through the real local-filesystem store, with injected faults where noted. */
-class CommitWriterTest {
+class CommitWriterTest extends LocalTableTest {
 
-    @TempDir
-    Path dir;
-    Path tableDir;
-    RecordingStore recorded;
-    FaultInjectingStore store;
-    DeltaTable table;
-
-    @BeforeEach
-    void open() {
-        tableDir = dir.resolve("t");
-        recorded = new RecordingStore(TestS3.local(dir));
-        store = new FaultInjectingStore(recorded);
-        table = DeltaTable.at(store, "t");
-    }
-
-    @AfterEach
-    void close() {
-        store.close();
+    CommitWriterTest() {
+        super("t");
     }
 
     static List<AddFile> files(String name, int records) {

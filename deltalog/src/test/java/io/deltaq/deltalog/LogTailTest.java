@@ -12,38 +12,22 @@ import io.deltaq.s3io.LocalObjectStore;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.CompletionException;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import io.deltaq.s3io.FaultInjectingStore;
 import io.deltaq.s3io.FaultInjectingStore.Fault;
 import io.deltaq.s3io.StoreMetrics.Operation;
-import io.deltaq.testkit.RecordingStore;
-import io.deltaq.testkit.TestS3;
 import java.util.concurrent.CompletableFuture;
 
-class LogTailTest {
+class LogTailTest extends LocalTableTest {
 
-    @TempDir
-    Path dir;
-    Path tableDir;
-    RecordingStore recorded;
-    FaultInjectingStore store;
-    DeltaTable table;
+    LogTailTest() {
+        super("t");
+    }
 
     @BeforeEach
     void open() {
-        tableDir = dir.resolve("t");
-        recorded = new RecordingStore(TestS3.local(dir));
-        store = new FaultInjectingStore(recorded);
-        table = DeltaTable.at(store, "t");
         table.createMessageTable();
-    }
-
-    @AfterEach
-    void close() {
-        store.close();
     }
 
     @Test

@@ -15,38 +15,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.deltaq.s3io.LocalObjectStore;
 import java.nio.file.Path;
 import java.util.concurrent.CompletionException;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import io.deltaq.s3io.FaultInjectingStore;
 import io.deltaq.s3io.FaultInjectingStore.Fault;
 import io.deltaq.s3io.StoreMetrics.Operation;
 import io.deltaq.testkit.RecordingStore;
-import io.deltaq.testkit.TestS3;
 import java.util.concurrent.CompletableFuture;
 
 /** Reading hand-made logs through the real local-filesystem store. */
-class SnapshotReaderTest {
+class SnapshotReaderTest extends LocalTableTest {
 
-    @TempDir
-    Path dir;
-    Path tableDir;
-    RecordingStore recorded;
-    FaultInjectingStore store;
-    DeltaTable table;
-
-    @BeforeEach
-    void open() {
-        tableDir = dir.resolve("topics/t1");
-        recorded = new RecordingStore(TestS3.local(dir));
-        store = new FaultInjectingStore(recorded);
-        table = DeltaTable.at(store, "topics/t1");
-    }
-
-    @AfterEach
-    void close() {
-        store.close();
+    SnapshotReaderTest() {
+        super("topics/t1");
     }
 
     private void basicLog(int commits) {
