@@ -5,12 +5,21 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.deltaq.deltalog.CommitWriter;
+import io.deltaq.deltalog.DeltaTable;
+import io.deltaq.deltalog.MessageStats;
+import io.deltaq.deltalog.actions.AddFile;
+import io.deltaq.deltalog.internal.parquet.MessageBatch;
+import io.deltaq.deltalog.internal.parquet.MessageFileWriter;
+import io.deltaq.s3io.LocalObjectStore;
+import io.deltaq.s3io.ObjectStore;
+import io.deltaq.s3server.EmbeddedS3Server;
+import io.deltaq.testkit.GoldenTables;
+import io.deltaq.testkit.TestS3;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,25 +30,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-
-import io.deltaq.deltalog.CommitWriter;
-import io.deltaq.deltalog.DeltaTable;
-import io.deltaq.deltalog.MessageStats;
-import io.deltaq.deltalog.actions.AddFile;
-import io.deltaq.deltalog.internal.parquet.MessageBatch;
-import io.deltaq.deltalog.internal.parquet.MessageFileWriter;
-import io.deltaq.s3io.LocalObjectStore;
-import io.deltaq.s3io.ObjectStore;
-import io.deltaq.s3io.S3Location;
-import io.deltaq.s3io.S3ObjectStore;
-import io.deltaq.s3io.S3StoreConfig;
-import io.deltaq.s3server.EmbeddedS3Server;
-import io.deltaq.testkit.GoldenTables;
-import io.deltaq.testkit.TestS3;
 
 /** {@code deltaq inspect} run in process on the golden tables, an S3 table, and broken tables. */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)

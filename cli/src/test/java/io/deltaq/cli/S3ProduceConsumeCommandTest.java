@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.deltaq.s3io.StoreCredentialsException;
+import io.deltaq.s3server.EmbeddedS3Server;
+import io.deltaq.testkit.TestS3;
 import java.io.ByteArrayInputStream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -15,10 +18,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import io.deltaq.s3io.StoreCredentialsException;
-import io.deltaq.s3server.EmbeddedS3Server;
-import io.deltaq.testkit.TestS3;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 

@@ -1,9 +1,9 @@
 package io.deltaq.consumer;
 
 import io.deltaq.s3io.ObjectStore;
+import io.deltaq.testkit.TestS3;
 import java.nio.file.Path;
 import org.junit.jupiter.api.io.TempDir;
-import io.deltaq.testkit.TestS3;
 
 /** The consumer on the local-filesystem store. */
 class LocalConsumerTest extends ConsumerContractTest {

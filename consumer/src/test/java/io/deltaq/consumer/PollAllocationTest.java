@@ -5,12 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.deltaq.s3io.ObjectStore;
+import io.deltaq.testkit.TestS3;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import io.deltaq.testkit.TestS3;
 
 /**
  * {@code poll(handler, limit)} allocates nothing per message: the bytes this thread allocates over a

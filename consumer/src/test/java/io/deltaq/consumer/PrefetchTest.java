@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.deltaq.s3io.ObjectStore;
+import io.deltaq.testkit.RecordingStore;
+import io.deltaq.testkit.TestS3;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,8 +14,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import io.deltaq.testkit.TestS3;
-import io.deltaq.testkit.RecordingStore;
 
 /**
  * A commit may name its writer's next data file; the consumer fetches that file before the commit

@@ -15,6 +15,8 @@ import io.deltaq.deltalog.DataFileNotFoundException;
 import io.deltaq.deltalog.actions.AddFile;
 import io.deltaq.s3io.ForwardingObjectStore;
 import io.deltaq.s3io.ObjectStore;
+import io.deltaq.testkit.RecordingStore;
+import io.deltaq.testkit.TestS3;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,8 +31,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import io.deltaq.testkit.RecordingStore;
-import io.deltaq.testkit.TestS3;
 
 /**
  * The prefetcher alone, on the local store and on the in-process S3 server: it is given commits

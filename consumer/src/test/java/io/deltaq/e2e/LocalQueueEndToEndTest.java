@@ -1,10 +1,9 @@
 package io.deltaq.e2e;
 
-import java.nio.file.Path;
-
 import io.deltaq.s3io.ObjectStore;
-import org.junit.jupiter.api.io.TempDir;
 import io.deltaq.testkit.TestS3;
+import java.nio.file.Path;
+import org.junit.jupiter.api.io.TempDir;
 
 /** End to end on the local-filesystem store (fsync on, as by default). */
 class LocalQueueEndToEndTest extends QueueEndToEndTest {

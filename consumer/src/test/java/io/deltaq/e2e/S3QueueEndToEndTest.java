@@ -1,9 +1,8 @@
 package io.deltaq.e2e;
 
-import java.nio.file.Path;
-
 import io.deltaq.s3io.ObjectStore;
 import io.deltaq.testkit.TestS3;
+import java.nio.file.Path;
 
 /**
  * End to end on the in-process S3 server (s3proxy, in memory, loopback); each test under its own

@@ -1,6 +1,5 @@
 package io.deltaq.deltalog;
 
-import io.deltaq.testkit.GoldenTables;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -18,6 +17,7 @@ import io.deltaq.deltalog.actions.Protocol;
 import io.deltaq.deltalog.actions.RemoveFile;
 import io.deltaq.deltalog.actions.SetTransaction;
 import io.deltaq.deltalog.actions.UnknownAction;
+import io.deltaq.testkit.GoldenTables;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

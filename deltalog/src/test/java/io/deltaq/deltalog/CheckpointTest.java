@@ -1,6 +1,5 @@
 package io.deltaq.deltalog;
 
-import io.deltaq.testkit.GoldenTables;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -17,6 +16,10 @@ import io.deltaq.deltalog.actions.SetTransaction;
 import io.deltaq.deltalog.internal.parquet.ParquetRows;
 import io.deltaq.deltalog.internal.parquet.ParquetStruct;
 import io.deltaq.s3io.LocalObjectStore;
+import io.deltaq.s3io.ObjectStore;
+import io.deltaq.testkit.GoldenTables;
+import io.deltaq.testkit.RecordingStore;
+import io.deltaq.testkit.TestS3;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,9 +33,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import io.deltaq.s3io.ObjectStore;
-import io.deltaq.testkit.RecordingStore;
-import io.deltaq.testkit.TestS3;
 
 /** Writing classic checkpoints, and reading damaged or stale checkpoint state. */
 class CheckpointTest {

@@ -13,9 +13,9 @@ import io.deltaq.deltalog.actions.CommitInfo;
 import io.deltaq.deltalog.actions.Metadata;
 import io.deltaq.deltalog.actions.Protocol;
 import io.deltaq.deltalog.actions.SetTransaction;
-import io.deltaq.s3io.LocalObjectStore;
+import io.deltaq.s3io.FaultInjectingStore.Fault;
+import io.deltaq.s3io.StoreMetrics.Operation;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -28,9 +28,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
-import io.deltaq.s3io.FaultInjectingStore;
-import io.deltaq.s3io.FaultInjectingStore.Fault;
-import io.deltaq.s3io.StoreMetrics.Operation;
 
 /** Table creation and commits through the real local-filesystem store, with injected faults where noted. */
 class CommitWriterTest extends LocalTableTest {

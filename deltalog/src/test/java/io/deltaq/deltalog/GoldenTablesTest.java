@@ -1,11 +1,11 @@
 package io.deltaq.deltalog;
 
-import io.deltaq.testkit.GoldenTables;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.deltaq.s3io.LocalObjectStore;
+import io.deltaq.testkit.GoldenTables;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;

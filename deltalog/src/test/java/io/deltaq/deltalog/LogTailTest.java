@@ -8,16 +8,14 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.deltaq.s3io.LocalObjectStore;
-import java.nio.file.Path;
+import io.deltaq.s3io.FaultInjectingStore.Fault;
+import io.deltaq.s3io.StoreMetrics.Operation;
+import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import io.deltaq.s3io.FaultInjectingStore;
-import io.deltaq.s3io.FaultInjectingStore.Fault;
-import io.deltaq.s3io.StoreMetrics.Operation;
-import java.util.concurrent.CompletableFuture;
 
 class LogTailTest extends LocalTableTest {
 
@@ -80,8 +78,11 @@ class LogTailTest extends LocalTableTest {
         LogTail tail = table.tail(table.snapshot());
         commit(tableDir, 1, add("f1", 1));
         recorded.clear();
+        int answered = recorded.answeredGets();
         assertEquals(1, tail.poll(2).join().orElseThrow().version());
-        commit(tableDir, 2, add("f2", 1)); // after its GET, read ahead of version 1, found nothing
+        // Version 2 is written only once its GET, read ahead of version 1, has found nothing.
+        recorded.awaitAnsweredGets(answered + 2, Duration.ofSeconds(30));
+        commit(tableDir, 2, add("f2", 1));
         assertEquals(2, tail.poll(1).join().orElseThrow().version(), "a stale miss is not believed");
         assertEquals(3, recorded.gets.size(), "version 2 asked for twice: " + recorded.getKeys());
         assertEquals(Optional.empty(), tail.poll(1).join());

@@ -3,23 +3,21 @@ package io.deltaq.deltalog;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.deltaq.s3io.FaultInjectingStore.Fault;
+import io.deltaq.s3io.FaultInjectingStore;
 import io.deltaq.s3io.ObjectStore;
+import io.deltaq.s3io.StoreMetrics.Operation;
+import io.deltaq.testkit.RecordingStore;
+import io.deltaq.testkit.TestS3;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
-import io.deltaq.s3io.FaultInjectingStore;
-import io.deltaq.s3io.FaultInjectingStore.Fault;
-import io.deltaq.s3io.StoreMetrics.Operation;
-import io.deltaq.testkit.RecordingStore;
-import io.deltaq.testkit.TestS3;
-import java.util.concurrent.CompletableFuture;
 
 /** The log on a real S3 server (s3proxy on loopback): conditional creates, listings and GETs over HTTP. */
 class S3TableTest {

@@ -12,15 +12,12 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.deltaq.s3io.LocalObjectStore;
-import java.nio.file.Path;
-import java.util.concurrent.CompletionException;
-import org.junit.jupiter.api.Test;
-import io.deltaq.s3io.FaultInjectingStore;
 import io.deltaq.s3io.FaultInjectingStore.Fault;
 import io.deltaq.s3io.StoreMetrics.Operation;
 import io.deltaq.testkit.RecordingStore;
-import java.util.concurrent.CompletableFuture;
+import java.nio.file.Path;
+import java.util.concurrent.CompletionException;
+import org.junit.jupiter.api.Test;
 
 /** Reading hand-made logs through the real local-filesystem store. */
 class SnapshotReaderTest extends LocalTableTest {

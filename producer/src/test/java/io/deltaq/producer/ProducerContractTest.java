@@ -9,10 +9,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.deltaq.deltalog.DeltaTable;
 import io.deltaq.deltalog.Position;
-import io.deltaq.s3io.config.ConfigException;
+import io.deltaq.s3io.FaultInjectingStore.Fault;
+import io.deltaq.s3io.FaultInjectingStore.Kind;
+import io.deltaq.s3io.FaultInjectingStore.Rule;
+import io.deltaq.s3io.FaultInjectingStore;
 import io.deltaq.s3io.ObjectStore;
+import io.deltaq.s3io.StoreMetrics.Operation;
+import io.deltaq.s3io.config.ConfigException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -30,12 +36,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import io.deltaq.s3io.FaultInjectingStore;
-import io.deltaq.s3io.FaultInjectingStore.Fault;
-import io.deltaq.s3io.FaultInjectingStore.Kind;
-import io.deltaq.s3io.FaultInjectingStore.Rule;
-import io.deltaq.s3io.StoreMetrics.Operation;
-import java.util.EnumSet;
 
 /** The producer's promises, against each real store. */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)

@@ -77,13 +77,18 @@ public final class GoldenTables {
             }
             Path extracted = Files.createTempDirectory("deltaq-golden-");
             Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(extracted), "golden-tables-cleanup"));
-            try (FileSystem jar = FileSystems.newFileSystem(uri, Map.of())) {
-                copyTree(jar.getPath("/" + ROOT), extracted);
-            }
-            return extracted;
+            return extract(uri, extracted);
         } catch (IOException | URISyntaxException e) {
             throw new IllegalStateException("cannot read the reference tables at " + index, e);
         }
+    }
+
+    /** Copies the tables out of the jar whose {@code golden/INDEX.md} is {@code indexInJar} into {@code target}. */
+    static Path extract(URI indexInJar, Path target) throws IOException {
+        try (FileSystem jar = FileSystems.newFileSystem(indexInJar, Map.of())) {
+            copyTree(jar.getPath("/" + ROOT), target);
+        }
+        return target;
     }
 
     private static void copyTree(Path source, Path target) {

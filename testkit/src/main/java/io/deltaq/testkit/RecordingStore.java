@@ -3,10 +3,13 @@ package io.deltaq.testkit;
 import io.deltaq.s3io.ForwardingObjectStore;
 import io.deltaq.s3io.ListPage;
 import io.deltaq.s3io.ObjectStore;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 
 /** Records the GETs (key and time) and the listings that pass through it to the store it wraps. */
 public final class RecordingStore extends ForwardingObjectStore {
@@ -21,6 +24,7 @@ public final class RecordingStore extends ForwardingObjectStore {
 
     public final List<Get> gets = new CopyOnWriteArrayList<>();
     public final List<ListCall> listCalls = new CopyOnWriteArrayList<>();
+    private final AtomicInteger answeredGets = new AtomicInteger();
 
     public RecordingStore(ObjectStore delegate) {
         super(delegate);
@@ -29,7 +33,24 @@ public final class RecordingStore extends ForwardingObjectStore {
     @Override
     public CompletableFuture<Optional<byte[]>> get(String key) {
         gets.add(new Get(key, System.nanoTime()));
-        return super.get(key);
+        return super.get(key).whenComplete((found, failure) -> answeredGets.incrementAndGet());
+    }
+
+    /**
+     * Waits until {@code count} GETs have been answered (since this store was made), so that a test
+     * can change storage only after the reads it raced against are over.
+     *
+     * @throws AssertionError if they are not answered within {@code timeout}
+     */
+    public void awaitAnsweredGets(int count, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (answeredGets.get() < count) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new AssertionError(answeredGets.get() + " of " + count + " GETs answered within " + timeout
+                        + ": " + getKeys());
+            }
+            LockSupport.parkNanos(100_000);
+        }
     }
 
     @Override
@@ -43,10 +64,15 @@ public final class RecordingStore extends ForwardingObjectStore {
         return gets.stream().map(Get::key).toList();
     }
 
-    /** Forgets what was recorded. */
+    /** Forgets what was recorded (the count of answered GETs goes on). */
     public void clear() {
         gets.clear();
         listCalls.clear();
+    }
+
+    /** GETs answered since this store was made, cleared or not. */
+    public int answeredGets() {
+        return answeredGets.get();
     }
 
     /** GETs of the log's commit files in {@code [fromNs, toNs)}. */

@@ -1,12 +1,5 @@
 package io.deltaq.jmh.paths;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-
 import io.delta.kernel.defaults.engine.DefaultEngine;
 import io.delta.kernel.engine.Engine;
 import io.deltaq.deltalog.DeltaLogOptions;
@@ -14,6 +7,12 @@ import io.deltaq.deltalog.DeltaTable;
 import io.deltaq.jmh.queue.QueueStore;
 import io.deltaq.s3io.Listing;
 import io.deltaq.s3io.ObjectStore;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * A deltaq message table in a {@link QueueStore}, seen by both implementations: deltaq's
