@@ -43,7 +43,7 @@ final class Checkpointer {
         byte[] data = format.write(actions);
         String key = io.logKey(LogFiles.classicCheckpointName(version));
         // Two writers of the same classic checkpoint write the same state; the first one is kept.
-        io.join(io.store.putIfAbsent(key, data), "writing checkpoint " + io.display(key));
+        io.joinWrite(io.store.putIfAbsent(key, data), data.length, "writing checkpoint " + io.display(key));
         long adds = snapshot.liveFiles().size();
         byte[] hint = new LastCheckpoint(version, actions.size(), 0, data.length, adds, false).toJson();
         String hintKey = io.logKey(LogFiles.LAST_CHECKPOINT);

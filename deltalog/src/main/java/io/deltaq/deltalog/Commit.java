@@ -21,6 +21,13 @@ public record Commit(long version, List<Action> actions) {
     /** The {@code commitInfo.operationParameters} entry for {@link #nextDataFile()}. */
     public static final String NEXT_DATA_FILE_PARAMETER = "deltaq.nextDataFile";
 
+    /**
+     * The {@code commitInfo.operationParameters} entry naming the writer instance that made a deltaq
+     * commit: with the {@code txn} it tells a writer its own commits from another instance's of the
+     * same writer id.
+     */
+    public static final String WRITER_INSTANCE_PARAMETER = "deltaq.writerInstance";
+
     public Commit {
         actions = List.copyOf(actions);
     }

@@ -10,34 +10,40 @@ import io.deltaq.s3io.CreateOutcome;
 import io.deltaq.s3io.Futures;
 import io.deltaq.s3io.Listing;
 import io.deltaq.s3io.StoreUnavailableException;
+import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Appends batches of data files to a table as blind-append commits, for one writer id.
  *
- * <p>Each commit holds {@code commitInfo} (operation WRITE, {@code isBlindAppend} true),
+ * <p>Each commit holds {@code commitInfo} (operation WRITE, {@code isBlindAppend} true, and this
+ * writer instance's random id under {@value Commit#WRITER_INSTANCE_PARAMETER}),
  * {@code txn {appId: writer id, version: batch sequence}} and the batch's {@code add} actions, and is
  * created with put-if-absent at the version after the latest one this writer knows. Losing the race
  * means reading the winner and trying the version after it; a winner that changed the protocol or
- * the metadata, or holds a {@code txn} of this writer id, ends the commit with a
- * {@link CommitConflictException}. Each version is written through the table's
- * {@link io.deltaq.s3io.ConditionalCreate}: when the store cannot tell whether a write landed, the
- * version is read back and recognised by its exact bytes (docs/rfcs/0003-commit.md).
+ * the metadata, or holds a {@code txn} of this writer id written by another instance, ends the
+ * commit with a {@link CommitConflictException}. Each version is written through the table's
+ * {@link io.deltaq.s3io.ConditionalCreate}, which recognises this writer's own earlier attempt by
+ * identity (writer id, batch sequence, instance), never by bytes: design in docs/rfcs/0003-commit.md.
  *
  * <p>Commits of one writer are serial: {@link #commit} must not be called while a previous commit is
  * in flight, so version N+1 is never attempted before version N is known to exist. Batch sequences
  * must increase, also across restarts (a restarted producer continues after
- * {@link #lastBatchSequence()}, which comes from the snapshot's {@code txn}); a batch whose sequence
- * is not newer than the last committed one completes as {@link CommitResult.Outcome#ALREADY_COMMITTED}
- * without writing, which makes a batch retried after a restart safe. After a conflict or an unknown outcome the writer refuses further commits: open a
- * new one from a fresh snapshot.
+ * {@link #lastBatchSequence()}, which comes from the snapshot's {@code txn}).
+ *
+ * <p>After a {@link CommitStateUnknownException} the writer stays usable: calling {@link #commit}
+ * again with the same batch sequence settles it, by writing the same version again, where the late
+ * original and the retry race for one key and either way only one of them holds it. After a
+ * conflict the writer refuses further commits.
  *
  * <p>Futures complete on the store's I/O threads; do not block in dependent stages.
  */
@@ -52,7 +58,10 @@ public final class CommitWriter {
     private final Executor checkpointExecutor;
     private final ActionJson.Writer json = new ActionJson.Writer();
     private final AtomicBoolean inFlight = new AtomicBoolean();
-    private final Map<String, String> operationParameters = Map.of("mode", "Append");
+    private static final System.Logger LOG = System.getLogger(CommitWriter.class.getName());
+
+    private final String instance = UUID.randomUUID().toString();
+    private final Map<String, String> operationParameters;
 
     // Written by the commit's completion stage, read by the caller after the future completes.
     private volatile long knownVersion;
@@ -65,6 +74,17 @@ public final class CommitWriter {
     private volatile CompletableFuture<Long> checkpoint = CompletableFuture.completedFuture(-1L);
     private long queuedCheckpointVersion; // guarded by checkpointLock
     private boolean checkpointQueued; // guarded by checkpointLock
+    /** Set when a checkpoint failed: the next commit checkpoints its own version, interval or not. */
+    private volatile boolean checkpointOwed;
+    private final AtomicLong failedCheckpoints = new AtomicLong();
+    private final AtomicLong lateOwnCommits = new AtomicLong();
+    /**
+     * The batch sequence and version of the last attempt whose outcome is unknown, until a later
+     * create at that version decides it; -1 when nothing is in doubt. The original can only ever
+     * land at that one version, so once the version is taken by anyone it is settled.
+     */
+    private volatile long inDoubtSequence = -1;
+    private volatile long inDoubtVersion = -1;
 
     CommitWriter(LogStore io, String writerId, Snapshot snapshot, Checkpointer checkpointer,
                  Executor checkpointExecutor) {
@@ -72,12 +92,14 @@ public final class CommitWriter {
         this.writerId = writerId;
         this.checkpointer = checkpointer;
         this.checkpointExecutor = checkpointExecutor;
+        this.operationParameters = Map.of("mode", "Append", Commit.WRITER_INSTANCE_PARAMETER, instance);
         this.knownVersion = snapshot.version();
         this.protocol = snapshot.protocol();
         this.metadata = snapshot.metadata();
         Optional<TransactionState> txn = snapshot.transaction(writerId);
         this.lastBatchSequence = txn.map(TransactionState::txnVersion).orElse(-1L);
-        this.lastBatchVersion = txn.map(TransactionState::committedAtVersion).orElse(-1L);
+        // A checkpoint keeps a txn but not the version of the commit that held it.
+        this.lastBatchVersion = txn.filter(t -> !t.fromCheckpoint()).map(TransactionState::committedAtVersion).orElse(-1L);
     }
 
     public String writerId() {
@@ -87,6 +109,35 @@ public final class CommitWriter {
     /** The newest version this writer knows to exist (its own last commit or a winner it read). */
     public long knownVersion() {
         return knownVersion;
+    }
+
+    /**
+     * This writer instance's id, recorded in each of its commits: a commit of this writer id without
+     * it was written by another instance.
+     */
+    public String instance() {
+        return instance;
+    }
+
+    /** Checkpoints that failed (each is retried with the next commit). */
+    public long failedCheckpoints() {
+        return failedCheckpoints.get();
+    }
+
+    /**
+     * Commits of this instance found in the log after their call had reported an unknown outcome
+     * and the batch had moved on: a batch given up as unknown that did land.
+     */
+    public long lateOwnCommits() {
+        return lateOwnCommits.get();
+    }
+
+    /**
+     * Whether an attempt to commit {@code batchSequence} got no answer and no later create has
+     * settled its version: the batch may be in the table, or may still land.
+     */
+    public boolean mayHaveLanded(long batchSequence) {
+        return batchSequence >= 0 && inDoubtSequence == batchSequence;
     }
 
     /** The last committed batch sequence of this writer id, -1 when none. */
@@ -107,8 +158,9 @@ public final class CommitWriter {
      *
      * @param batchSequence this writer's sequence number for the batch, increasing from commit to commit
      * @param adds the batch's data files, already uploaded; each with {@code dataChange true}
-     * @return completes with the committed version, or with a {@link CommitFailedException},
-     *     {@link CommitStateUnknownException} or other {@link DeltaLogException}
+     * @return completes with the committed version, or with a {@link CommitFailedException} (nothing
+     *     of this call landed), {@link CommitStateUnknownException} (it may have: call again with the
+     *     same sequence to settle it) or other {@link DeltaLogException}
      * @throws IllegalStateException if a commit of this writer is still in flight
      */
     public CompletableFuture<CommitResult> commit(long batchSequence, List<AddFile> adds) {
@@ -181,13 +233,17 @@ public final class CommitWriter {
             String key = io.commitKey(version);
             CompletableFuture<CreateOutcome> create;
             try {
-                create = io.creates.create(key, bytes);
+                create = io.creates.create(key, bytes, existing -> isThisBatch(existing, key, version));
             } catch (RuntimeException e) {
                 fail(e);
                 return;
             }
             create.whenComplete((outcome, error) -> guarded(() -> {
                 String file = io.display(key);
+                if (error == null && outcome.kind() != CreateOutcome.Kind.UNKNOWN && version == inDoubtVersion) {
+                    inDoubtSequence = -1;
+                    inDoubtVersion = -1;
+                }
                 if (error != null) {
                     // Nothing of this commit can have landed: the store refused before any attempt
                     // that might have been written.
@@ -197,7 +253,11 @@ public final class CommitWriter {
                 }
                 switch (outcome.kind()) {
                     case CREATED -> succeed(version);
-                    case UNKNOWN -> fail(DeltaErrors.commitStateUnknown(file, version, outcome.cause()));
+                    case UNKNOWN -> {
+                        inDoubtVersion = version;
+                        inDoubtSequence = batchSequence;
+                        fail(DeltaErrors.commitStateUnknown(file, version, outcome.cause()));
+                    }
                     case TAKEN -> {
                         Commit winner = new Commit(version, ActionJson.parseCommit(outcome.existing(), file, version));
                         DeltaLogException conflict = conflictWith(winner, version);
@@ -271,25 +331,54 @@ public final class CommitWriter {
                     return DeltaErrors.metadataChanged(io.tableName, attemptedVersion, winner.version());
                 }
                 if (a instanceof SetTransaction t && t.appId().equals(writerId)) {
-                    return DeltaErrors.writerIdInUse(io.tableName, attemptedVersion, winner.version(), writerId,
-                            t.version());
+                    if (!instance.equals(instanceOf(winner))) {
+                        return DeltaErrors.writerIdInUse(io.tableName, attemptedVersion, winner.version(), writerId,
+                                t.version());
+                    }
+                    // Ours, from an earlier call given up as unknown that landed after all (this
+                    // call's own batch is recognised before it gets here).
+                    lateOwnCommits.incrementAndGet();
                 }
             }
             return null;
+        }
+
+        /** Whether commit bytes found at {@code key} are this very batch of this instance. */
+        private boolean isThisBatch(byte[] existing, String key, long version) {
+            Commit found;
+            try {
+                found = new Commit(version, ActionJson.parseCommit(existing, io.display(key), version));
+            } catch (RuntimeException unreadable) {
+                return false; // not ours: ours always parse; the caller reads and reports it as the winner
+            }
+            if (!instance.equals(instanceOf(found))) {
+                return false;
+            }
+            for (SetTransaction t : found.txns()) {
+                if (t.appId().equals(writerId) && t.version() == batchSequence) {
+                    return true;
+                }
+            }
+            return false;
         }
 
         private void succeed(long version) {
             knownVersion = version;
             lastBatchSequence = batchSequence;
             lastBatchVersion = version;
-            maybeCheckpoint(version);
             inFlight.set(false);
             result.complete(new CommitResult(CommitResult.Outcome.COMMITTED, version, batchSequence, attempts));
+            try {
+                maybeCheckpoint(version);
+            } catch (RuntimeException e) {
+                // The commit stands whatever happens to its checkpoint (an executor shut down by close).
+                onCheckpointFailed(version, e);
+            }
         }
 
         private void fail(Throwable error) {
-            if (error instanceof CommitStateUnknownException || error instanceof CommitConflictException) {
-                unusable = (DeltaLogException) error;
+            if (error instanceof CommitConflictException conflict) {
+                unusable = conflict;
             }
             inFlight.set(false);
             result.completeExceptionally(error);
@@ -304,20 +393,29 @@ public final class CommitWriter {
         }
     }
 
+    private static String instanceOf(Commit commit) {
+        return commit.commitInfo()
+                .map(CommitInfo::operationParameters)
+                .map(p -> p.get(Commit.WRITER_INSTANCE_PARAMETER))
+                .orElse(null);
+    }
+
     /**
-     * Starts the checkpoint of {@code version} when it is a multiple of the interval. While one runs,
+     * Starts the checkpoint of {@code version} when it is a multiple of the interval, or when an
+     * earlier checkpoint failed. While one runs,
      * at most one more is queued, and it writes the newest version requested by then: checkpoints
      * never pile up behind slow storage, and the newest state is always checkpointed eventually.
      */
     private void maybeCheckpoint(long version) {
         if (checkpointExecutor == null || checkpointer == null || version == 0
-                || version % checkpointInterval() != 0) {
+                || (version % checkpointInterval() != 0 && !checkpointOwed)) {
             return;
         }
         synchronized (checkpointLock) {
             CompletableFuture<Long> running = checkpoint;
             if (running.isDone()) {
-                checkpoint = CompletableFuture.supplyAsync(() -> checkpointer.write(version), checkpointExecutor);
+                checkpointOwed = false;
+                checkpoint = CompletableFuture.supplyAsync(() -> writeCheckpoint(version), checkpointExecutor);
                 return;
             }
             queuedCheckpointVersion = version;
@@ -329,10 +427,26 @@ public final class CommitWriter {
                         newest = queuedCheckpointVersion;
                         checkpointQueued = false;
                     }
-                    return checkpointer.write(newest);
+                    return writeCheckpoint(newest);
                 }, checkpointExecutor);
             }
         }
+    }
+
+    private long writeCheckpoint(long version) {
+        try {
+            return checkpointer.write(version);
+        } catch (RuntimeException e) {
+            onCheckpointFailed(version, e);
+            throw e;
+        }
+    }
+
+    private void onCheckpointFailed(long version, RuntimeException e) {
+        failedCheckpoints.incrementAndGet();
+        checkpointOwed = true;
+        LOG.log(Level.WARNING, () -> "checkpoint of version " + version + " of " + io.tableName
+                + " failed; the next commit checkpoints again: " + e.getMessage());
     }
 
     private int checkpointInterval() {

@@ -193,6 +193,11 @@ final class DeltaErrors {
         return new DeltaStorageException(what + " failed: " + reason(cause), cause);
     }
 
+    static DeltaStorageException dataFileTaken(String file) {
+        return new DeltaStorageException("data file " + file + " already exists with other bytes; it was not"
+                + " overwritten. Upload the batch under a fresh name.", null);
+    }
+
     static DeltaStorageException timeout(String what, long timeoutMs) {
         return new DeltaStorageException(what + " did not complete within " + timeoutMs + " ms", null);
     }

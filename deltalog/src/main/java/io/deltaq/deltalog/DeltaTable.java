@@ -228,7 +228,9 @@ public final class DeltaTable {
 
     /**
      * Uploads a data file that a later commit will name with {@code addPath}: the mirror of
-     * {@link #readDataFile}, resolving the path against the table root the same way.
+     * {@link #readDataFile}, resolving the path against the table root the same way. The file is
+     * created if absent, so that no late attempt can change it; a name already holding other bytes
+     * fails the upload (upload again under a fresh name).
      *
      * @throws IllegalArgumentException if {@code addPath} is not a valid URI or leaves the table root
      */
@@ -244,11 +246,18 @@ public final class DeltaTable {
             throw new IllegalArgumentException(io.tableName + ": data file path '" + addPath + "' leaves the table root");
         }
         String key = io.root + decoded.path();
-        return io.store.put(key, data).handle((ok, error) -> {
+        // Created, never overwritten: an attempt that timed out may still be sending, and once a
+        // commit names the file nothing may change it (docs/rfcs/0003-commit.md, "data files").
+        return io.creates.create(key, data).handle((outcome, error) -> {
+            String file = io.display(key);
             if (error != null) {
-                throw new CompletionException(io.failure(error, "writing data file " + io.display(key)));
+                throw new CompletionException(io.failure(error, "writing data file " + file));
             }
-            return null;
+            return switch (outcome.kind()) {
+                case CREATED -> null;
+                case TAKEN -> throw new CompletionException(DeltaErrors.dataFileTaken(file));
+                case UNKNOWN -> throw new CompletionException(io.failure(outcome.cause(), "writing data file " + file));
+            };
         });
     }
 

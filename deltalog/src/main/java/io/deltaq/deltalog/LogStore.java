@@ -1,5 +1,6 @@
 package io.deltaq.deltalog;
 
+import io.deltaq.s3io.AttemptDeadline;
 import io.deltaq.s3io.ConditionalCreate;
 import io.deltaq.s3io.Futures;
 import io.deltaq.s3io.Listing;
@@ -103,6 +104,15 @@ final class LogStore {
             return true;
         }), "listing " + display(logPrefix) + " from version " + from);
         return files;
+    }
+
+    /**
+     * Waits for a write of {@code bytes}, bounded by the I/O timeout plus time for its payload (see
+     * {@link AttemptDeadline}): a checkpoint grows with the table.
+     */
+    <T> T joinWrite(CompletableFuture<T> future, long bytes, String what) {
+        long nanos = AttemptDeadline.of(options.ioTimeout()).nanosFor(bytes);
+        return Futures.await(future, nanos, cause -> failure(cause, what));
     }
 
     /** Waits for a store future, bounded by the I/O timeout; failures name {@code what}. */

@@ -2,6 +2,7 @@ package io.deltaq.producer;
 
 import io.deltaq.deltalog.CommitConflictException;
 import io.deltaq.deltalog.CommitResult;
+import io.deltaq.deltalog.CommitStateUnknownException;
 import io.deltaq.deltalog.CommitWriter;
 import io.deltaq.deltalog.DeltaTable;
 import io.deltaq.deltalog.MessageStats;
@@ -13,9 +14,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.MessageHandler;
@@ -30,6 +30,12 @@ import org.agrona.concurrent.ringbuffer.RingBuffer;
  * overlaps the commit before it; while a commit is in flight the next batch grows by itself. When
  * every slot is busy the ring is not drained and fills up, which is the back-pressure senders see.
  *
+ * <p>A failed upload or commit is retried with the same writer until {@code delivery.timeout.ms}:
+ * the writer recognises its own commit by its identity, so a retry after an unknown outcome
+ * settles it instead of committing the batch twice (docs/rfcs/0003-commit.md). Nothing is reported
+ * as failed that may be in the table: such a batch fails with
+ * {@link DeliveryOutcomeUnknownException}.
+ *
  * <p>Each duty cycle reads the clock once and does a bounded amount of work; storage completions
  * wake the thread through the idle strategy instead of being polled for.
  */
@@ -39,22 +45,25 @@ final class CommitAgent implements Agent, MessageHandler {
     private static final int DRAIN_LIMIT = 8_192;
     /** How long failing what is left waits for senders caught between claiming and committing. */
     private static final long IN_FLIGHT_SEND_WAIT_NS = 1_000_000_000L;
+    /** The smallest batch byte cap that failed uploads shrink it to. */
+    private static final int MIN_BATCH_CAP_BYTES = 1 << 20;
 
     private final ProducerConfig config;
     private final RingBuffer ring;
     private final DeltaTable table;
-    private final ExecutorService auxiliary;
     private final Executor encoder;
     private final AckListener listener;
     private final Map<Long, CompletableFuture<Position>> futures;
     private final ProducerMetrics metrics;
     private final WakeableIdleStrategy idle;
 
-    private CommitWriter writer;
-    /** Set after a commit failed without a conflict: the writer must be reopened from a fresh snapshot. */
-    private boolean writerStale;
-    private CompletableFuture<CommitWriter> reopening;
+    private final CommitWriter writer;
     private long nextBatchSequence;
+    /**
+     * Most key and value bytes in the next batch: {@code batch.max.bytes}, halved by each failed
+     * upload and doubled back by each commit, so that batches stop growing while storage is slow.
+     */
+    private int batchCapBytes;
 
     private PendingBatch filling;
     /** Sealed batches in batch-sequence order, uploading or uploaded, not yet committing. */
@@ -68,14 +77,14 @@ final class CommitAgent implements Agent, MessageHandler {
     /** Set when the producer can commit nothing more; senders and flush see it. */
     private volatile Throwable fatal;
 
-    CommitAgent(ProducerConfig config, RingBuffer ring, DeltaTable table, CommitWriter writer, ExecutorService auxiliary, Executor encoder, AckListener listener,
+    CommitAgent(ProducerConfig config, RingBuffer ring, DeltaTable table, CommitWriter writer, Executor encoder, AckListener listener,
             Map<Long, CompletableFuture<Position>> futures, ProducerMetrics metrics, WakeableIdleStrategy idle) {
         this.config = config;
         this.ring = ring;
         this.table = table;
         this.writer = writer;
         this.nextBatchSequence = writer.lastBatchSequence() + 1;
-        this.auxiliary = auxiliary;
+        this.batchCapBytes = config.batchMaxBytes;
         this.encoder = encoder;
         this.listener = listener;
         this.futures = futures;
@@ -117,7 +126,7 @@ final class CommitAgent implements Agent, MessageHandler {
 
     private int drain() {
         int room = Math.min(DRAIN_LIMIT, config.batchMaxRecords - filling.size());
-        if (room <= 0 || filling.messages.payloadBytes() >= config.batchMaxBytes || fatal != null) {
+        if (room <= 0 || filling.messages.payloadBytes() >= batchCapBytes || fatal != null) {
             return 0;
         }
         int read = ring.read(this, room);
@@ -155,7 +164,7 @@ final class CommitAgent implements Agent, MessageHandler {
         if (!sealed.isEmpty() || filling.size() == 0 || fatal != null) {
             return 0;
         }
-        boolean full = filling.size() >= config.batchMaxRecords || filling.messages.payloadBytes() >= config.batchMaxBytes;
+        boolean full = filling.size() >= config.batchMaxRecords || filling.messages.payloadBytes() >= batchCapBytes;
         if (!full && nowNs - filling.firstMessageNs < config.lingerNs) {
             return 0;
         }
@@ -191,6 +200,9 @@ final class CommitAgent implements Agent, MessageHandler {
         if (batch == null || batch.retryAtNs == 0 || nowNs < batch.retryAtNs || failureOf(batch.upload) == null) {
             return 0;
         }
+        // A fresh name: an earlier attempt that lands late then only leaves a file no commit names.
+        batch.fileName = DeltaTable.newDataFilePath(config.compression);
+        batch.add = batch.add.withPath(batch.fileName);
         startUpload(batch);
         return 1;
     }
@@ -211,29 +223,10 @@ final class CommitAgent implements Agent, MessageHandler {
         }
         if (uploadFailure != null) {
             if (batch.retryAtNs == 0) {
+                batchCapBytes = Math.max(Math.min(MIN_BATCH_CAP_BYTES, config.batchMaxBytes), batchCapBytes / 2);
                 scheduleRetry(batch, uploadFailure);
             }
             return 0;
-        }
-        if (writerStale) {
-            if (reopening == null) {
-                reopening = CompletableFuture.supplyAsync(
-                        () -> table.newWriter(config.producerId, table.snapshot(), auxiliary), auxiliary);
-                reopening.whenComplete((w, e) -> idle.wake());
-                return 1;
-            }
-            if (!reopening.isDone()) {
-                return 0;
-            }
-            CompletableFuture<CommitWriter> reopened = reopening;
-            reopening = null;
-            Throwable reopenFailure = failureOf(reopened);
-            if (reopenFailure != null) {
-                scheduleRetry(batch, reopenFailure);
-                return 1;
-            }
-            writer = reopened.join();
-            writerStale = false;
         }
         sealed.poll();
         batch.retryAtNs = 0;
@@ -255,6 +248,7 @@ final class CommitAgent implements Agent, MessageHandler {
         committing = null;
         Throwable failure = failureOf(batch.commit);
         if (failure == null) {
+            batchCapBytes = (int) Math.min(config.batchMaxBytes, 2L * batchCapBytes);
             acknowledge(batch, batch.commit.join());
         } else if (failure instanceof CommitConflictException) {
             // The table changed under the producer (protocol, schema, or its id in use by another
@@ -265,9 +259,11 @@ final class CommitAgent implements Agent, MessageHandler {
                 fail(sealed.poll(), failure);
             }
         } else {
-            // Outcome unknown, or storage unavailable: learn the table's state from a fresh
-            // snapshot, then commit the batch again. Its txn tells the new writer if it landed.
-            writerStale = true;
+            // Outcome unknown, or storage unavailable: commit the same batch again with the same
+            // writer, which settles an unknown outcome by recognising its own commit.
+            if (failure instanceof CommitStateUnknownException) {
+                ProducerMetrics.add(metrics.unknownOutcomes, 1);
+            }
             sealed.addFirst(batch);
             scheduleRetry(batch, failure);
         }
@@ -289,6 +285,12 @@ final class CommitAgent implements Agent, MessageHandler {
     /* ------------------------------ acknowledge ------------------------------ */
 
     private void acknowledge(PendingBatch batch, CommitResult result) {
+        if (result.outcome() != CommitResult.Outcome.COMMITTED) {
+            // A producer's sequences start after its snapshot's txn and only grow: a batch is only
+            // ever acknowledged at the version this instance wrote it to.
+            throw new IllegalStateException("batch " + batch.batchSequence + " of producer '" + config.producerId
+                    + "' was reported " + result.outcome() + "; only COMMITTED is acknowledged");
+        }
         long version = result.version();
         int count = batch.size();
         for (int i = 0; i < count; i++) {
@@ -301,17 +303,22 @@ final class CommitAgent implements Agent, MessageHandler {
                 }
             }
         }
-        if (result.outcome() == CommitResult.Outcome.COMMITTED) {
-            ProducerMetrics.add(metrics.commits, 1);
-            ProducerMetrics.add(metrics.lostRaces, result.attempts() - 1);
-        }
+        ProducerMetrics.add(metrics.commits, 1);
+        ProducerMetrics.add(metrics.lostRaces, result.attempts() - 1);
         ProducerMetrics.add(metrics.messages, count);
         ProducerMetrics.add(metrics.pendingMessages, -count);
         ProducerMetrics.add(metrics.dataFileBytes, batch.add.size());
         release(batch);
     }
 
+    /**
+     * Fails a batch's messages with {@code cause}, or, when an attempt to commit it may have landed,
+     * with {@link DeliveryOutcomeUnknownException}: never "failed" for what may be in the table.
+     */
     private void fail(PendingBatch batch, Throwable cause) {
+        if (writer.mayHaveLanded(batch.batchSequence) && !(cause instanceof DeliveryOutcomeUnknownException)) {
+            cause = ProducerErrors.outcomeUnknown(config.producerId, table.location(), batch.batchSequence, cause);
+        }
         int count = batch.size();
         for (int i = 0; i < count; i++) {
             long sequence = batch.sequences[i];
@@ -323,7 +330,8 @@ final class CommitAgent implements Agent, MessageHandler {
                 }
             }
         }
-        ProducerMetrics.add(metrics.failedMessages, count);
+        ProducerMetrics.add(cause instanceof DeliveryOutcomeUnknownException ? metrics.unknownMessages : metrics.failedMessages,
+                count);
         ProducerMetrics.add(metrics.pendingMessages, -count);
         release(batch);
     }
@@ -349,15 +357,35 @@ final class CommitAgent implements Agent, MessageHandler {
     void failFatally(Throwable error) {
         if (fatal == null) {
             fatal = error;
-            failRemaining(ProducerErrors.commitThreadFailed(config.producerId, table.location(), error));
+            failRemaining(ProducerErrors.commitThreadFailed(config.producerId, table.location(), error), System.nanoTime());
         }
     }
 
-    /** Fails what is still buffered or in flight; called once the thread has stopped. */
-    void failRemaining(Throwable cause) {
+    /**
+     * Settles and fails what is still buffered or in flight; called once the thread has stopped. A
+     * commit in flight is waited for until {@code deadlineNs}: if it lands its batch is acknowledged,
+     * and if it is still unanswered then, its batch fails as unknown, never as failed.
+     */
+    void failRemaining(Throwable cause, long deadlineNs) {
         if (committing != null) {
-            fail(committing, cause);
+            PendingBatch batch = committing;
             committing = null;
+            try {
+                batch.commit.get(Math.max(0, deadlineNs - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (Exception settledOrNot) {
+                // Failed or still in flight: decided below.
+            }
+            Throwable failure = failureOf(batch.commit);
+            if (batch.commit.isDone() && failure == null) {
+                acknowledge(batch, batch.commit.join());
+            } else if (!batch.commit.isDone() || failure instanceof CommitStateUnknownException) {
+                fail(batch, ProducerErrors.outcomeUnknown(config.producerId, table.location(), batch.batchSequence,
+                        failure != null ? failure : cause));
+            } else {
+                fail(batch, cause);
+            }
         }
         while (!sealed.isEmpty()) {
             fail(sealed.poll(), cause);
@@ -375,10 +403,10 @@ final class CommitAgent implements Agent, MessageHandler {
         };
         // A sender between its claim and its commit holds up the read; wait for it (it commits, or
         // sees the closed flag and aborts), so that its message fails rather than stays unanswered.
-        long deadlineNs = System.nanoTime() + IN_FLIGHT_SEND_WAIT_NS;
+        long sendersDeadlineNs = System.nanoTime() + IN_FLIGHT_SEND_WAIT_NS;
         while (true) {
             ring.read(failer, Integer.MAX_VALUE);
-            if (ring.consumerPosition() >= ring.producerPosition() || System.nanoTime() - deadlineNs >= 0) {
+            if (ring.consumerPosition() >= ring.producerPosition() || System.nanoTime() - sendersDeadlineNs >= 0) {
                 break;
             }
             Thread.yield();

@@ -88,8 +88,8 @@ public final class Producer implements AutoCloseable {
             Snapshot snapshot = table.snapshot();
             CommitWriter writer = table.newWriter(config.producerId, snapshot, auxiliary);
             this.idle = new WakeableIdleStrategy(config.idleMaxParkNs);
-            this.agent = new CommitAgent(config, ring, table, writer, auxiliary, encoder, listener,
-                    futures, metrics, idle);
+            metrics.checkpointsOf(writer);
+            this.agent = new CommitAgent(config, ring, table, writer, encoder, listener, futures, metrics, idle);
             this.runner = new AgentRunner(idle, this::onAgentError, null, agent);
             AgentRunner.startOnThread(runner, r -> {
                 Thread t = new Thread(r);
@@ -286,23 +286,27 @@ public final class Producer implements AutoCloseable {
             return;
         }
         closed = true;
+        long deadline = System.nanoTime() + timeout.toNanos();
         try {
             flush(timeout);
         } catch (TimeoutException e) {
-            // What is left fails below, with a cause that says so.
+            // What is left is settled and failed below, with a cause that says so.
         }
         runner.close();
-        auxiliary.shutdownNow();
+        // The encoder first: the batches failed below must no longer be read by it. The auxiliary
+        // thread (checkpoints) may finish what it started within the deadline.
         encoder.shutdownNow();
-        long deadline = System.nanoTime() + timeout.toNanos();
+        auxiliary.shutdown();
         try {
-            // The encoder first: the batches failed below must no longer be read by it.
             encoder.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            agent.failRemaining(ProducerErrors.closedBeforeCommit(config.producerId, location), deadline);
             auxiliary.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            agent.failRemaining(ProducerErrors.closedBeforeCommit(config.producerId, location), System.nanoTime());
+        } finally {
+            auxiliary.shutdownNow();
         }
-        agent.failRemaining(ProducerErrors.closedBeforeCommit(config.producerId, location));
         if (ownsStore) {
             store.close();
         }

@@ -45,6 +45,15 @@ final class ProducerErrors {
                 + " ms) after " + failures + " failures; last: " + last, last);
     }
 
+    static DeliveryOutcomeUnknownException outcomeUnknown(String producerId, String table, long batchSequence,
+                                                          Throwable last) {
+        return new DeliveryOutcomeUnknownException(who(producerId, table) + ": batch " + batchSequence
+                + " may or may not be committed: an attempt to commit it got no answer and could not be settled"
+                + " before the producer gave up on it. Its messages may be in the table (look for txn version "
+                + batchSequence + " of appId '" + producerId + "'); sending them again may duplicate them."
+                + " Last: " + last, last);
+    }
+
     static IllegalStateException encodingFailed(String producerId, String table, long batchSequence, Throwable cause) {
         return new IllegalStateException(who(producerId, table) + ": encoding batch " + batchSequence + " failed: " + cause,
                 cause);

@@ -1,5 +1,6 @@
 package io.deltaq.producer;
 
+import io.deltaq.deltalog.CommitWriter;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -15,6 +16,19 @@ public final class ProducerMetrics {
     final AtomicLong retriedBatches = new AtomicLong();
     final AtomicLong failedMessages = new AtomicLong();
     final AtomicLong pendingMessages = new AtomicLong();
+    final AtomicLong unknownOutcomes = new AtomicLong();
+    final AtomicLong unknownMessages = new AtomicLong();
+    private volatile CommitWriter writer;
+
+    void checkpointsOf(CommitWriter commitWriter) {
+        this.writer = commitWriter;
+    }
+
+    /** Checkpoints this producer started that failed; each is retried with the next commit. */
+    public long failedCheckpoints() {
+        CommitWriter w = writer;
+        return w == null ? 0 : w.failedCheckpoints();
+    }
 
     /** Commits this producer created. */
     public long commits() {
@@ -41,7 +55,23 @@ public final class ProducerMetrics {
         return retriedBatches.get();
     }
 
-    /** Messages that failed for good. */
+    /**
+     * Commit attempts whose outcome was unknown (no answer, read-back failed). Each was settled by
+     * the retry that followed, unless its batch is counted in {@link #unknownMessages()}.
+     */
+    public long unknownOutcomes() {
+        return unknownOutcomes.get();
+    }
+
+    /**
+     * Messages completed with {@link DeliveryOutcomeUnknownException}: they may be in the table.
+     * Not counted in {@link #failedMessages()}.
+     */
+    public long unknownMessages() {
+        return unknownMessages.get();
+    }
+
+    /** Messages that failed for good: none of them is in the table. */
     public long failedMessages() {
         return failedMessages.get();
     }

@@ -32,17 +32,18 @@ public final class ConditionalCreate {
 
     private final ObjectStore store;
     private final RetryPolicy retry;
-    private final long attemptTimeoutNanos;
+    private final AttemptDeadline attemptDeadline;
 
     /**
      * @param retry how often a create whose attempts left nothing at the key is tried again, and how
      *     long to wait in between
-     * @param attemptTimeout how long one PUT or read-back may take before it counts as unanswered
+     * @param attemptTimeout how long one PUT or read-back may take before it counts as unanswered,
+     *     plus {@link AttemptDeadline#DEFAULT_PER_MIB} per MiB it moves
      */
     public ConditionalCreate(ObjectStore store, RetryPolicy retry, Duration attemptTimeout) {
         this.store = store;
         this.retry = retry;
-        this.attemptTimeoutNanos = attemptTimeout.toNanos();
+        this.attemptDeadline = AttemptDeadline.of(attemptTimeout);
     }
 
     /** Creates {@code key} with {@code data}, recognising an earlier attempt's landing by equal bytes. */
@@ -96,7 +97,7 @@ public final class ConditionalCreate {
             } catch (RuntimeException e) {
                 put = CompletableFuture.failedFuture(e);
             }
-            bounded(put).whenComplete((created, error) -> guarded(() -> {
+            bounded(put, data.remaining()).whenComplete((created, error) -> guarded(() -> {
                 if (error == null) {
                     if (created) {
                         result.complete(CreateOutcome.created(attempts));
@@ -119,7 +120,7 @@ public final class ConditionalCreate {
         }
 
         void readBack() {
-            bounded(store.get(key)).whenComplete((found, error) -> guarded(() -> {
+            bounded(store.get(key), data.remaining()).whenComplete((found, error) -> guarded(() -> {
                 if (error != null) {
                     Throwable cause = Futures.unwrap(error);
                     if (mayHaveLanded) {
@@ -169,7 +170,8 @@ public final class ConditionalCreate {
         }
     }
 
-    private <T> CompletableFuture<T> bounded(CompletableFuture<T> future) {
-        return future.copy().orTimeout(attemptTimeoutNanos, TimeUnit.NANOSECONDS);
+    /** A copy of {@code future} that fails after the deadline of an attempt moving {@code bytes}. */
+    private <T> CompletableFuture<T> bounded(CompletableFuture<T> future, long bytes) {
+        return future.copy().orTimeout(attemptDeadline.nanosFor(bytes), TimeUnit.NANOSECONDS);
     }
 }

@@ -46,7 +46,12 @@ public final class FaultInjectingStore extends ForwardingObjectStore {
         /** Make the call after a delay. */
         DELAY,
         /** Make the call once a gate completes; a gate that never completes is a hung connection. */
-        HOLD
+        HOLD,
+        /**
+         * Lose the answer at once, and make the call later (after a delay, or once a gate completes):
+         * a request that lands after its caller gave up on it, sending the buffer as it is then.
+         */
+        LATE
     }
 
     /** One fault: its kind and, where the kind needs it, a status, a delay or a gate. */
@@ -83,6 +88,19 @@ public final class FaultInjectingStore extends ForwardingObjectStore {
             return new Fault(Kind.HOLD, 0, Duration.ZERO, gate);
         }
 
+        /** Answers at once with a lost answer, and makes the call after {@code delay}. */
+        public static Fault late(Duration delay) {
+            if (delay.isNegative()) {
+                throw new IllegalArgumentException("an injected late landing's delay must not be negative, was " + delay);
+            }
+            return new Fault(Kind.LATE, 0, delay, null);
+        }
+
+        /** Answers at once with a lost answer, and makes the call once {@code gate} completes. */
+        public static Fault lateAfter(CompletableFuture<?> gate) {
+            return new Fault(Kind.LATE, 0, Duration.ZERO, gate);
+        }
+
         @Override
         public String toString() {
             return switch (kind) {
@@ -92,6 +110,7 @@ public final class FaultInjectingStore extends ForwardingObjectStore {
                 case RESET -> "reset";
                 case DELAY -> "delay=" + delay.toMillis();
                 case HOLD -> "hold";
+                case LATE -> "late=" + delay.toMillis();
             };
         }
     }
@@ -134,7 +153,8 @@ public final class FaultInjectingStore extends ForwardingObjectStore {
      * Parses a fault spec: comma-separated {@code OPERATIONS:FAULT:PROBABILITY} rules, where OPERATIONS
      * is {@code *} or operation names joined by {@code +} ({@code put-if-absent}, {@code put},
      * {@code get}, {@code get-range}, {@code list}, {@code delete}), FAULT is {@code error=STATUS},
-     * {@code lost-response}, {@code lost-request}, {@code reset} or {@code delay=MILLIS}, and PROBABILITY is in [0, 1]. For
+     * {@code lost-response}, {@code lost-request}, {@code reset}, {@code delay=MILLIS} or {@code late=MILLIS} (the
+     * answer is lost at once and the call is made MILLIS later), and PROBABILITY is in [0, 1]. For
      * example {@code put-if-absent:lost-response:0.01,get+list:error=503:0.02,*:delay=20:0.05}.
      *
      * @throws IllegalArgumentException naming the rule and what is wrong with it
@@ -175,6 +195,8 @@ public final class FaultInjectingStore extends ForwardingObjectStore {
                     fault = Fault.error(Integer.parseInt(faultText.substring("error=".length())));
                 } else if (faultText.startsWith("delay=")) {
                     fault = Fault.delay(Duration.ofMillis(Long.parseLong(faultText.substring("delay=".length()))));
+                } else if (faultText.startsWith("late=")) {
+                    fault = Fault.late(Duration.ofMillis(Long.parseLong(faultText.substring("late=".length()))));
                 } else if (faultText.equals("lost-response")) {
                     fault = Fault.lostResponse();
                 } else if (faultText.equals("lost-request")) {
@@ -182,7 +204,7 @@ public final class FaultInjectingStore extends ForwardingObjectStore {
                 } else if (faultText.equals("reset")) {
                     fault = Fault.reset();
                 } else {
-                    throw new IllegalArgumentException("unknown fault (use error=STATUS, lost-response, lost-request, reset, delay=MILLIS)");
+                    throw new IllegalArgumentException("unknown fault (use error=STATUS, lost-response, lost-request, reset, delay=MILLIS, late=MILLIS)");
                 }
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("fault rule '" + rule + "': " + e.getMessage(), e);
@@ -316,6 +338,12 @@ public final class FaultInjectingStore extends ForwardingObjectStore {
                             CompletableFuture.delayedExecutor(fault.delay().toNanos(), TimeUnit.NANOSECONDS, NO_DELAY))
                     .thenCompose(ignored -> call.get());
             case HOLD -> fault.gate().handle((ignored, failure) -> null).thenCompose(ignored -> call.get());
+            case LATE -> {
+                CompletableFuture<?> when = fault.gate() != null ? fault.gate() : CompletableFuture.runAsync(() -> { },
+                        CompletableFuture.delayedExecutor(fault.delay().toNanos(), TimeUnit.NANOSECONDS, NO_DELAY));
+                when.handle((ignored, failure) -> null).thenCompose(ignored -> call.get());
+                yield CompletableFuture.failedFuture(lost(op, key, what, "the answer was lost; the request lands later (injected)"));
+            }
         };
     }
 

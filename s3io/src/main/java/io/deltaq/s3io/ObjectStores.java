@@ -29,6 +29,7 @@ public final class ObjectStores {
     public static final String REGION = "store.region";
     public static final String CLIENT = "store.client";
     public static final String REQUEST_TIMEOUT_MS = "store.request.timeout.ms";
+    public static final String REQUEST_TIMEOUT_PER_MIB_MS = "store.request.timeout.per.mib.ms";
     public static final String CONNECT_TIMEOUT_MS = "store.connect.timeout.ms";
     public static final String MAX_CONCURRENCY = "store.max.concurrency";
     /** The store's retry policy: {@code store.retry.max.attempts}, {@code store.retry.backoff.ms}, {@code store.retry.backoff.max.ms}. */
@@ -51,7 +52,11 @@ public final class ObjectStores {
                     "The S3 client: the SDK's async client over the CRT HTTP client (crt-http), or the CRT S3 client"
                             + " (crt), whose hidden native retries make unknown outcomes more frequent.")
             .define(REQUEST_TIMEOUT_MS, ConfigDef.Type.LONG, 10_000L, ConfigDef.between(1, 3_600_000),
-                    "How long one S3 attempt may take before it is abandoned and retried.")
+                    "How long one S3 attempt without payload may take before it is abandoned and retried.")
+            .define(REQUEST_TIMEOUT_PER_MIB_MS, ConfigDef.Type.LONG, AttemptDeadline.DEFAULT_PER_MIB.toMillis(),
+                    ConfigDef.between(0, 3_600_000),
+                    "Time added to an S3 attempt's deadline per MiB it uploads, so that large batches and checkpoints"
+                            + " are not abandoned while storage is slow (1000: given up on below 1 MiB/s).")
             .define(CONNECT_TIMEOUT_MS, ConfigDef.Type.LONG, 3_000L, ConfigDef.between(1, 600_000),
                     "How long opening a connection to S3 may take.")
             .define(MAX_CONCURRENCY, ConfigDef.Type.INT, 64, ConfigDef.between(1, 10_000),
@@ -127,6 +132,7 @@ public final class ObjectStores {
         }
         s3.clientKind("crt".equals(config.get(CLIENT)) ? S3ClientKind.CRT : S3ClientKind.CRT_HTTP)
                 .requestTimeout(Duration.ofMillis((Long) config.get(REQUEST_TIMEOUT_MS)))
+                .requestTimeoutPerMiB(Duration.ofMillis((Long) config.get(REQUEST_TIMEOUT_PER_MIB_MS)))
                 .connectTimeout(Duration.ofMillis((Long) config.get(CONNECT_TIMEOUT_MS)))
                 .maxConcurrency((Integer) config.get(MAX_CONCURRENCY))
                 .retryPolicy(RetryPolicy.from(config, RETRY));

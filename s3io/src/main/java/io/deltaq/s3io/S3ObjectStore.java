@@ -43,7 +43,7 @@ public final class S3ObjectStore implements ObjectStore {
     private final ScheduledThreadPoolExecutor timer;
     private final StoreMetrics metrics = new StoreMetrics();
     private final String description;
-    private final long requestTimeoutNanos;
+    private final AttemptDeadline attemptDeadline;
     private volatile boolean closed;
 
     public S3ObjectStore(S3Location location, S3StoreConfig config) {
@@ -54,7 +54,7 @@ public final class S3ObjectStore implements ObjectStore {
         this.client = config.clientKind() == S3ClientKind.CRT ? crtClient(config, credentials) : crtHttpClient(config, credentials);
         this.description = location + " (endpoint " + (config.endpoint() != null ? config.endpoint() : "AWS") + ", region "
                 + config.region() + ")";
-        this.requestTimeoutNanos = config.requestTimeout().toNanos();
+        this.attemptDeadline = config.attemptDeadline();
         this.timer = new ScheduledThreadPoolExecutor(1, runnable -> {
             Thread thread = new Thread(runnable, "deltaq-s3-timer-" + STORE_IDS.incrementAndGet());
             thread.setDaemon(true);
@@ -305,10 +305,11 @@ public final class S3ObjectStore implements ObjectStore {
             call = CompletableFuture.failedFuture(e);
         }
         CompletableFuture<R> inFlight = call;
+        long timeoutNanos = attemptDeadline.nanosFor(bytesOut);
         ScheduledFuture<?> deadline = timer.schedule(() -> {
-            inFlight.completeExceptionally(new AttemptTimeoutException(requestTimeoutNanos));
+            inFlight.completeExceptionally(new AttemptTimeoutException(timeoutNanos));
             inFlight.cancel(true);
-        }, requestTimeoutNanos, TimeUnit.NANOSECONDS);
+        }, timeoutNanos, TimeUnit.NANOSECONDS);
 
         inFlight.whenComplete((response, error) -> {
             deadline.cancel(false);

@@ -33,6 +33,7 @@ public final class S3StoreConfig {
     private final AwsCredentialsProvider credentials;
     private final S3ClientKind clientKind;
     private final Duration requestTimeout;
+    private final Duration requestTimeoutPerMiB;
     private final Duration connectTimeout;
     private final RetryPolicy retryPolicy;
     private final int maxConcurrency;
@@ -44,6 +45,7 @@ public final class S3StoreConfig {
         this.credentials = b.credentials;
         this.clientKind = b.clientKind;
         this.requestTimeout = b.requestTimeout;
+        this.requestTimeoutPerMiB = b.requestTimeoutPerMiB;
         this.connectTimeout = b.connectTimeout;
         this.retryPolicy = b.retryPolicy;
         this.maxConcurrency = b.maxConcurrency;
@@ -105,6 +107,11 @@ public final class S3StoreConfig {
         return requestTimeout;
     }
 
+    /** The deadline of one attempt: {@link #requestTimeout()} plus time for its payload. */
+    public AttemptDeadline attemptDeadline() {
+        return new AttemptDeadline(requestTimeout, requestTimeoutPerMiB);
+    }
+
     public Duration connectTimeout() {
         return connectTimeout;
     }
@@ -125,6 +132,7 @@ public final class S3StoreConfig {
         private AwsCredentialsProvider credentials;
         private S3ClientKind clientKind = S3ClientKind.CRT_HTTP;
         private Duration requestTimeout = Duration.ofSeconds(10);
+        private Duration requestTimeoutPerMiB = AttemptDeadline.DEFAULT_PER_MIB;
         private Duration connectTimeout = Duration.ofSeconds(3);
         private RetryPolicy retryPolicy = DEFAULT_RETRY;
         private int maxConcurrency = 64;
@@ -166,11 +174,25 @@ public final class S3StoreConfig {
         }
 
         /**
-         * How long one attempt may take before it is abandoned and retried. Default 10 s: far above
-         * a healthy round trip, short enough that a lost response does not stall a commit for long.
+         * How long one attempt with no payload may take before it is abandoned and retried (an
+         * attempt that sends data gets {@link #requestTimeoutPerMiB} more per MiB). Default 10 s:
+         * far above a healthy round trip, short enough that a lost response does not stall a commit
+         * for long.
          */
         public Builder requestTimeout(Duration requestTimeout) {
             this.requestTimeout = positive(requestTimeout, "requestTimeout");
+            return this;
+        }
+
+        /**
+         * Time added to an attempt's deadline per MiB it sends. Default 1 s (an upload is given up
+         * on only below 1 MiB/s).
+         */
+        public Builder requestTimeoutPerMiB(Duration perMiB) {
+            if (perMiB.isNegative()) {
+                throw new IllegalArgumentException("requestTimeoutPerMiB must not be negative, was " + perMiB);
+            }
+            this.requestTimeoutPerMiB = perMiB;
             return this;
         }
 

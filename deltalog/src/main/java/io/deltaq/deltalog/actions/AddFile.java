@@ -32,6 +32,11 @@ public record AddFile(
         return new AddFile(path, Map.of(), size, modificationTime, true, stats, null, null);
     }
 
+    /** The same add under another path: a data file uploaded again under a fresh name. */
+    public AddFile withPath(String newPath) {
+        return new AddFile(newPath, partitionValues, size, modificationTime, dataChange, stats, tags, deletionVector);
+    }
+
     @Override
     public String actionName() {
         return NAME;
