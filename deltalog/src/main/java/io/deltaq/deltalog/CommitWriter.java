@@ -366,14 +366,14 @@ public final class CommitWriter {
             knownVersion = version;
             lastBatchSequence = batchSequence;
             lastBatchVersion = version;
-            inFlight.set(false);
-            result.complete(new CommitResult(CommitResult.Outcome.COMMITTED, version, batchSequence, attempts));
             try {
                 maybeCheckpoint(version);
             } catch (RuntimeException e) {
                 // The commit stands whatever happens to its checkpoint (an executor shut down by close).
                 onCheckpointFailed(version, e);
             }
+            inFlight.set(false);
+            result.complete(new CommitResult(CommitResult.Outcome.COMMITTED, version, batchSequence, attempts));
         }
 
         private void fail(Throwable error) {

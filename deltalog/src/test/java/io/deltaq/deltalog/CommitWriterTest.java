@@ -15,6 +15,7 @@ import io.deltaq.deltalog.actions.Protocol;
 import io.deltaq.deltalog.actions.SetTransaction;
 import io.deltaq.s3io.FaultInjectingStore.Fault;
 import io.deltaq.s3io.StoreMetrics.Operation;
+import io.deltaq.testkit.Conditions;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
@@ -165,7 +166,8 @@ class CommitWriterTest extends LocalTableTest {
         w.commit(2, files("b c", 10)).join();
         Commit first = table.readCommit(1).join().orElseThrow();
         assertEquals(Optional.of("b%20c.parquet"), first.nextDataFile());
-        assertEquals(Map.of("mode", "Append", Commit.NEXT_DATA_FILE_PARAMETER, "b%20c.parquet"),
+        assertEquals(Map.of("mode", "Append", Commit.NEXT_DATA_FILE_PARAMETER, "b%20c.parquet",
+                        Commit.WRITER_INSTANCE_PARAMETER, w.instance()),
                 first.commitInfo().orElseThrow().operationParameters());
         assertEquals(Optional.empty(), table.readCommit(2).join().orElseThrow().nextDataFile());
 
@@ -306,7 +308,7 @@ class CommitWriterTest extends LocalTableTest {
     }
 
     @Test
-    void anUnknownOutcomeStopsTheWriter() {
+    void anUnknownOutcomeIsSettledByCommittingTheSameBatchAgainWithTheSameWriter() {
         Snapshot s = created();
         CommitWriter w = table.newWriter("w", s, null);
         store.failNext(Operation.PUT_IF_ABSENT, k -> k.endsWith("01.json"), Fault.lostResponse());
@@ -315,12 +317,73 @@ class CommitWriterTest extends LocalTableTest {
                 failure(w.commit(1, files("a", 1))));
         assertEquals(1, e.version());
         assertTrue(e.getMessage().contains("outcome is unknown"), e.getMessage());
+        assertTrue(w.mayHaveLanded(1));
         store.clear();
-        assertInstanceOf(CommitStateUnknownException.class, failure(w.commit(2, files("b", 1))));
-        // A fresh snapshot tells: batch 1 did land.
-        CommitWriter fresh = table.newWriter("w", table.snapshot(), null);
-        assertEquals(CommitResult.Outcome.ALREADY_COMMITTED, commit(fresh, 1, "a").outcome());
-        assertEquals(2, commit(fresh, 2, "b").version());
+        // The retry's bytes differ (new timestamps): the batch is recognised by writer, instance and sequence.
+        CommitResult settled = commit(w, 1, "a");
+        assertEquals(new CommitResult(CommitResult.Outcome.COMMITTED, 1, 1, 1), settled);
+        assertFalse(w.mayHaveLanded(1));
+        assertEquals(2, commit(w, 2, "b").version());
+        assertEquals(2, table.snapshot().liveFiles().size(), "batch 1 once, batch 2 once");
+    }
+
+    @Test
+    void anOriginalThatLandsLateIsRecognisedWhenTheBatchIsCommittedAgain() {
+        Snapshot s = created();
+        CommitWriter w = table.newWriter("w", s, null);
+        CompletableFuture<Void> land = new CompletableFuture<>();
+        store.failNext(Operation.PUT_IF_ABSENT, k -> k.endsWith("01.json"), Fault.lateAfter(land));
+        store.fail(Operation.GET, k -> k.endsWith("01.json"), Fault.error(503));
+        assertInstanceOf(CommitStateUnknownException.class, failure(w.commit(1, files("a", 1))));
+        land.complete(null);
+        store.clear();
+        Conditions.await(() -> table.readCommit(1).join().isPresent(), "the late original to land");
+        CommitResult settled = commit(w, 1, "a");
+        assertEquals(CommitResult.Outcome.COMMITTED, settled.outcome());
+        assertEquals(1, settled.version(), "the late original is this batch's commit, not a conflict");
+        assertEquals(1, table.latestVersion());
+    }
+
+    @Test
+    void aBatchGivenUpAsUnknownThatLandedIsPassedOverByTheNextBatch() {
+        Snapshot s = created();
+        CommitWriter w = table.newWriter("w", s, null);
+        store.failNext(Operation.PUT_IF_ABSENT, k -> k.endsWith("01.json"), Fault.lostResponse());
+        store.failNext(Operation.GET, k -> k.endsWith("01.json"), Fault.error(503));
+        assertInstanceOf(CommitStateUnknownException.class, failure(w.commit(1, files("a", 1))));
+        CommitResult next = commit(w, 2, "b");
+        assertEquals(2, next.version(), "version 1 holds batch 1 of this instance: not a conflict");
+        assertEquals(1, w.lateOwnCommits());
+        assertFalse(w.mayHaveLanded(1), "version 1 is decided");
+    }
+
+    @Test
+    void anotherInstanceOfTheWriterIdIsNeverTakenForThisOneEvenAfterAFailure() {
+        Snapshot s = created();
+        CommitWriter first = table.newWriter("same", s, null);
+        CommitWriter second = table.newWriter("same", s, null);
+        store.failNext(Operation.PUT_IF_ABSENT, k -> k.endsWith("01.json"), Fault.error(503));
+        assertInstanceOf(CommitFailedException.class, failure(second.commit(1, files("y", 1))));
+        commit(first, 1, "x");
+        CommitConflictException e = assertInstanceOf(CommitConflictException.class,
+                failure(second.commit(1, files("y", 1))));
+        assertTrue(e.getMessage().contains("written by another process"), e.getMessage());
+        assertEquals(1, table.latestVersion());
+    }
+
+    @Test
+    void anAlreadyCommittedBatchKnownOnlyFromACheckpointHasNoVersionRatherThanTheCheckpoints() {
+        Snapshot s = created();
+        CommitWriter w = table.newWriter("w", s, null);
+        commit(w, 1, "a");
+        CommitWriter other = table.newWriter("other", table.snapshot(), null);
+        commit(other, 1, "o");
+        table.checkpoint(2);
+        CommitWriter restarted = table.newWriter("w", table.snapshot(), null);
+        assertEquals(1, restarted.lastBatchSequence());
+        CommitResult again = commit(restarted, 1, "a");
+        assertEquals(CommitResult.Outcome.ALREADY_COMMITTED, again.outcome());
+        assertEquals(-1, again.version(), "version 2 is the checkpoint's, not the commit's");
     }
 
     @Test

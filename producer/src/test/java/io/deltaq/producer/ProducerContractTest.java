@@ -227,7 +227,8 @@ abstract class ProducerContractTest {
     @Test
     void failedUploadsAreRetried() throws Exception {
         FaultInjectingStore faulty = new FaultInjectingStore(store);
-        faulty.inject(Rule.next(2, Operation.PUT, key -> key.endsWith(".parquet"), Fault.error(503)));
+        faulty.inject(Rule.next(2, Operation.PUT_IF_ABSENT, key -> key.endsWith(".parquet") && !key.contains("_delta_log/"),
+                Fault.error(503)));
         try (Producer producer = Producer.create(faulty, table, Map.of())) {
             Position p = producer.send(null, bytes("survivor")).get(60, TimeUnit.SECONDS);
             assertEquals(1, p.version());

@@ -228,6 +228,7 @@ public final class FaultInjectingStore extends ForwardingObjectStore {
     private final List<ArmedRule> rules = new CopyOnWriteArrayList<>();
     private final SplittableRandom random;
     private final Map<Kind, AtomicLong> injected = new EnumMap<>(Kind.class);
+    private final List<CompletableFuture<?>> lateCalls = new CopyOnWriteArrayList<>();
 
     public FaultInjectingStore(ObjectStore delegate, long seed, List<Rule> rules) {
         super(delegate);
@@ -270,6 +271,16 @@ public final class FaultInjectingStore extends ForwardingObjectStore {
     /** Removes every rule. */
     public void clear() {
         rules.clear();
+    }
+
+    /**
+     * Completes once every late call injected so far ({@link Kind#LATE}) has been made and answered,
+     * whatever the answer: when it does, whatever they wrote is in the store.
+     */
+    public CompletableFuture<Void> lateCallsDone() {
+        return CompletableFuture.allOf(lateCalls.stream()
+                .map(f -> f.handle((ignored, failure) -> null))
+                .toArray(CompletableFuture[]::new));
     }
 
     /** Faults injected so far, by kind. */
@@ -341,7 +352,7 @@ public final class FaultInjectingStore extends ForwardingObjectStore {
             case LATE -> {
                 CompletableFuture<?> when = fault.gate() != null ? fault.gate() : CompletableFuture.runAsync(() -> { },
                         CompletableFuture.delayedExecutor(fault.delay().toNanos(), TimeUnit.NANOSECONDS, NO_DELAY));
-                when.handle((ignored, failure) -> null).thenCompose(ignored -> call.get());
+                lateCalls.add(when.handle((ignored, failure) -> null).thenCompose(ignored -> call.get()));
                 yield CompletableFuture.failedFuture(lost(op, key, what, "the answer was lost; the request lands later (injected)"));
             }
         };
