@@ -10,7 +10,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Supplier;
+import java.util.function.Function;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.core.async.AsyncRequestBody;
@@ -100,7 +100,7 @@ public final class S3ObjectStore implements ObjectStore {
         ByteBuffer body = data.slice();
         long length = body.remaining();
         CompletableFuture<Boolean> created = execute(Operation.PUT_IF_ABSENT, key, length,
-                () -> client.putObject(
+                attempt -> client.putObject(
                         r -> r.bucket(location.bucket()).key(location.keyOf(key)).ifNoneMatch("*").contentLength(length),
                         AsyncRequestBody.fromByteBufferUnsafe(body.duplicate())),
                 (response, failure, attempt) -> {
@@ -141,7 +141,7 @@ public final class S3ObjectStore implements ObjectStore {
         ByteBuffer body = data.slice();
         long length = body.remaining();
         return execute(Operation.PUT, key, length,
-                () -> client.putObject(
+                attempt -> client.putObject(
                         r -> r.bucket(location.bucket()).key(location.keyOf(key)).contentLength(length),
                         AsyncRequestBody.fromByteBufferUnsafe(body.duplicate())),
                 (response, failure, attempt) -> {
@@ -155,8 +155,8 @@ public final class S3ObjectStore implements ObjectStore {
     @Override
     public CompletableFuture<Optional<byte[]>> get(String key) {
         return execute(Operation.GET, key, 0,
-                () -> client.getObject(r -> r.bucket(location.bucket()).key(location.keyOf(key)),
-                        new SizedBytesTransformer()),
+                attempt -> client.getObject(r -> r.bucket(location.bucket()).key(location.keyOf(key)),
+                        new SizedBytesTransformer(attempt::onDownloadLength)),
                 (response, failure, attempt) -> bytesOrEmpty(response, failure));
     }
 
@@ -171,8 +171,8 @@ public final class S3ObjectStore implements ObjectStore {
         }
         String range = "bytes=" + offset + "-" + (offset + length - 1);
         return execute(Operation.GET_RANGE, key, 0,
-                () -> client.getObject(r -> r.bucket(location.bucket()).key(location.keyOf(key)).range(range),
-                        new SizedBytesTransformer()),
+                attempt -> client.getObject(r -> r.bucket(location.bucket()).key(location.keyOf(key)).range(range),
+                        new SizedBytesTransformer(attempt::onDownloadLength)),
                 (response, failure, attempt) -> {
                     if (failure != null && S3Failures.status(failure) == 416) {
                         // The range starts at or past the end of an existing object.
@@ -198,7 +198,7 @@ public final class S3ObjectStore implements ObjectStore {
             throw new IllegalArgumentException("maxKeys must be at least 1, was " + maxKeys);
         }
         return execute(Operation.LIST, prefix, 0,
-                () -> client.listObjectsV2(r -> {
+                attempt -> client.listObjectsV2(r -> {
                     r.bucket(location.bucket()).prefix(location.keyOf(prefix)).maxKeys(Math.min(maxKeys, 1000));
                     if (startAfter != null) {
                         r.startAfter(location.keyOf(startAfter));
@@ -219,7 +219,7 @@ public final class S3ObjectStore implements ObjectStore {
     @Override
     public CompletableFuture<Void> delete(String key) {
         return execute(Operation.DELETE, key, 0,
-                () -> client.deleteObject(r -> r.bucket(location.bucket()).key(location.keyOf(key))),
+                attempt -> client.deleteObject(r -> r.bucket(location.bucket()).key(location.keyOf(key))),
                 (response, failure, attempt) -> {
                     if (failure != null && !S3Failures.isMissingKey(failure)) {
                         throw failure;
@@ -270,11 +270,55 @@ public final class S3ObjectStore implements ObjectStore {
         return "S3ObjectStore[" + description + "]";
     }
 
-    /** What is known of the attempts of one request so far. */
-    static final class Attempt {
+    /** What is known of the attempts of one request so far, and the deadline of the current one. */
+    final class Attempt {
         int number;
         /** Whether an earlier attempt failed in a way that leaves its effect unknown. */
         boolean mayHaveLanded;
+        private CompletableFuture<?> inFlight;
+        private long startNanos;
+        private long timeoutNanos;
+        private ScheduledFuture<?> deadline;
+
+        synchronized void startDeadline(CompletableFuture<?> call, long start, long timeout) {
+            inFlight = call;
+            startNanos = start;
+            timeoutNanos = timeout;
+            deadline = schedule(timeout);
+        }
+
+        synchronized void stopDeadline() {
+            if (deadline != null) {
+                deadline.cancel(false);
+            }
+        }
+
+        /**
+         * A download's length is known once its headers arrive: give the body the time its size
+         * needs, as an upload gets from the start. Only ever lengthens the deadline.
+         */
+        synchronized void onDownloadLength(long bytes) {
+            long extended = attemptDeadline.nanosFor(bytes);
+            if (extended <= timeoutNanos || deadline == null || !deadline.cancel(false)) {
+                return; // no longer, or already fired
+            }
+            timeoutNanos = extended;
+            deadline = schedule(Math.max(0, startNanos + extended - System.nanoTime()));
+        }
+
+        private ScheduledFuture<?> schedule(long delayNanos) {
+            CompletableFuture<?> call = inFlight;
+            long timeout = timeoutNanos;
+            try {
+                return timer.schedule(() -> {
+                    call.completeExceptionally(new AttemptTimeoutException(timeout));
+                    call.cancel(true);
+                }, delayNanos, TimeUnit.NANOSECONDS);
+            } catch (RuntimeException closing) {
+                call.completeExceptionally(closing);
+                return null;
+            }
+        }
     }
 
     /** Turns one attempt's response or failure into the result, or rethrows the failure to classify. */
@@ -284,13 +328,13 @@ public final class S3ObjectStore implements ObjectStore {
     }
 
     private <R, T> CompletableFuture<T> execute(Operation op, String key, long bytesOut,
-            Supplier<CompletableFuture<R>> request, Outcome<R, T> outcome) {
+            Function<Attempt, CompletableFuture<R>> request, Outcome<R, T> outcome) {
         CompletableFuture<T> result = new CompletableFuture<>();
         attempt(op, key, bytesOut, request, outcome, new Attempt(), result);
         return result;
     }
 
-    private <R, T> void attempt(Operation op, String key, long bytesOut, Supplier<CompletableFuture<R>> request,
+    private <R, T> void attempt(Operation op, String key, long bytesOut, Function<Attempt, CompletableFuture<R>> request,
             Outcome<R, T> outcome, Attempt attempt, CompletableFuture<T> result) {
         if (closed) {
             result.completeExceptionally(StoreErrors.closed(op, key, description, null));
@@ -300,19 +344,15 @@ public final class S3ObjectStore implements ObjectStore {
         long start = System.nanoTime();
         CompletableFuture<R> call;
         try {
-            call = request.get();
+            call = request.apply(attempt);
         } catch (RuntimeException e) {
             call = CompletableFuture.failedFuture(e);
         }
         CompletableFuture<R> inFlight = call;
-        long timeoutNanos = attemptDeadline.nanosFor(bytesOut);
-        ScheduledFuture<?> deadline = timer.schedule(() -> {
-            inFlight.completeExceptionally(new AttemptTimeoutException(timeoutNanos));
-            inFlight.cancel(true);
-        }, timeoutNanos, TimeUnit.NANOSECONDS);
+        attempt.startDeadline(inFlight, start, attemptDeadline.nanosFor(bytesOut));
 
         inFlight.whenComplete((response, error) -> {
-            deadline.cancel(false);
+            attempt.stopDeadline();
             try {
                 onAttemptDone(op, key, bytesOut, request, outcome, attempt, result, start, response, error);
             } catch (Throwable bug) {
@@ -322,7 +362,7 @@ public final class S3ObjectStore implements ObjectStore {
         });
     }
 
-    private <R, T> void onAttemptDone(Operation op, String key, long bytesOut, Supplier<CompletableFuture<R>> request,
+    private <R, T> void onAttemptDone(Operation op, String key, long bytesOut, Function<Attempt, CompletableFuture<R>> request,
             Outcome<R, T> outcome, Attempt attempt, CompletableFuture<T> result, long start, R response, Throwable error) {
         long latency = System.nanoTime() - start;
         T value;

@@ -1,6 +1,7 @@
 package io.deltaq.s3io;
 
 import java.nio.ByteBuffer;
+import java.util.function.LongConsumer;
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import org.reactivestreams.Subscriber;
@@ -21,8 +22,14 @@ final class SizedBytesTransformer implements AsyncResponseTransformer<GetObjectR
     private static final int MAX_ARRAY = Integer.MAX_VALUE - 8;
     private static final int UNKNOWN_LENGTH_START = 8 * 1024;
 
+    private final LongConsumer onLength;
     private volatile CompletableFuture<byte[]> result;
     private volatile long declaredLength = -1;
+
+    /** @param onLength told the body's declared length when the headers arrive (e.g. to size a deadline) */
+    SizedBytesTransformer(LongConsumer onLength) {
+        this.onLength = onLength;
+    }
 
     @Override
     public CompletableFuture<byte[]> prepare() {
@@ -35,6 +42,9 @@ final class SizedBytesTransformer implements AsyncResponseTransformer<GetObjectR
     public void onResponse(GetObjectResponse response) {
         Long length = response.contentLength();
         declaredLength = length == null ? -1 : length;
+        if (length != null) {
+            onLength.accept(length);
+        }
     }
 
     @Override

@@ -42,6 +42,39 @@ class S3ObjectStoreTest extends ObjectStoreContractTest {
         return new S3ObjectStore(freshLocation(), config().build());
     }
 
+    /* Issue 11, item 4: a fixed deadline abandons every attempt of a large upload on slow storage. */
+    @Test
+    void anAttemptsDeadlineGrowsWithItsPayload() {
+        try (EmbeddedS3Server slow = EmbeddedS3Server.builder().latency(Duration.ofMillis(300)).start()) {
+            S3StoreConfig tight = S3StoreConfig.builder()
+                    .endpoint(slow.endpoint()).region(slow.region()).credentials(slow.accessKey(), slow.secretKey())
+                    .requestTimeout(Duration.ofMillis(150))
+                    .requestTimeoutPerMiB(Duration.ofMillis(150))
+                    .retryPolicy(RetryPolicy.of(1, 0, 0))
+                    .build();
+            try (ObjectStore store = new S3ObjectStore(new S3Location(slow.bucket(), "deadline"), tight)) {
+                ByteBuffer large = ByteBuffer.allocate(16 << 20); // 150 ms + 16 x 150 ms: time for 300 ms of latency
+                await(store.put("large", large));
+                Throwable small = failureOf(store.put("small", ByteBuffer.allocate(1024)));
+                assertTrue(String.valueOf(small).contains("no response within 150 ms"), "a small upload keeps the floor: " + small);
+            }
+            S3StoreConfig fixed = S3StoreConfig.builder()
+                    .endpoint(slow.endpoint()).region(slow.region()).credentials(slow.accessKey(), slow.secretKey())
+                    .requestTimeout(Duration.ofMillis(150)).requestTimeoutPerMiB(Duration.ZERO)
+                    .retryPolicy(RetryPolicy.of(1, 0, 0)).build();
+            try (ObjectStore store = new S3ObjectStore(new S3Location(slow.bucket(), "deadline-fixed"), fixed)) {
+                Throwable stalled = failureOf(store.put("large", ByteBuffer.allocate(16 << 20)));
+                assertTrue(String.valueOf(stalled).contains("no response within 150 ms"),
+                        "a fixed deadline abandons the same upload (what the code did before): " + stalled);
+            }
+            try (ObjectStore patient = new S3ObjectStore(new S3Location(slow.bucket(), "deadline"),
+                    S3StoreConfig.builder().endpoint(slow.endpoint()).region(slow.region())
+                            .credentials(slow.accessKey(), slow.secretKey()).build())) {
+                assertEquals(16 << 20, await(patient.get("large")).orElseThrow().length, "the large upload landed whole");
+            }
+        }
+    }
+
     @Test
     void theOtherClientKindHonoursTheSameContract() {
         try (ObjectStore http = new S3ObjectStore(freshLocation(), config().clientKind(S3ClientKind.CRT_HTTP).build())) {
