@@ -9,7 +9,6 @@ import io.deltaq.s3io.StoreUnavailableException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 
 /**
@@ -29,7 +28,6 @@ final class ReadRetry {
     private final RetryPolicy backoff;
     private final long budgetNs;
     private final long budgetMs;
-    private final LongAdder retries = new LongAdder();
 
     ReadRetry(String table, ConsumerConfig config) {
         this.table = table;
@@ -57,11 +55,6 @@ final class ReadRetry {
             }
         }
         return false;
-    }
-
-    /** Retries sent so far by this consumer's reads. */
-    long retries() {
-        return retries.sum();
     }
 
     /**
@@ -96,7 +89,6 @@ final class ReadRetry {
             if (nowNs - firstFailureNs >= budgetNs) {
                 throw ConsumerErrors.readRetriesExhausted(table, failures, budgetMs, cause);
             }
-            retries.increment();
             return backoff.backoffNanos(failures + 1);
         }
 
