@@ -36,7 +36,10 @@ import java.util.concurrent.TimeoutException;
  * then its own). Losing that race, or finding a generation newer than the one just written (an
  * instance that started after old generations were deleted could otherwise re-create one), means
  * another instance with the same name is live: this instance is fenced and every later commit fails
- * with {@link ConsumerFencedException}. The newest generation is found with paginated
+ * with {@link ConsumerFencedException}. Each file carries its writer's instance id, so a generation
+ * this instance wrote without learning so (its answer was lost, its read-back or its listing failed)
+ * is recognised as its own by the next commit, which goes on after it instead of fencing itself.
+ * The newest generation is found with paginated
  * {@code list(startAfter)}; after each commit, generations older than the newest {@value #KEEP} are
  * deleted, so the listing stays a page long.
  *
@@ -60,6 +63,8 @@ final class CommittedPositions {
     private final ObjectStore store;
     /** How a position write whose attempts left nothing at the key is tried again. */
     private final RetryPolicy retry;
+    /** How the reads (listings, the newest generation) outlast faults that pass, within each call's deadline. */
+    private final ReadRetry reads;
     private final String prefix;
     private final String name;
     private final String table;
@@ -74,9 +79,11 @@ final class CommittedPositions {
      * @param tableRoot the table's key prefix in {@code store}: empty or ending in {@code /}
      * @param table the table's location, for messages
      */
-    CommittedPositions(ObjectStore store, String tableRoot, String name, String table, RetryPolicy retry) {
+    CommittedPositions(ObjectStore store, String tableRoot, String name, String table, RetryPolicy retry,
+                       ReadRetry reads) {
         this.store = store;
         this.retry = retry;
+        this.reads = reads;
         this.prefix = tableRoot + DIR + name + "/";
         this.name = name;
         this.table = table;
@@ -136,7 +143,8 @@ final class CommittedPositions {
                 return Optional.empty();
             }
             long newest = generations.get(generations.size() - 1);
-            Optional<byte[]> data = join(store.get(keyOf(newest)), deadline, "reading " + keyOf(newest));
+            String key = keyOf(newest);
+            Optional<byte[]> data = join(reads.read(() -> store.get(key)), deadline, "reading " + key);
             if (data.isEmpty()) {
                 if (attempt < 3) {
                     continue; // deleted between the listing and the read: a newer one exists, list again
@@ -166,34 +174,62 @@ final class CommittedPositions {
             throw new IllegalStateException("committed positions of '" + name + "' not loaded yet");
         }
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
-        long g = generation + 1;
-        String key = keyOf(g);
         String committedAt = Instant.now().toString();
-        Committed c = new Committed(g, position, tableId, instanceId, committedAt);
-        byte[] bytes = toJson(c);
-        // An attempt unanswered within the time left is settled by reading the key back, like a lost answer.
-        ConditionalCreate creates = new ConditionalCreate(store, retry,
-                Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
-        CreateOutcome outcome = join(creates.create(key, bytes), deadline, "writing " + key);
-        switch (outcome.kind()) {
-            case TAKEN -> throw fence(key, g, outcome.existing());
-            case UNKNOWN -> throw ConsumerErrors.positionNotStored(table, name, key, outcome.attempts(), outcome.cause());
-            case CREATED -> {
-                // ours, possibly through an earlier attempt whose answer was lost
+        while (true) {
+            long g = generation + 1;
+            String key = keyOf(g);
+            Committed c = new Committed(g, position, tableId, instanceId, committedAt);
+            byte[] bytes = toJson(c);
+            // An attempt unanswered within the time left is settled by reading the key back, like a lost answer.
+            ConditionalCreate creates = new ConditionalCreate(store, retry,
+                    Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+            CreateOutcome outcome = join(creates.create(key, bytes), deadline, "writing " + key);
+            switch (outcome.kind()) {
+                case TAKEN -> {
+                    if (writtenByThisInstance(outcome.existing(), key)) {
+                        // An earlier commit of this instance landed here without learning so (its answer
+                        // was lost and its read-back failed, or it timed out): this instance's own
+                        // generation, whatever position and time it holds. Go on after it; a rival's
+                        // newer generation would take that key first, and fence this instance there.
+                        generation = g;
+                        continue;
+                    }
+                    throw fence(key, g, outcome.existing());
+                }
+                case UNKNOWN -> throw ConsumerErrors.positionNotStored(table, name, key, outcome.attempts(),
+                        outcome.cause());
+                case CREATED -> {
+                    // ours, possibly through an earlier attempt whose answer was lost
+                }
             }
+            // A key that existed and then vanished was created again above; a listing of the generations
+            // after it still finds the instance that deleted it (RFC 0004).
+            List<Long> newer;
+            try {
+                newer = listGenerations(key, deadline);
+            } catch (RuntimeException e) {
+                generation = g; // written, by this instance: the next commit goes after it
+                throw e;
+            }
+            if (!newer.isEmpty()) {
+                throw fence(keyOf(newer.get(newer.size() - 1)), newer.get(newer.size() - 1), null);
+            }
+            generation = g;
+            latest = c;
+            if (g >= KEEP) {
+                store.delete(keyOf(g - KEEP)); // best effort; a later load deletes leftovers
+            }
+            return c;
         }
-        // A key that existed and then vanished was created again above; a listing of the generations
-        // after it still finds the instance that deleted it (RFC 0004).
-        List<Long> newer = listGenerations(key, deadline);
-        if (!newer.isEmpty()) {
-            throw fence(keyOf(newer.get(newer.size() - 1)), newer.get(newer.size() - 1), null);
+    }
+
+    /** Whether a generation's bytes carry this instance's id: identity, not byte equality, since each commit stamps its time. */
+    private boolean writtenByThisInstance(byte[] existing, String key) {
+        try {
+            return instanceId.equals(parse(existing, key).instance());
+        } catch (ConsumerException unreadable) {
+            return false;
         }
-        generation = g;
-        latest = c;
-        if (g >= KEEP) {
-            store.delete(keyOf(g - KEEP)); // best effort; a later load deletes leftovers
-        }
-        return c;
     }
 
     private ConsumerFencedException fence(String key, long gen, byte[] winner) {
@@ -214,12 +250,15 @@ final class CommittedPositions {
     /** Generations after {@code startAfter} (null: all), ascending, across pages. */
     private List<Long> listGenerations(String startAfter, long deadline) {
         List<Long> out = new ArrayList<>();
-        join(Listing.forEach(store, prefix, startAfter, LIST_PAGE, info -> {
-            long g = generationOf(info.key());
-            if (g >= 0) {
-                out.add(g);
-            }
-            return true;
+        join(reads.read(() -> {
+            out.clear(); // a retried listing starts over
+            return Listing.forEach(store, prefix, startAfter, LIST_PAGE, info -> {
+                long g = generationOf(info.key());
+                if (g >= 0) {
+                    out.add(g);
+                }
+                return true;
+            });
         }), deadline, "listing " + prefix);
         return out;
     }

@@ -54,8 +54,10 @@ import org.agrona.concurrent.ringbuffer.OneToOneRingBuffer;
  *
  * <p>Failures of the tailing thread (a missing table after {@code table.wait.timeout.ms}, an
  * unsupported table feature, a gap in the log, a corrupt commit, a missing or undecodable data file,
- * storage unavailable after retries) are thrown by {@code poll} as a {@link ConsumerException}
- * naming the table and version, after the messages buffered before the failure were delivered.
+ * storage still unavailable after {@code read.retry.timeout.ms} of retries) are thrown by
+ * {@code poll} as a {@link ConsumerException} naming the table and version, after the messages
+ * buffered before the failure were delivered. Throttling and other faults that pass within that
+ * time only delay delivery: nothing is skipped or delivered twice.
  *
  * <p><b>Not thread-safe, by contract</b> (like Kafka's {@code KafkaConsumer}): use an instance from
  * one thread at a time. A call made while another thread is inside a call fails with
@@ -113,14 +115,15 @@ public final class Consumer implements AutoCloseable {
         DeltaTable table = DeltaTable.at(store, tablePath);
         this.tableName = table.location();
         String name = config.consumerName();
+        ReadRetry reads = new ReadRetry(tableName, config);
         this.positions = name == null ? null : new CommittedPositions(store, TablePath.root(tablePath), name, tableName,
-                config.positionRetry());
+                config.positionRetry(), reads);
         this.resolver = new StartResolver(table, config, positions);
         int allocation = RingRecordDescriptor.allocationFor(config.bufferBytes());
         ByteBuffer ringMemory = BufferUtil.allocateDirectAligned(allocation, 2 * BitUtil.CACHE_LINE_LENGTH);
         this.ring = new OneToOneRingBuffer(new UnsafeBuffer(ringMemory));
         String roleName = THREAD_NAME_PREFIX + (name == null ? "" : name + "-") + INSTANCES.incrementAndGet();
-        this.agent = new TailerAgent(table, config, resolver, ring, roleName, SystemNanoClock.INSTANCE);
+        this.agent = new TailerAgent(table, config, resolver, ring, roleName, SystemNanoClock.INSTANCE, reads);
         this.runner = new AgentRunner(
                 new BackoffIdleStrategy(IDLE_MAX_SPINS, IDLE_MAX_YIELDS, IDLE_MIN_PARK_NS, IDLE_MAX_PARK_NS),
                 error -> {

@@ -110,6 +110,24 @@ public final class ConsumerConfig {
     public static final String POSITION_RETRY = "position.retry";
     private static final RetryPolicy POSITION_RETRY_DEFAULT = RetryPolicy.of(3, 10, 1_000);
 
+    /**
+     * How long the consumer's reads (the log, data files, committed positions) keep retrying faults
+     * that pass, such as throttling, server errors, 409 conflicts and timeouts, before the consumer
+     * fails: {@code read.retry.timeout.ms}, with backoff {@code read.retry.backoff.ms} doubling up to
+     * {@code read.retry.backoff.max.ms}.
+     */
+    public static final String READ_RETRY = "read.retry";
+    public static final String READ_RETRY_TIMEOUT_MS = READ_RETRY + ".timeout.ms";
+    public static final String READ_RETRY_BACKOFF_MS = READ_RETRY + ".backoff.ms";
+    public static final String READ_RETRY_BACKOFF_MAX_MS = READ_RETRY + ".backoff.max.ms";
+    public static final long READ_RETRY_TIMEOUT_MS_DEFAULT = 60_000;
+    private static final String READ_RETRY_TIMEOUT_MS_DOC = "How long a read of the consumer (a commit, a data "
+            + "file, the committed position, the start) keeps being retried while storage answers with faults that "
+            + "pass (503 SlowDown and other throttling, 5xx, 409, timeouts, broken connections; each already retried "
+            + "by the store under store.retry.*), counted from its first failure. The consumer then fails with an "
+            + "error naming the read. Other failures (access denied, a missing or corrupt file) fail at once. "
+            + "0 disables these retries.";
+
     /** The definitions, in documentation order. */
     public static final ConfigDef DEFINITION = RetryPolicy.define(new ConfigDef()
             .define(START, Type.STRING, START_DEFAULT, ConfigDef.validator("earliest, latest, a version, an ISO-8601 instant",
@@ -134,7 +152,15 @@ public final class ConsumerConfig {
             .define(REWRITE_POLICY, Type.STRING, REWRITE_POLICY_FAIL,
                     ConfigDef.oneOf(REWRITE_POLICY_FAIL, REWRITE_POLICY_SKIP), REWRITE_POLICY_DOC)
             .define(DEFAULT_API_TIMEOUT_MS, Type.LONG, DEFAULT_API_TIMEOUT_MS_DEFAULT, ConfigDef.atLeast(1),
-                    DEFAULT_API_TIMEOUT_MS_DOC),
+                    DEFAULT_API_TIMEOUT_MS_DOC)
+            .define(READ_RETRY_TIMEOUT_MS, Type.LONG, READ_RETRY_TIMEOUT_MS_DEFAULT, ConfigDef.between(0, 86_400_000),
+                    READ_RETRY_TIMEOUT_MS_DOC)
+            .define(READ_RETRY_BACKOFF_MS, Type.LONG, 50L, ConfigDef.between(0, 3_600_000),
+                    "Cap of the first wait before a failed read is retried; each later cap doubles up to "
+                            + READ_RETRY_BACKOFF_MAX_MS + ", the wait random below it (full jitter).")
+            .define(READ_RETRY_BACKOFF_MAX_MS, Type.LONG, 2_000L, ConfigDef.between(0, 3_600_000),
+                    "Largest backoff cap of a failed read's retries: after a fault passes, reading resumes within "
+                            + "about this long."),
             POSITION_RETRY, POSITION_RETRY_DEFAULT,
             "a committed position's write (commitSync) whose attempts left nothing at the key")
             .include(ObjectStores.DEFINITION);
@@ -151,6 +177,8 @@ public final class ConsumerConfig {
     private final long defaultApiTimeoutMs;
     private final Map<String, Object> storeOverrides;
     private final RetryPolicy positionRetry;
+    private final RetryPolicy readRetry;
+    private final long readRetryTimeoutMs;
 
     /**
      * Parses and validates {@code props}.
@@ -175,6 +203,15 @@ public final class ConsumerConfig {
         this.defaultApiTimeoutMs = (Long) v.get(DEFAULT_API_TIMEOUT_MS);
         this.storeOverrides = ObjectStores.DEFINITION.subset(props);
         this.positionRetry = RetryPolicy.from(v, POSITION_RETRY);
+        long readBackoff = (Long) v.get(READ_RETRY_BACKOFF_MS);
+        long readBackoffMax = (Long) v.get(READ_RETRY_BACKOFF_MAX_MS);
+        if (readBackoffMax < readBackoff) {
+            throw new ConfigException("consumer configuration: '" + READ_RETRY_BACKOFF_MAX_MS + "' (" + readBackoffMax
+                    + ") must not be below '" + READ_RETRY_BACKOFF_MS + "' (" + readBackoff + ")");
+        }
+        // Attempts are bounded by the time budget, not counted.
+        this.readRetry = RetryPolicy.of(Integer.MAX_VALUE, readBackoff, readBackoffMax);
+        this.readRetryTimeoutMs = (Long) v.get(READ_RETRY_TIMEOUT_MS);
     }
 
     private static String checkBufferBytes(Object value) {
@@ -232,6 +269,15 @@ public final class ConsumerConfig {
 
     RetryPolicy positionRetry() {
         return positionRetry;
+    }
+
+    /** The backoff of a failed read's retries; their attempts are bounded by {@link #readRetryTimeoutMs()}. */
+    RetryPolicy readRetry() {
+        return readRetry;
+    }
+
+    public long readRetryTimeoutMs() {
+        return readRetryTimeoutMs;
     }
 
     /** The configuration keys as a Markdown table. */

@@ -23,11 +23,31 @@ final class ConsumerErrors {
                 + "does) or raise " + ConsumerConfig.TABLE_WAIT_TIMEOUT_MS, cause);
     }
 
-    static ConsumerException logGap(String table, long version) {
-        return new ConsumerException(table, version, table + ": the log is missing version " + version
-                + " (_delta_log/" + String.format("%020d", version) + ".json) although version " + (version + 1)
-                + " exists: a gap (a writer skipped a version, or the log was cleaned up past this consumer's "
-                + "position); seek to a retained version", null);
+    /**
+     * @param version the first missing version
+     * @param nextExisting the lowest version above it that has a commit or a checkpoint
+     */
+    static ConsumerException logGap(String table, long version, long nextExisting) {
+        String missing = nextExisting == version + 1
+                ? "version " + version + " (_delta_log/" + commitFile(version) + ")"
+                : "versions " + version + " to " + (nextExisting - 1) + " (_delta_log/" + commitFile(version) + " to "
+                        + commitFile(nextExisting - 1) + ")";
+        return new ConsumerException(table, version, table + ": the log is missing " + missing + " although version "
+                + nextExisting + " exists: a gap (a writer skipped versions, or the log was cleaned up past this "
+                + "consumer's position); seek to a retained version", null);
+    }
+
+    private static String commitFile(long version) {
+        return String.format("%020d", version) + ".json";
+    }
+
+    /**
+     * A read that kept failing with faults worth retrying (throttling, 5xx, 409, timeouts) for the
+     * whole of {@code read.retry.timeout.ms}.
+     */
+    static ConsumerException readRetriesExhausted(String table, int failures, long budgetMs, Throwable last) {
+        return new ConsumerException(table, -1, table + ": storage still failing after " + failures + " attempts over "
+                + ConsumerConfig.READ_RETRY_TIMEOUT_MS + " (" + budgetMs + " ms): " + last.getMessage(), last);
     }
 
     /**

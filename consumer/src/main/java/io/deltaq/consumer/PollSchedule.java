@@ -20,6 +20,11 @@ final class PollSchedule {
     /** Between probes for a gap while the next version stays missing: this many longest intervals. */
     static final int GAP_PROBE_INTERVALS = 10;
     static final long MIN_GAP_PROBE_NS = TimeUnit.SECONDS.toNanos(1);
+    /**
+     * Of the gap probes, the first and then every this many is a listing (which finds a later version
+     * beyond any number of missing ones); the others GET the next version (a tenth of a LIST's price).
+     */
+    static final int GAP_PROBES_PER_LISTING = 5;
 
     private final long shortestNs;
     private final long longestNs;
@@ -34,6 +39,7 @@ final class PollSchedule {
     /** Commits found one after another without a miss: this many (up to the room) are read at once. */
     private int foundInARow;
     private long nextGapProbeNs;
+    private int gapProbes;
 
     /**
      * @param shortestNs {@code poll.interval.min.ms}, in nanoseconds
@@ -62,6 +68,7 @@ final class PollSchedule {
         missesSinceFound = 0;
         nextReadNs = nowNs;
         nextGapProbeNs = nowNs + gapProbeIntervalNs;
+        gapProbes = 0;
     }
 
     /** A read found the next version's commit. */
@@ -120,7 +127,13 @@ final class PollSchedule {
         return nowNs - nextGapProbeNs >= 0;
     }
 
+    /** Whether the probe due is a listing of the versions after the missing one, rather than a GET of the next. */
+    boolean gapProbeLists() {
+        return gapProbes % GAP_PROBES_PER_LISTING == 0;
+    }
+
     void gapProbeSent(long nowNs) {
         nextGapProbeNs = nowNs + gapProbeIntervalNs;
+        gapProbes++;
     }
 }

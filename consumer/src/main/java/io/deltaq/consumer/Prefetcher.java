@@ -23,12 +23,17 @@ import java.util.function.BiConsumer;
  */
 final class Prefetcher {
 
-    /** GETs of a data file named ahead of its commit, at most. */
+    /**
+     * GETs of a data file named ahead of its commit, at most, while it is missing (not uploaded yet).
+     * These GETs are speculative, so a failed one is not retried here: the commit adding the file
+     * reads it again, under {@code read.retry.*}.
+     */
     static final int MAX_NAMED_ATTEMPTS = 3;
 
     private final DeltaTable table;
     private final int maxNamed;
     private final BiConsumer<Object, Throwable> wakeOnCompletion;
+    private final ReadRetry reads;
     /** Files that commits named as their writers' next ones, oldest first. */
     private final Map<String, NamedFile> named = new LinkedHashMap<>();
 
@@ -36,9 +41,11 @@ final class Prefetcher {
      * @param maxNamed named files fetched at once ({@code prefetch.commits}): one per writer, so this
      *     many interleaving writers each have theirs fetched
      * @param wake called when a data file's GET completes
+     * @param reads how data-file GETs outlast faults that pass
      */
-    Prefetcher(DeltaTable table, int maxNamed, Runnable wake) {
+    Prefetcher(DeltaTable table, int maxNamed, Runnable wake, ReadRetry reads) {
         this.table = table;
+        this.reads = reads;
         this.maxNamed = maxNamed;
         this.wakeOnCompletion = (result, error) -> wake.run();
     }
@@ -140,9 +147,9 @@ final class Prefetcher {
             return early.bytes.handle((data, error) -> error == null ? data : Optional.<byte[]>empty())
                     .thenCompose(data -> data.isPresent()
                             ? CompletableFuture.completedFuture(data.get())
-                            : table.readDataFile(file));
+                            : reads.read(() -> table.readDataFile(file)));
         }
-        return table.readDataFile(file);
+        return reads.read(() -> table.readDataFile(file));
     }
 
     /** Abandons every GET: the named files' and those of {@code commits} not yet used. */

@@ -2,6 +2,7 @@ package io.deltaq.consumer;
 
 import io.deltaq.deltalog.Commit;
 import io.deltaq.deltalog.DeltaTable;
+import io.deltaq.deltalog.LogGapException;
 import io.deltaq.deltalog.Position;
 import io.deltaq.deltalog.Snapshot;
 import io.deltaq.deltalog.actions.CommitInfo;
@@ -50,13 +51,37 @@ final class StartResolver {
      * @throws io.deltaq.deltalog.TableNotFoundException while the table does not exist
      */
     Startup resolve(Position target, boolean waitedForTable) {
+        try {
+            return resolveOrThrow(target, waitedForTable);
+        } catch (LogGapException gap) {
+            // The start itself needs the missing versions: name all of them, as the tail does.
+            long missing = gap.missingVersion();
+            long later = Futures.await(table.firstVersionAfter(missing), TimeUnit.MILLISECONDS.toNanos(ioTimeoutMs),
+                    cause -> gap);
+            throw later > missing ? ConsumerErrors.logGap(table.location(), missing, later) : gap;
+        }
+    }
+
+    private Startup resolveOrThrow(Position target, boolean waitedForTable) {
         // A listing, not a replay: a corrupt or missing commit ahead of the start is the tail's to report,
         // after everything before it was delivered.
-        long latest = table.latestVersion();
+        long latest;
+        try {
+            latest = table.latestVersion();
+        } catch (LogGapException gap) {
+            if (gap.missingVersion() <= 0) {
+                throw gap;
+            }
+            // The readable log ends before the gap; the tail delivers up to it, then reports it.
+            latest = gap.missingVersion() - 1;
+        }
         Optional<CommittedPositions.Committed> committed = Optional.empty();
         if (positions != null && !positions.loaded()) {
             // Read once, when the instance starts: the generation found is what fencing compares against.
             committed = positions.load(ioTimeoutMs);
+        } else if (positions != null && target == null) {
+            // The first start again, after a storage fault: what its first attempt loaded still holds.
+            committed = positions.latest();
         }
         Position start;
         if (target != null) {

@@ -34,8 +34,12 @@ import org.agrona.concurrent.ringbuffer.OneToOneRingBuffer;
  * for unparks this thread when it completes, so an idle park never delays a result by a park period.
  * The application unparks it after draining a ring that was full, and on seek and close.
  *
- * <p>A fault stops the tail; it is published with the seek epoch it happened in and thrown by the
- * application's next {@code poll} once the ring holds nothing older.
+ * <p>Storage faults that pass (throttling, 5xx, 409, timeouts) are waited out: every read goes
+ * through {@link ReadRetry}, and a failed start is resolved again after a backoff, both within
+ * {@code read.retry.timeout.ms}. A failed read leaves the tail where it was, so nothing is skipped or
+ * delivered twice. Any other fault, or one outlasting that budget, stops the tail; it is published
+ * with the seek epoch it happened in and thrown by the application's next {@code poll} once the ring
+ * holds nothing older.
  */
 final class TailerAgent implements Agent {
 
@@ -67,6 +71,10 @@ final class TailerAgent implements Agent {
     private final PollSchedule schedule;
     private final Prefetcher prefetcher;
     private final RingPublisher publisher;
+    /** Every read of the log and of data files retries faults that pass, under read.retry.*. */
+    private final ReadRetry reads;
+    /** The failures of the start's resolution (blocking reads) so far, retried on this thread's schedule. */
+    private final ReadRetry.Budget resolveFailures;
     private final BiConsumer<Object, Throwable> wakeOnCompletion = (result, error) -> wakeTailer();
 
     // Shared with the application thread.
@@ -91,15 +99,18 @@ final class TailerAgent implements Agent {
     private LogTail tail;
     private CompletableFuture<Optional<Commit>> logPoll;
     private boolean pollKnewSuccessor;
-    private CompletableFuture<Optional<Commit>> gapProbe;
+    /** The lowest existing version after {@link #gapProbeFor}, or -1 when none was found. */
+    private CompletableFuture<Long> gapProbe;
     private long gapProbeFor = -1;
+    /** A version found missing while a later one, {@link #successorVersion}, exists. */
     private long successorSeenFor = -1;
+    private long successorVersion = -1;
     private boolean stopReading;
     private final ArrayDeque<PendingCommit> pipeline = new ArrayDeque<>();
     private boolean notifyApp;
 
     TailerAgent(DeltaTable table, ConsumerConfig config, StartResolver resolver, OneToOneRingBuffer ring,
-                String roleName, NanoClock clock) {
+                String roleName, NanoClock clock, ReadRetry reads) {
         this.table = table;
         this.tableName = table.location();
         this.config = config;
@@ -109,7 +120,9 @@ final class TailerAgent implements Agent {
         this.tableProbeIntervalNs = TimeUnit.MILLISECONDS.toNanos(config.pollIntervalMs());
         this.tableWaitNs = TimeUnit.MILLISECONDS.toNanos(config.tableWaitTimeoutMs());
         this.schedule = PollSchedule.of(config);
-        this.prefetcher = new Prefetcher(table, config.prefetchCommits(), this::wakeTailer);
+        this.reads = reads;
+        this.resolveFailures = reads.new Budget();
+        this.prefetcher = new Prefetcher(table, config.prefetchCommits(), this::wakeTailer, reads);
         this.publisher = new RingPublisher(ring, tableName);
     }
 
@@ -221,6 +234,8 @@ final class TailerAgent implements Agent {
         tail = null;
         stopReading = false;
         successorSeenFor = -1;
+        successorVersion = -1;
+        resolveFailures.succeeded();
         publisher.restart(epoch);
         waitingForSpace = false;
     }
@@ -233,7 +248,7 @@ final class TailerAgent implements Agent {
                 if (now - nextResolveNs < 0) {
                     return 0;
                 }
-                tableProbe = table.readCommit(0);
+                tableProbe = reads.read(() -> table.readCommit(0));
                 tableProbe.whenComplete(wakeOnCompletion);
                 return 1;
             }
@@ -261,7 +276,13 @@ final class TailerAgent implements Agent {
             checkTableWait(now, e);
             nextResolveNs = now + tableProbeIntervalNs;
             return 1;
+        } catch (RuntimeException e) {
+            // Storage faults that pass (throttling, 5xx, timeouts) are waited out under read.retry.*;
+            // anything else, or a fault outlasting the budget, is thrown from here and fails the consumer.
+            nextResolveNs = now + resolveFailures.backoffAfter(e, now);
+            return 1;
         }
+        resolveFailures.succeeded();
         waitingForTable = false;
         start = startup.start();
         tail = table.tail(startup.tailFrom());
@@ -296,31 +317,40 @@ final class TailerAgent implements Agent {
                 enqueue(commit.get());
             } else {
                 if (pollKnewSuccessor) {
-                    throw ConsumerErrors.logGap(tableName, version);
+                    throw ConsumerErrors.logGap(tableName, version, successorVersion);
                 }
                 schedule.missed(now);
                 if (gapProbe == null && schedule.gapProbeDue(now)) {
-                    // Versions are created in order, so a successor with this version still missing is a gap.
-                    gapProbeFor = version;
-                    gapProbe = table.readCommit(version + 1);
+                    // Versions are created in order, so a later version with this one still missing is a
+                    // gap. Mostly a GET of the next version; now and then a listing, which also finds
+                    // later versions beyond two or more missing ones.
+                    long missing = version;
+                    gapProbeFor = missing;
+                    gapProbe = schedule.gapProbeLists()
+                            ? reads.read(() -> table.firstVersionAfter(missing))
+                            : reads.read(() -> table.readCommit(missing + 1).thenApply(c -> c.isPresent() ? missing + 1 : -1L));
                     gapProbe.whenComplete(wakeOnCompletion);
                     schedule.gapProbeSent(now);
                 }
             }
         }
-        CompletableFuture<Optional<Commit>> probe = gapProbe;
+        CompletableFuture<Long> probe = gapProbe;
         if (probe != null && probe.isDone()) {
             gapProbe = null;
             work++;
-            if (join(probe, gapProbeFor + 1, "probing version " + (gapProbeFor + 1)).isPresent()) {
+            long later = join(probe, gapProbeFor + 1, "looking for versions after " + gapProbeFor);
+            if (later > gapProbeFor) {
                 successorSeenFor = gapProbeFor;
+                successorVersion = later;
                 schedule.readNow(now); // look again at once: either it has landed meanwhile, or it is a gap
             }
         }
         if (logPoll == null && !stopReading && pipeline.size() < config.prefetchCommits() && schedule.readDue(now)) {
             pollKnewSuccessor = successorSeenFor == tail.nextVersion();
-            int room = config.prefetchCommits() - pipeline.size();
-            CompletableFuture<Optional<Commit>> next = tail.poll(schedule.window(room));
+            int window = schedule.window(config.prefetchCommits() - pipeline.size());
+            LogTail following = tail;
+            // A failed poll leaves the tail where it was, so sending it again neither skips nor repeats.
+            CompletableFuture<Optional<Commit>> next = reads.read(() -> following.poll(window));
             prefetcher.retryMissingNamed();
             logPoll = next;
             next.whenComplete(wakeOnCompletion);

@@ -26,6 +26,8 @@ class ConsumerConfigTest {
         assertEquals(60_000, c.tableWaitTimeoutMs());
         assertFalse(c.skipRewrites());
         assertEquals(60_000, c.defaultApiTimeoutMs());
+        assertTrue(c.readRetryTimeoutMs() >= 30_000, "throttling bursts of many seconds are outlasted by default");
+        assertEquals(Integer.MAX_VALUE, c.readRetry().maxAttempts(), "read retries are bounded by time");
     }
 
     @Test
@@ -60,6 +62,9 @@ class ConsumerConfigTest {
         assertNamed(Map.of(ConsumerConfig.REWRITE_POLICY, "redeliver"), ConsumerConfig.REWRITE_POLICY);
         assertNamed(Map.of(ConsumerConfig.PREFETCH_COMMITS, 0), ConsumerConfig.PREFETCH_COMMITS);
         assertNamed(Map.of(ConsumerConfig.POLL_INTERVAL_MIN_MS, 500), ConsumerConfig.POLL_INTERVAL_MIN_MS);
+        assertNamed(Map.of(ConsumerConfig.READ_RETRY_BACKOFF_MS, 500, ConsumerConfig.READ_RETRY_BACKOFF_MAX_MS, 100),
+                ConsumerConfig.READ_RETRY_BACKOFF_MAX_MS);
+        assertNamed(Map.of(ConsumerConfig.READ_RETRY_TIMEOUT_MS, -1), ConsumerConfig.READ_RETRY_TIMEOUT_MS);
     }
 
     private static void assertNamed(Map<String, ?> props, String key) {
@@ -73,7 +78,8 @@ class ConsumerConfigTest {
         for (String key : new String[] {ConsumerConfig.START, ConsumerConfig.POLL_INTERVAL_MS,
                 ConsumerConfig.POLL_INTERVAL_MIN_MS, ConsumerConfig.PREFETCH_COMMITS, ConsumerConfig.BUFFER_BYTES,
                 ConsumerConfig.MAX_POLL_RECORDS, ConsumerConfig.CONSUMER_NAME, ConsumerConfig.TABLE_WAIT_TIMEOUT_MS,
-                ConsumerConfig.REWRITE_POLICY, ConsumerConfig.DEFAULT_API_TIMEOUT_MS}) {
+                ConsumerConfig.REWRITE_POLICY, ConsumerConfig.DEFAULT_API_TIMEOUT_MS, ConsumerConfig.READ_RETRY_TIMEOUT_MS,
+                ConsumerConfig.READ_RETRY_BACKOFF_MS, ConsumerConfig.READ_RETRY_BACKOFF_MAX_MS}) {
             assertTrue(table.contains("`" + key + "`"), key);
         }
         for (var key : ConsumerConfig.DEFINITION.keys()) {

@@ -169,6 +169,20 @@ class PollScheduleTest {
     }
 
     @Test
+    void theFirstGapProbeAndEveryFifthAfterItListsTheOthersGetTheNextVersion() {
+        PollSchedule s = new PollSchedule(MIN, MAX);
+        s.start(0);
+        List<Boolean> lists = new ArrayList<>();
+        for (int i = 0; i < 2 * PollSchedule.GAP_PROBES_PER_LISTING + 1; i++) {
+            lists.add(s.gapProbeLists());
+            s.gapProbeSent(ms(10_000L * (i + 1)));
+        }
+        assertEquals(List.of(true, false, false, false, false, true, false, false, false, false, true), lists);
+        s.start(ms(200_000));
+        assertTrue(s.gapProbeLists(), "a restart (a seek) lists first: a consumer behind two missing versions learns at once");
+    }
+
+    @Test
     void aProbeThatSawALaterVersionMakesAReadDueAtOnce() {
         PollSchedule s = new PollSchedule(MIN, MAX);
         s.start(0);

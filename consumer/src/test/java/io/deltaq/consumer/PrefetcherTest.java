@@ -38,6 +38,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class PrefetcherTest {
 
+    private static final ReadRetry READS = new ReadRetry("t", new ConsumerConfig(java.util.Map.of()));
+
     @TempDir
     Path dir;
 
@@ -56,7 +58,7 @@ class PrefetcherTest {
         };
         store = new RecordingStore(backing);
         table = new TestTable(store, "t").create();
-        prefetcher = new Prefetcher(table.table, maxNamed, wakes::incrementAndGet);
+        prefetcher = new Prefetcher(table.table, maxNamed, wakes::incrementAndGet, READS);
     }
 
     @AfterEach
@@ -260,7 +262,7 @@ class PrefetcherTest {
                 return super.get(key).thenCombine(gate, (data, ignored) -> data);
             }
         };
-        prefetcher = new Prefetcher(new TestTable(held, "t").table, 8, wakes::incrementAndGet);
+        prefetcher = new Prefetcher(new TestTable(held, "t").table, 8, wakes::incrementAndGet, READS);
         PendingCommit c = fetch(2, 0, List.of(add(a, true)));
         prefetcher.fetchNamed(named.path());
         assertFalse(c.data[0].isDone());

@@ -10,6 +10,7 @@ import io.deltaq.deltalog.internal.parquet.Compression;
 import io.deltaq.deltalog.internal.parquet.ParquetFiles;
 import io.deltaq.deltalog.internal.parquet.ParquetFormatException;
 import io.deltaq.s3io.CreateOutcome;
+import io.deltaq.s3io.Listing;
 import io.deltaq.s3io.ObjectStore;
 import java.net.URISyntaxException;
 import java.nio.ByteBuffer;
@@ -37,6 +38,8 @@ public final class DeltaTable {
     private static final int FOOTER_READ_BYTES = 64 * 1024;
     /** "PAR1", a footer, its length and "PAR1": nothing shorter is a Parquet file. */
     private static final int MIN_PARQUET_BYTES = 12;
+    /** Keys per page when looking for the first version after a missing one: its files come first. */
+    private static final int FIRST_VERSION_PAGE = 16;
 
     private final LogStore io;
     private final CheckpointFormat checkpointFormat;
@@ -185,6 +188,38 @@ public final class DeltaTable {
                 throw new CompletionException(io.failure(error, "reading " + file));
             }
             return data.map(bytes -> new Commit(version, ActionJson.parseCommit(bytes, file, version)));
+        });
+    }
+
+    /**
+     * The lowest version above {@code version} that has a commit or a checkpoint in the log, or -1
+     * when there is none: a listing from just past {@code version}'s files, usually one short page,
+     * without waiting. A reader whose next version is missing asks this to tell "not written yet"
+     * (nothing later) from "missing for good" (a later version exists, since versions are created in
+     * order), however many versions are missing.
+     */
+    public CompletableFuture<Long> firstVersionAfter(long version) {
+        // Every file of a version is named "<20 digits>.<...>", and '/' sorts right after '.'.
+        String startAfter = io.logPrefix + LogFiles.pad(version) + "/";
+        long[] found = {-1};
+        return Listing.forEach(io.store, io.logPrefix, startAfter, FIRST_VERSION_PAGE, info -> {
+            String name = info.key().substring(io.logPrefix.length());
+            if (!LogFiles.startsWithVersion(name)) {
+                // Past every versioned file (_commits/, _last_checkpoint) the walk can stop.
+                return name.isEmpty() || name.charAt(0) <= '9';
+            }
+            LogFiles.LogFile file = LogFiles.parse(name, info.size());
+            if (file != null && file.version() > version) {
+                found[0] = file.version();
+                return false;
+            }
+            return true;
+        }).handle((done, error) -> {
+            if (error != null) {
+                throw new CompletionException(io.failure(error, "listing " + io.display(io.logPrefix)
+                        + " after version " + version));
+            }
+            return found[0];
         });
     }
 

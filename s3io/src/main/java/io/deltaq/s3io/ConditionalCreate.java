@@ -16,8 +16,9 @@ import java.util.function.Predicate;
  * later leases and maintenance markers). Design: docs/rfcs/0001-create-or-recognise.md.
  *
  * <p>A put-if-absent that answers "created" is {@link CreateOutcome.Kind#CREATED}. Any other answer,
- * "already exists" or an unknown outcome ({@link AmbiguousWriteException}, or no answer within the
- * attempt timeout), is settled by reading the key back: bytes the caller recognises as its own are
+ * "already exists", an unknown outcome ({@link AmbiguousWriteException}, or no answer within the
+ * attempt timeout) or a conflict with another conditional write in progress (409,
+ * {@link ConditionalConflictException}), is settled by reading the key back: bytes the caller recognises as its own are
  * CREATED (an earlier attempt landed although its answer was lost), other bytes are
  * {@link CreateOutcome.Kind#TAKEN}, and nothing at all means no attempt landed yet, so the create is
  * tried again under the retry policy. When the read-back fails after an attempt that may have
@@ -81,6 +82,8 @@ public final class ConditionalCreate {
         int attempts;
         /** Whether any attempt so far may have landed without this writer learning so. */
         boolean mayHaveLanded;
+        /** The last attempt's 409 answer, or null when the last attempt was answered otherwise. */
+        ConditionalConflictException conflict;
 
         Attempts(String key, ByteBuffer data, Predicate<byte[]> isMine, CompletableFuture<CreateOutcome> result) {
             this.key = key;
@@ -99,6 +102,7 @@ public final class ConditionalCreate {
             }
             bounded(put, data.remaining()).whenComplete((created, error) -> guarded(() -> {
                 if (error == null) {
+                    conflict = null;
                     if (created) {
                         result.complete(CreateOutcome.created(attempts));
                     } else {
@@ -107,8 +111,14 @@ public final class ConditionalCreate {
                     return;
                 }
                 Throwable cause = Futures.unwrap(error);
+                conflict = null;
                 if (cause instanceof AmbiguousWriteException || cause instanceof TimeoutException) {
                     mayHaveLanded = true;
+                    readBack();
+                } else if (cause instanceof ConditionalConflictException c) {
+                    // Another conditional write of the key was in progress: it may have landed by
+                    // now (the key is theirs), or not (ours may go in on the next attempt).
+                    conflict = c;
                     readBack();
                 } else if (mayHaveLanded) {
                     // An earlier attempt may be there: only a read-back can say whether this failed.
@@ -148,6 +158,9 @@ public final class ConditionalCreate {
                 String why = "the key was still empty after " + attempts + " attempts";
                 if (mayHaveLanded) {
                     result.complete(CreateOutcome.unknown(StoreErrors.ambiguous(key, request, why, null), attempts));
+                } else if (conflict != null) {
+                    result.completeExceptionally(StoreErrors.conflict(request + " (after " + attempts + " attempts)",
+                            "the last attempt answered 409", conflict));
                 } else {
                     result.completeExceptionally(StoreErrors.unavailable(request, why, null));
                 }

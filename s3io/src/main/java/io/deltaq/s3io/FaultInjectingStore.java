@@ -263,6 +263,18 @@ public final class FaultInjectingStore extends ForwardingObjectStore {
         return rule;
     }
 
+    /**
+     * Hits every call of {@code operations} on a key matching {@code keys} with {@code fault} for
+     * {@code duration} from now (a burst of throttling, an outage); returns the rule, which then
+     * stays, hitting nothing.
+     */
+    public Rule failFor(Set<Operation> operations, Predicate<String> keys, Fault fault, Duration duration) {
+        long until = System.nanoTime() + duration.toNanos();
+        Rule rule = new Rule(operations, key -> System.nanoTime() - until < 0 && keys.test(key), fault, 1.0, -1);
+        inject(rule);
+        return rule;
+    }
+
     /** Removes a rule added before; calls it would have hit go through from now on. */
     public void remove(Rule rule) {
         rules.removeIf(armed -> armed.rule == rule);

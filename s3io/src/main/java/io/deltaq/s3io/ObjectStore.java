@@ -15,8 +15,9 @@ import java.util.concurrent.CompletableFuture;
  * own retries: {@link NoSuchBucketException}, {@link StoreCredentialsException},
  * {@link StoreAccessDeniedException} (none retried), {@link StoreUnavailableException} (retries
  * exhausted on throttling, server errors, timeouts or connection failures) and, for
- * {@link #putIfAbsent}, {@link AmbiguousWriteException}. "Already exists" and "not found" are
- * results, never exceptions.
+ * {@link #putIfAbsent}, {@link AmbiguousWriteException} and {@link ConditionalConflictException}
+ * (409: a concurrent conditional write of the key was in progress; nothing written). "Already
+ * exists" and "not found" are results, never exceptions.
  *
  * <p>Buffers passed to writes are read from their position to their limit without changing
  * either; the caller must not modify their contents until the returned future completes.

@@ -98,6 +98,9 @@ final class S3Failures {
         if (t instanceof SdkClientException && isCredentialsMissing(t)) {
             return StoreErrors.credentialsMissing(request, t);
         }
+        if (status == 409 && "ConditionalRequestConflict".equals(code)) {
+            return StoreErrors.conflict(request + attempts, describe(t), t);
+        }
         if (isRetryable(t)) {
             return StoreErrors.unavailable(request + attempts, describe(t), t);
         }

@@ -35,6 +35,11 @@ final class StoreErrors {
                 + ". Read the key back to decide.", cause);
     }
 
+    static ConditionalConflictException conflict(String request, String detail, Throwable cause) {
+        return new ConditionalConflictException(request + ": a concurrent conditional write of the same key was in"
+                + " progress (" + detail + "); this attempt wrote nothing", cause);
+    }
+
     static NoSuchBucketException noSuchBucket(String request, String bucket, Throwable cause) {
         return new NoSuchBucketException(request + ": bucket '" + bucket + "' does not exist at this endpoint", cause);
     }
@@ -53,13 +58,19 @@ final class StoreErrors {
         return new StoreAccessDeniedException(request + ": access denied (" + detail + ")", cause);
     }
 
-    /** What a store reports for an HTTP status after its retries; used by the fault injector. */
+    /**
+     * What a store reports for an HTTP status after its retries, as {@link S3Failures} classifies a
+     * real answer; used by the fault injector.
+     */
     static ObjectStoreException forStatus(String request, int status, String detail) {
         String message = request + ": HTTP " + status + " (" + detail + ")";
         return switch (status) {
             case 401 -> new StoreCredentialsException(message, null);
             case 403 -> new StoreAccessDeniedException(message, null);
-            default -> new StoreUnavailableException(message, null);
+            case 409 -> conflict(request, "HTTP 409 (" + detail + ")", null);
+            // Timeouts, throttling and server errors are what retries are for; any other 4xx is not.
+            case 408, 429 -> new StoreUnavailableException(message, null);
+            default -> status >= 500 ? new StoreUnavailableException(message, null) : new ObjectStoreException(message, null);
         };
     }
 }

@@ -159,6 +159,63 @@ abstract class ConditionalWritesContractTest {
     }
 
     @Test
+    void aConflictWithAConcurrentConditionalWriteIsRetriedAndCreates() throws Exception {
+        // 409 ConditionalRequestConflict: another conditional write of the key was in progress, this one did not land.
+        faults.failNext(Operation.PUT_IF_ABSENT, key -> true, Fault.error(409));
+        CreateOutcome outcome = await(creates.create("k", bytes("mine")));
+        assertEquals(CreateOutcome.Kind.CREATED, outcome.kind());
+        assertEquals(2, outcome.attempts(), "the conflict was answered by another attempt");
+        assertArrayEquals(bytes("mine"), stored("k").orElseThrow());
+    }
+
+    @Test
+    void aConflictWhileAnotherWriterWinsIsTakenWithTheirBytes() throws Exception {
+        // The other writer's write was in progress at our 409 and has landed by the time we look.
+        await(real.putIfAbsent("k", bytes("theirs")));
+        faults.failNext(Operation.PUT_IF_ABSENT, key -> true, Fault.error(409));
+        CreateOutcome outcome = await(creates.create("k", bytes("mine")));
+        assertEquals(CreateOutcome.Kind.TAKEN, outcome.kind());
+        assertArrayEquals(bytes("theirs"), outcome.existing());
+        assertArrayEquals(bytes("theirs"), stored("k").orElseThrow(), "nothing was overwritten");
+    }
+
+    @Test
+    void conflictsThatOutlastTheRetryPolicyFailWithTheConflict() throws Exception {
+        Rule conflicts = faults.fail(Operation.PUT_IF_ABSENT, key -> true, Fault.error(409));
+        Throwable failure = assertThrows(CompletionException.class, () -> await(creates.create("k", bytes("mine")))).getCause();
+        assertInstanceOf(ConditionalConflictException.class, failure);
+        assertTrue(failure.getMessage().contains("put-if-absent k") && failure.getMessage().contains("3 attempts"),
+                failure.getMessage());
+        assertTrue(stored("k").isEmpty(), "a conflict never lands");
+        faults.remove(conflicts);
+    }
+
+    @Test
+    void aRuleForADurationHitsEveryCallUntilItEnds() throws Exception {
+        await(real.put("k", bytes("v")));
+        long start = System.nanoTime();
+        faults.failFor(java.util.EnumSet.of(Operation.GET, Operation.LIST), key -> true, Fault.error(503),
+                Duration.ofMillis(300));
+        assertInstanceOf(StoreUnavailableException.class,
+                assertThrows(CompletionException.class, () -> await(faults.get("k"))).getCause());
+        assertInstanceOf(StoreUnavailableException.class,
+                assertThrows(CompletionException.class, () -> await(faults.list("", null, 10))).getCause());
+        Optional<byte[]> read = Optional.empty();
+        long deadline = start + TimeUnit.SECONDS.toNanos(10);
+        while (read.isEmpty()) {
+            assertTrue(System.nanoTime() - deadline < 0, "the rule outlived its duration");
+            try {
+                read = await(faults.get("k"));
+            } catch (CompletionException stillFailing) {
+                Thread.onSpinWait();
+            }
+        }
+        assertTrue(System.nanoTime() - start >= TimeUnit.MILLISECONDS.toNanos(300), "calls failed for the whole duration");
+        assertArrayEquals(bytes("v"), read.get());
+        assertArrayEquals(bytes("v"), await(faults.get("k")).orElseThrow(), "and pass after it");
+    }
+
+    @Test
     void accessDeniedFailsAtOnceWithTheStoresException() throws Exception {
         faults.inject(Rule.next(1, Operation.PUT_IF_ABSENT, key -> true, Fault.error(403)));
         Throwable failure = assertThrows(CompletionException.class, () -> await(creates.create("k", bytes("mine")))).getCause();

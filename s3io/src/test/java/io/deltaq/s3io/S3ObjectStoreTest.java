@@ -183,6 +183,23 @@ class S3ObjectStoreTest extends ObjectStoreContractTest {
     }
 
     @Test
+    void aConditionalRequestConflictIsTypedAndAConditionalCreateRetriesIt() throws Exception {
+        try (FaultInjectingProxy proxy = new FaultInjectingProxy(server.endpoint());
+                ObjectStore store = new S3ObjectStore(freshLocation(), config().endpoint(proxy.endpoint()).build())) {
+            proxy.refuseNextRequests(1, 409, "ConditionalRequestConflict");
+            Throwable failure = failureOf(store.putIfAbsent("k", bytes("v")));
+            assertInstanceOf(ConditionalConflictException.class, failure);
+            assertTrue(failure.getMessage().contains("put-if-absent k"), failure.getMessage());
+
+            proxy.refuseNextRequests(1, 409, "ConditionalRequestConflict");
+            CreateOutcome outcome = await(new ConditionalCreate(store, RetryPolicy.of(3, 1, 5), Duration.ofSeconds(30))
+                    .create("k", bytes("v")));
+            assertEquals(CreateOutcome.Kind.CREATED, outcome.kind());
+            assertEquals("v", string(await(store.get("k")).orElseThrow()));
+        }
+    }
+
+    @Test
     void aBodyCutOffMidwayIsNeverReturnedAsTheObject() throws Exception {
         byte[] object = new byte[300_000];
         new java.util.Random(7).nextBytes(object);

@@ -1,0 +1,137 @@
+package io.deltaq.consumer;
+
+import io.deltaq.deltalog.DeltaStorageException;
+import io.deltaq.s3io.ConditionalConflictException;
+import io.deltaq.s3io.Futures;
+import io.deltaq.s3io.ObjectStoreException;
+import io.deltaq.s3io.RetryPolicy;
+import io.deltaq.s3io.StoreUnavailableException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+
+/**
+ * How the consumer's reads outlast storage faults that pass: every read of the log, of data files
+ * and of committed positions goes through here. A read failing with a fault worth retrying
+ * ({@link #retryable}) is sent again after a {@code read.retry} backoff, until
+ * {@code read.retry.timeout.ms} have passed since its first failure; then it fails with
+ * {@link ConsumerErrors#readRetriesExhausted}. Other failures end it at once.
+ *
+ * <p>It sits above the store's own retries ({@code store.retry.*}, a few hundred milliseconds in
+ * all), which absorb a blip; this absorbs a burst of throttling lasting seconds, which AWS answers
+ * with 503 SlowDown until the request rate adapts.
+ */
+final class ReadRetry {
+
+    private final String table;
+    private final RetryPolicy backoff;
+    private final long budgetNs;
+    private final long budgetMs;
+
+    ReadRetry(String table, ConsumerConfig config) {
+        this.table = table;
+        this.backoff = config.readRetry();
+        this.budgetMs = config.readRetryTimeoutMs();
+        this.budgetNs = TimeUnit.MILLISECONDS.toNanos(budgetMs);
+    }
+
+    /**
+     * Whether {@code failure} is a fault that passes: the store unavailable after its retries
+     * (throttling, 5xx, timeouts, broken connections), a 409 conflict, or a read that outlasted the
+     * log's I/O timeout. Access denied, credentials, a missing bucket, a missing or corrupt file are not.
+     */
+    static boolean retryable(Throwable failure) {
+        for (Throwable t = Futures.unwrap(failure); t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof StoreUnavailableException || t instanceof ConditionalConflictException
+                    || t instanceof TimeoutException) {
+                return true;
+            }
+            if (t instanceof ObjectStoreException) {
+                return false;
+            }
+            if (t instanceof DeltaStorageException && t.getCause() == null) {
+                return true; // the log's I/O timeout passed without an answer
+            }
+        }
+        return false;
+    }
+
+    /**
+     * {@code read}'s result, sending it again while it fails with a retryable fault and the budget
+     * lasts. Cancelling the returned future stops the retries.
+     */
+    <T> CompletableFuture<T> read(Supplier<CompletableFuture<T>> read) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        new Retried<>(read, result).attempt();
+        return result;
+    }
+
+    /** One read's failures so far, for a caller that sends the read again on its own schedule. */
+    final class Budget {
+        private long firstFailureNs;
+        private int failures;
+
+        /**
+         * The wait before sending the read again after {@code failure}, in nanoseconds.
+         *
+         * @throws RuntimeException {@code failure} itself when it is not worth retrying, or
+         *     {@link ConsumerErrors#readRetriesExhausted} when the budget is spent
+         */
+        long backoffAfter(Throwable failure, long nowNs) {
+            Throwable cause = Futures.unwrap(failure);
+            if (!retryable(cause)) {
+                throw cause instanceof RuntimeException re ? re : new IllegalStateException(cause);
+            }
+            if (failures++ == 0) {
+                firstFailureNs = nowNs;
+            }
+            if (nowNs - firstFailureNs >= budgetNs) {
+                throw ConsumerErrors.readRetriesExhausted(table, failures, budgetMs, cause);
+            }
+            return backoff.backoffNanos(failures + 1);
+        }
+
+        /** The read succeeded: a later failure starts a new budget. */
+        void succeeded() {
+            failures = 0;
+        }
+    }
+
+    private final class Retried<T> {
+        final Supplier<CompletableFuture<T>> read;
+        final CompletableFuture<T> result;
+        final Budget budget = new Budget();
+
+        Retried(Supplier<CompletableFuture<T>> read, CompletableFuture<T> result) {
+            this.read = read;
+            this.result = result;
+        }
+
+        void attempt() {
+            if (result.isDone()) {
+                return; // cancelled: no more requests
+            }
+            CompletableFuture<T> sent;
+            try {
+                sent = read.get();
+            } catch (RuntimeException e) {
+                sent = CompletableFuture.failedFuture(e);
+            }
+            sent.whenComplete((value, error) -> {
+                if (error == null) {
+                    result.complete(value);
+                    return;
+                }
+                long waitNs;
+                try {
+                    waitNs = budget.backoffAfter(error, System.nanoTime());
+                } catch (RuntimeException giveUp) {
+                    result.completeExceptionally(giveUp);
+                    return;
+                }
+                CompletableFuture.delayedExecutor(waitNs, TimeUnit.NANOSECONDS).execute(this::attempt);
+            });
+        }
+    }
+}
