@@ -9,6 +9,8 @@ import io.deltaq.deltalog.actions.Protocol;
 import io.deltaq.deltalog.internal.parquet.Compression;
 import io.deltaq.deltalog.internal.parquet.ParquetFiles;
 import io.deltaq.deltalog.internal.parquet.ParquetFormatException;
+import io.deltaq.s3io.ConditionalWritesProbe;
+import io.deltaq.s3io.ConditionalWritesUnsupportedException;
 import io.deltaq.s3io.CreateOutcome;
 import io.deltaq.s3io.ObjectStore;
 import java.net.URISyntaxException;
@@ -81,8 +83,13 @@ public final class DeltaTable {
      *
      * @throws IncompatibleTableException if the table exists with another schema or partitioning
      * @throws UnsupportedTableFeatureException if the table exists and deltaq cannot write it
+     * @throws ConditionalWritesUnsupportedException if the store does not honour conditional creates
+     *     ({@link ConditionalWritesProbe}); checked first, before anything is written
      */
     public TableCreation createMessageTable() {
+        // Before anything is written: a store that ignores If-None-Match would let two writers both
+        // commit one version, losing acknowledged messages.
+        ConditionalWritesProbe.verify(io.store, io.root, io.options.ioTimeout());
         // A table whose early commits were cleaned up still has _last_checkpoint: never write a
         // version 0 into it.
         if (io.getOrNull(io.logKey(LogFiles.LAST_CHECKPOINT)) != null) {

@@ -12,10 +12,14 @@ import io.deltaq.deltalog.Position;
 import io.deltaq.s3io.FaultInjectingStore.Fault;
 import io.deltaq.s3io.FaultInjectingStore.Kind;
 import io.deltaq.s3io.FaultInjectingStore.Rule;
+import io.deltaq.s3io.ConditionalWritesUnsupportedException;
 import io.deltaq.s3io.FaultInjectingStore;
+import io.deltaq.s3io.ForwardingObjectStore;
+import io.deltaq.s3io.ObjectInfo;
 import io.deltaq.s3io.ObjectStore;
 import io.deltaq.s3io.StoreMetrics.Operation;
 import io.deltaq.s3io.config.ConfigException;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -418,5 +422,44 @@ abstract class ProducerContractTest {
             }
             assertEquals(total, outcomes.size(), "round " + round + ": answers only for accepted messages");
         }
+    }
+
+    /** A store that accepts If-None-Match: * and ignores it, as some S3-compatible servers do. */
+    private static final class IgnoresPrecondition extends ForwardingObjectStore {
+        IgnoresPrecondition(ObjectStore delegate) {
+            super(delegate);
+        }
+
+        @Override
+        public CompletableFuture<Boolean> putIfAbsent(String key, ByteBuffer data) {
+            return delegate.put(key, data).thenApply(ignored -> true);
+        }
+    }
+
+    private List<String> keysUnder(String prefix) throws Exception {
+        return store.list(prefix, null, 1000).get(30, TimeUnit.SECONDS).objects().stream()
+                .map(ObjectInfo::key).toList();
+    }
+
+    @Test
+    void aStoreThatIgnoresConditionalWritesIsRefusedBeforeTheTableOrAnyMessage() throws Exception {
+        ObjectStore ignoring = new IgnoresPrecondition(store);
+
+        ConditionalWritesUnsupportedException e = assertThrows(ConditionalWritesUnsupportedException.class,
+                () -> Producer.create(ignoring, table, Map.of()));
+
+        assertTrue(e.getMessage().contains(store.location()), e.getMessage());
+        assertTrue(e.getMessage().contains("conditional writes (If-None-Match: *)"), e.getMessage());
+        assertEquals(List.of(), keysUnder(table + "/"), "no table, no probe left behind");
+    }
+
+    @Test
+    void aStoreThatHonoursConditionalWritesPassesTheProbeAndKeepsNoProbeKey() throws Exception {
+        try (Producer producer = Producer.create(store, table, Map.of())) {
+            producer.send("k", "v").get(60, TimeUnit.SECONDS);
+        }
+
+        assertEquals(List.of(), keysUnder(table + "/_deltaq/"), "the probe key is deleted");
+        assertEquals(1, TableContents.read(store, table).size());
     }
 }

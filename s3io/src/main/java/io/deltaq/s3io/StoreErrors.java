@@ -62,4 +62,16 @@ final class StoreErrors {
             default -> new StoreUnavailableException(message, null);
         };
     }
+
+    static ConditionalWritesUnsupportedException conditionalWritesIgnored(String location, String probeKey) {
+        return new ConditionalWritesUnsupportedException(location + ": the store does not support conditional writes"
+                + " (If-None-Match: *): a second conditional create of the probe key " + probeKey + " replaced the"
+                + " first instead of failing with 412 Precondition Failed. deltaq needs them to keep two writers"
+                + " from both committing one log version; use a store that honours them (AWS S3, MinIO, R2, ...)");
+    }
+
+    static ObjectStoreException probeFailed(String location, String probeKey, String why) {
+        return new ObjectStoreException(location + ": could not check that the store supports conditional writes"
+                + " (If-None-Match: *) with the probe key " + probeKey + ": " + why);
+    }
 }
