@@ -89,7 +89,7 @@ public final class DeltaTable {
     public TableCreation createMessageTable() {
         // Before anything is written: a store that ignores If-None-Match would let two writers both
         // commit one version, losing acknowledged messages.
-        ConditionalWritesProbe.verify(io.store, io.root, io.options.ioTimeout());
+        ConditionalWritesProbe.verify(io.store, io.creates, io.root, io.options.ioTimeout());
         // A table whose early commits were cleaned up still has _last_checkpoint: never write a
         // version 0 into it.
         if (io.getOrNull(io.logKey(LogFiles.LAST_CHECKPOINT)) != null) {

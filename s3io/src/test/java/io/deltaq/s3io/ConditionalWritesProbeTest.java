@@ -52,7 +52,7 @@ abstract class ConditionalWritesProbeTest {
 
     @Test
     void aStoreThatHonoursConditionalWritesPassesAndKeepsNoProbe() throws Exception {
-        ConditionalWritesProbe.verify(real, "t/", TIMEOUT);
+        ConditionalWritesProbe.verify(real, new ConditionalCreate(real, RetryPolicy.of(3, 1, 5), TIMEOUT), "t/", TIMEOUT);
 
         assertEquals(List.of(), keysUnder("t/"), "the probe key is deleted");
     }
@@ -62,7 +62,7 @@ abstract class ConditionalWritesProbeTest {
         ObjectStore ignoring = new IgnoresPrecondition(real);
 
         ConditionalWritesUnsupportedException e = assertThrows(ConditionalWritesUnsupportedException.class,
-                () -> ConditionalWritesProbe.verify(ignoring, "t/", TIMEOUT));
+                () -> ConditionalWritesProbe.verify(ignoring, new ConditionalCreate(ignoring, RetryPolicy.of(3, 1, 5), TIMEOUT), "t/", TIMEOUT));
 
         assertTrue(e.getMessage().contains(real.location()), e.getMessage());
         assertTrue(e.getMessage().contains("conditional writes (If-None-Match: *)"), e.getMessage());
