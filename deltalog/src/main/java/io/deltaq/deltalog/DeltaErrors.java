@@ -49,15 +49,15 @@ final class DeltaErrors {
                         + ") are not valid: " + problem, version, cause);
     }
 
-    static CorruptLogException invalidPath(String table, long version, String path, String problem) {
+    static CorruptLogException invalidPath(String table, String file, long version, String path, String problem) {
         return new CorruptLogException(
-                table + ": version " + version + " names data file '" + path + "', which is not a valid URI: "
-                        + problem, version, null);
+                table + ": " + file + " (version " + version + ") names data file '" + path
+                        + "', which is not a valid path inside the table: " + problem, version, null);
     }
 
-    static CorruptLogException pathOutsideTable(String table, long version, String path) {
+    static CorruptLogException pathOutsideTable(String table, String file, long version, String path) {
         return new CorruptLogException(
-                table + ": version " + version + " names data file '" + path
+                table + ": " + file + " (version " + version + ") names data file '" + path
                         + "', which lies outside the table root; reading it needs allowPathsOutsideTable",
                 version, null);
     }

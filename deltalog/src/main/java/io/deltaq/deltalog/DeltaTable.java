@@ -212,10 +212,11 @@ public final class DeltaTable {
         try {
             decoded = DataFilePaths.decode(add.path(), io.options.tableUri());
         } catch (URISyntaxException e) {
-            throw DeltaErrors.invalidPath(io.tableName, version, add.path(), e.getMessage());
+            throw DeltaErrors.invalidPath(io.tableName, io.displayLog(LogFiles.commitName(version)), version, add.path(),
+                    e.getMessage());
         }
         if (!decoded.insideTable() && !io.options.allowPathsOutsideTable()) {
-            throw DeltaErrors.pathOutsideTable(io.tableName, version, add.path());
+            throw DeltaErrors.pathOutsideTable(io.tableName, io.displayLog(LogFiles.commitName(version)), version, add.path());
         }
         return new LiveFile(decoded.path(), add, version, decoded.insideTable());
     }

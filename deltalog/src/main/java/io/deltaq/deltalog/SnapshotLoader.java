@@ -213,7 +213,7 @@ final class SnapshotLoader {
             if (data.isEmpty()) {
                 throw DeltaErrors.corruptCheckpoint(file, version, "the file was listed but no longer exists", null);
             }
-            format.read(file, version, data.get(), (Action a) -> replay.apply(version, a, true));
+            format.read(file, version, data.get(), (Action a) -> replay.apply(file, version, a, true));
         }
     }
 
@@ -237,7 +237,7 @@ final class SnapshotLoader {
             }
             long version = commit.version();
             byte[] bytes = data.get();
-            ActionJson.parseCommit(bytes, 0, bytes.length, file, version, a -> replay.apply(version, a, false));
+            ActionJson.parseCommit(bytes, 0, bytes.length, file, version, a -> replay.apply(file, version, a, false));
         }
     }
 }
