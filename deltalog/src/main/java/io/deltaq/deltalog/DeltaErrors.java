@@ -193,6 +193,16 @@ final class DeltaErrors {
         return new DeltaStorageException(what + " failed: " + reason(cause), cause);
     }
 
+    static DeltaLogException tooLargeToRead(String what, Throwable cause) {
+        return new DeltaLogException(what + " refused: " + cause.getMessage()
+                + " (DeltaLogOptions.maxReadBytes)", cause);
+    }
+
+    static DeltaLogException tooLargeToRead(String what, String field, long value, long bound) {
+        return new DeltaLogException(what + " refused: " + field + " is " + value + " bytes, over the bound of "
+                + bound + " bytes (DeltaLogOptions.maxReadBytes)");
+    }
+
     static DeltaStorageException timeout(String what, long timeoutMs) {
         return new DeltaStorageException(what + " did not complete within " + timeoutMs + " ms", null);
     }

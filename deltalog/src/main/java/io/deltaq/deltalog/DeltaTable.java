@@ -367,6 +367,11 @@ public final class DeltaTable {
                 if (needed > size) {
                     return wholeFileRowCount(file);
                 }
+                if (needed > io.options.maxReadBytes()) {
+                    return CompletableFuture.failedFuture(DeltaErrors.tooLargeToRead(
+                            "reading the footer of data file " + io.display(key), "its footer length", needed,
+                            io.options.maxReadBytes()));
+                }
                 return readTail(file, key, size - needed, needed).thenCompose(longer -> {
                     try {
                         return CompletableFuture.completedFuture(ParquetFiles.rowCountFromTail(longer, file.path()));

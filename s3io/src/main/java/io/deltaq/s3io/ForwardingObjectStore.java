@@ -32,6 +32,11 @@ public abstract class ForwardingObjectStore implements ObjectStore {
     }
 
     @Override
+    public CompletableFuture<Optional<byte[]>> get(String key, int maxBytes) {
+        return delegate.get(key, maxBytes);
+    }
+
+    @Override
     public CompletableFuture<Optional<byte[]>> getRange(String key, long offset, int length) {
         return delegate.getRange(key, offset, length);
     }

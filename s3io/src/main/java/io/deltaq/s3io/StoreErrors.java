@@ -74,4 +74,12 @@ final class StoreErrors {
         return new ObjectStoreException(location + ": could not check that the store supports conditional writes"
                 + " (If-None-Match: *) with the probe key " + probeKey + ": " + why);
     }
+
+    /**
+     * @param what where the size comes from: {@code "its Content-Length"}, {@code "its body"}, {@code "the file"}
+     */
+    static ObjectTooLargeException tooLarge(String request, String what, long size, long bound) {
+        return new ObjectTooLargeException(request + ": the object is too large to read: " + what + " is " + size
+                + " bytes, over the bound of " + bound + " bytes", size, bound);
+    }
 }
