@@ -215,6 +215,11 @@ final class SnapshotLoader {
             }
             format.read(file, version, data.get(), (Action a) -> replay.apply(file, version, a, true));
         }
+        // Every checkpoint holds the table's protocol and metadata; one without them lost rows.
+        if (replay.protocol() == null || replay.metadata() == null) {
+            throw DeltaErrors.corruptCheckpoint(io.displayLog(parts.get(0).name()), version, "it holds no "
+                    + (replay.protocol() == null ? "protocol" : "metaData") + " action", null);
+        }
     }
 
     private void replayCommits(LogSegment segment, LogReplay replay) {

@@ -40,6 +40,7 @@ public final class MessageFileWriter implements AutoCloseable {
     private final ByteSink page;
     private final ByteSink compressed;
     private final Codecs codecs = new Codecs();
+    private final java.util.zip.CRC32 crc = new java.util.zip.CRC32();
     private final MessageFileStats stats = new MessageFileStats();
 
     // Per-chunk figures of the column being written.
@@ -295,6 +296,7 @@ public final class MessageFileWriter implements AutoCloseable {
         int compressedLength = body.size;
         PageHeader header = new PageHeader(PageType.DATA_PAGE, page.size, compressedLength);
         header.setData_page_header(new DataPageHeader(numValues, Encoding.PLAIN, Encoding.RLE, Encoding.RLE));
+        header.setCrc(PageChecks.crcOf(body.buf, 0, compressedLength, crc)); // readers detect a damaged page
         int headerStart = out.size;
         try {
             Util.writePageHeader(header, out);

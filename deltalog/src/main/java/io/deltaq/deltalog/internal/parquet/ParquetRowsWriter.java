@@ -332,6 +332,7 @@ public final class ParquetRowsWriter {
 
             private void appendPage(PageHeader header, int uncompressedBody) throws IOException {
                 int before = chunk.bytes.size;
+                header.setCrc(PageChecks.crcOf(compressed.buf, 0, compressed.size, new java.util.zip.CRC32()));
                 Util.writePageHeader(header, chunk.bytes);
                 int headerLength = chunk.bytes.size - before;
                 chunk.bytes.write(compressed.buf, 0, compressed.size);

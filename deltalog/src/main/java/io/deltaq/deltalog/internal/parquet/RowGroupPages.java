@@ -94,6 +94,7 @@ final class RowGroupPages implements PageReadStore {
 
     private final class ChunkPages implements PageReader {
         private final ArrayDeque<DataPage> pages = new ArrayDeque<>();
+        private final java.util.zip.CRC32 crc = new java.util.zip.CRC32();
         private final long totalValues;
         private DictionaryPage dictionary;
 
@@ -119,6 +120,7 @@ final class RowGroupPages implements PageReadStore {
                 if (comp < 0 || uncomp < 0 || comp > end - start) {
                     throw new ParquetFormatException(fileName, "truncated page in column " + column);
                 }
+                PageChecks.check(h, file, start, comp, uncomp, codec, crc, fileName, column);
                 pos = start + comp;
                 switch (h.getType()) {
                     case DICTIONARY_PAGE -> {
