@@ -69,4 +69,19 @@ abstract class ConditionalWritesProbeTest {
         assertTrue(e.getMessage().contains("t/_deltaq/probe-"), e.getMessage());
         assertEquals(List.of(), keysUnder("t/"), "the probe key is deleted");
     }
+
+    @Test
+    void aProbeWhoseRequestsAreLostIsRetriedAndRecognisedNotRefused() throws Exception {
+        FaultInjectingStore faults = new FaultInjectingStore(real);
+        // The first create's request is lost, then its response; the second create's response too.
+        faults.failNext(StoreMetrics.Operation.PUT_IF_ABSENT, k -> true, FaultInjectingStore.Fault.lostRequest());
+
+        ConditionalWritesProbe.verify(faults, new ConditionalCreate(faults, RetryPolicy.of(3, 1, 5), TIMEOUT), "t/",
+                TIMEOUT);
+        faults.failNext(StoreMetrics.Operation.PUT_IF_ABSENT, k -> true, FaultInjectingStore.Fault.lostResponse());
+        ConditionalWritesProbe.verify(faults, new ConditionalCreate(faults, RetryPolicy.of(3, 1, 5), TIMEOUT), "t/",
+                TIMEOUT);
+
+        assertEquals(List.of(), keysUnder("t/"), "the probe keys are deleted");
+    }
 }

@@ -1,6 +1,7 @@
 package io.deltaq.deltalog.internal.parquet;
 
 import java.io.IOException;
+import java.util.zip.CRC32;
 
 import org.apache.parquet.format.ColumnMetaData;
 import org.apache.parquet.format.CompressionCodec;
@@ -24,7 +25,7 @@ final class ColumnCursor {
     private final Codecs codecs;
     private final PositionedInput headerInput;
     private final HybridDecoder levels = new HybridDecoder();
-    private final java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+    private final CRC32 crc = new CRC32();
     private final HybridDecoder indices = new HybridDecoder();
 
     private byte[] file;

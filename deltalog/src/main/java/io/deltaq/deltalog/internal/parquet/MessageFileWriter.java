@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.zip.CRC32;
 
 import org.apache.parquet.format.ColumnChunk;
 import org.apache.parquet.format.ColumnMetaData;
@@ -40,7 +41,7 @@ public final class MessageFileWriter implements AutoCloseable {
     private final ByteSink page;
     private final ByteSink compressed;
     private final Codecs codecs = new Codecs();
-    private final java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+    private final CRC32 crc = new CRC32();
     private final MessageFileStats stats = new MessageFileStats();
 
     // Per-chunk figures of the column being written.

@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.zip.CRC32;
 
 import org.apache.parquet.bytes.BytesInput;
 import org.apache.parquet.column.ColumnDescriptor;
@@ -94,7 +95,7 @@ final class RowGroupPages implements PageReadStore {
 
     private final class ChunkPages implements PageReader {
         private final ArrayDeque<DataPage> pages = new ArrayDeque<>();
-        private final java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        private final CRC32 crc = new CRC32();
         private final long totalValues;
         private DictionaryPage dictionary;
 
