@@ -3,6 +3,7 @@ package io.deltaq.cli;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.deltaq.consumer.ConsumerConfig;
+import io.deltaq.deltalog.MessageLimits;
 import io.deltaq.producer.ProducerConfig;
 import io.deltaq.s3io.ObjectStores;
 import io.deltaq.s3io.S3StoreConfig;
@@ -21,6 +22,8 @@ class ConfigurationDocTest {
                 doc + " is out of date for the producer: paste ProducerConfig.DEFINITION.toMarkdown()");
         assertTrue(text.contains(ConsumerConfig.DEFINITION.toMarkdown().trim()),
                 doc + " is out of date for the consumer: paste ConsumerConfig.DEFINITION.toMarkdown()");
+        assertTrue(text.contains(MessageLimits.DEFINITION.toMarkdown().trim()),
+                doc + " is out of date for the message size: paste MessageLimits.DEFINITION.toMarkdown()");
         assertTrue(text.contains(ObjectStores.DEFINITION.toMarkdown().trim()),
                 doc + " is out of date for the store: paste ObjectStores.DEFINITION.toMarkdown()");
         String storeRetry = S3StoreConfig.DEFAULT_RETRY.worstCaseBackoff().toMillis() + " ms of waiting in all";

@@ -1,5 +1,6 @@
 package io.deltaq.consumer;
 
+import io.deltaq.deltalog.MessageLimits;
 import io.deltaq.s3io.ObjectStores;
 import io.deltaq.s3io.RetryPolicy;
 import io.deltaq.s3io.config.ConfigDef;
@@ -65,7 +66,8 @@ public final class ConsumerConfig {
             + "between the tailer thread and poll(); a power of two. Each message takes "
             + RingRecordDescriptor.HEADER_LENGTH + " bytes + key + value + 8 bytes of ring header, rounded up to 8. "
             + "A message's key plus value may take up to buffer.bytes / 8 minus " + RingRecordDescriptor.HEADER_LENGTH
-            + " bytes (about 1 MiB at the default); a larger one stops the consumer with an error naming it.";
+            + " bytes (about 1 MiB at the default), and must take max.message.bytes; a larger message (from a producer"
+            + " with a larger max.message.bytes) stops the consumer with an error naming it.";
 
     /** Most messages one {@code poll(Duration)} returns. */
     public static final String MAX_POLL_RECORDS = "max.poll.records";
@@ -163,6 +165,7 @@ public final class ConsumerConfig {
                             + "about this long."),
             POSITION_RETRY, POSITION_RETRY_DEFAULT,
             "a committed position's write (commitSync) whose attempts left nothing at the key")
+            .include(MessageLimits.DEFINITION)
             .include(ObjectStores.DEFINITION);
 
     private final StartPosition start;
@@ -170,6 +173,7 @@ public final class ConsumerConfig {
     private final long pollIntervalMinMs;
     private final int prefetchCommits;
     private final int bufferBytes;
+    private final int maxMessageBytes;
     private final int maxPollRecords;
     private final String consumerName;
     private final long tableWaitTimeoutMs;
@@ -196,6 +200,18 @@ public final class ConsumerConfig {
         }
         this.prefetchCommits = (Integer) v.get(PREFETCH_COMMITS);
         this.bufferBytes = (Integer) v.get(BUFFER_BYTES);
+        this.maxMessageBytes = (Integer) v.get(MessageLimits.MAX_MESSAGE_BYTES);
+        // A message the producer accepts must be deliverable: the ring takes records of at most an
+        // eighth of its capacity (Agrona's maxMsgLength()), each with its header.
+        int ringRecordMax = bufferBytes >> 3;
+        if ((long) maxMessageBytes + RingRecordDescriptor.HEADER_LENGTH > ringRecordMax) {
+            throw new ConfigException("consumer configuration: '" + BUFFER_BYTES + "' (" + bufferBytes + ") delivers"
+                    + " messages of at most " + (ringRecordMax - RingRecordDescriptor.HEADER_LENGTH) + " key and value"
+                    + " bytes, fewer than '" + MessageLimits.MAX_MESSAGE_BYTES + "' (" + maxMessageBytes + "); raise '"
+                    + BUFFER_BYTES + "' to at least "
+                    + MessageLimits.ringBytesFor(maxMessageBytes, RingRecordDescriptor.HEADER_LENGTH)
+                    + " or lower '" + MessageLimits.MAX_MESSAGE_BYTES + "' (on the producers too)");
+        }
         this.maxPollRecords = (Integer) v.get(MAX_POLL_RECORDS);
         this.consumerName = (String) v.get(CONSUMER_NAME);
         this.tableWaitTimeoutMs = (Long) v.get(TABLE_WAIT_TIMEOUT_MS);
@@ -238,6 +254,11 @@ public final class ConsumerConfig {
 
     public int bufferBytes() {
         return bufferBytes;
+    }
+
+    /** {@link MessageLimits#MAX_MESSAGE_BYTES}: the largest message this consumer's ring is sized for. */
+    public int maxMessageBytes() {
+        return maxMessageBytes;
     }
 
     public int maxPollRecords() {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.deltaq.s3io.config.ConfigException;
+import io.deltaq.deltalog.MessageLimits;
 import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -65,6 +66,23 @@ class ConsumerConfigTest {
         assertNamed(Map.of(ConsumerConfig.READ_RETRY_BACKOFF_MS, 500, ConsumerConfig.READ_RETRY_BACKOFF_MAX_MS, 100),
                 ConsumerConfig.READ_RETRY_BACKOFF_MAX_MS);
         assertNamed(Map.of(ConsumerConfig.READ_RETRY_TIMEOUT_MS, -1), ConsumerConfig.READ_RETRY_TIMEOUT_MS);
+    }
+
+    @Test
+    void aRingThatCannotDeliverAMessageOfTheLimitIsRefusedNamingBothKeys() {
+        // 4 MiB rings take records of 512 KiB: below the default limit of 1,000,000 bytes.
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> new ConsumerConfig(Map.of(ConsumerConfig.BUFFER_BYTES, 4 << 20)));
+        assertTrue(e.getMessage().contains("'" + ConsumerConfig.BUFFER_BYTES + "' (4194304)"), e.getMessage());
+        assertTrue(e.getMessage().contains("'" + MessageLimits.MAX_MESSAGE_BYTES + "' (1000000)"), e.getMessage());
+        assertTrue(e.getMessage().contains("at least 8388608"), e.getMessage());
+
+        ConsumerConfig defaults = new ConsumerConfig(Map.of());
+        assertTrue(MessageLimits.MAX_MESSAGE_BYTES_DEFAULT + RingRecordDescriptor.HEADER_LENGTH
+                <= defaults.bufferBytes() / 8, "the defaults deliver a message of the default limit");
+        ConsumerConfig raised = new ConsumerConfig(Map.of(MessageLimits.MAX_MESSAGE_BYTES, 2_000_000,
+                ConsumerConfig.BUFFER_BYTES, 16 << 20));
+        assertEquals(2_000_000, raised.maxMessageBytes());
     }
 
     private static void assertNamed(Map<String, ?> props, String key) {

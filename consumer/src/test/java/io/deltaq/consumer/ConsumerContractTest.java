@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import io.deltaq.deltalog.Commit;
 import io.deltaq.deltalog.Position;
+import io.deltaq.deltalog.MessageLimits;
 import io.deltaq.s3io.ObjectStore;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -227,7 +228,7 @@ abstract class ConsumerContractTest {
         t.append(0, 500, 3);
         t.append(500, 1200, 2);
         // 1 KiB ring: about a dozen messages at a time, so each commit fills it dozens of times.
-        Consumer c = consumer(ConsumerConfig.BUFFER_BYTES, 1024);
+        Consumer c = consumer(ConsumerConfig.BUFFER_BYTES, 1024, MessageLimits.MAX_MESSAGE_BYTES, 100);
         List<ConsumerRecord> got = new ArrayList<>();
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (got.size() < 1200 && System.nanoTime() - deadline < 0) {
@@ -245,7 +246,7 @@ abstract class ConsumerContractTest {
         TestTable t = newTable();
         t.append(0, 3);
         long big = t.appendValue(new byte[200]); // a 1 KiB ring takes records up to 128 bytes
-        Consumer c = consumer(ConsumerConfig.BUFFER_BYTES, 1024);
+        Consumer c = consumer(ConsumerConfig.BUFFER_BYTES, 1024, MessageLimits.MAX_MESSAGE_BYTES, 100);
         List<ConsumerRecord> got = new ArrayList<>();
         ConsumerException e = pollUntilThrows(c, ConsumerException.class, got);
         assertMessages(got, TestTable.range(0, 3));

@@ -31,9 +31,11 @@ import io.deltaq.consumer.ConsumerConfig;
 import io.deltaq.consumer.MessageHandler;
 import io.deltaq.deltalog.Commit;
 import io.deltaq.deltalog.DeltaTable;
+import io.deltaq.deltalog.MessageLimits;
 import io.deltaq.deltalog.Position;
 import io.deltaq.deltalog.actions.SetTransaction;
 import io.deltaq.producer.AckListener;
+import io.deltaq.producer.MessageTooLargeException;
 import io.deltaq.producer.Producer;
 import io.deltaq.producer.ProducerConfig;
 import io.deltaq.s3io.ObjectStore;
@@ -261,6 +263,37 @@ abstract class QueueEndToEndTest {
     }
 
     /* ---------------------------------------------------------------------------------------------- */
+
+    @Test
+    void aMessageAtTheSizeLimitIsDeliveredWithDefaultsAndOneByteMoreIsRefusedAtSend() throws Exception {
+        int limit = MessageLimits.MAX_MESSAGE_BYTES_DEFAULT;
+        byte[] key = "key-at-the-limit".getBytes();
+        byte[] value = new byte[limit - key.length];
+        new java.util.Random(11).nextBytes(value);
+        try (Producer producer = Producer.create(store, "", Map.of())) {
+            Position at = producer.send(key, value).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+
+            byte[] over = new byte[limit - key.length + 1];
+            MessageTooLargeException e = org.junit.jupiter.api.Assertions.assertThrows(MessageTooLargeException.class,
+                    () -> producer.send(key, over));
+            assertTrue(e.getMessage().contains(String.valueOf(limit + 1)), e.getMessage());
+            assertTrue(e.getMessage().contains(MessageLimits.MAX_MESSAGE_BYTES + " (" + limit + ")"), e.getMessage());
+            assertEquals(0, producer.bufferedBytes(), "nothing enqueued");
+            producer.flush(WAIT);
+
+            try (Consumer consumer = Consumer.create(store, "", Map.of())) {
+                List<io.deltaq.consumer.ConsumerRecord> got = new ArrayList<>();
+                long deadline = System.nanoTime() + WAIT.toNanos();
+                while (got.isEmpty() && System.nanoTime() < deadline) {
+                    got.addAll(consumer.poll(Duration.ofMillis(100)));
+                }
+                assertEquals(1, got.size(), "the one accepted message, and not the refused one");
+                assertEquals(at, got.get(0).position());
+                assertTrue(Arrays.equals(key, got.get(0).key()));
+                assertTrue(Arrays.equals(value, got.get(0).value()), "the value arrives whole");
+            }
+        }
+    }
 
     @Test
     void aTableAtASlashedPathInTheStoreKeepsItsDataFilesUnderItsRootAndIsConsumedWhole() throws Exception {

@@ -49,15 +49,15 @@ final class DeltaErrors {
                         + ") are not valid: " + problem, version, cause);
     }
 
-    static CorruptLogException invalidPath(String table, long version, String path, String problem) {
+    static CorruptLogException invalidPath(String table, String file, long version, String path, String problem) {
         return new CorruptLogException(
-                table + ": version " + version + " names data file '" + path + "', which is not a valid URI: "
-                        + problem, version, null);
+                table + ": " + file + " (version " + version + ") names data file '" + path
+                        + "', which is not a valid path inside the table: " + problem, version, null);
     }
 
-    static CorruptLogException pathOutsideTable(String table, long version, String path) {
+    static CorruptLogException pathOutsideTable(String table, String file, long version, String path) {
         return new CorruptLogException(
-                table + ": version " + version + " names data file '" + path
+                table + ": " + file + " (version " + version + ") names data file '" + path
                         + "', which lies outside the table root; reading it needs allowPathsOutsideTable",
                 version, null);
     }
@@ -196,6 +196,16 @@ final class DeltaErrors {
     static DeltaStorageException dataFileTaken(String file) {
         return new DeltaStorageException("data file " + file + " already exists with other bytes; it was not"
                 + " overwritten. Upload the batch under a fresh name.", null);
+    }
+
+    static DeltaLogException tooLargeToRead(String what, Throwable cause) {
+        return new DeltaLogException(what + " refused: " + cause.getMessage()
+                + " (DeltaLogOptions.maxReadBytes)", cause);
+    }
+
+    static DeltaLogException tooLargeToRead(String what, String field, long value, long bound) {
+        return new DeltaLogException(what + " refused: " + field + " is " + value + " bytes, over the bound of "
+                + bound + " bytes (DeltaLogOptions.maxReadBytes)");
     }
 
     static DeltaStorageException timeout(String what, long timeoutMs) {

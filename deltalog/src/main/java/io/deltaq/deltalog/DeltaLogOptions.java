@@ -40,6 +40,14 @@ public final class DeltaLogOptions {
      */
     public static final RetryPolicy DEFAULT_CREATE_RETRY = RetryPolicy.of(5, 10, 1_000);
 
+    /**
+     * The most bytes one read of a log file, a checkpoint or a data file may bring into memory: a
+     * larger object, by its {@code Content-Length} or its body, is refused with an error naming the
+     * file, the size and this bound, before it is allocated. Far above what deltaq writes (a data file
+     * holds one batch, 32 MiB by default), it keeps a hostile server or log from exhausting memory.
+     */
+    public static final int DEFAULT_MAX_READ_BYTES = 512 << 20;
+
     private static final DeltaLogOptions DEFAULTS = builder().build();
 
     private final int defaultCheckpointInterval;
@@ -47,6 +55,7 @@ public final class DeltaLogOptions {
     private final int listPageSize;
     private final int maxConcurrentReads;
     private final int maxCommitAttempts;
+    private final int maxReadBytes;
     private final RetryPolicy createRetry;
     private final boolean allowPathsOutsideTable;
     private final String tableUri;
@@ -58,6 +67,7 @@ public final class DeltaLogOptions {
         this.listPageSize = b.listPageSize;
         this.maxConcurrentReads = b.maxConcurrentReads;
         this.maxCommitAttempts = b.maxCommitAttempts;
+        this.maxReadBytes = b.maxReadBytes;
         this.createRetry = b.createRetry;
         this.allowPathsOutsideTable = b.allowPathsOutsideTable;
         this.tableUri = b.tableUri;
@@ -96,6 +106,11 @@ public final class DeltaLogOptions {
         return maxCommitAttempts;
     }
 
+    /** The most bytes one read of a log, checkpoint or data file may take; see {@link #DEFAULT_MAX_READ_BYTES}. */
+    public int maxReadBytes() {
+        return maxReadBytes;
+    }
+
     /** How conditional creates whose attempts left nothing at the key are retried. */
     public RetryPolicy createRetry() {
         return createRetry;
@@ -121,6 +136,7 @@ public final class DeltaLogOptions {
         private int listPageSize = DEFAULT_LIST_PAGE_SIZE;
         private int maxConcurrentReads = DEFAULT_MAX_CONCURRENT_READS;
         private int maxCommitAttempts = DEFAULT_MAX_COMMIT_ATTEMPTS;
+        private int maxReadBytes = DEFAULT_MAX_READ_BYTES;
         private RetryPolicy createRetry = DEFAULT_CREATE_RETRY;
         private boolean allowPathsOutsideTable;
         private String tableUri;
@@ -168,6 +184,15 @@ public final class DeltaLogOptions {
                 throw new IllegalArgumentException("maxCommitAttempts must be >= 1, was " + attempts);
             }
             this.maxCommitAttempts = attempts;
+            return this;
+        }
+
+        /** Default {@link #DEFAULT_MAX_READ_BYTES}. */
+        public Builder maxReadBytes(int bytes) {
+            if (bytes < 1024) {
+                throw new IllegalArgumentException("maxReadBytes must be >= 1024, was " + bytes);
+            }
+            this.maxReadBytes = bytes;
             return this;
         }
 

@@ -9,6 +9,8 @@ import io.deltaq.deltalog.actions.Protocol;
 import io.deltaq.deltalog.internal.parquet.Compression;
 import io.deltaq.deltalog.internal.parquet.ParquetFiles;
 import io.deltaq.deltalog.internal.parquet.ParquetFormatException;
+import io.deltaq.s3io.ConditionalWritesProbe;
+import io.deltaq.s3io.ConditionalWritesUnsupportedException;
 import io.deltaq.s3io.CreateOutcome;
 import io.deltaq.s3io.Listing;
 import io.deltaq.s3io.ObjectStore;
@@ -84,8 +86,13 @@ public final class DeltaTable {
      *
      * @throws IncompatibleTableException if the table exists with another schema or partitioning
      * @throws UnsupportedTableFeatureException if the table exists and deltaq cannot write it
+     * @throws ConditionalWritesUnsupportedException if the store does not honour conditional creates
+     *     ({@link ConditionalWritesProbe}); checked first, before anything is written
      */
     public TableCreation createMessageTable() {
+        // Before anything is written: a store that ignores If-None-Match would let two writers both
+        // commit one version, losing acknowledged messages.
+        ConditionalWritesProbe.verify(io.store, io.creates, io.root, io.options.ioTimeout());
         // A table whose early commits were cleaned up still has _last_checkpoint: never write a
         // version 0 into it.
         if (io.getOrNull(io.logKey(LogFiles.LAST_CHECKPOINT)) != null) {
@@ -240,10 +247,11 @@ public final class DeltaTable {
         try {
             decoded = DataFilePaths.decode(add.path(), io.options.tableUri());
         } catch (URISyntaxException e) {
-            throw DeltaErrors.invalidPath(io.tableName, version, add.path(), e.getMessage());
+            throw DeltaErrors.invalidPath(io.tableName, io.displayLog(LogFiles.commitName(version)), version, add.path(),
+                    e.getMessage());
         }
         if (!decoded.insideTable() && !io.options.allowPathsOutsideTable()) {
-            throw DeltaErrors.pathOutsideTable(io.tableName, version, add.path());
+            throw DeltaErrors.pathOutsideTable(io.tableName, io.displayLog(LogFiles.commitName(version)), version, add.path());
         }
         return new LiveFile(decoded.path(), add, version, decoded.insideTable());
     }
@@ -402,6 +410,11 @@ public final class DeltaTable {
                 }
                 if (needed > size) {
                     return wholeFileRowCount(file);
+                }
+                if (needed > io.options.maxReadBytes()) {
+                    return CompletableFuture.failedFuture(DeltaErrors.tooLargeToRead(
+                            "reading the footer of data file " + io.display(key), "its footer length", needed,
+                            io.options.maxReadBytes()));
                 }
                 return readTail(file, key, size - needed, needed).thenCompose(longer -> {
                     try {

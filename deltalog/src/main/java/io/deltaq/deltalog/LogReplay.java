@@ -36,15 +36,18 @@ final class LogReplay {
         this.allowOutside = options.allowPathsOutsideTable();
     }
 
-    /** Applies one action of {@code version} (a commit, or a checkpoint when {@code fromCheckpoint}). */
-    void apply(long version, Action action, boolean fromCheckpoint) {
+    /**
+     * Applies one action of {@code version} (a commit, or a checkpoint when {@code fromCheckpoint}),
+     * read from {@code file} (named in errors).
+     */
+    void apply(String file, long version, Action action, boolean fromCheckpoint) {
         if (action instanceof AddFile add) {
-            DataFilePaths.Decoded path = decode(add.path(), version);
+            DataFilePaths.Decoded path = decode(add.path(), file, version);
             FileKey key = new FileKey(path.path(), dvId(add.deletionVector()));
             live.put(key, new LiveFile(path.path(), add, version, path.insideTable()));
             tombstones.remove(key);
         } else if (action instanceof RemoveFile remove) {
-            DataFilePaths.Decoded path = decode(remove.path(), version);
+            DataFilePaths.Decoded path = decode(remove.path(), file, version);
             FileKey key = new FileKey(path.path(), dvId(remove.deletionVector()));
             live.remove(key);
             tombstones.put(key, remove);
@@ -78,15 +81,15 @@ final class LogReplay {
                 new ArrayList<>(tombstones.values()), transactions);
     }
 
-    private DataFilePaths.Decoded decode(String rawPath, long version) {
+    private DataFilePaths.Decoded decode(String rawPath, String file, long version) {
         DataFilePaths.Decoded decoded;
         try {
             decoded = DataFilePaths.decode(rawPath, tableUri);
         } catch (URISyntaxException e) {
-            throw DeltaErrors.invalidPath(table, version, rawPath, e.getMessage());
+            throw DeltaErrors.invalidPath(table, file, version, rawPath, e.getMessage());
         }
         if (!decoded.insideTable() && !allowOutside) {
-            throw DeltaErrors.pathOutsideTable(table, version, rawPath);
+            throw DeltaErrors.pathOutsideTable(table, file, version, rawPath);
         }
         return decoded;
     }

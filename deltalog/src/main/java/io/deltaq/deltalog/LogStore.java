@@ -5,6 +5,7 @@ import io.deltaq.s3io.ConditionalCreate;
 import io.deltaq.s3io.Futures;
 import io.deltaq.s3io.Listing;
 import io.deltaq.s3io.ObjectStore;
+import io.deltaq.s3io.ObjectTooLargeException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -57,13 +58,14 @@ final class LogStore {
         return display(logPrefix + name);
     }
 
+    /** A GET of at most {@link DeltaLogOptions#maxReadBytes()}: no file of a table is read whole past it. */
     CompletableFuture<Optional<byte[]>> get(String key) {
-        return store.get(key);
+        return store.get(key, options.maxReadBytes());
     }
 
     /** A GET whose future fails with a {@link TimeoutException} after the I/O timeout. */
     CompletableFuture<Optional<byte[]>> getBounded(String key) {
-        return bounded(store.get(key));
+        return bounded(get(key));
     }
 
     /** A copy of {@code future} that fails with a {@link TimeoutException} after the I/O timeout. */
@@ -73,7 +75,7 @@ final class LogStore {
 
     /** Reads a key, waiting at most the I/O timeout; null when it does not exist. */
     byte[] getOrNull(String key) {
-        return join(store.get(key), "reading " + display(key)).orElse(null);
+        return join(get(key), "reading " + display(key)).orElse(null);
     }
 
     /**
@@ -128,6 +130,9 @@ final class LogStore {
         }
         if (c instanceof TimeoutException) {
             return DeltaErrors.timeout(what, options.ioTimeoutMs());
+        }
+        if (c instanceof ObjectTooLargeException tooLarge) {
+            return DeltaErrors.tooLargeToRead(what, tooLarge);
         }
         return DeltaErrors.storageFailure(what, c);
     }

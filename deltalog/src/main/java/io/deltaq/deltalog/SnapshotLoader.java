@@ -213,7 +213,12 @@ final class SnapshotLoader {
             if (data.isEmpty()) {
                 throw DeltaErrors.corruptCheckpoint(file, version, "the file was listed but no longer exists", null);
             }
-            format.read(file, version, data.get(), (Action a) -> replay.apply(version, a, true));
+            format.read(file, version, data.get(), (Action a) -> replay.apply(file, version, a, true));
+        }
+        // Every checkpoint holds the table's protocol and metadata; one without them lost rows.
+        if (replay.protocol() == null || replay.metadata() == null) {
+            throw DeltaErrors.corruptCheckpoint(io.displayLog(parts.get(0).name()), version, "it holds no "
+                    + (replay.protocol() == null ? "protocol" : "metaData") + " action", null);
         }
     }
 
@@ -237,7 +242,7 @@ final class SnapshotLoader {
             }
             long version = commit.version();
             byte[] bytes = data.get();
-            ActionJson.parseCommit(bytes, 0, bytes.length, file, version, a -> replay.apply(version, a, false));
+            ActionJson.parseCommit(bytes, 0, bytes.length, file, version, a -> replay.apply(file, version, a, false));
         }
     }
 }

@@ -184,7 +184,7 @@ class SnapshotReaderTest extends LocalTableTest {
         commit(tableDir, 0, PROTOCOL, METADATA);
         commit(tableDir, 1, add("a b.parquet", 1));
         CorruptLogException e = assertThrows(CorruptLogException.class, () -> table.snapshot());
-        assertTrue(e.getMessage().contains("version 1 names data file 'a b.parquet', which is not a valid URI"),
+        assertTrue(e.getMessage().contains("(version 1) names data file 'a b.parquet', which is not a valid path"),
                 e.getMessage());
     }
 

@@ -150,7 +150,7 @@ public final class Producer implements AutoCloseable {
      * @param timestampMicros the message's time, microseconds since the epoch
      * @return the message's sequence number (what the {@link AckListener} hears), or
      *     {@link #BACK_PRESSURED} when the buffer is full, or {@link #CLOSED}
-     * @throws IllegalArgumentException if the message is larger than the buffer allows (an eighth of it)
+     * @throws MessageTooLargeException if key plus value bytes exceed {@code max.message.bytes}; nothing is sent
      */
     public long offer(byte[] key, int keyOffset, int keyLength, byte[] value, int valueOffset, int valueLength,
             long timestampMicros) {
@@ -169,6 +169,7 @@ public final class Producer implements AutoCloseable {
      * @return completes with the message's position once its commit is durable; fails with
      *     {@link ProducerBufferFullException} if no room came in time, {@link IllegalStateException}
      *     if the producer is closed, or the cause that kept the batch from committing
+     * @throws MessageTooLargeException if key plus value bytes exceed {@code max.message.bytes}; nothing is sent
      */
     public CompletableFuture<Position> send(byte[] key, byte[] value, long timestampMicros) {
         Objects.requireNonNull(value, "value");
@@ -213,6 +214,10 @@ public final class Producer implements AutoCloseable {
             return CLOSED;
         }
         int storedKeyLength = key == null ? SendRecordDescriptor.NULL_LENGTH : keyLength;
+        if ((long) Math.max(storedKeyLength, 0) + valueLength > config.maxMessageBytes) {
+            throw ProducerErrors.messageTooLarge(config.producerId, location, storedKeyLength, valueLength,
+                    config.maxMessageBytes);
+        }
         int length = SendRecordDescriptor.length(storedKeyLength, valueLength);
         int index = ring.tryClaim(typeId, length);
         if (index <= 0) {

@@ -6,6 +6,7 @@ import static io.deltaq.s3io.config.ConfigDef.Type.STRING;
 import static io.deltaq.s3io.config.ConfigDef.atLeast;
 import static io.deltaq.s3io.config.ConfigDef.between;
 
+import io.deltaq.deltalog.MessageLimits;
 import io.deltaq.deltalog.Position;
 import io.deltaq.s3io.ObjectStores;
 import io.deltaq.s3io.RetryPolicy;
@@ -15,6 +16,7 @@ import io.deltaq.deltalog.internal.parquet.Compression;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
+import org.agrona.BitUtil;
 
 /**
  * The producer's configuration, by documented name, each with its default and its validation.
@@ -66,12 +68,15 @@ public final class ProducerConfig {
                             + " Retries go on until delivery.timeout.ms.")
             .define(COMMIT_RETRY + ".backoff.max.ms", LONG, 2_000L, between(0, 3_600_000),
                     "Largest backoff cap of a failed batch's retries.")
+            .include(MessageLimits.DEFINITION)
             .include(ObjectStores.DEFINITION);
 
     final long lingerNs;
     final int batchMaxRecords;
     final int batchMaxBytes;
     final int bufferBytes;
+    /** {@link MessageLimits#MAX_MESSAGE_BYTES}: key plus value bytes a message may have. */
+    final int maxMessageBytes;
     final Compression compression;
     final String producerId;
     final long blockTimeoutNs;
@@ -87,6 +92,18 @@ public final class ProducerConfig {
         this.batchMaxRecords = (Integer) v.get(BATCH_MAX_RECORDS);
         this.batchMaxBytes = (Integer) v.get(BATCH_MAX_BYTES);
         this.bufferBytes = (Integer) v.get(BUFFER_BYTES);
+        this.maxMessageBytes = (Integer) v.get(MessageLimits.MAX_MESSAGE_BYTES);
+        // The ring takes records of at most an eighth of its capacity (Agrona's maxMsgLength()): a
+        // message of the limit must fit, or send() would accept nothing near it.
+        long ringRecordMax = BitUtil.findNextPositivePowerOfTwo(bufferBytes) >> 3;
+        if ((long) maxMessageBytes + SendRecordDescriptor.HEADER_LENGTH > ringRecordMax) {
+            throw new ConfigException("producer configuration: '" + BUFFER_BYTES + "' (" + bufferBytes + ") holds"
+                    + " messages of at most " + (ringRecordMax - SendRecordDescriptor.HEADER_LENGTH) + " key and value"
+                    + " bytes, fewer than '" + MessageLimits.MAX_MESSAGE_BYTES + "' (" + maxMessageBytes + "); raise '"
+                    + BUFFER_BYTES + "' to at least "
+                    + MessageLimits.ringBytesFor(maxMessageBytes, SendRecordDescriptor.HEADER_LENGTH)
+                    + " or lower '" + MessageLimits.MAX_MESSAGE_BYTES + "'");
+        }
         this.compression = switch (((String) v.get(COMPRESSION)).toLowerCase(Locale.ROOT)) {
             case "gzip" -> Compression.GZIP;
             case "none" -> Compression.UNCOMPRESSED;

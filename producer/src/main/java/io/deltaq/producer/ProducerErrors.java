@@ -1,5 +1,6 @@
 package io.deltaq.producer;
 
+import io.deltaq.deltalog.MessageLimits;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -61,5 +62,13 @@ final class ProducerErrors {
 
     static IllegalStateException commitThreadFailed(String producerId, String table, Throwable cause) {
         return new IllegalStateException(who(producerId, table) + ": the commit thread failed: " + cause, cause);
+    }
+
+    static MessageTooLargeException messageTooLarge(String producerId, String table, int keyLength, int valueLength,
+                                                    int maxMessageBytes) {
+        long size = (long) Math.max(keyLength, 0) + valueLength;
+        return new MessageTooLargeException(who(producerId, table) + ": message of " + size + " bytes (key "
+                + Math.max(keyLength, 0) + ", value " + valueLength + ") is larger than "
+                + MessageLimits.MAX_MESSAGE_BYTES + " (" + maxMessageBytes + "); nothing was sent");
     }
 }

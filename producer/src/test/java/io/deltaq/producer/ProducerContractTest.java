@@ -8,14 +8,19 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.deltaq.deltalog.DeltaTable;
+import io.deltaq.deltalog.MessageLimits;
 import io.deltaq.deltalog.Position;
 import io.deltaq.s3io.FaultInjectingStore.Fault;
 import io.deltaq.s3io.FaultInjectingStore.Kind;
 import io.deltaq.s3io.FaultInjectingStore.Rule;
+import io.deltaq.s3io.ConditionalWritesUnsupportedException;
 import io.deltaq.s3io.FaultInjectingStore;
+import io.deltaq.s3io.ForwardingObjectStore;
+import io.deltaq.s3io.ObjectInfo;
 import io.deltaq.s3io.ObjectStore;
 import io.deltaq.s3io.StoreMetrics.Operation;
 import io.deltaq.s3io.config.ConfigException;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -104,7 +109,7 @@ abstract class ProducerContractTest {
                 throw new AssertionError("sequence " + sequence + " acknowledged twice");
             }
         };
-        try (Producer producer = Producer.create(store, table, Map.of("buffer.bytes", 4 << 20), listener)) {
+        try (Producer producer = Producer.create(store, table, Map.of("buffer.bytes", 4 << 20, MessageLimits.MAX_MESSAGE_BYTES, 1000), listener)) {
             CountDownLatch start = new CountDownLatch(1);
             List<Thread> senders = new ArrayList<>();
             for (int t = 0; t < threads; t++) {
@@ -257,7 +262,8 @@ abstract class ProducerContractTest {
     @Test
     void aFullBufferBackPressuresOfferAndTimesOutSend() throws Exception {
         FaultInjectingStore stalled = new FaultInjectingStore(store);
-        Map<String, Object> config = Map.of("buffer.bytes", 64 * 1024, "block.timeout.ms", 20L, "batch.max.records", 1);
+        Map<String, Object> config = Map.of("buffer.bytes", 64 * 1024, "block.timeout.ms", 20L, "batch.max.records", 1,
+                MessageLimits.MAX_MESSAGE_BYTES, 1000);
         try (Producer producer = Producer.create(stalled, table, config)) {
             CompletableFuture<Void> gate = new CompletableFuture<>();
             // Nothing uploads or commits from here on.
@@ -304,6 +310,30 @@ abstract class ProducerContractTest {
         ExecutionException refused = assertThrows(ExecutionException.class, () -> producer.send(null, bytes("late")).get());
         assertTrue(refused.getCause().getMessage().contains("closed"), refused.getCause().getMessage());
         assertEquals(100, TableContents.read(store, table).size());
+    }
+
+    @Test
+    void aBufferThatCannotHoldAMessageOfTheLimitIsRefusedNamingBothKeys() {
+        // A 4 MiB ring takes records of 512 KiB: below the default limit of 1,000,000 bytes.
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> Producer.create(store, table, Map.of(ProducerConfig.BUFFER_BYTES, 4 << 20)));
+        assertTrue(e.getMessage().contains("'" + ProducerConfig.BUFFER_BYTES + "' (4194304)"), e.getMessage());
+        assertTrue(e.getMessage().contains("'" + MessageLimits.MAX_MESSAGE_BYTES + "' (1000000)"), e.getMessage());
+    }
+
+    @Test
+    void aMessageOverTheLimitIsRefusedAtSendAndOfferAndNothingIsEnqueued() throws Exception {
+        try (Producer producer = Producer.create(store, table, Map.of(MessageLimits.MAX_MESSAGE_BYTES, 100))) {
+            MessageTooLargeException e = assertThrows(MessageTooLargeException.class,
+                    () -> producer.send(new byte[1], new byte[100]));
+            assertTrue(e.getMessage().contains("message of 101 bytes"), e.getMessage());
+            assertTrue(e.getMessage().contains(MessageLimits.MAX_MESSAGE_BYTES + " (100)"), e.getMessage());
+            assertThrows(MessageTooLargeException.class, () -> producer.offer(null, new byte[101]));
+            assertEquals(0, producer.bufferedBytes());
+            producer.send(null, new byte[100]).get(60, TimeUnit.SECONDS);
+            producer.send(new byte[40], new byte[60]).get(60, TimeUnit.SECONDS);
+        }
+        assertEquals(2, TableContents.read(store, table).size(), "the two messages at the limit, nothing else");
     }
 
     @Test
@@ -374,7 +404,7 @@ abstract class ProducerContractTest {
                     }
                 }
             };
-            Producer producer = Producer.create(store, table + "-" + round, Map.of("buffer.bytes", 1 << 20), listener);
+            Producer producer = Producer.create(store, table + "-" + round, Map.of("buffer.bytes", 1 << 20, MessageLimits.MAX_MESSAGE_BYTES, 1000), listener);
             int threads = 3;
             CountDownLatch sending = new CountDownLatch(threads);
             List<List<Long>> accepted = new ArrayList<>();
@@ -419,5 +449,44 @@ abstract class ProducerContractTest {
             }
             assertEquals(total, outcomes.size(), "round " + round + ": answers only for accepted messages");
         }
+    }
+
+    /** A store that accepts If-None-Match: * and ignores it, as some S3-compatible servers do. */
+    private static final class IgnoresPrecondition extends ForwardingObjectStore {
+        IgnoresPrecondition(ObjectStore delegate) {
+            super(delegate);
+        }
+
+        @Override
+        public CompletableFuture<Boolean> putIfAbsent(String key, ByteBuffer data) {
+            return delegate.put(key, data).thenApply(ignored -> true);
+        }
+    }
+
+    private List<String> keysUnder(String prefix) throws Exception {
+        return store.list(prefix, null, 1000).get(30, TimeUnit.SECONDS).objects().stream()
+                .map(ObjectInfo::key).toList();
+    }
+
+    @Test
+    void aStoreThatIgnoresConditionalWritesIsRefusedBeforeTheTableOrAnyMessage() throws Exception {
+        ObjectStore ignoring = new IgnoresPrecondition(store);
+
+        ConditionalWritesUnsupportedException e = assertThrows(ConditionalWritesUnsupportedException.class,
+                () -> Producer.create(ignoring, table, Map.of()));
+
+        assertTrue(e.getMessage().contains(store.location()), e.getMessage());
+        assertTrue(e.getMessage().contains("conditional writes (If-None-Match: *)"), e.getMessage());
+        assertEquals(List.of(), keysUnder(table + "/"), "no table, no probe left behind");
+    }
+
+    @Test
+    void aStoreThatHonoursConditionalWritesPassesTheProbeAndKeepsNoProbeKey() throws Exception {
+        try (Producer producer = Producer.create(store, table, Map.of())) {
+            producer.send("k", "v").get(60, TimeUnit.SECONDS);
+        }
+
+        assertEquals(List.of(), keysUnder(table + "/_deltaq/"), "the probe key is deleted");
+        assertEquals(1, TableContents.read(store, table).size());
     }
 }

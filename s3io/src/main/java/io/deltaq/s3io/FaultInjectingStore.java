@@ -318,6 +318,11 @@ public final class FaultInjectingStore extends ForwardingObjectStore {
     }
 
     @Override
+    public CompletableFuture<Optional<byte[]>> get(String key, int maxBytes) {
+        return apply(Operation.GET, key, false, () -> delegate.get(key, maxBytes));
+    }
+
+    @Override
     public CompletableFuture<Optional<byte[]>> getRange(String key, long offset, int length) {
         return apply(Operation.GET_RANGE, key, false, () -> delegate.getRange(key, offset, length));
     }

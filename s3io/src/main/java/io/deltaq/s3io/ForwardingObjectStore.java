@@ -11,9 +11,21 @@ import java.util.concurrent.CompletableFuture;
 public abstract class ForwardingObjectStore implements ObjectStore {
 
     protected final ObjectStore delegate;
+    /** Whether the subclass changes {@link #get(String)} but not the bounded get; then bounded reads go through it. */
+    private final boolean overridesGetOnly;
 
     protected ForwardingObjectStore(ObjectStore delegate) {
         this.delegate = delegate;
+        this.overridesGetOnly = declares(getClass(), "get", String.class)
+                && !declares(getClass(), "get", String.class, int.class);
+    }
+
+    private static boolean declares(Class<?> type, String name, Class<?>... parameters) {
+        try {
+            return type.getMethod(name, parameters).getDeclaringClass() != ForwardingObjectStore.class;
+        } catch (NoSuchMethodException e) {
+            return false;
+        }
     }
 
     @Override
@@ -29,6 +41,16 @@ public abstract class ForwardingObjectStore implements ObjectStore {
     @Override
     public CompletableFuture<Optional<byte[]>> get(String key) {
         return delegate.get(key);
+    }
+
+    /**
+     * Passed to the delegate, which refuses an object over the bound before allocating it; but when the
+     * subclass overrides {@link #get(String)} and not this, the read goes through that override and
+     * the bound is checked on what it returns, so the decorator's behaviour is never skipped.
+     */
+    @Override
+    public CompletableFuture<Optional<byte[]>> get(String key, int maxBytes) {
+        return overridesGetOnly ? ObjectStore.super.get(key, maxBytes) : delegate.get(key, maxBytes);
     }
 
     @Override

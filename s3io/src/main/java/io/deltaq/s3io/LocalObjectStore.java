@@ -126,6 +126,28 @@ public final class LocalObjectStore implements ObjectStore {
     }
 
     @Override
+    public CompletableFuture<Optional<byte[]>> get(String key, int maxBytes) {
+        return run(Operation.GET, key, 0, () -> {
+            try (FileChannel channel = FileChannel.open(resolve(key), StandardOpenOption.READ)) {
+                long size = channel.size();
+                if (size > maxBytes) {
+                    throw StoreErrors.tooLarge(StoreErrors.request(Operation.GET, key, location()), "the file", size,
+                            maxBytes);
+                }
+                ByteBuffer buffer = ByteBuffer.allocate((int) size);
+                while (buffer.hasRemaining() && channel.read(buffer, buffer.position()) >= 0) {
+                    // A file that shrank while being read yields what was left.
+                }
+                return Optional.of(buffer.position() == buffer.capacity()
+                        ? buffer.array()
+                        : java.util.Arrays.copyOf(buffer.array(), buffer.position()));
+            } catch (NoSuchFileException | NotDirectoryException e) {
+                return Optional.empty();
+            }
+        });
+    }
+
+    @Override
     public CompletableFuture<Optional<byte[]>> getRange(String key, long offset, int length) {
         if (offset < 0 || length < 0) {
             throw new IllegalArgumentException("offset and length must be non-negative: " + offset + ", " + length);

@@ -47,6 +47,25 @@ public interface ObjectStore extends AutoCloseable {
     CompletableFuture<Optional<byte[]>> get(String key);
 
     /**
+     * Reads a whole object of at most {@code maxBytes}; a missing key completes empty. A larger object,
+     * whether by the length the server declares ({@code Content-Length}) or by the bytes it sends,
+     * fails with {@link ObjectTooLargeException} naming the key, the size and the bound, and no more
+     * than the bound is allocated: a hostile or broken server cannot make the reader run out of memory.
+     *
+     * <p>This default checks the size after a plain {@link #get}; the stores override it to refuse
+     * before reading.
+     */
+    default CompletableFuture<Optional<byte[]>> get(String key, int maxBytes) {
+        return get(key).thenApply(found -> {
+            if (found.isPresent() && found.get().length > maxBytes) {
+                throw StoreErrors.tooLarge(StoreErrors.request(StoreMetrics.Operation.GET, key, location()),
+                        "its body", found.get().length, maxBytes);
+            }
+            return found;
+        });
+    }
+
+    /**
      * Reads up to {@code length} bytes starting at {@code offset}; fewer when the object ends first,
      * none when {@code offset} is at or past its end. A missing key completes empty.
      */

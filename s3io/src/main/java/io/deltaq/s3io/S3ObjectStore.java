@@ -154,9 +154,15 @@ public final class S3ObjectStore implements ObjectStore {
 
     @Override
     public CompletableFuture<Optional<byte[]>> get(String key) {
+        return get(key, Integer.MAX_VALUE);
+    }
+
+    @Override
+    public CompletableFuture<Optional<byte[]>> get(String key, int maxBytes) {
+        String request = StoreErrors.request(Operation.GET, key, description);
         return execute(Operation.GET, key, 0,
                 attempt -> client.getObject(r -> r.bucket(location.bucket()).key(location.keyOf(key)),
-                        new SizedBytesTransformer(attempt::onDownloadLength)),
+                        new SizedBytesTransformer(maxBytes, request, attempt::onDownloadLength)),
                 (response, failure, attempt) -> bytesOrEmpty(response, failure));
     }
 
@@ -172,7 +178,8 @@ public final class S3ObjectStore implements ObjectStore {
         String range = "bytes=" + offset + "-" + (offset + length - 1);
         return execute(Operation.GET_RANGE, key, 0,
                 attempt -> client.getObject(r -> r.bucket(location.bucket()).key(location.keyOf(key)).range(range),
-                        new SizedBytesTransformer(attempt::onDownloadLength)),
+                        new SizedBytesTransformer(length, StoreErrors.request(Operation.GET_RANGE, key, description),
+                                attempt::onDownloadLength)),
                 (response, failure, attempt) -> {
                     if (failure != null && S3Failures.status(failure) == 416) {
                         // The range starts at or past the end of an existing object.
@@ -188,6 +195,11 @@ public final class S3ObjectStore implements ObjectStore {
         }
         if (S3Failures.isMissingKey(failure)) {
             return Optional.empty();
+        }
+        for (Throwable c = failure; c != null; c = c.getCause()) {
+            if (c instanceof ObjectTooLargeException tooLarge) {
+                throw tooLarge; // decided: the SDK may have wrapped it, and it is not retried
+            }
         }
         throw failure;
     }

@@ -16,18 +16,32 @@ import software.amazon.awssdk.services.s3.model.GetObjectResponse;
  * doubling and copies the result out again: for the consumer's data files about three times the
  * file in copies and garbage, 5% of its CPU at 1M msg/s. A body without a length, or longer than
  * it said, still arrives whole (the array grows); a shorter one fails, since it was cut off.
+ *
+ * <p>Neither the declared length nor the body may pass the caller's bound: a larger
+ * {@code Content-Length} fails before anything is allocated, and a body that grows past the bound
+ * fails as it does, both with {@link ObjectTooLargeException}. A server cannot make a reader allocate
+ * more than the bound.
  */
 final class SizedBytesTransformer implements AsyncResponseTransformer<GetObjectResponse, byte[]> {
 
     private static final int MAX_ARRAY = Integer.MAX_VALUE - 8;
     private static final int UNKNOWN_LENGTH_START = 8 * 1024;
 
+    private final int maxBytes;
+    private final String request;
     private final LongConsumer onLength;
     private volatile CompletableFuture<byte[]> result;
     private volatile long declaredLength = -1;
 
-    /** @param onLength told the body's declared length when the headers arrive (e.g. to size a deadline) */
-    SizedBytesTransformer(LongConsumer onLength) {
+    /**
+     * @param maxBytes the largest body accepted
+     * @param request the request, as {@link StoreErrors#request} names it, for the error
+     * @param onLength told a declared length within the bound when the headers arrive (to size the
+     *     attempt's deadline)
+     */
+    SizedBytesTransformer(int maxBytes, String request, LongConsumer onLength) {
+        this.maxBytes = Math.min(maxBytes, MAX_ARRAY);
+        this.request = request;
         this.onLength = onLength;
     }
 
@@ -42,14 +56,14 @@ final class SizedBytesTransformer implements AsyncResponseTransformer<GetObjectR
     public void onResponse(GetObjectResponse response) {
         Long length = response.contentLength();
         declaredLength = length == null ? -1 : length;
-        if (length != null) {
+        if (length != null && length <= maxBytes) {
             onLength.accept(length);
         }
     }
 
     @Override
     public void onStream(SdkPublisher<ByteBuffer> publisher) {
-        publisher.subscribe(new Collector(result, declaredLength));
+        publisher.subscribe(new Collector(result, declaredLength, maxBytes, request));
     }
 
     @Override
@@ -68,20 +82,29 @@ final class SizedBytesTransformer implements AsyncResponseTransformer<GetObjectR
     private static final class Collector implements Subscriber<ByteBuffer> {
         private final CompletableFuture<byte[]> result;
         private final long declaredLength;
+        private final int maxBytes;
+        private final String request;
         private byte[] bytes;
         private int size;
         private Subscription subscription;
 
-        Collector(CompletableFuture<byte[]> result, long declaredLength) {
+        Collector(CompletableFuture<byte[]> result, long declaredLength, int maxBytes, String request) {
             this.result = result;
             this.declaredLength = declaredLength;
-            this.bytes = new byte[declaredLength >= 0 && declaredLength <= MAX_ARRAY
-                    ? (int) declaredLength : UNKNOWN_LENGTH_START];
+            this.maxBytes = maxBytes;
+            this.request = request;
+            this.bytes = declaredLength > maxBytes ? new byte[0] : new byte[declaredLength >= 0
+                    ? (int) declaredLength : Math.min(UNKNOWN_LENGTH_START, maxBytes)];
         }
 
         @Override
         public void onSubscribe(Subscription subscription) {
             this.subscription = subscription;
+            if (declaredLength > maxBytes) {
+                result.completeExceptionally(StoreErrors.tooLarge(request, "its Content-Length", declaredLength, maxBytes));
+                subscription.cancel();
+                return;
+            }
             subscription.request(Long.MAX_VALUE);
         }
 
@@ -93,12 +116,12 @@ final class SizedBytesTransformer implements AsyncResponseTransformer<GetObjectR
             int n = buffer.remaining();
             if (bytes.length - size < n) {
                 long needed = (long) size + n;
-                if (needed > MAX_ARRAY) {
-                    result.completeExceptionally(new IllegalStateException("object body over " + MAX_ARRAY + " bytes"));
+                if (needed > maxBytes) {
+                    result.completeExceptionally(StoreErrors.tooLarge(request, "its body", needed, maxBytes));
                     subscription.cancel();
                     return;
                 }
-                bytes = Arrays.copyOf(bytes, (int) Math.min(MAX_ARRAY, Math.max(needed, 2L * bytes.length)));
+                bytes = Arrays.copyOf(bytes, (int) Math.min(maxBytes, Math.max(needed, 2L * bytes.length)));
             }
             buffer.get(bytes, size, n);
             size += n;

@@ -73,4 +73,24 @@ final class StoreErrors {
             default -> status >= 500 ? new StoreUnavailableException(message, null) : new ObjectStoreException(message, null);
         };
     }
+
+    static ConditionalWritesUnsupportedException conditionalWritesIgnored(String location, String probeKey) {
+        return new ConditionalWritesUnsupportedException(location + ": the store does not support conditional writes"
+                + " (If-None-Match: *): a second conditional create of the probe key " + probeKey + " replaced the"
+                + " first instead of failing with 412 Precondition Failed. deltaq needs them to keep two writers"
+                + " from both committing one log version; use a store that honours them (AWS S3, MinIO, R2, ...)");
+    }
+
+    static ObjectStoreException probeFailed(String location, String probeKey, String why) {
+        return new ObjectStoreException(location + ": could not check that the store supports conditional writes"
+                + " (If-None-Match: *) with the probe key " + probeKey + ": " + why);
+    }
+
+    /**
+     * @param what where the size comes from: {@code "its Content-Length"}, {@code "its body"}, {@code "the file"}
+     */
+    static ObjectTooLargeException tooLarge(String request, String what, long size, long bound) {
+        return new ObjectTooLargeException(request + ": the object is too large to read: " + what + " is " + size
+                + " bytes, over the bound of " + bound + " bytes", size, bound);
+    }
 }

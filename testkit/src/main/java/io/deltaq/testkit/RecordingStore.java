@@ -36,6 +36,12 @@ public final class RecordingStore extends ForwardingObjectStore {
         return super.get(key).whenComplete((found, failure) -> answeredGets.incrementAndGet());
     }
 
+    @Override
+    public CompletableFuture<Optional<byte[]>> get(String key, int maxBytes) {
+        gets.add(new Get(key, System.nanoTime()));
+        return super.get(key, maxBytes).whenComplete((found, failure) -> answeredGets.incrementAndGet());
+    }
+
     /**
      * Waits until {@code count} GETs have been answered (since this store was made), so that a test
      * can change storage only after the reads it raced against are over.

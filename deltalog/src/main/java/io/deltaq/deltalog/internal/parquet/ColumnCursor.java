@@ -1,6 +1,7 @@
 package io.deltaq.deltalog.internal.parquet;
 
 import java.io.IOException;
+import java.util.zip.CRC32;
 
 import org.apache.parquet.format.ColumnMetaData;
 import org.apache.parquet.format.CompressionCodec;
@@ -24,6 +25,7 @@ final class ColumnCursor {
     private final Codecs codecs;
     private final PositionedInput headerInput;
     private final HybridDecoder levels = new HybridDecoder();
+    private final CRC32 crc = new CRC32();
     private final HybridDecoder indices = new HybridDecoder();
 
     private byte[] file;
@@ -196,6 +198,7 @@ final class ColumnCursor {
             if (comp < 0 || uncomp < 0 || comp > end - start) {
                 throw corrupt("truncated page");
             }
+            PageChecks.check(h, file, start, comp, uncomp, codec, crc, fileName, column);
             pos = start + comp;
             switch (h.getType()) {
                 case DICTIONARY_PAGE -> readDictionary(h.getDictionary_page_header(), start, comp, uncomp);
@@ -349,6 +352,9 @@ final class ColumnCursor {
         }
         switch (type) {
             case BINARY -> {
+                if ((long) n * 4 > e - p) {
+                    throw corrupt("dictionary page too short for " + n + " values");
+                }
                 if (dictionaryOffsets.length < n) {
                     dictionaryOffsets = new int[Math.max(n, dictionaryOffsets.length * 2)];
                     dictionaryLengths = new int[dictionaryOffsets.length];

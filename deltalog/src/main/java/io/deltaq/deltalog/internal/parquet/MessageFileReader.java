@@ -109,10 +109,27 @@ public final class MessageFileReader implements AutoCloseable {
         if (meta.getNum_rows() > Integer.MAX_VALUE) {
             throw new ParquetFormatException(fileName, "holds " + meta.getNum_rows() + " rows, more than a message file may");
         }
+        long groupRows = 0;
+        for (RowGroup rg : meta.getRow_groups()) {
+            groupRows += rg.getNum_rows();
+        }
+        if (groupRows != meta.getNum_rows()) {
+            throw new ParquetFormatException(fileName, "corrupt footer: num_rows is " + meta.getNum_rows()
+                    + " but its row groups hold " + groupRows);
+        }
         MessageType schema = ThriftSchema.fromThrift(meta.getSchema(), fileName);
         this.key = column(schema, MessageFileSchema.KEY, false, fileName);
         this.value = column(schema, MessageFileSchema.VALUE, true, fileName);
         this.timestamp = column(schema, MessageFileSchema.TIMESTAMP, true, fileName);
+        // A footer has no checksum. A file deltaq wrote has exactly deltaq's schema, so a damaged one (a
+        // renamed column would read as all-null keys, another time unit would rescale every timestamp)
+        // is refused rather than believed.
+        String createdBy = meta.getCreated_by();
+        if (createdBy != null && createdBy.startsWith(ParquetConstants.CREATED_BY_PREFIX)
+                && !MessageFileSchema.PARQUET_SCHEMA.equals(schema)) {
+            throw new ParquetFormatException(fileName, "corrupt footer: written by " + createdBy + " but its schema is "
+                    + schema.toString().replace('\n', ' ') + ", not deltaq's message schema");
+        }
         this.meta = meta;
         this.schema = schema;
         this.fileOff = off;
@@ -242,6 +259,7 @@ public final class MessageFileReader implements AutoCloseable {
                     + (rg.getColumns() == null ? 0 : rg.getColumns().size()) + " column chunks for "
                     + schema.getColumns().size() + " columns");
         }
+        checkChunksDisjoint(rg, index);
         long end = rowGroupEnd + rg.getNum_rows();
         if (rg.getNum_rows() < 0 || end > Integer.MAX_VALUE) {
             throw new ParquetFormatException(fileName, "corrupt footer: row group " + index + " has "
@@ -267,6 +285,42 @@ public final class MessageFileReader implements AutoCloseable {
             openGeneral(rg);
         }
         return true;
+    }
+
+    /**
+     * Column chunks never share bytes: a chunk offset that points into another chunk (a damaged
+     * footer, which has no checksum) would read that column's intact pages as this column's values.
+     */
+    private void checkChunksDisjoint(RowGroup rg, int index) {
+        List<ColumnChunk> chunks = rg.getColumns();
+        for (int i = 0; i < chunks.size(); i++) {
+            ColumnMetaData a = chunks.get(i).getMeta_data();
+            if (a == null) {
+                continue;
+            }
+            // The message columns are flat, so each of their chunks holds one value (or null) per row.
+            List<String> path = a.getPath_in_schema();
+            boolean messageColumn = path != null && path.size() == 1 && (path.get(0).equals(MessageFileSchema.KEY)
+                    || path.get(0).equals(MessageFileSchema.VALUE) || path.get(0).equals(MessageFileSchema.TIMESTAMP));
+            if (messageColumn && a.getNum_values() != rg.getNum_rows()) {
+                throw new ParquetFormatException(fileName, "corrupt footer: in row group " + index + " the chunk of "
+                        + a.getPath_in_schema() + " holds " + a.getNum_values() + " values for " + rg.getNum_rows()
+                        + " rows");
+            }
+            int[] ra = RowGroupPages.chunkRange(a, fileLen, fileName, String.valueOf(a.getPath_in_schema()));
+            for (int j = i + 1; j < chunks.size(); j++) {
+                ColumnMetaData b = chunks.get(j).getMeta_data();
+                if (b == null) {
+                    continue;
+                }
+                int[] rb = RowGroupPages.chunkRange(b, fileLen, fileName, String.valueOf(b.getPath_in_schema()));
+                if (ra[0] < rb[1] && rb[0] < ra[1]) {
+                    throw new ParquetFormatException(fileName, "corrupt footer: in row group " + index + " the chunks of "
+                            + a.getPath_in_schema() + " [" + ra[0] + ", " + ra[1] + ") and " + b.getPath_in_schema()
+                            + " [" + rb[0] + ", " + rb[1] + ") overlap");
+                }
+            }
+        }
     }
 
     private void readFast(int take, MessageRowHandler handler) {

@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.zip.CRC32;
 
 import org.apache.parquet.format.ColumnChunk;
 import org.apache.parquet.format.ColumnMetaData;
@@ -40,6 +41,7 @@ public final class MessageFileWriter implements AutoCloseable {
     private final ByteSink page;
     private final ByteSink compressed;
     private final Codecs codecs = new Codecs();
+    private final CRC32 crc = new CRC32();
     private final MessageFileStats stats = new MessageFileStats();
 
     // Per-chunk figures of the column being written.
@@ -295,6 +297,7 @@ public final class MessageFileWriter implements AutoCloseable {
         int compressedLength = body.size;
         PageHeader header = new PageHeader(PageType.DATA_PAGE, page.size, compressedLength);
         header.setData_page_header(new DataPageHeader(numValues, Encoding.PLAIN, Encoding.RLE, Encoding.RLE));
+        header.setCrc(PageChecks.crcOf(body.buf, 0, compressedLength, crc)); // readers detect a damaged page
         int headerStart = out.size;
         try {
             Util.writePageHeader(header, out);

@@ -6,6 +6,8 @@ final class ParquetConstants {
      * parquet-mr keeps its statistics trusted.
      */
     static final String CREATED_BY = "deltaq version 0.1.0 (build deltaq)";
+    /** How every deltaq version's {@link #CREATED_BY} begins. */
+    static final String CREATED_BY_PREFIX = "deltaq version ";
 
     private ParquetConstants() {
     }

@@ -40,6 +40,9 @@ public final class ParquetRows {
         return read(file, 0, file.length, fileName, topLevelColumns);
     }
 
+    /** Rows per byte of file that {@link #read} believes: far more than any writer's densest encoding of real rows. */
+    static final long MAX_ROWS_PER_BYTE = 64;
+
     public static List<ParquetStruct> read(byte[] file, int off, int len, String fileName, Set<String> topLevelColumns) {
         FileMetaData meta = ParquetFooter.read(file, off, len, fileName);
         MessageType schema = ThriftSchema.fromThrift(meta.getSchema(), fileName);
@@ -49,10 +52,14 @@ public final class ParquetRows {
                 wanted.add(field);
             }
         }
-        if (meta.getNum_rows() > Integer.MAX_VALUE) {
-            throw new ParquetFormatException(fileName, "holds " + meta.getNum_rows() + " rows, too many to read into memory");
+        // Every row is materialised, so its count must be believable before anything is allocated:
+        // real files spend bytes on each row (checkpoint rows each hold a path, an id or a version).
+        long maxRows = Math.min(Integer.MAX_VALUE, MAX_ROWS_PER_BYTE * len + 1024);
+        if (meta.getNum_rows() < 0 || meta.getNum_rows() > maxRows) {
+            throw new ParquetFormatException(fileName, "corrupt footer: num_rows is " + meta.getNum_rows()
+                    + ", over the bound of " + maxRows + " rows for a file of " + len + " bytes");
         }
-        List<ParquetStruct> rows = new ArrayList<>((int) meta.getNum_rows());
+        List<ParquetStruct> rows = new ArrayList<>((int) Math.min(meta.getNum_rows(), 1 << 16));
         if (wanted.isEmpty()) {
             for (long i = 0; i < meta.getNum_rows(); i++) {
                 rows.add(new ParquetStruct(0));
@@ -68,6 +75,10 @@ public final class ParquetRows {
                 long n = rowGroup.getNum_rows();
                 if (n == 0) {
                     continue;
+                }
+                if (n < 0 || rows.size() + n > meta.getNum_rows()) {
+                    throw new ParquetFormatException(fileName, "corrupt footer: a row group of " + n + " rows after "
+                            + rows.size() + " passes the file's num_rows of " + meta.getNum_rows());
                 }
                 RowGroupPages pages = new RowGroupPages(file, off, len, rowGroup, fileName, codecs);
                 RecordReader<ParquetStruct> reader = io.getRecordReader(pages, materializer);

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.zip.CRC32;
 
 import org.apache.parquet.bytes.BytesInput;
 import org.apache.parquet.column.ColumnDescriptor;
@@ -332,6 +333,7 @@ public final class ParquetRowsWriter {
 
             private void appendPage(PageHeader header, int uncompressedBody) throws IOException {
                 int before = chunk.bytes.size;
+                header.setCrc(PageChecks.crcOf(compressed.buf, 0, compressed.size, new CRC32()));
                 Util.writePageHeader(header, chunk.bytes);
                 int headerLength = chunk.bytes.size - before;
                 chunk.bytes.write(compressed.buf, 0, compressed.size);

@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.zip.CRC32;
 
 import org.apache.parquet.bytes.BytesInput;
 import org.apache.parquet.column.ColumnDescriptor;
@@ -94,6 +95,7 @@ final class RowGroupPages implements PageReadStore {
 
     private final class ChunkPages implements PageReader {
         private final ArrayDeque<DataPage> pages = new ArrayDeque<>();
+        private final CRC32 crc = new CRC32();
         private final long totalValues;
         private DictionaryPage dictionary;
 
@@ -119,6 +121,7 @@ final class RowGroupPages implements PageReadStore {
                 if (comp < 0 || uncomp < 0 || comp > end - start) {
                     throw new ParquetFormatException(fileName, "truncated page in column " + column);
                 }
+                PageChecks.check(h, file, start, comp, uncomp, codec, crc, fileName, column);
                 pos = start + comp;
                 switch (h.getType()) {
                     case DICTIONARY_PAGE -> {

@@ -48,6 +48,10 @@ final class ThriftSchema {
     }
 
     private static List<Type> children(List<SchemaElement> elements, int[] next, int count, String fileName) {
+        if (count < 0 || count > elements.size() - next[0]) {
+            throw new ParquetFormatException(fileName, "corrupt schema: a group declares " + count
+                    + " children, but the footer holds " + (elements.size() - next[0]) + " more schema elements");
+        }
         List<Type> fields = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
             if (next[0] >= elements.size()) {

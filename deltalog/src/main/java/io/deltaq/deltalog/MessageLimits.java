@@ -1,0 +1,47 @@
+package io.deltaq.deltalog;
+
+import io.deltaq.s3io.config.ConfigDef;
+
+/**
+ * The largest message, one limit for both sides of a topic: a producer refuses at {@code send} what
+ * a consumer with the same setting could not deliver, so no accepted message is a poison pill. Both
+ * the producer's and the consumer's configuration include {@link #DEFINITION}, and each checks that
+ * its ring buffer can hold a message of this size.
+ */
+public final class MessageLimits {
+
+    /** Most key plus value bytes of one message. */
+    public static final String MAX_MESSAGE_BYTES = "max.message.bytes";
+
+    /**
+     * 1,000,000 bytes, as Kafka's default of about 1 MB: it fits the consumer's default 8 MiB ring,
+     * whose records take at most an eighth of it (Agrona's {@code maxMsgLength()}) less their
+     * 28-byte header, and the producer's default 64 MiB ring.
+     */
+    public static final int MAX_MESSAGE_BYTES_DEFAULT = 1_000_000;
+
+    /** A message this large still fits the largest rings (1 GiB: records up to 128 MiB). */
+    public static final int MAX_MESSAGE_BYTES_UPPER = 64 << 20;
+
+    public static final ConfigDef DEFINITION = new ConfigDef()
+            .define(MAX_MESSAGE_BYTES, ConfigDef.Type.INT, MAX_MESSAGE_BYTES_DEFAULT,
+                    ConfigDef.between(1, MAX_MESSAGE_BYTES_UPPER),
+                    "Most key plus value bytes of one message, for producer and consumer alike: send() and offer()"
+                            + " refuse a larger message with a MessageTooLargeException naming its size, and each side"
+                            + " refuses a buffer.bytes whose ring cannot hold a message of this size (a ring record"
+                            + " takes at most buffer.bytes / 8, less 24 bytes of header in the producer and 28 in the"
+                            + " consumer). Set the same value on both sides.");
+
+    private MessageLimits() {
+    }
+
+    /**
+     * The smallest ring capacity (a power of two) whose records, at most an eighth of it, hold a
+     * message of {@code maxMessageBytes} after a {@code headerBytes} header.
+     */
+    public static long ringBytesFor(int maxMessageBytes, int headerBytes) {
+        long record = (long) maxMessageBytes + headerBytes;
+        long capacity = Long.highestOneBit(Math.max(1, record * 8 - 1)) << 1;
+        return capacity;
+    }
+}
