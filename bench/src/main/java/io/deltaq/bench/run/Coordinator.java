@@ -55,6 +55,8 @@ public final class Coordinator {
     /** How often consumers commit their positions in a run with kills. */
     static final long CHAOS_COMMIT_INTERVAL_MS = 200;
     private static final int PRODUCER_ROLE = 0;
+    /** Worker failures a run with kills survives by restarting the worker; one more ends the run. */
+    static final int MAX_WORKER_FAILURES = 50;
     private static final int CONSUMER_ROLE = 1;
     /** Tick fields that are neither counters nor gauges: a restart does not carry them over. */
     private static final java.util.Set<String> NOT_COUNTERS = java.util.Set.of("t", "hist", "lastIntended");
@@ -80,7 +82,9 @@ public final class Coordinator {
                 err.println("bench: starting " + driver.name() + " target ...");
                 BenchTarget target = driver.openTarget(settings.target());
                 targets.add(target);
-                Optional<StorageFloor> floor = target.measureFloor(settings.floorSamples());
+                // --floor-samples 0 skips the measurement (a median of no samples has no value).
+                Optional<StorageFloor> floor = settings.floorSamples() > 0 ? target.measureFloor(settings.floorSamples())
+                        : Optional.empty();
                 floor.ifPresent(f -> err.printf(Locale.ROOT,
                         "bench: %s storage floor: put-if-absent p50 %.2f ms, GET p50 %.2f ms, 2 writes + 2 reads = %.2f ms%n",
                         driver.name(), f.putIfAbsentMicros() / 1000, f.getMicros() / 1000, f.floorMicros() / 1000));
@@ -293,6 +297,34 @@ public final class Coordinator {
             return after + (long) (-Math.log(1 - killTimes.nextDouble()) * mean);
         }
 
+        /**
+         * With kills, a worker that fails (a storage fault it did not survive) is restarted like a killed
+         * one, as a supervisor would: the audit still judges what it acknowledged and delivered, and the
+         * failure is reported. Returns false where the failure ends the run instead: without kills, or
+         * after {@link #MAX_WORKER_FAILURES} of them.
+         */
+        private boolean restartAfterFailure(boolean isProducer, String why, long now) {
+            if (!chaos.kills() || result.error != null || result.workerFailures.size() >= MAX_WORKER_FAILURES) {
+                return false;
+            }
+            String text = why.replace('\n', ' ');
+            text = text.length() <= 500 ? text : text.substring(0, 500) + "...";
+            result.workerFailures.add(text);
+            err.println("bench: " + text + "; restarting it");
+            try {
+                killAndRestart(isProducer, now);
+                return true;
+            } catch (IOException | RuntimeException e) {
+                fail("could not restart the " + (isProducer ? "producer" : "consumer") + " worker after it failed: "
+                        + Worker.describe(e));
+                return true;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                fail("interrupted while restarting a worker");
+                return true;
+            }
+        }
+
         /** Kills a worker with SIGKILL and starts its successor, which resumes as the same producers or consumers. */
         private void killAndRestart(boolean isProducer, long now) throws IOException, InterruptedException {
             WorkerHandle old = isProducer ? producer : consumer;
@@ -314,22 +346,30 @@ public final class Coordinator {
                 result.producerRestarts++;
                 producer = start("producer-" + incarnation, driver, rate, dir, events);
                 producer.send(workerSpecLine(PRODUCER_ROLE, incarnation));
-                producer.send(startLine);
-                nextProducerKill = nextKill(now);
+                if (startLine != null) {
+                    producer.send(startLine);
+                }
+                nextProducerKill = Long.MAX_VALUE; // drawn when the successor is ready: no kill loop while JVMs start
             } else {
                 consumerLastRaw = Map.of();
                 int incarnation = ++consumerIncarnation;
                 result.consumerRestarts++;
                 consumer = start("consumer-" + incarnation, driver, rate, dir, events);
                 consumer.send(workerSpecLine(CONSUMER_ROLE, incarnation));
-                consumer.send(startLine);
+                if (startLine != null) {
+                    consumer.send(startLine);
+                }
                 if (endSent >= 0) {
                     consumer.send(Wire.END + " " + endSent);
                 }
-                nextConsumerKill = nextKill(now);
+                nextConsumerKill = Long.MAX_VALUE;
             }
             err.println("bench: killed the " + (isProducer ? "producer" : "consumer") + " worker (SIGKILL) and started"
                     + " its successor");
+            if (startLine == null) {
+                // Not started yet: the successor is awaited with the others, and the kills start with the run.
+                return;
+            }
         }
 
         /** Adds the counters of killed incarnations to a tick or DONE of their successor. */
@@ -409,13 +449,17 @@ public final class Coordinator {
             while (!(producerReady && consumerReady)) {
                 WorkerHandle.Event event = events.poll(250, TimeUnit.MILLISECONDS);
                 if (event != null) {
-                    if (event.line() == null) {
-                        fail(ended(event.from()));
-                        return false;
+                    if (event.from() != producer && event.from() != consumer) {
+                        continue; // a worker that failed and was restarted
                     }
-                    if (event.line().startsWith(Wire.FAIL)) {
-                        fail(event.from().name + " failed to start: " + event.line().substring(Wire.FAIL.length()).trim());
-                        return false;
+                    if (event.line() == null || event.line().startsWith(Wire.FAIL)) {
+                        String why = event.line() == null ? ended(event.from())
+                                : event.from().name + " failed to start: " + event.line().substring(Wire.FAIL.length()).trim();
+                        if (!restartAfterFailure(event.from() == producer, why, WallClock.nowMicros())) {
+                            fail(why);
+                            return false;
+                        }
+                        continue;
                     }
                     if (event.line().equals(Wire.READY)) {
                         producerReady |= event.from() == producer;
@@ -437,7 +481,8 @@ public final class Coordinator {
             String line = event.line();
             boolean fromProducer = event.from() == producer;
             if (line == null) {
-                if (!(fromProducer ? producerDone : consumerDone)) {
+                if (!(fromProducer ? producerDone : consumerDone)
+                        && !restartAfterFailure(fromProducer, ended(event.from()), now)) {
                     fail(ended(event.from()));
                 }
                 return;
@@ -467,7 +512,19 @@ public final class Coordinator {
                         consumerDone(fields, now);
                     }
                 }
-                case Wire.FAIL -> fail(event.from().name + " failed: " + body);
+                case Wire.FAIL -> {
+                    if (!restartAfterFailure(fromProducer, event.from().name + " failed: " + body, now)) {
+                        fail(event.from().name + " failed: " + body);
+                    }
+                }
+                case Wire.READY -> {
+                    // A restarted worker is ready: the time to its own kill starts now.
+                    if (chaos.kills() && fromProducer && nextProducerKill == Long.MAX_VALUE) {
+                        nextProducerKill = nextKill(now);
+                    } else if (chaos.kills() && !fromProducer && nextConsumerKill == Long.MAX_VALUE) {
+                        nextConsumerKill = nextKill(now);
+                    }
+                }
                 default -> {
                     // Unknown lines are ignored: a newer worker may say more.
                 }

@@ -75,6 +75,8 @@ final class RateResult {
     /** Whether faults, kills or a slow consumer were injected. */
     boolean chaos;
     int producerRestarts;
+    /** With kills: workers that failed and were restarted, why (abbreviated), in order. */
+    final List<String> workerFailures = new ArrayList<>();
     int consumerRestarts;
     /** Storage faults injected, by kind, producers' and consumers' stores together, over the whole run. */
     final java.util.Map<String, Long> faults = new java.util.TreeMap<>();

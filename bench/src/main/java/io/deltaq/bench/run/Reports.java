@@ -196,16 +196,21 @@ public final class Reports {
                 md.append("- faults injected: ").append(r.faults.isEmpty() ? "none" : String.join(", ",
                         r.faults.entrySet().stream().map(e -> e.getKey().replace('_', '-') + " " + e.getValue()).toList()))
                         .append('\n');
-                md.append(String.format(Locale.ROOT, "- worker restarts after SIGKILL: producer %d, consumer %d%n",
+                md.append(String.format(Locale.ROOT, "- worker restarts after SIGKILL or a failure: producer %d, consumer %d%n",
                         r.producerRestarts, r.consumerRestarts));
+                if (!r.workerFailures.isEmpty()) {
+                    md.append(String.format(Locale.ROOT, "- **%d worker failures**, each restarted like a killed worker:%n",
+                            r.workerFailures.size()));
+                    r.workerFailures.forEach(f -> md.append("  - ").append(f).append('\n'));
+                }
             }
             if (r.totalRetriedBatches >= 0) {
                 md.append(String.format(Locale.ROOT, "- producers: %,d batches retried, %,d commit races lost, %,d messages"
                         + " failed for good%n", r.totalRetriedBatches, r.totalLostRaces, r.totalFailedMessages));
             }
             if (r.positionCommits > 0 || r.positionCommitFailures > 0) {
-                md.append(String.format(Locale.ROOT, "- consumers (last incarnation): %,d positions committed, %,d commits"
-                        + " failed%n", r.positionCommits, r.positionCommitFailures));
+                md.append(String.format(Locale.ROOT, "- consumers: %,d positions committed, %,d commits failed (and"
+                        + " tried again)%n", r.positionCommits, r.positionCommitFailures));
             }
             memory(md, "producer", r.producerMemory, r);
             memory(md, "consumer", r.consumerMemory, r);
@@ -441,6 +446,11 @@ public final class Reports {
             json.writeEndObject();
             json.writeNumberField("producerRestarts", r.producerRestarts);
             json.writeNumberField("consumerRestarts", r.consumerRestarts);
+            json.writeArrayFieldStart("workerFailures");
+            for (String failure : r.workerFailures) {
+                json.writeString(failure);
+            }
+            json.writeEndArray();
         }
         if (r.totalRetriedBatches >= 0) {
             json.writeNumberField("retriedBatchesTotal", r.totalRetriedBatches);

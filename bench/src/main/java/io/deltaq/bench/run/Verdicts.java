@@ -43,6 +43,10 @@ final class Verdicts {
                 reasons.add(String.format(Locale.ROOT, "consumers had not delivered the table through its end after %d s"
                         + " of drain", settings.drainSeconds()));
             }
+            if (!result.workerFailures.isEmpty()) {
+                reasons.add(result.workerFailures.size() + " worker failures, each restarted (first: "
+                        + result.workerFailures.get(0) + ")");
+            }
         } else if (!result.caughtUp || result.received < result.sent) {
             reasons.add(String.format(Locale.ROOT, "consumers had received %,d of %,d messages after %d s of drain",
                     result.received, result.sent, settings.drainSeconds()));
