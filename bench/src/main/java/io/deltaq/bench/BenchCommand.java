@@ -104,8 +104,8 @@ public final class BenchCommand implements Command {
                 .value("kill-every", "SECONDS", "deltaq only, worker JVMs only: SIGKILL the producer worker, and independently"
                         + " the consumer worker, at random times this far apart on average, and restart them as the same"
                         + " producers and consumers")
-                .value("consumer-delay-ms", "N", "consumers sleep N ms after each poll that delivered messages (a slow"
-                        + " consumer, for backpressure)");
+                .value("consumer-delay-ms", "N", "consumers take N ms per message delivered, fractions allowed: a slow"
+                        + " consumer, for backpressure (0.1 caps each at 10,000 msg/s)");
     }
 
     @Override
@@ -225,8 +225,11 @@ public final class BenchCommand implements Command {
                 throw parser.error("--faults: " + e.getMessage());
             }
         }
-        double killEvery = options.has("kill-every") ? parseSeconds(options.string("kill-every").orElse(""), parser) : 0;
-        long consumerDelay = options.longValue("consumer-delay-ms", 0, 0, 60_000);
+        double killEvery = options.has("kill-every")
+                ? parseNumber("kill-every", "a number of seconds", options.string("kill-every").orElse(""), 1, 86_400, parser)
+                : 0;
+        double consumerDelay = options.has("consumer-delay-ms") ? parseNumber("consumer-delay-ms", "a number of milliseconds",
+                options.string("consumer-delay-ms").orElse(""), 0, 60_000, parser) : 0;
         for (BenchDriver driver : drivers) {
             if (!driver.auditable() && faults.isPresent()) {
                 throw parser.error("--faults injects faults into deltaq's storage; --driver " + driver.name()
@@ -245,16 +248,22 @@ public final class BenchCommand implements Command {
         return new Chaos(faults, seed, killEvery, consumerDelay);
     }
 
-    private static double parseSeconds(String text, OptionParser parser) throws UsageException {
-        double seconds;
+    private static double parseNumber(String option, String what, String text, double min, double max,
+            OptionParser parser) throws UsageException {
+        double value;
         try {
-            seconds = Double.parseDouble(text.trim());
+            value = Double.parseDouble(text.trim());
         } catch (NumberFormatException e) {
-            throw parser.error("--kill-every needs a number of seconds, got '" + text + "'");
+            throw parser.error("--" + option + " needs " + what + ", got '" + text + "'");
         }
-        if (!(seconds >= 1 && seconds <= 86_400)) {
-            throw parser.error("--kill-every must be between 1 and 86400 seconds, got '" + text + "'");
+        if (!(value >= min && value <= max)) {
+            throw parser.error(String.format(Locale.ROOT, "--%s must be between %s and %s, got '%s'", option,
+                    plain(min), plain(max), text));
         }
-        return seconds;
+        return value;
+    }
+
+    private static String plain(double value) {
+        return value == Math.rint(value) ? Long.toString((long) value) : Double.toString(value);
     }
 }

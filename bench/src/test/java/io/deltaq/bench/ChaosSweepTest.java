@@ -67,4 +67,34 @@ class ChaosSweepTest {
         assertTrue(faults > 0, rate.toString());
         assertTrue(number(rate, "positionCommits") > 0, rate.toString());
     }
+
+    /**
+     * A consumer slower than the producer: the backlog stays in the table, the consumer worker's
+     * direct memory at its ring's size, and nothing is lost.
+     */
+    @Test
+    void aSlowConsumerFallsBehindWithinItsRingAndLosesNothing() throws Exception {
+        Path out = dir.resolve("results");
+        TextIo captured = new TextIo();
+        // 1,000 msg/s produced, at most 250 msg/s consumed.
+        String[] args = {"bench", "--rates", "1000", "--seconds", "3", "--warmup", "1", "--drain", "1",
+                "--floor-samples", "0", "--out", out.toString(), "--worker-jvm-opts", "-Xms64m -Xmx256m",
+                "--consumer-delay-ms", "4"};
+        assertEquals(0, DeltaqMain.run(args, captured.io), () -> "stdout: " + captured.out() + "\nstderr: " + captured.err());
+        Map<String, Object> rate = list(readJson(out.resolve("summary.json")).get("rates")).get(0);
+        // Behind as the measured time ended, and still behind when told to stop a second after the producers
+        // finished: 4 s of sending at 1,000 msg/s take 16 s to consume.
+        assertTrue(((String) rate.get("verdict")).startsWith("falling behind: "), rate.toString());
+        assertTrue(number(rate, "lagMessagesAtEnd") > 0, rate.toString());
+        assertTrue(number(rate, "received") < number(rate, "sent"), rate.toString());
+        Map<String, Object> audit = map(rate.get("audit"));
+        assertEquals(Boolean.TRUE, audit.get("clean"), audit.toString());
+        assertEquals(4_000L, number(audit, "tableMessages"), audit.toString());
+        assertEquals(4_000L, number(audit, "acknowledged"), audit.toString());
+        Map<String, Object> memory = map(rate.get("consumerMemory"));
+        long ring = io.deltaq.consumer.ConsumerConfig.BUFFER_BYTES_DEFAULT;
+        // The ring, plus what the JDK itself keeps in direct buffers (well under a ring's size).
+        assertTrue(number(memory, "peakDirectBytes") <= 2 * ring, memory.toString());
+        assertTrue(number(memory, "peakHeapUsedBytes") <= number(memory, "heapMaxBytes"), memory.toString());
+    }
 }

@@ -10,10 +10,10 @@ import java.util.Optional;
  *     each restart of it derives its own from it
  * @param killEverySeconds {@code --kill-every}: mean seconds between SIGKILLs of the producer worker,
  *     and independently of the consumer worker; 0 for none
- * @param consumerDelayMs {@code --consumer-delay-ms}: how long each consumer sleeps after each poll
- *     that delivered something; 0 for none
+ * @param consumerDelayMs {@code --consumer-delay-ms}: how long each consumer spends per message delivered
+ *     (sleeping after each poll for all of that poll's messages); 0 for none
  */
-public record Chaos(Optional<String> faults, long seed, double killEverySeconds, long consumerDelayMs) {
+public record Chaos(Optional<String> faults, long seed, double killEverySeconds, double consumerDelayMs) {
 
     /** Nothing injected. */
     public static final Chaos NONE = new Chaos(Optional.empty(), 0, 0, 0);

@@ -148,7 +148,7 @@ public final class Coordinator {
             spec.put(Worker.COMMIT_INTERVAL_MS, Long.toString(CHAOS_COMMIT_INTERVAL_MS));
         }
         if (chaos.consumerDelayMs() > 0) {
-            spec.put(Worker.CONSUMER_DELAY_MS, Long.toString(chaos.consumerDelayMs()));
+            spec.put(Worker.CONSUMER_DELAY_MS, Double.toString(chaos.consumerDelayMs()));
         }
         result.chaos = chaos.active();
 

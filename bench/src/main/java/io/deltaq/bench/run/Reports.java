@@ -180,8 +180,8 @@ public final class Reports {
                     + " same producers and consumers (consumers commit their positions every %d ms)",
                     chaos.killEverySeconds(), Coordinator.CHAOS_COMMIT_INTERVAL_MS) : "none").append('\n');
             if (chaos.consumerDelayMs() > 0) {
-                md.append("- slow consumers: ").append(chaos.consumerDelayMs()).append(" ms of sleep after each poll that"
-                        + " delivered messages\n");
+                md.append(String.format(Locale.ROOT, "- slow consumers: %s ms per message delivered (at most %,.0f msg/s"
+                        + " each)%n", chaos.consumerDelayMs(), 1000 / chaos.consumerDelayMs()));
             }
             md.append("- fault seed: **").append(chaos.seed()).append("** (`--fault-seed ").append(chaos.seed())
                     .append("` repeats the faults' and the kills' random choices)\n");
@@ -214,6 +214,11 @@ public final class Reports {
             }
             memory(md, "producer", r.producerMemory, r);
             memory(md, "consumer", r.consumerMemory, r);
+            if (r.driver.equals("deltaq") && r.consumerMemory.known()) {
+                md.append(String.format(Locale.ROOT, "  - its bound: %d consumer ring(s) of %s (buffer.bytes) in direct"
+                        + " memory, whatever the backlog%n", sweep.settings().consumers(),
+                        mib(io.deltaq.consumer.ConsumerConfig.BUFFER_BYTES_DEFAULT)));
+            }
             DeliveryAudit.Result a = r.audit;
             if (a == null) {
                 continue;

@@ -57,7 +57,7 @@ final class Worker {
     static final String AUDIT_DIR = "audit.dir";
     /** How often consumers commit their position, ms; absent or 0: never. */
     static final String COMMIT_INTERVAL_MS = "commit.intervalMs";
-    /** How long consumers sleep after each poll that delivered something, ms; absent or 0: not at all. */
+    /** How long consumers take per message delivered, ms (fractions allowed); absent or 0: no time at all. */
     static final String CONSUMER_DELAY_MS = "consumer.delayMs";
 
     private static final long AUDIT_FLUSH_NS = TimeUnit.MILLISECONDS.toNanos(100);
@@ -528,7 +528,7 @@ final class Worker {
             this.consumers = new BenchConsumer[count];
             this.sinks = new Sink[count];
             this.commitIntervalNs = TimeUnit.MILLISECONDS.toNanos(Long.parseLong(spec.getOrDefault(COMMIT_INTERVAL_MS, "0")));
-            this.delayNs = TimeUnit.MILLISECONDS.toNanos(Long.parseLong(spec.getOrDefault(CONSUMER_DELAY_MS, "0")));
+            this.delayNs = (long) (Double.parseDouble(spec.getOrDefault(CONSUMER_DELAY_MS, "0")) * 1e6);
         }
 
         @Override
@@ -620,7 +620,12 @@ final class Worker {
                     lastCommit = System.nanoTime();
                 }
                 if (delivered > 0 && delayNs > 0) {
-                    LockSupport.parkNanos(delayNs); // the slow consumer of the backpressure scenario
+                    // The slow consumer of the backpressure scenario: its time per message, a poll's worth at once.
+                    long until = System.nanoTime() + delivered * delayNs;
+                    long left;
+                    while ((left = until - System.nanoTime()) > 0 && !stopped) {
+                        LockSupport.parkNanos(left);
+                    }
                 }
                 idle.idle(delivered);
             }
