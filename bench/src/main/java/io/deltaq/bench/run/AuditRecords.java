@@ -201,6 +201,7 @@ final class AuditRecords {
         private final FileChannel channel;
         private final ByteBuffer buffer = ByteBuffer.allocateDirect(RECORD_BYTES * 8192);
         private long deliveries;
+        private boolean closed;
 
         ConsumerLog(Path file) {
             this.file = file;
@@ -242,8 +243,13 @@ final class AuditRecords {
             }
         }
 
+        /** Writes and forces what is left; again, nothing. */
         @Override
         public void close() {
+            if (closed) {
+                return;
+            }
+            closed = true;
             try {
                 writeOut();
                 channel.force(false);
