@@ -55,9 +55,9 @@ public final class Coordinator {
     /** How often consumers commit their positions in a run with kills. */
     static final long CHAOS_COMMIT_INTERVAL_MS = 200;
     private static final int PRODUCER_ROLE = 0;
+    private static final int CONSUMER_ROLE = 1;
     /** Worker failures a run with kills survives by restarting the worker; one more ends the run. */
     static final int MAX_WORKER_FAILURES = 50;
-    private static final int CONSUMER_ROLE = 1;
     /** Tick fields that are neither counters nor gauges: a restart does not carry them over. */
     private static final java.util.Set<String> NOT_COUNTERS = java.util.Set.of("t", "hist", "lastIntended");
 
