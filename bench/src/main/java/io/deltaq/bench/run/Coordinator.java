@@ -163,11 +163,13 @@ public final class Coordinator {
                 run.closeWorkers();
             }
         }
-        if (driver.auditable() && result.error == null) {
+        // A run that failed is audited too, as far as its records go: what was acknowledged must be there.
+        if (driver.auditable() && (result.error == null || chaos.active())) {
             try {
-                result.audit = audit(target, topic, auditDir, result.caughtUp);
+                result.audit = audit(target, topic, auditDir, result.error == null && result.caughtUp);
             } catch (Exception e) {
-                result.error = "the delivery audit could not be carried out: " + Worker.describe(e);
+                String why = "the delivery audit could not be carried out: " + Worker.describe(e);
+                result.error = result.error == null ? why : result.error + "; " + why;
             }
         }
         Verdicts.judge(result, settings);

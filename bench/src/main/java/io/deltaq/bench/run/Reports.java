@@ -189,9 +189,9 @@ public final class Reports {
         md.append("\nThe table read back whole with deltaq's own consumer, checked against what the producers were told"
                 + " (recorded by the workers as they heard it) and what each consumer delivered.\n");
         for (RateResult r : audited) {
-            md.append(String.format(Locale.ROOT, "%n### %s %,d msg/s: %s%n%n", r.driver, r.rate,
-                    r.audit == null ? "not audited" + (r.error != null ? " (the run failed)" : "")
-                            : r.audit.clean() ? "audit clean" : "**audit failed**"));
+            md.append(String.format(Locale.ROOT, "%n### %s %,d msg/s: %s%s%n%n", r.driver, r.rate,
+                    r.audit == null ? "not audited" : r.audit.clean() ? "audit clean" : "**audit failed**",
+                    r.error != null ? " (the run failed: as far as its records go)" : ""));
             if (r.chaos) {
                 md.append("- faults injected: ").append(r.faults.isEmpty() ? "none" : String.join(", ",
                         r.faults.entrySet().stream().map(e -> e.getKey().replace('_', '-') + " " + e.getValue()).toList()))
@@ -201,7 +201,10 @@ public final class Reports {
                 if (!r.workerFailures.isEmpty()) {
                     md.append(String.format(Locale.ROOT, "- **%d worker failures**, each restarted like a killed worker:%n",
                             r.workerFailures.size()));
-                    r.workerFailures.forEach(f -> md.append("  - ").append(f).append('\n'));
+                    r.workerFailures.stream().limit(10).forEach(f -> md.append("  - ").append(f).append('\n'));
+                    if (r.workerFailures.size() > 10) {
+                        md.append("  - and ").append(r.workerFailures.size() - 10).append(" more (all in summary.json)\n");
+                    }
                 }
             }
             if (r.totalRetriedBatches >= 0) {

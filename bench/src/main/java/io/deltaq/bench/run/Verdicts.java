@@ -25,7 +25,8 @@ final class Verdicts {
     static void judge(RateResult result, BenchSettings settings) {
         if (result.error != null) {
             result.stable = false;
-            result.verdict = "failed: " + result.error;
+            result.verdict = "failed: " + result.error
+                    + (result.audit != null && !result.audit.clean() ? "; delivery audit failed: " + result.audit.problems() : "");
             return;
         }
         List<String> reasons = new ArrayList<>();
