@@ -20,6 +20,7 @@ import io.deltaq.bench.driver.ClientOptions;
 import io.deltaq.bench.driver.Payload;
 import io.deltaq.bench.driver.TargetOptions;
 import io.deltaq.bench.run.BenchSettings;
+import io.deltaq.bench.run.Chaos;
 import io.deltaq.bench.run.Coordinator;
 import io.deltaq.bench.run.Rates;
 import io.deltaq.bench.run.Reports;
@@ -28,6 +29,7 @@ import io.deltaq.cli.CommandIo;
 import io.deltaq.cli.OptionParser;
 import io.deltaq.cli.ParsedOptions;
 import io.deltaq.cli.UsageException;
+import io.deltaq.s3io.FaultInjectingStore;
 
 /**
  * {@code deltaq bench}: the latency/throughput rate sweep. Prints {@code summary.md} on stdout at
@@ -38,6 +40,12 @@ public final class BenchCommand implements Command {
 
     static final String DEFAULT_RATES = "10000:50000:20000";
     static final String DEFAULT_WORKER_JVM_OPTIONS = "-Xms1g -Xmx1g -XX:+UseG1GC";
+    /**
+     * About 5% of requests: 500s and 503s (SlowDown) on any request, 409s on writes, conditional creates
+     * that land but whose answer is lost, lost requests, connection resets, and delays.
+     */
+    static final String EXAMPLE_FAULTS = "*:error=500:0.01,*:error=503:0.01,put-if-absent+put:error=409:0.005,"
+            + "put-if-absent:lost-response:0.01,*:reset:0.005,*:lost-request:0.005,*:delay=200:0.01";
 
     @Override
     public String name() {
@@ -62,7 +70,9 @@ public final class BenchCommand implements Command {
                 --store say otherwise (credentials from the standard AWS chain).
                 Examples:
                   bin/bench --rates 10000:250000:60000 --driver deltaq,kafka
-                  bin/bench --rates 5000 --seconds 60 --s3-latency-ms 20""";
+                  bin/bench --rates 5000 --seconds 60 --s3-latency-ms 20
+                  bin/bench --rates 20000 --seconds 120 --faults '<spec>' --kill-every 15   (a chaos run:
+                    summary.md then holds a delivery audit, and the exit status is 1 if it failed)""";
     }
 
     @Override
@@ -87,7 +97,15 @@ public final class BenchCommand implements Command {
                 .value("store", "DIR", "use a local directory instead of S3")
                 .value("worker-jvm-opts", "OPTS", "options of the worker JVMs (default \"" + DEFAULT_WORKER_JVM_OPTIONS + "\")")
                 .value("floor-samples", "N", "round trips of each kind for the storage floor, 0 to skip (default 200)")
-                .flag("jfr", "record a Java Flight Recorder profile of each worker JVM into OUT/jfr (per driver, rate and role)");
+                .flag("jfr", "record a Java Flight Recorder profile of each worker JVM into OUT/jfr (per driver, rate and role)")
+                .value("faults", "SPEC", "deltaq only: storage faults for the workers' stores, e.g. '" + EXAMPLE_FAULTS
+                        + "' (see docs/chaos.md)")
+                .value("fault-seed", "N", "seed of --faults and --kill-every; the summary prints it (default random)")
+                .value("kill-every", "SECONDS", "deltaq only, worker JVMs only: SIGKILL the producer worker, and independently"
+                        + " the consumer worker, at random times this far apart on average, and restart them as the same"
+                        + " producers and consumers")
+                .value("consumer-delay-ms", "N", "consumers take N ms per message delivered, fractions allowed: a slow"
+                        + " consumer, for backpressure (0.1 caps each at 10,000 msg/s)");
     }
 
     @Override
@@ -112,8 +130,8 @@ public final class BenchCommand implements Command {
         Path summary = Reports.write(sweep, commandLine);
         io.out().print(Files.readString(summary, StandardCharsets.UTF_8));
         io.err().println("bench: results in " + settings.out().toAbsolutePath());
-        // Falling behind is a result; a run that could not be carried out is a failure.
-        return sweep.anyFailed() ? FAILED : OK;
+        // Falling behind is a result; a run that could not be carried out, or lost or doubled messages, a failure.
+        return sweep.anyFailed() || sweep.anyAuditFailed() ? FAILED : OK;
     }
 
     BenchSettings settings(ParsedOptions options) throws UsageException {
@@ -175,6 +193,7 @@ public final class BenchCommand implements Command {
         if (options.flag("jfr") && options.flag("in-process")) {
             throw parser.error("--jfr records the worker JVMs; it cannot be combined with --in-process");
         }
+        Chaos chaos = chaos(options, parser, drivers);
         Path out = options.path("out").orElse(Path.of("benchmark-results"));
         if (options.flag("jfr") && out.toAbsolutePath().toString().contains(",")) {
             // -XX:StartFlightRecording separates its options with commas, and has no way to quote one.
@@ -192,6 +211,59 @@ public final class BenchCommand implements Command {
                 workDir);
         return new BenchSettings(rates, seconds, warmup, drain, List.copyOf(drivers),
                 new ClientOptions(messageSize, linger, compression), producers, consumers, options.flag("in-process"),
-                jvmOptions, target, out, floorSamples, options.flag("jfr"));
+                jvmOptions, target, out, floorSamples, options.flag("jfr"), chaos);
+    }
+
+    /** The chaos options, refused where they cannot work: faults and kills need deltaq, kills need worker JVMs. */
+    private static Chaos chaos(ParsedOptions options, OptionParser parser, List<BenchDriver> drivers)
+            throws UsageException {
+        Optional<String> faults = options.string("faults").map(String::trim).filter(f -> !f.isEmpty());
+        if (faults.isPresent()) {
+            try {
+                FaultInjectingStore.parseSpec(faults.get());
+            } catch (IllegalArgumentException e) {
+                throw parser.error("--faults: " + e.getMessage());
+            }
+        }
+        double killEvery = options.has("kill-every")
+                ? parseNumber("kill-every", "a number of seconds", options.string("kill-every").orElse(""), 1, 86_400, parser)
+                : 0;
+        double consumerDelay = options.has("consumer-delay-ms") ? parseNumber("consumer-delay-ms", "a number of milliseconds",
+                options.string("consumer-delay-ms").orElse(""), 0, 60_000, parser) : 0;
+        for (BenchDriver driver : drivers) {
+            if (!driver.auditable() && faults.isPresent()) {
+                throw parser.error("--faults injects faults into deltaq's storage; --driver " + driver.name()
+                        + " has none to inject into (use --driver deltaq)");
+            }
+            if (!driver.auditable() && killEvery > 0) {
+                throw parser.error("--kill-every restarts deltaq producers and consumers where they left off; --driver "
+                        + driver.name() + " cannot (use --driver deltaq)");
+            }
+        }
+        if (killEvery > 0 && options.flag("in-process")) {
+            throw parser.error("--kill-every kills the worker JVMs; with --in-process there are none to kill");
+        }
+        long seed = options.has("fault-seed") ? options.longValue("fault-seed", 0, Long.MIN_VALUE, Long.MAX_VALUE)
+                : ThreadLocalRandom.current().nextLong(1, 1L << 48);
+        return new Chaos(faults, seed, killEvery, consumerDelay);
+    }
+
+    private static double parseNumber(String option, String what, String text, double min, double max,
+            OptionParser parser) throws UsageException {
+        double value;
+        try {
+            value = Double.parseDouble(text.trim());
+        } catch (NumberFormatException e) {
+            throw parser.error("--" + option + " needs " + what + ", got '" + text + "'");
+        }
+        if (!(value >= min && value <= max)) {
+            throw parser.error(String.format(Locale.ROOT, "--%s must be between %s and %s, got '%s'", option,
+                    plain(min), plain(max), text));
+        }
+        return value;
+    }
+
+    private static String plain(double value) {
+        return value == Math.rint(value) ? Long.toString((long) value) : Double.toString(value);
     }
 }

@@ -52,4 +52,45 @@ class BenchCommandTest {
                 .startsWith("deltaq bench: --jfr needs an --out directory without a comma in its path, got '/tmp/a,b'"));
         assertEquals("", typo.out());
     }
+
+    @Test
+    void chaosOptionsAreRefusedWhereTheyCannotWork() {
+        assertTrue(run(2, "bench", "--driver", "kafka", "--kill-every", "10").err()
+                .startsWith("deltaq bench: --kill-every restarts deltaq producers and consumers where they left off;"
+                        + " --driver kafka cannot (use --driver deltaq)"));
+        assertTrue(run(2, "bench", "--driver", "deltaq,kafka", "--faults", "*:error=503:0.01").err()
+                .startsWith("deltaq bench: --faults injects faults into deltaq's storage; --driver kafka has none to"
+                        + " inject into (use --driver deltaq)"));
+        assertTrue(run(2, "bench", "--kill-every", "10", "--in-process").err()
+                .startsWith("deltaq bench: --kill-every kills the worker JVMs; with --in-process there are none to kill"));
+        assertTrue(run(2, "bench", "--kill-every", "soon").err()
+                .startsWith("deltaq bench: --kill-every needs a number of seconds, got 'soon'"));
+        assertTrue(run(2, "bench", "--kill-every", "0.5").err()
+                .startsWith("deltaq bench: --kill-every must be between 1 and 86400, got '0.5'"));
+        assertTrue(run(2, "bench", "--faults", "get:explode:0.1").err()
+                .startsWith("deltaq bench: --faults: fault rule 'get:explode:0.1': unknown fault"));
+        assertTrue(run(2, "bench", "--faults", "*:error=503:2").err()
+                .startsWith("deltaq bench: --faults: fault rule '*:error=503:2': probability must be in [0, 1]"));
+        assertTrue(run(2, "bench", "--consumer-delay-ms", "-1").err()
+                .startsWith("deltaq bench: --consumer-delay-ms must be between 0 and 60000, got '-1'"));
+    }
+
+    @Test
+    void chaosOptionsAreParsedIntoTheSettings() throws Exception {
+        BenchCommand command = new BenchCommand();
+        io.deltaq.bench.run.BenchSettings settings = command.settings(command.options().parse(java.util.List.of(
+                "--faults", BenchCommand.EXAMPLE_FAULTS, "--fault-seed", "42", "--kill-every", "2.5",
+                "--consumer-delay-ms", "0.25")));
+        io.deltaq.bench.run.Chaos chaos = settings.chaos();
+        assertEquals(java.util.Optional.of(BenchCommand.EXAMPLE_FAULTS), chaos.faults());
+        assertEquals(42, chaos.seed());
+        assertEquals(2.5, chaos.killEverySeconds());
+        assertEquals(0.25, chaos.consumerDelayMs());
+        assertTrue(chaos.kills() && chaos.active());
+        // Without a seed one is drawn, to be printed in the summary.
+        io.deltaq.bench.run.Chaos drawn = command.settings(command.options().parse(java.util.List.of("--faults",
+                "*:delay=5:0.1"))).chaos();
+        assertTrue(drawn.seed() > 0 && !drawn.kills() && drawn.active());
+        assertTrue(!command.settings(command.options().parse(java.util.List.of())).chaos().active());
+    }
 }

@@ -82,6 +82,11 @@ class BenchSweepTest {
                 assertTrue(((Number) consumerJvm.get("hotBytesPerMessage")).doubleValue() < 16, consumerJvm.toString());
                 assertTrue(((Number) rate.get("commits")).longValue() > 0, rate.toString());
                 assertTrue(((Number) rate.get("storeRequestsPerSecond")).doubleValue() > 0, rate.toString());
+                // Every deltaq run is audited: the table read back holds what was acknowledged, once, in order.
+                Map<String, Object> audit = map(rate.get("audit"));
+                assertEquals(Boolean.TRUE, audit.get("clean"), audit.toString());
+                assertEquals(1000L * 4, number(audit, "tableMessages"), audit.toString());
+                assertEquals(1000L * 4, number(audit, "acknowledged"), audit.toString());
             }
         }
     }
@@ -156,25 +161,25 @@ class BenchSweepTest {
                 .orElseThrow(() -> new AssertionError("no " + driver + " " + rate + " in " + rates));
     }
 
-    private static long number(Map<String, Object> map, String key) {
+    static long number(Map<String, Object> map, String key) {
         Object value = map.get(key);
         assertNotNull(value, key + " in " + map);
         return ((Number) value).longValue();
     }
 
     @SuppressWarnings("unchecked")
-    private static List<Map<String, Object>> list(Object value) {
+    static List<Map<String, Object>> list(Object value) {
         assertFalse(value == null);
         return (List<Map<String, Object>>) value;
     }
 
     @SuppressWarnings("unchecked")
-    private static Map<String, Object> map(Object value) {
+    static Map<String, Object> map(Object value) {
         assertNotNull(value);
         return (Map<String, Object>) value;
     }
 
-    private static Map<String, Object> readJson(Path file) throws IOException {
+    static Map<String, Object> readJson(Path file) throws IOException {
         try (JsonParser parser = new JsonFactory().createParser(file.toFile())) {
             assertEquals(JsonToken.START_OBJECT, parser.nextToken());
             return map(value(parser));

@@ -14,6 +14,21 @@ public interface BenchConsumer extends AutoCloseable {
      */
     int poll(MessageSink sink, int limit);
 
+    /**
+     * Stores the position after the last message delivered as this consumer's committed position,
+     * where a consumer of the same index opened later (after its worker was killed) resumes.
+     *
+     * @throws RuntimeException if the commit failed (its outcome may be unknown)
+     */
+    default void commitPosition() {
+        throw new UnsupportedOperationException("this driver's consumers cannot commit positions");
+    }
+
+    /** Whether everything up to and including {@code end} (as {@link BenchTarget#end} says) has been delivered. */
+    default boolean reached(long end) {
+        return false;
+    }
+
     /** Adds this consumer's counters to {@code into}, as {@link BenchProducer#addCounters}. */
     default void addCounters(Map<String, Long> into) {
     }

@@ -39,4 +39,32 @@ public interface BenchDriver {
      */
     BenchConsumer newConsumer(Map<String, String> connection, String topic, ClientOptions options, int index)
             throws Exception;
+
+    /**
+     * Whether this driver can run under the chaos options: it reports each message's outcome to
+     * {@link SendOutcomes}, keeps a producer's identity and a consumer's committed position across
+     * a restart of its worker (by index), injects storage faults from its connection settings, and
+     * reads a topic back whole for the delivery audit ({@link BenchTarget#readAll}).
+     */
+    default boolean auditable() {
+        return false;
+    }
+
+    /**
+     * Connection settings to add to a worker's so that its clients' storage injects {@code spec}
+     * (the syntax of {@code io.deltaq.s3io.FaultInjectingStore#parseSpec}) seeded with {@code seed}.
+     */
+    default Map<String, String> faultConnection(String spec, long seed) {
+        throw new UnsupportedOperationException(name() + " cannot inject storage faults");
+    }
+
+    /**
+     * A producer as {@link #newProducer(Map, String, ClientOptions, int)} that tells {@code outcomes}
+     * what became of each message. A producer opened again with the same index after its worker was
+     * killed continues as the same writer.
+     */
+    default BenchProducer newProducer(Map<String, String> connection, String topic, ClientOptions options, int index,
+            SendOutcomes outcomes) throws Exception {
+        return newProducer(connection, topic, options, index);
+    }
 }

@@ -25,6 +25,19 @@ public interface BenchTarget extends AutoCloseable {
         return Optional.empty();
     }
 
+    /**
+     * Where {@code topic} ends now, as a number its consumers' {@link BenchConsumer#reached} and
+     * {@link #readAll} understand (deltaq: the latest table version).
+     */
+    default long end(String topic) throws Exception {
+        throw new UnsupportedOperationException("this driver cannot say where a topic ends");
+    }
+
+    /** Reads {@code topic} from its beginning through {@code end}, in order, with the system's own reader. */
+    default void readAll(String topic, long end, MessageSink sink) throws Exception {
+        throw new UnsupportedOperationException("this driver cannot read a topic back");
+    }
+
     @Override
     void close();
 }

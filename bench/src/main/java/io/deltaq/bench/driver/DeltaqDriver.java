@@ -2,6 +2,7 @@ package io.deltaq.bench.driver;
 
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -14,7 +15,9 @@ import io.deltaq.consumer.MessageHandler;
 import io.deltaq.producer.AckListener;
 import io.deltaq.producer.Producer;
 import io.deltaq.producer.ProducerConfig;
+import io.deltaq.s3io.FaultInjectingStore;
 import io.deltaq.s3io.ObjectStore;
+import io.deltaq.s3io.ObjectStores;
 import org.agrona.DirectBuffer;
 
 /**
@@ -39,13 +42,36 @@ public final class DeltaqDriver implements BenchDriver {
     }
 
     @Override
+    public boolean auditable() {
+        return true;
+    }
+
+    @Override
+    public Map<String, String> faultConnection(String spec, long seed) {
+        return Map.of(DeltaqTarget.STORE_PREFIX + ObjectStores.FAULT_SPEC, spec,
+                DeltaqTarget.STORE_PREFIX + ObjectStores.FAULT_SEED, Long.toString(seed));
+    }
+
+    @Override
     public BenchProducer newProducer(Map<String, String> connection, String topic, ClientOptions options, int index) {
-        ObjectStore store = DeltaqTarget.openStore(connection);
+        return newProducer(connection, topic, options, index, SendOutcomes.NONE);
+    }
+
+    /**
+     * The producer's id is its index, so that a producer restarted after its worker was killed
+     * continues as the same writer (its batch sequence, its fencing).
+     */
+    @Override
+    public BenchProducer newProducer(Map<String, String> connection, String topic, ClientOptions options, int index,
+            SendOutcomes outcomes) {
+        // Each producer's and consumer's store draws its own faults: the same seed would make them fail in step.
+        ObjectStore store = DeltaqTarget.openStore(connection, 2L * index);
         try {
             Map<String, Object> config = new HashMap<>();
+            config.put(ProducerConfig.PRODUCER_ID, producerId(index));
             options.lingerMs().ifPresent(v -> config.put(ProducerConfig.LINGER_MS, v));
             options.compression().ifPresent(v -> config.put(ProducerConfig.COMPRESSION, v));
-            AckCounter acks = new AckCounter();
+            AckCounter acks = new AckCounter(outcomes);
             Producer producer = Producer.create(store, topic, config, acks);
             return new DeltaqProducer(store, producer, acks);
         } catch (RuntimeException e) {
@@ -54,17 +80,38 @@ public final class DeltaqDriver implements BenchDriver {
         }
     }
 
+    /** Named by its index, so that a consumer restarted after its worker was killed resumes at its committed position. */
     @Override
     public BenchConsumer newConsumer(Map<String, String> connection, String topic, ClientOptions options, int index) {
-        ObjectStore store = DeltaqTarget.openStore(connection);
+        ObjectStore store = DeltaqTarget.openStore(connection, 2L * index + 1);
         try {
-            Consumer consumer = Consumer.create(store, topic, Map.of(ConsumerConfig.START, "earliest"));
+            Consumer consumer = Consumer.create(store, topic, Map.of(ConsumerConfig.START, "earliest",
+                    ConsumerConfig.CONSUMER_NAME, consumerName(index)));
             return new DeltaqConsumer(store, consumer);
         } catch (RuntimeException e) {
             store.close();
             throw e;
         }
     }
+
+    static String producerId(int index) {
+        return "bench-producer-" + index;
+    }
+
+    static String consumerName(int index) {
+        return "bench-consumer-" + index;
+    }
+
+    /** Adds the faults {@code store} injected so far, by kind, as {@code fault.<kind>} counters. */
+    static void addFaultCounters(ObjectStore store, Map<String, Long> into) {
+        if (store instanceof FaultInjectingStore faults) {
+            faults.injected().forEach((kind, count) ->
+                    into.merge(FAULT_COUNTER_PREFIX + kind.name().toLowerCase(Locale.ROOT), count, Long::sum));
+        }
+    }
+
+    /** Tick counters of injected faults start with this, followed by the kind in lower case. */
+    public static final String FAULT_COUNTER_PREFIX = "fault.";
 
     /** Polls with one reused handler that decodes the {@link Payload} header in place. */
     private static final class DeltaqConsumer implements BenchConsumer, MessageHandler {
@@ -93,8 +140,19 @@ public final class DeltaqDriver implements BenchDriver {
         }
 
         @Override
+        public void commitPosition() {
+            consumer.commitSync();
+        }
+
+        @Override
+        public boolean reached(long end) {
+            return consumer.position().version() > end;
+        }
+
+        @Override
         public void addCounters(Map<String, Long> into) {
             into.merge("storeRequests", store.metrics().totalRequests(), Long::sum);
+            addFaultCounters(store, into);
         }
 
         @Override
@@ -107,14 +165,23 @@ public final class DeltaqDriver implements BenchDriver {
         }
     }
 
-    /** Counts acknowledgements on the commit thread, its only writer. */
+    /**
+     * Counts acknowledgements on the commit thread, its only writer, and passes each on. The
+     * producer numbers the messages it accepts from 0 without gaps, so its sequence is the offer index.
+     */
     private static final class AckCounter implements AckListener {
         final AtomicLong acknowledged = new AtomicLong();
         final AtomicLong failed = new AtomicLong();
+        final SendOutcomes outcomes;
         volatile Throwable firstFailure;
+
+        AckCounter(SendOutcomes outcomes) {
+            this.outcomes = outcomes;
+        }
 
         @Override
         public void onAcknowledged(long sequence, long version, int index) {
+            outcomes.acknowledged(sequence);
             acknowledged.lazySet(acknowledged.get() + 1);
         }
 
@@ -123,6 +190,7 @@ public final class DeltaqDriver implements BenchDriver {
             if (firstFailure == null) {
                 firstFailure = cause;
             }
+            outcomes.failed(sequence, cause);
             failed.lazySet(failed.get() + 1);
         }
     }
@@ -165,7 +233,9 @@ public final class DeltaqDriver implements BenchDriver {
             into.merge("committedMessages", producer.metrics().messages(), Long::sum);
             into.merge("lostRaces", producer.metrics().lostRaces(), Long::sum);
             into.merge("retriedBatches", producer.metrics().retriedBatches(), Long::sum);
+            into.merge("failedMessages", producer.metrics().failedMessages(), Long::sum);
             into.merge("storeRequests", store.metrics().totalRequests(), Long::sum);
+            addFaultCounters(store, into);
         }
 
         @Override

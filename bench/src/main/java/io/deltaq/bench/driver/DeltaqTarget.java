@@ -1,6 +1,7 @@
 package io.deltaq.bench.driver;
 
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -9,12 +10,17 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
+import io.deltaq.consumer.Consumer;
+import io.deltaq.consumer.ConsumerConfig;
+import io.deltaq.consumer.MessageHandler;
 import io.deltaq.deltalog.DeltaTable;
 import io.deltaq.s3io.Futures;
 import io.deltaq.s3io.ObjectStore;
 import io.deltaq.s3io.ObjectStores;
 import io.deltaq.s3server.EmbeddedS3Server;
+import org.agrona.DirectBuffer;
 
 /**
  * Where deltaq's tables live for a sweep: the embedded S3 server (default), an S3-compatible
@@ -27,6 +33,11 @@ final class DeltaqTarget implements BenchTarget {
     static final String ADDRESS = "deltaq.address";
     /** Prefix of the AWS variables that reach the store, over the worker's own environment. */
     static final String ENV_PREFIX = "deltaq.env.";
+    /** Prefix of store settings ({@link ObjectStores#DEFINITION} names), e.g. the fault injection of a chaos run. */
+    static final String STORE_PREFIX = "deltaq.store.";
+
+    /** How long reading a topic back may go without progress before the audit gives up. */
+    private static final long READ_ALL_STALL_NS = TimeUnit.SECONDS.toNanos(120);
 
     private static final long FLOOR_REQUEST_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(30);
 
@@ -75,13 +86,60 @@ final class DeltaqTarget implements BenchTarget {
 
     /** A store for {@code connection}, rooted at the sweep's prefix; the caller closes it. */
     static ObjectStore openStore(Map<String, String> connection) {
+        return openStore(connection, 0);
+    }
+
+    /**
+     * A store for {@code connection} with its store settings, the fault seed (if any) offset by
+     * {@code seedOffset} so that each client draws its own faults; the caller closes it.
+     */
+    static ObjectStore openStore(Map<String, String> connection, long seedOffset) {
         Map<String, String> env = new LinkedHashMap<>(System.getenv());
+        Map<String, Object> overrides = new LinkedHashMap<>();
         connection.forEach((name, value) -> {
             if (name.startsWith(ENV_PREFIX)) {
                 env.put(name.substring(ENV_PREFIX.length()), value);
+            } else if (name.startsWith(STORE_PREFIX)) {
+                overrides.put(name.substring(STORE_PREFIX.length()), value);
             }
         });
-        return ObjectStores.open(connection.get(ADDRESS), env, Map.of());
+        Object seed = overrides.get(ObjectStores.FAULT_SEED);
+        if (seed != null) {
+            overrides.put(ObjectStores.FAULT_SEED, Long.toString(Long.parseLong(seed.toString()) + seedOffset));
+        }
+        return ObjectStores.open(connection.get(ADDRESS), env, overrides);
+    }
+
+    @Override
+    public long end(String topic) {
+        return DeltaTable.at(store, topic).latestVersion();
+    }
+
+    /** A fresh consumer from the earliest position, without faults, through version {@code end}. */
+    @Override
+    public void readAll(String topic, long end, MessageSink sink) {
+        MessageSink[] target = {sink};
+        try (Consumer consumer = Consumer.create(store, topic, Map.of(ConsumerConfig.START, "earliest"))) {
+            MessageHandler handler = message -> {
+                DirectBuffer buffer = message.buffer();
+                int value = message.valueOffset();
+                target[0].onMessage(buffer.getLong(value + Payload.INTENDED_MICROS_OFFSET, ByteOrder.BIG_ENDIAN),
+                        buffer.getInt(value + Payload.PRODUCER_INDEX_OFFSET, ByteOrder.BIG_ENDIAN),
+                        buffer.getLong(value + Payload.SEQUENCE_OFFSET, ByteOrder.BIG_ENDIAN));
+            };
+            long lastProgress = System.nanoTime();
+            while (consumer.position().version() <= end) {
+                if (consumer.poll(handler, 100_000) > 0) {
+                    lastProgress = System.nanoTime();
+                } else if (System.nanoTime() - lastProgress > READ_ALL_STALL_NS) {
+                    throw new IllegalStateException("reading " + topic + " in " + store.location() + " back: stuck at "
+                            + consumer.position() + " for " + TimeUnit.NANOSECONDS.toSeconds(READ_ALL_STALL_NS)
+                            + " s, short of version " + end);
+                } else {
+                    LockSupport.parkNanos(1_000_000);
+                }
+            }
+        }
     }
 
     @Override

@@ -20,8 +20,17 @@ import io.deltaq.bench.driver.TargetOptions;
  * @param workerJvmOptions options of the worker JVMs
  * @param floorSamples round trips of each kind for the storage floor
  * @param flightRecordings whether each worker JVM records a Java Flight Recorder profile into {@code out/jfr}
+ * @param chaos faults, kills and a slow consumer, if any
  */
 public record BenchSettings(List<Long> rates, int seconds, int warmupSeconds, int drainSeconds, List<BenchDriver> drivers,
         ClientOptions client, int producers, int consumers, boolean inProcess, List<String> workerJvmOptions,
-        TargetOptions target, Path out, int floorSamples, boolean flightRecordings) {
+        TargetOptions target, Path out, int floorSamples, boolean flightRecordings, Chaos chaos) {
+
+    /** Settings without chaos. */
+    public BenchSettings(List<Long> rates, int seconds, int warmupSeconds, int drainSeconds, List<BenchDriver> drivers,
+            ClientOptions client, int producers, int consumers, boolean inProcess, List<String> workerJvmOptions,
+            TargetOptions target, Path out, int floorSamples, boolean flightRecordings) {
+        this(rates, seconds, warmupSeconds, drainSeconds, drivers, client, producers, consumers, inProcess,
+                workerJvmOptions, target, out, floorSamples, flightRecordings, Chaos.NONE);
+    }
 }

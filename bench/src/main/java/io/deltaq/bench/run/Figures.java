@@ -46,6 +46,32 @@ final class Figures {
         }
     }
 
+    /**
+     * The whole run's injected faults, retries and failures, from the last tick of each role (its
+     * counters carried over restarts): killed workers' figures count up to their last tick.
+     */
+    static void faultsAndRetries(RateResult result, List<Map<String, String>> producerTicks,
+            List<Map<String, String>> consumerTicks) {
+        for (List<Map<String, String>> ticks : List.of(producerTicks, consumerTicks)) {
+            if (ticks.isEmpty()) {
+                continue;
+            }
+            Map<String, String> last = Coordinator.last(ticks);
+            last.forEach((k, v) -> {
+                if (k.startsWith(io.deltaq.bench.driver.DeltaqDriver.FAULT_COUNTER_PREFIX)) {
+                    result.faults.merge(k.substring(io.deltaq.bench.driver.DeltaqDriver.FAULT_COUNTER_PREFIX.length()),
+                            Long.parseLong(v), Long::sum);
+                }
+            });
+        }
+        if (!producerTicks.isEmpty() && Coordinator.last(producerTicks).containsKey("retriedBatches")) {
+            Map<String, String> last = Coordinator.last(producerTicks);
+            result.totalRetriedBatches = value(last, "retriedBatches");
+            result.totalLostRaces = value(last, "lostRaces");
+            result.totalFailedMessages = value(last, "failedMessages");
+        }
+    }
+
     private static RateResult.JvmFigures jvm(Map<String, String> from, Map<String, String> to, double seconds,
             long messages) {
         double allocMBps = seconds <= 0 || !to.containsKey("allocBytes") ? Double.NaN

@@ -62,5 +62,44 @@ final class JvmCounters {
             }
             into.put("hotAllocBytes", hot);
         }
+        addMemory(into);
+    }
+
+    /** Tick fields that are levels, not running totals: a restarted worker's do not add to its predecessor's. */
+    static final java.util.Set<String> GAUGES = java.util.Set.of("rssBytes", "heapUsedBytes", "heapMaxBytes", "directBytes");
+
+    /**
+     * Adds the memory this JVM holds now: {@code rssBytes} (resident set, from /proc where there is
+     * one), {@code heapUsedBytes}, {@code heapMaxBytes} and {@code directBytes} (direct buffers, which
+     * hold deltaq's rings).
+     */
+    static void addMemory(Map<String, Long> into) {
+        long rss = residentBytes();
+        if (rss >= 0) {
+            into.put("rssBytes", rss);
+        }
+        java.lang.management.MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
+        into.put("heapUsedBytes", heap.getUsed());
+        into.put("heapMaxBytes", heap.getMax());
+        for (java.lang.management.BufferPoolMXBean pool
+                : ManagementFactory.getPlatformMXBeans(java.lang.management.BufferPoolMXBean.class)) {
+            if (pool.getName().equals("direct")) {
+                into.put("directBytes", pool.getMemoryUsed());
+            }
+        }
+    }
+
+    private static long residentBytes() {
+        try {
+            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    String[] words = line.substring(6).trim().split("\\s+");
+                    return Long.parseLong(words[0]) * 1024;
+                }
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            // Not Linux: no resident set figure.
+        }
+        return -1;
     }
 }

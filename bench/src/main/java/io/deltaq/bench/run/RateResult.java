@@ -48,6 +48,48 @@ final class RateResult {
     JvmFigures consumerJvm;
     boolean sharedJvm;
 
+    /** Peaks of a worker role's memory over its ticks, restarts included. */
+    static final class MemoryPeaks {
+        long rssBytes = -1;
+        long heapUsedBytes = -1;
+        long heapMaxBytes = -1;
+        long directBytes = -1;
+
+        void add(java.util.Map<String, String> tick) {
+            rssBytes = Math.max(rssBytes, field(tick, "rssBytes"));
+            heapUsedBytes = Math.max(heapUsedBytes, field(tick, "heapUsedBytes"));
+            heapMaxBytes = Math.max(heapMaxBytes, field(tick, "heapMaxBytes"));
+            directBytes = Math.max(directBytes, field(tick, "directBytes"));
+        }
+
+        boolean known() {
+            return heapUsedBytes >= 0;
+        }
+
+        private static long field(java.util.Map<String, String> tick, String name) {
+            String text = tick.get(name);
+            return text == null ? -1 : Long.parseLong(text);
+        }
+    }
+
+    /** Whether faults, kills or a slow consumer were injected. */
+    boolean chaos;
+    int producerRestarts;
+    /** With kills: workers that failed and were restarted, why (abbreviated), in order. */
+    final List<String> workerFailures = new ArrayList<>();
+    int consumerRestarts;
+    /** Storage faults injected, by kind, producers' and consumers' stores together, over the whole run. */
+    final java.util.Map<String, Long> faults = new java.util.TreeMap<>();
+    /** Over the whole run, all producers: batches tried again, lost commit races, messages failed for good; -1 unknown. */
+    long totalRetriedBatches = -1;
+    long totalLostRaces = -1;
+    long totalFailedMessages = -1;
+    long positionCommits;
+    long positionCommitFailures;
+    final MemoryPeaks producerMemory = new MemoryPeaks();
+    final MemoryPeaks consumerMemory = new MemoryPeaks();
+    DeliveryAudit.Result audit;
+
     long lagMessagesAtEnd = -1;
     double lagSecondsAtEnd = -1;
     double drainSeconds = -1;

@@ -140,6 +140,8 @@ public final class Reports {
         md.append("\nhot B/msg: bytes allocated by the harness's pacing or polling threads per message, the driver's"
                 + " client calls included (deltaq's offer and poll allocate nothing; the Kafka clients allocate records).\n");
 
+        audit(md, sweep);
+
         md.append("\n## Verdicts\n\n");
         for (RateResult r : ordered(sweep)) {
             md.append(String.format(Locale.ROOT, "- %s %,d msg/s: %s%n", r.driver, r.rate, r.verdict.replace("\n", " ")));
@@ -161,6 +163,111 @@ public final class Reports {
                 + " `latency-by-rate.svg`, `summary.json`, worker logs under `logs/`"
                 + (sweep.settings().drivers().size() > 1 ? "; per-rate files in one directory per driver" : "") + ".\n");
         return md.toString();
+    }
+
+    /** The chaos settings, and each audited run's delivery audit, injected faults, restarts and memory. */
+    static void audit(StringBuilder md, Coordinator.Sweep sweep) {
+        Chaos chaos = sweep.settings().chaos();
+        List<RateResult> audited = ordered(sweep).stream().filter(r -> r.audit != null || r.chaos).toList();
+        if (audited.isEmpty()) {
+            return;
+        }
+        md.append("\n## Delivery audit\n\n");
+        if (chaos.active()) {
+            md.append("- faults: ").append(chaos.faults().map(f -> "`" + f + "`").orElse("none")).append('\n');
+            md.append("- kills: ").append(chaos.kills() ? String.format(Locale.ROOT, "SIGKILL of the producer worker and,"
+                    + " independently, of the consumer worker every %.1f s on average during the run, restarted as the"
+                    + " same producers and consumers (consumers commit their positions every %d ms)",
+                    chaos.killEverySeconds(), Coordinator.CHAOS_COMMIT_INTERVAL_MS) : "none").append('\n');
+            if (chaos.consumerDelayMs() > 0) {
+                md.append(String.format(Locale.ROOT, "- slow consumers: %s ms per message delivered (at most %,.0f msg/s"
+                        + " each)%n", chaos.consumerDelayMs(), 1000 / chaos.consumerDelayMs()));
+            }
+            md.append("- fault seed: **").append(chaos.seed()).append("** (`--fault-seed ").append(chaos.seed())
+                    .append("` repeats the faults' and the kills' random choices)\n");
+        }
+        md.append("\nThe table read back whole with deltaq's own consumer, checked against what the producers were told"
+                + " (recorded by the workers as they heard it) and what each consumer delivered.\n");
+        for (RateResult r : audited) {
+            md.append(String.format(Locale.ROOT, "%n### %s %,d msg/s: %s%s%n%n", r.driver, r.rate,
+                    r.audit == null ? "not audited" : r.audit.clean() ? "audit clean" : "**audit failed**",
+                    r.error != null ? " (the run failed: as far as its records go)" : ""));
+            if (r.chaos) {
+                md.append("- faults injected: ").append(r.faults.isEmpty() ? "none" : String.join(", ",
+                        r.faults.entrySet().stream().map(e -> e.getKey().replace('_', '-') + " " + e.getValue()).toList()))
+                        .append('\n');
+                md.append(String.format(Locale.ROOT, "- worker restarts after SIGKILL or a failure: producer %d, consumer %d%n",
+                        r.producerRestarts, r.consumerRestarts));
+                if (!r.workerFailures.isEmpty()) {
+                    md.append(String.format(Locale.ROOT, "- **%d worker failures**, each restarted like a killed worker:%n",
+                            r.workerFailures.size()));
+                    r.workerFailures.stream().limit(10).forEach(f -> md.append("  - ").append(f).append('\n'));
+                    if (r.workerFailures.size() > 10) {
+                        md.append("  - and ").append(r.workerFailures.size() - 10).append(" more (all in summary.json)\n");
+                    }
+                }
+            }
+            if (r.totalRetriedBatches >= 0) {
+                md.append(String.format(Locale.ROOT, "- producers: %,d batches retried, %,d commit races lost, %,d messages"
+                        + " failed for good%n", r.totalRetriedBatches, r.totalLostRaces, r.totalFailedMessages));
+            }
+            if (r.positionCommits > 0 || r.positionCommitFailures > 0) {
+                md.append(String.format(Locale.ROOT, "- consumers: %,d positions committed, %,d commits failed (and"
+                        + " tried again)%n", r.positionCommits, r.positionCommitFailures));
+            }
+            memory(md, "producer", r.producerMemory, r);
+            memory(md, "consumer", r.consumerMemory, r);
+            if (r.driver.equals("deltaq") && r.consumerMemory.known()) {
+                md.append(String.format(Locale.ROOT, "  - its bound: %d consumer ring(s) of %s (buffer.bytes) in direct"
+                        + " memory, whatever the backlog%n", sweep.settings().consumers(),
+                        mib(io.deltaq.consumer.ConsumerConfig.BUFFER_BYTES_DEFAULT)));
+            }
+            DeliveryAudit.Result a = r.audit;
+            if (a == null) {
+                continue;
+            }
+            md.append(String.format(Locale.ROOT, "- table: %,d messages; acknowledged %,d; delivered %,d times in all%n",
+                    a.tableMessages(), a.acknowledged(), a.deliveries()));
+            md.append("\n| check | count | must be |\n|---|---:|---:|\n");
+            row(md, "(a) acknowledged messages missing from the table", a.acknowledgedMissing());
+            row(md, String.format(Locale.ROOT, "(b) deliveries to a consumer at or before a position it had committed"
+                    + " (redeliveries after it, legal: %,d)", a.legalRedeliveries()), a.illegalRedeliveries());
+            row(md, "(c) per-producer order violations in the table", a.tableOrderViolations());
+            row(md, "(c) per-producer order violations in a consumer's deliveries", a.deliveryOrderViolations());
+            row(md, "(d) messages reported failed that are in the table", a.failedInTable());
+            row(md, "messages twice in the table", a.tableDuplicates());
+            row(md, "messages in the table never delivered to a consumer that reached its end", a.undelivered());
+            md.append(String.format(Locale.ROOT, "%nNot errors: %,d messages reported failed (none may be in the table);"
+                    + " %,d reported with their outcome unknown (%,d of them in the table); %,d unresolved by a kill,"
+                    + " neither acknowledged nor failed when their worker died (%,d of them in the table).%n",
+                    a.failed(), a.outcomeUnknown(), a.outcomeUnknownInTable(), a.unresolved(), a.unresolvedInTable()));
+            if (!a.failureCauses().isEmpty()) {
+                md.append("\nFailures reported, by cause: ").append(String.join(", ", a.failureCauses().entrySet().stream()
+                        .map(e -> "`" + e.getKey() + "` " + e.getValue()).toList())).append('\n');
+            }
+            if (!a.examples().isEmpty()) {
+                md.append("\nFirst findings:\n\n");
+                a.examples().forEach(e -> md.append("- ").append(e).append('\n'));
+            }
+        }
+    }
+
+    private static void row(StringBuilder md, String check, long count) {
+        md.append(String.format(Locale.ROOT, "| %s | %s | 0 |%n", check, count == 0 ? "0" : String.format(Locale.ROOT,
+                "**%,d**", count)));
+    }
+
+    private static void memory(StringBuilder md, String role, RateResult.MemoryPeaks m, RateResult r) {
+        if (!m.known()) {
+            return;
+        }
+        md.append(String.format(Locale.ROOT, "- %s worker memory, peak over its ticks%s: heap %s of %s, direct buffers %s%s%n",
+                role, r.sharedJvm ? " (one shared JVM)" : "", mib(m.heapUsedBytes), mib(m.heapMaxBytes),
+                mib(m.directBytes), m.rssBytes < 0 ? "" : ", resident " + mib(m.rssBytes)));
+    }
+
+    private static String mib(long bytes) {
+        return bytes < 0 ? "–" : String.format(Locale.ROOT, "%,.0f MiB", bytes / 1048576.0);
     }
 
     private static String clientSettings(BenchDriver driver, BenchSettings s) {
@@ -214,6 +321,16 @@ public final class Reports {
             json.writeNumberField("producers", s.producers());
             json.writeNumberField("consumers", s.consumers());
             json.writeBooleanField("inProcess", s.inProcess());
+            if (s.chaos().active()) {
+                json.writeObjectFieldStart("chaos");
+                if (s.chaos().faults().isPresent()) {
+                    json.writeStringField("faults", s.chaos().faults().get());
+                }
+                json.writeNumberField("faultSeed", s.chaos().seed());
+                json.writeNumberField("killEverySeconds", s.chaos().killEverySeconds());
+                json.writeNumberField("consumerDelayMs", s.chaos().consumerDelayMs());
+                json.writeEndObject();
+            }
             json.writeStringField("loadBefore", sweep.loadBefore());
             json.writeStringField("loadAfter", sweep.loadAfter());
             json.writeNumberField("cpus", Runtime.getRuntime().availableProcessors());
@@ -276,6 +393,7 @@ public final class Reports {
                 json.writeNumberField("duplicates", r.duplicates);
                 json.writeNumberField("failedSends", r.failed);
                 json.writeNumberField("backpressured", r.backpressured);
+                auditJson(json, r);
                 json.writeBooleanField("stable", r.stable);
                 json.writeStringField("verdict", r.verdict);
                 if (r.error != null) {
@@ -325,6 +443,78 @@ public final class Reports {
         } else {
             json.writeNull();
         }
+    }
+
+    private static void auditJson(JsonGenerator json, RateResult r) throws IOException {
+        if (r.chaos) {
+            json.writeObjectFieldStart("faultsInjected");
+            for (Map.Entry<String, Long> e : r.faults.entrySet()) {
+                json.writeNumberField(e.getKey(), e.getValue());
+            }
+            json.writeEndObject();
+            json.writeNumberField("producerRestarts", r.producerRestarts);
+            json.writeNumberField("consumerRestarts", r.consumerRestarts);
+            json.writeArrayFieldStart("workerFailures");
+            for (String failure : r.workerFailures) {
+                json.writeString(failure);
+            }
+            json.writeEndArray();
+        }
+        if (r.totalRetriedBatches >= 0) {
+            json.writeNumberField("retriedBatchesTotal", r.totalRetriedBatches);
+            json.writeNumberField("lostRacesTotal", r.totalLostRaces);
+            json.writeNumberField("failedMessagesTotal", r.totalFailedMessages);
+        }
+        json.writeNumberField("positionCommits", r.positionCommits);
+        json.writeNumberField("positionCommitFailures", r.positionCommitFailures);
+        memoryJson(json, "producerMemory", r.producerMemory);
+        memoryJson(json, "consumerMemory", r.consumerMemory);
+        DeliveryAudit.Result a = r.audit;
+        if (a == null) {
+            return;
+        }
+        json.writeObjectFieldStart("audit");
+        json.writeBooleanField("clean", a.clean());
+        json.writeNumberField("tableMessages", a.tableMessages());
+        json.writeNumberField("acknowledged", a.acknowledged());
+        json.writeNumberField("acknowledgedMissing", a.acknowledgedMissing());
+        json.writeNumberField("illegalRedeliveries", a.illegalRedeliveries());
+        json.writeNumberField("legalRedeliveries", a.legalRedeliveries());
+        json.writeNumberField("tableOrderViolations", a.tableOrderViolations());
+        json.writeNumberField("deliveryOrderViolations", a.deliveryOrderViolations());
+        json.writeNumberField("failedInTable", a.failedInTable());
+        json.writeNumberField("tableDuplicates", a.tableDuplicates());
+        json.writeNumberField("undelivered", a.undelivered());
+        json.writeNumberField("foreign", a.foreign());
+        json.writeNumberField("failed", a.failed());
+        json.writeNumberField("outcomeUnknown", a.outcomeUnknown());
+        json.writeNumberField("outcomeUnknownInTable", a.outcomeUnknownInTable());
+        json.writeNumberField("unresolvedByKill", a.unresolved());
+        json.writeNumberField("unresolvedByKillInTable", a.unresolvedInTable());
+        json.writeNumberField("deliveries", a.deliveries());
+        json.writeObjectFieldStart("failureCauses");
+        for (Map.Entry<String, Long> e : a.failureCauses().entrySet()) {
+            json.writeNumberField(e.getKey(), e.getValue());
+        }
+        json.writeEndObject();
+        json.writeArrayFieldStart("examples");
+        for (String example : a.examples()) {
+            json.writeString(example);
+        }
+        json.writeEndArray();
+        json.writeEndObject();
+    }
+
+    private static void memoryJson(JsonGenerator json, String name, RateResult.MemoryPeaks m) throws IOException {
+        if (!m.known()) {
+            return;
+        }
+        json.writeObjectFieldStart(name);
+        json.writeNumberField("peakHeapUsedBytes", m.heapUsedBytes);
+        json.writeNumberField("heapMaxBytes", m.heapMaxBytes);
+        json.writeNumberField("peakDirectBytes", m.directBytes);
+        json.writeNumberField("peakResidentBytes", m.rssBytes);
+        json.writeEndObject();
     }
 
     private static void jvmJson(JsonGenerator json, String name, RateResult.JvmFigures f) throws IOException {

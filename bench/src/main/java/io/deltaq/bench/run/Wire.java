@@ -20,6 +20,8 @@ import java.util.TreeMap;
  *   SPEC &lt;base64 properties&gt;        @dq READY                    clients open, ready to start
  *   START &lt;start&gt; &lt;warmupEnd&gt; &lt;end&gt;   @dq TICK t=&lt;micros&gt; k=v ...   once a second, and a last one
  *   EXPECT &lt;messages&gt;  (consumer)    @dq DONE k=v ...             finished; the worker exits
+ *   END &lt;end&gt;  (consumer) done once the topic is delivered through end (a chaos run's restarts
+ *                         make counts meaningless)
  *   STOP  give up waiting            @dq FAIL &lt;text&gt;              failed; the worker exits
  *   end of input: coordinator gone, the worker exits at once
  * </pre>
@@ -33,6 +35,7 @@ final class Wire {
     static final String START = "START";
     static final String EXPECT = "EXPECT";
     static final String STOP = "STOP";
+    static final String END = "END";
     static final String READY = "READY";
     static final String TICK = "TICK";
     static final String DONE = "DONE";

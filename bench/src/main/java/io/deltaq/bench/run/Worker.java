@@ -51,6 +51,16 @@ final class Worker {
     static final String CONNECTION_PREFIX = "connection.";
     static final String PRODUCER = "producer";
     static final String CONSUMER = "consumer";
+    /** How many times this worker's role was restarted before it (after a kill); 0 for the first. */
+    static final String INCARNATION = "incarnation";
+    /** Where the delivery audit's records go ({@link AuditRecords}); absent: no records. */
+    static final String AUDIT_DIR = "audit.dir";
+    /** How often consumers commit their position, ms; absent or 0: never. */
+    static final String COMMIT_INTERVAL_MS = "commit.intervalMs";
+    /** How long consumers take per message delivered, ms (fractions allowed); absent or 0: no time at all. */
+    static final String CONSUMER_DELAY_MS = "consumer.delayMs";
+
+    private static final long AUDIT_FLUSH_NS = TimeUnit.MILLISECONDS.toNanos(100);
 
     private static final long TICK_MICROS = 1_000_000;
     private static final long ACK_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(120);
@@ -118,6 +128,8 @@ final class Worker {
                 Role current = role;
                 if (line.startsWith(Wire.EXPECT + " ")) {
                     current.expect(Long.parseLong(line.substring(Wire.EXPECT.length() + 1).trim()));
+                } else if (line.startsWith(Wire.END + " ")) {
+                    current.expectEnd(Long.parseLong(line.substring(Wire.END.length() + 1).trim()));
                 } else if (line.equals(Wire.STOP)) {
                     current.stop();
                 }
@@ -153,6 +165,8 @@ final class Worker {
         final Map<String, String> connection = new LinkedHashMap<>();
         final ClientOptions options;
         final String topic;
+        final int incarnation;
+        final java.nio.file.Path auditDir;
         final Recorder recorder = new Recorder(HistogramCodec.HIGHEST_MICROS, HistogramCodec.SIGNIFICANT_DIGITS);
         final List<Thread> hotThreads = new ArrayList<>();
         final Map<Thread, Long> finishedHotBytes = new java.util.concurrent.ConcurrentHashMap<>();
@@ -171,6 +185,8 @@ final class Worker {
             });
             this.options = ClientOptions.fromStrings(spec);
             this.topic = spec.get(TOPIC);
+            this.incarnation = Integer.parseInt(spec.getOrDefault(INCARNATION, "0"));
+            this.auditDir = spec.containsKey(AUDIT_DIR) ? java.nio.file.Path.of(spec.get(AUDIT_DIR)) : null;
         }
 
         abstract void open() throws Exception;
@@ -182,6 +198,9 @@ final class Worker {
         abstract void close();
 
         void expect(long messages) {
+        }
+
+        void expectEnd(long end) {
         }
 
         /** Called by a hot thread as its last act, so its allocation still counts once it has ended. */
@@ -237,6 +256,10 @@ final class Worker {
         private final double rate;
         private final BenchProducer[] producers;
         private final Pacer[] pacers;
+        private final AuditRecords.ProducerLog[] logs;
+        private Thread flusher;
+        private volatile boolean flusherStopped;
+        private volatile Throwable flushFailure;
 
         ProducerRole(Map<String, String> spec) {
             super(spec);
@@ -244,12 +267,46 @@ final class Worker {
             this.rate = Double.parseDouble(spec.get(RATE));
             this.producers = new BenchProducer[count];
             this.pacers = new Pacer[count];
+            this.logs = new AuditRecords.ProducerLog[count];
         }
 
         @Override
         void open() throws Exception {
             for (int i = 0; i < count; i++) {
-                producers[i] = driver.newProducer(connection, topic, options, i);
+                if (auditDir != null) {
+                    logs[i] = new AuditRecords.ProducerLog(AuditRecords.producerFile(auditDir, i, incarnation));
+                    producers[i] = driver.newProducer(connection, topic, options, i, logs[i]);
+                } else {
+                    producers[i] = driver.newProducer(connection, topic, options, i);
+                }
+            }
+        }
+
+        /** Writes what the producers heard: acks reach the audit file within {@link #AUDIT_FLUSH_NS}. */
+        private void startFlusher() {
+            if (auditDir == null) {
+                return;
+            }
+            // Stopped by a flag, not an interrupt: an interrupt closes the file channel it may be writing.
+            flusher = new Thread(() -> {
+                try {
+                    while (!flusherStopped) {
+                        LockSupport.parkNanos(AUDIT_FLUSH_NS);
+                        flushLogs();
+                    }
+                } catch (RuntimeException | Error e) {
+                    flushFailure = e;
+                }
+            }, "bench-audit-flusher");
+            flusher.setDaemon(true);
+            flusher.start();
+        }
+
+        private synchronized void flushLogs() {
+            for (AuditRecords.ProducerLog log : logs) {
+                if (log != null) {
+                    log.flush();
+                }
             }
         }
 
@@ -262,6 +319,7 @@ final class Worker {
                 hotThreads.add(thread);
             }
             startTicker(startMicros);
+            startFlusher();
             hotThreads.forEach(Thread::start);
             for (Thread thread : hotThreads) {
                 thread.join();
@@ -282,6 +340,16 @@ final class Worker {
             for (Pacer pacer : pacers) {
                 lastSendNanos = Math.max(lastSendNanos, pacer.lastSendNanos);
             }
+            if (flusher != null) {
+                flusherStopped = true;
+                LockSupport.unpark(flusher);
+                flusher.join(10_000);
+                if (flushFailure != null) {
+                    throw new IllegalStateException("the delivery audit's records could not be written: "
+                            + describe(flushFailure), flushFailure);
+                }
+            }
+            flushLogs(); // the outcomes are on file before DONE reports them
             finalTick();
             Map<String, Object> done = new LinkedHashMap<>();
             done.put("sent", sent);
@@ -344,6 +412,16 @@ final class Worker {
                     }
                 }
             }
+            // After the producers: what closing them settled is recorded too.
+            for (AuditRecords.ProducerLog log : logs) {
+                if (log != null) {
+                    try {
+                        log.close();
+                    } catch (RuntimeException e) {
+                        // As above.
+                    }
+                }
+            }
         }
 
         /** One producer's sending loop. */
@@ -385,7 +463,18 @@ final class Worker {
                 double intervalNanos = 1e9 / rate;
                 long startNanos = WallClock.nanoTimeAt(startMicros);
                 long durationNanos = (endMicros - startMicros) * 1_000;
-                for (long k = 0; !stopped; k++) {
+                long first = 0;
+                if (incarnation > 0) {
+                    // A restart after a kill: continue with the messages due from now on. Those due while
+                    // the worker was down are never sent, so sequence numbers stay unique and in send order.
+                    double due = (System.nanoTime() - startNanos) / intervalNanos;
+                    first = Math.max(0, (long) Math.ceil((due - index) / count));
+                }
+                AuditRecords.ProducerLog log = logs[index];
+                if (log != null) {
+                    log.begin(first);
+                }
+                for (long k = first; !stopped; k++) {
                     // Message k of this producer is message g of the run: producers interleave evenly.
                     long offsetNanos = (long) ((k * count + index) * intervalNanos);
                     if (offsetNanos >= durationNanos) {
@@ -405,6 +494,9 @@ final class Worker {
                         }
                         LockSupport.parkNanos(50_000);
                     }
+                    if (log != null) {
+                        log.offered(k - first);
+                    }
                     now = System.nanoTime();
                     if (intendedMicros >= warmupEndMicros) {
                         recorder.recordValue(HistogramCodec.clamp((now - intendedNanos) / 1_000));
@@ -423,7 +515,10 @@ final class Worker {
         private final int producerCount;
         private final BenchConsumer[] consumers;
         private final Sink[] sinks;
+        private final long commitIntervalNs;
+        private final long delayNs;
         private volatile long expected = -1;
+        private volatile long end = -1;
         private volatile long warmupEndMicros;
 
         ConsumerRole(Map<String, String> spec) {
@@ -432,19 +527,27 @@ final class Worker {
             this.producerCount = Integer.parseInt(spec.get(PRODUCERS));
             this.consumers = new BenchConsumer[count];
             this.sinks = new Sink[count];
+            this.commitIntervalNs = TimeUnit.MILLISECONDS.toNanos(Long.parseLong(spec.getOrDefault(COMMIT_INTERVAL_MS, "0")));
+            this.delayNs = (long) (Double.parseDouble(spec.getOrDefault(CONSUMER_DELAY_MS, "0")) * 1e6);
         }
 
         @Override
         void open() throws Exception {
             for (int j = 0; j < count; j++) {
                 consumers[j] = driver.newConsumer(connection, topic, options, j);
-                sinks[j] = new Sink(producerCount);
+                sinks[j] = new Sink(producerCount, auditDir == null ? null
+                        : new AuditRecords.ConsumerLog(AuditRecords.consumerFile(auditDir, j, incarnation)));
             }
         }
 
         @Override
         void expect(long messages) {
             expected = messages;
+        }
+
+        @Override
+        void expectEnd(long end) {
+            this.end = end;
         }
 
         @Override
@@ -469,6 +572,11 @@ final class Worker {
             startTicker(startMicros);
             hotThreads.forEach(Thread::start);
             done.await();
+            for (Sink sink : sinks) {
+                if (sink.log != null) {
+                    sink.log.close(); // the deliveries are on file before DONE reports them
+                }
+            }
             for (int j = 0; j < count; j++) {
                 if (sinks[j].failure != null) {
                     throw new IllegalStateException("consumer " + j + " failed: " + describe(sinks[j].failure),
@@ -480,7 +588,13 @@ final class Worker {
             long target = expected;
             result.put("received", minReceived());
             result.put("deliveries", totalReceived());
-            result.put("caughtUp", target >= 0 && minReceived() >= target);
+            boolean allReached = true;
+            for (Sink sink : sinks) {
+                allReached &= sink.reachedEnd;
+            }
+            result.put("caughtUp", end >= 0 ? allReached : target >= 0 && minReceived() >= target);
+            result.put("commits", sum(s -> s.commits));
+            result.put("commitFailures", sum(s -> s.commitFailures));
             result.put("gaps", sum(s -> s.gaps));
             result.put("duplicates", sum(s -> s.duplicates));
             result.put("foreign", sum(s -> s.foreign));
@@ -489,13 +603,48 @@ final class Worker {
 
         private void consume(BenchConsumer consumer, Sink sink) {
             IdleStrategy idle = new BackoffIdleStrategy(100, 10, 1_000, 100_000);
+            long lastCommit = System.nanoTime();
             while (!stopped) {
                 long target = expected;
                 if (target >= 0 && sink.received.get() >= target) {
                     return;
                 }
+                long endMark = end;
+                if (endMark >= 0 && consumer.reached(endMark)) {
+                    sink.reachedEnd = true;
+                    return;
+                }
                 int delivered = consumer.poll(sink, POLL_LIMIT);
+                if (delivered > 0 && commitIntervalNs > 0 && System.nanoTime() - lastCommit >= commitIntervalNs) {
+                    commit(consumer, sink);
+                    lastCommit = System.nanoTime();
+                }
+                if (delivered > 0 && delayNs > 0) {
+                    // The slow consumer of the backpressure scenario: its time per message, a poll's worth at once.
+                    long until = System.nanoTime() + delivered * delayNs;
+                    long left;
+                    while ((left = until - System.nanoTime()) > 0 && !stopped) {
+                        LockSupport.parkNanos(left);
+                    }
+                }
                 idle.idle(delivered);
+            }
+        }
+
+        /** Commits the position after everything delivered; a failed commit is counted and tried again later. */
+        private void commit(BenchConsumer consumer, Sink sink) {
+            if (sink.log != null) {
+                sink.log.beforeCommit();
+            }
+            try {
+                consumer.commitPosition();
+            } catch (RuntimeException e) {
+                sink.commitFailures++;
+                return;
+            }
+            sink.commits++;
+            if (sink.log != null) {
+                sink.log.committed();
             }
         }
 
@@ -531,6 +680,8 @@ final class Worker {
             fields.put("lastIntended", lastIntended);
             fields.put("gaps", sum(s -> s.gaps));
             fields.put("duplicates", sum(s -> s.duplicates));
+            fields.put("commits", sum(s -> s.commits));
+            fields.put("commitFailures", sum(s -> s.commitFailures));
             Map<String, Long> counters = new LinkedHashMap<>();
             for (BenchConsumer consumer : consumers) {
                 consumer.addCounters(counters);
@@ -549,6 +700,15 @@ final class Worker {
                     }
                 }
             }
+            for (Sink sink : sinks) {
+                if (sink != null && sink.log != null) {
+                    try {
+                        sink.log.close();
+                    } catch (RuntimeException e) {
+                        // As above.
+                    }
+                }
+            }
         }
 
         /** One consumer's bookkeeping; written by its polling thread only. */
@@ -556,19 +716,27 @@ final class Worker {
             final AtomicLong received = new AtomicLong();
             final AtomicLong measured = new AtomicLong();
             final long[] nextSequence;
+            final AuditRecords.ConsumerLog log;
             volatile long lastIntendedMicros;
             volatile long gaps;
             volatile long duplicates;
             volatile long foreign;
+            volatile long commits;
+            volatile long commitFailures;
+            volatile boolean reachedEnd;
             volatile Throwable failure;
 
-            Sink(int producers) {
+            Sink(int producers, AuditRecords.ConsumerLog log) {
                 this.nextSequence = new long[producers];
+                this.log = log;
             }
 
             @Override
             public void onMessage(long intendedMicros, int producerIndex, long sequence) {
                 long now = WallClock.nowMicros();
+                if (log != null) {
+                    log.delivered(producerIndex, sequence);
+                }
                 received.lazySet(received.get() + 1);
                 if (intendedMicros >= warmupEndMicros) {
                     recorder.recordValue(HistogramCodec.clamp(now - intendedMicros));

@@ -44,6 +44,13 @@ abstract class WorkerHandle implements AutoCloseable {
     /** The end of the worker's diagnostics (its stderr), for error messages. */
     abstract String diagnostics();
 
+    /**
+     * Kills the worker without warning (SIGKILL: {@link Process#destroyForcibly()} on Linux) and
+     * waits for it to be gone, as a crash of its machine would end it: nothing it buffered is
+     * flushed, nothing it started is finished.
+     */
+    abstract void kill() throws InterruptedException;
+
     @Override
     public abstract void close();
 
@@ -129,6 +136,15 @@ abstract class WorkerHandle implements AutoCloseable {
         }
 
         @Override
+        void kill() throws InterruptedException {
+            process.destroyForcibly();
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("the " + name + " worker (pid " + process.pid()
+                        + ") was still alive 30 s after SIGKILL");
+            }
+        }
+
+        @Override
         public void close() {
             // End of input tells a worker still running that nobody listens; give it a moment to
             // exit by itself (a finished worker is closing its clients), then kill it.
@@ -197,6 +213,11 @@ abstract class WorkerHandle implements AutoCloseable {
         @Override
         String diagnostics() {
             return "(in-process worker: see the coordinator's stderr)";
+        }
+
+        @Override
+        void kill() {
+            throw new UnsupportedOperationException("an in-process worker cannot be killed");
         }
 
         @Override

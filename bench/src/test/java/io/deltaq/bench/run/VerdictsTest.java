@@ -95,6 +95,41 @@ class VerdictsTest {
     }
 
     @Test
+    void aFailedDeliveryAuditFailsTheVerdictWhateverTheSpeed() {
+        RateResult r = run(5, 5, 5, 5, 5, 5, 5, 5, 5);
+        DeliveryAudit audit = new DeliveryAudit(1);
+        audit.acknowledged(0, 0, 0); // acknowledged, never in the table
+        r.audit = audit.finish();
+        Verdicts.judge(r, SETTINGS);
+        assertFalse(r.stable);
+        assertEquals("delivery audit failed: 1 acknowledged messages missing from the table", r.verdict);
+    }
+
+    @Test
+    void withKillsOnlyCatchingUpAndTheAuditCountNotTheRateOrTheCounts() {
+        BenchSettings kills = new BenchSettings(SETTINGS.rates(), SETTINGS.seconds(), SETTINGS.warmupSeconds(),
+                SETTINGS.drainSeconds(), SETTINGS.drivers(), SETTINGS.client(), 1, 1, false, List.of(), SETTINGS.target(),
+                SETTINGS.out(), 0, false, new Chaos(Optional.empty(), 1, 5, 0));
+        // Killed producers skip what fell due while they were down; restarted consumers see messages again.
+        RateResult r = run(5, 5, 5, 5, 5, 5, 5, 5, 5);
+        r.achievedRate = 700;
+        r.received = 12_000;
+        r.failed = 4;
+        DeliveryAudit audit = new DeliveryAudit(1);
+        audit.inTable(0, 0);
+        audit.acknowledged(0, 0, 0);
+        r.audit = audit.finish();
+        Verdicts.judge(r, kills);
+        assertTrue(r.stable, r.verdict);
+
+        r.caughtUp = false;
+        r.workerFailures.add("producer-1 failed: HTTP 500 (injected)");
+        Verdicts.judge(r, kills);
+        assertEquals("falling behind: consumers had not delivered the table through its end after 30 s of drain; 1 worker"
+                + " failures, each restarted (first: producer-1 failed: HTTP 500 (injected))", r.verdict);
+    }
+
+    @Test
     void anErrorIsAFailureNotAVerdictOnSpeed() {
         RateResult r = run();
         r.error = "the producer worker ended unexpectedly";

@@ -1,0 +1,326 @@
+package io.deltaq.bench.run;
+
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Checks a run's deliveries against what its producers were told and what the table holds: the
+ * delivery audit of a chaos run. Messages are named by (producer index, the producer's sequence
+ * number in the payload); sequence numbers of one producer increase in send order across restarts
+ * of its worker (a restarted pacer continues at the current time's number), so a set of them per
+ * producer, and the last one seen, are all the books it needs.
+ *
+ * <p>Feed it the table in order ({@link #inTable}), the producers' records ({@link #offered},
+ * {@link #acknowledged}, {@link #failed}) and each consumer's incarnations in order
+ * ({@link #consumerStarted}, then its {@link #delivered} and {@link #committed} records in the
+ * order they happened), then {@link #finish}. The checks that must come out 0:
+ * <ol>
+ *   <li>acknowledged messages missing from the table;
+ *   <li>messages delivered again to a consumer although a position after them had been committed
+ *       before its restart, or delivered twice by one incarnation;
+ *   <li>per-producer order violations, in the table and in each incarnation's delivery stream;
+ *   <li>messages reported failed (not "outcome unknown") that are in the table;
+ * </ol>
+ * and, as the table is exactly-once too, duplicates in the table, and messages of the table never
+ * delivered to a consumer that reached the table's end.
+ */
+final class DeliveryAudit {
+
+    /** The figures of an audit, and whether it is clean. */
+    record Result(long tableMessages, long tableDuplicates, long tableOrderViolations, long acknowledged,
+            long acknowledgedMissing, long failed, long failedInTable, long outcomeUnknown, long outcomeUnknownInTable,
+            long unresolved, long unresolvedInTable, long deliveries, long legalRedeliveries, long illegalRedeliveries,
+            long deliveryOrderViolations, long undelivered, long foreign, Map<String, Long> failureCauses,
+            List<String> examples) {
+
+        boolean clean() {
+            return acknowledgedMissing == 0 && illegalRedeliveries == 0 && tableOrderViolations == 0
+                    && deliveryOrderViolations == 0 && failedInTable == 0 && tableDuplicates == 0 && undelivered == 0
+                    && foreign == 0;
+        }
+
+        /** What failed, for a verdict; empty when clean. */
+        String problems() {
+            List<String> problems = new ArrayList<>();
+            add(problems, acknowledgedMissing, "acknowledged messages missing from the table");
+            add(problems, illegalRedeliveries, "deliveries of messages at or before a committed position");
+            add(problems, tableOrderViolations, "per-producer order violations in the table");
+            add(problems, deliveryOrderViolations, "per-producer order violations in a consumer's deliveries");
+            add(problems, failedInTable, "messages reported failed that are in the table");
+            add(problems, tableDuplicates, "messages twice in the table");
+            add(problems, undelivered, "messages in the table never delivered to a consumer that reached its end");
+            add(problems, foreign, "messages of unknown producers");
+            return String.join(", ", problems);
+        }
+
+        private static void add(List<String> problems, long count, String what) {
+            if (count > 0) {
+                problems.add(count + " " + what);
+            }
+        }
+    }
+
+    private static final int MAX_EXAMPLES = 10;
+
+    /** One producer's books. */
+    private static final class Producer {
+        final BitSet table = new BitSet();
+        final BitSet offered = new BitSet();
+        final BitSet acked = new BitSet();
+        final BitSet failed = new BitSet();
+        final BitSet unknown = new BitSet();
+        long lastInTable = -1;
+    }
+
+    /** One consumer's books across its incarnations. */
+    private static final class Consumer {
+        final List<BitSet> delivered = new ArrayList<>();
+        /** Covered by a position committed by an earlier incarnation: must not come again. */
+        final List<BitSet> covered = new ArrayList<>();
+        /** Delivered by the current incarnation. */
+        final List<BitSet> current = new ArrayList<>();
+        final List<long[]> lastSequence = new ArrayList<>();
+        /** Delivered by the current incarnation since its last commit, as (producer, sequence) pairs. */
+        long[] sinceCommit = new long[1024];
+        int sinceCommitCount;
+        /** Covered by the current incarnation's commits, for the next incarnations. */
+        final List<long[]> committedNow = new ArrayList<>();
+        int committedNowCount;
+        boolean reachedEnd;
+        boolean started;
+    }
+
+    private final List<Producer> producers = new ArrayList<>();
+    private final Map<Integer, Consumer> consumers = new TreeMap<>();
+    private final Map<String, Long> failureCauses = new TreeMap<>();
+    private final List<String> examples = new ArrayList<>();
+    private long tableMessages;
+    private long tableDuplicates;
+    private long tableOrderViolations;
+    private long deliveries;
+    private long legalRedeliveries;
+    private long illegalRedeliveries;
+    private long deliveryOrderViolations;
+    private long foreign;
+
+    DeliveryAudit(int producerCount) {
+        for (int i = 0; i < producerCount; i++) {
+            producers.add(new Producer());
+        }
+    }
+
+    private Producer producer(int index) {
+        return index >= 0 && index < producers.size() ? producers.get(index) : null;
+    }
+
+    private void example(String text) {
+        if (examples.size() < MAX_EXAMPLES) {
+            examples.add(text);
+        }
+    }
+
+    private static int bit(long sequence) {
+        if (sequence < 0 || sequence > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("sequence number " + sequence + " out of the audit's range");
+        }
+        return (int) sequence;
+    }
+
+    /** The next message of the table, in table order. */
+    void inTable(int producerIndex, long sequence) {
+        tableMessages++;
+        Producer p = producer(producerIndex);
+        if (p == null) {
+            foreign++;
+            example("table: message of unknown producer " + producerIndex + " seq " + sequence);
+            return;
+        }
+        int s = bit(sequence);
+        if (p.table.get(s)) {
+            tableDuplicates++;
+            example("table: producer " + producerIndex + " seq " + sequence + " twice");
+        } else if (sequence < p.lastInTable) {
+            tableOrderViolations++;
+            example("table: producer " + producerIndex + " seq " + sequence + " after seq " + p.lastInTable);
+        }
+        p.table.set(s);
+        p.lastInTable = Math.max(p.lastInTable, sequence);
+    }
+
+    void offered(int producerIndex, long from, long to) {
+        Producer p = producer(producerIndex);
+        if (p != null) {
+            p.offered.set(bit(from), bit(to) + 1);
+        }
+    }
+
+    void acknowledged(int producerIndex, long from, long to) {
+        Producer p = producer(producerIndex);
+        if (p != null) {
+            p.acked.set(bit(from), bit(to) + 1);
+            p.offered.set(bit(from), bit(to) + 1);
+        }
+    }
+
+    void failed(int producerIndex, long from, long to, boolean outcomeUnknown, String cause) {
+        Producer p = producer(producerIndex);
+        if (p != null) {
+            (outcomeUnknown ? p.unknown : p.failed).set(bit(from), bit(to) + 1);
+            p.offered.set(bit(from), bit(to) + 1);
+            failureCauses.merge((outcomeUnknown ? "outcome unknown: " : "failed: ") + cause, to - from + 1, Long::sum);
+        }
+    }
+
+    /** A consumer's next incarnation begins (its first, or a restart after a kill). */
+    void consumerStarted(int consumerIndex) {
+        Consumer c = consumers.computeIfAbsent(consumerIndex, i -> {
+            Consumer fresh = new Consumer();
+            for (int k = 0; k < producers.size(); k++) {
+                fresh.delivered.add(new BitSet());
+                fresh.covered.add(new BitSet());
+                fresh.current.add(new BitSet());
+            }
+            return fresh;
+        });
+        if (c.started) {
+            // What the ended incarnation committed now covers the next ones.
+            for (long[] chunk : c.committedNow) {
+                for (long pair : chunk) {
+                    if (pair != Long.MIN_VALUE) {
+                        c.covered.get((int) (pair >>> 32)).set((int) pair);
+                    }
+                }
+            }
+        }
+        c.started = true;
+        c.committedNow.clear();
+        c.committedNowCount = 0;
+        c.sinceCommitCount = 0;
+        c.current.forEach(BitSet::clear);
+        c.lastSequence.clear();
+        long[] last = new long[producers.size()];
+        java.util.Arrays.fill(last, -1);
+        c.lastSequence.add(last);
+    }
+
+    void delivered(int consumerIndex, int producerIndex, long sequence) {
+        Consumer c = consumers.get(consumerIndex);
+        if (c == null || !c.started) {
+            throw new IllegalStateException("a delivery to consumer " + consumerIndex + " before it started");
+        }
+        deliveries++;
+        if (producer(producerIndex) == null) {
+            foreign++;
+            example("consumer " + consumerIndex + ": message of unknown producer " + producerIndex + " seq " + sequence);
+            return;
+        }
+        int s = bit(sequence);
+        long[] last = c.lastSequence.get(0);
+        if (c.current.get(producerIndex).get(s)) {
+            illegalRedeliveries++;
+            example("consumer " + consumerIndex + ": producer " + producerIndex + " seq " + sequence
+                    + " delivered twice by one incarnation");
+        } else if (c.covered.get(producerIndex).get(s)) {
+            illegalRedeliveries++;
+            example("consumer " + consumerIndex + ": producer " + producerIndex + " seq " + sequence
+                    + " delivered again after a position past it was committed");
+        } else if (c.delivered.get(producerIndex).get(s)) {
+            legalRedeliveries++;
+        }
+        if (sequence < last[producerIndex]) {
+            deliveryOrderViolations++;
+            example("consumer " + consumerIndex + ": producer " + producerIndex + " seq " + sequence + " after seq "
+                    + last[producerIndex]);
+        }
+        last[producerIndex] = Math.max(last[producerIndex], sequence);
+        c.current.get(producerIndex).set(s);
+        c.delivered.get(producerIndex).set(s);
+        if (c.sinceCommitCount == c.sinceCommit.length) {
+            c.sinceCommit = java.util.Arrays.copyOf(c.sinceCommit, c.sinceCommit.length * 2);
+        }
+        c.sinceCommit[c.sinceCommitCount++] = ((long) producerIndex << 32) | s;
+    }
+
+    /** The consumer committed a position after everything its current incarnation delivered so far. */
+    void committed(int consumerIndex) {
+        Consumer c = consumers.get(consumerIndex);
+        if (c == null || !c.started) {
+            throw new IllegalStateException("a commit of consumer " + consumerIndex + " before it started");
+        }
+        long[] chunk = java.util.Arrays.copyOf(c.sinceCommit, c.sinceCommitCount);
+        c.committedNow.add(chunk);
+        c.sinceCommitCount = 0;
+    }
+
+    /** The consumer's last incarnation reached the end of the table. */
+    void reachedEnd(int consumerIndex) {
+        Consumer c = consumers.get(consumerIndex);
+        if (c != null) {
+            c.reachedEnd = true;
+        }
+    }
+
+    Result finish() {
+        long acked = 0;
+        long ackedMissing = 0;
+        long failed = 0;
+        long failedInTable = 0;
+        long unknown = 0;
+        long unknownInTable = 0;
+        long unresolved = 0;
+        long unresolvedInTable = 0;
+        for (int i = 0; i < producers.size(); i++) {
+            Producer p = producers.get(i);
+            acked += p.acked.cardinality();
+            BitSet missing = (BitSet) p.acked.clone();
+            missing.andNot(p.table);
+            ackedMissing += missing.cardinality();
+            for (int s = missing.nextSetBit(0); s >= 0 && examples.size() < MAX_EXAMPLES; s = missing.nextSetBit(s + 1)) {
+                example("producer " + i + " seq " + s + " acknowledged, not in the table");
+            }
+            failed += p.failed.cardinality();
+            BitSet failedPresent = (BitSet) p.failed.clone();
+            failedPresent.and(p.table);
+            failedInTable += failedPresent.cardinality();
+            for (int s = failedPresent.nextSetBit(0); s >= 0 && examples.size() < MAX_EXAMPLES;
+                    s = failedPresent.nextSetBit(s + 1)) {
+                example("producer " + i + " seq " + s + " reported failed, in the table");
+            }
+            unknown += p.unknown.cardinality();
+            BitSet unknownPresent = (BitSet) p.unknown.clone();
+            unknownPresent.and(p.table);
+            unknownInTable += unknownPresent.cardinality();
+            // Neither acknowledged nor failed: in flight when a worker was killed, or offered after its last record.
+            BitSet open = (BitSet) p.offered.clone();
+            open.or(p.table);
+            open.andNot(p.acked);
+            open.andNot(p.failed);
+            open.andNot(p.unknown);
+            unresolved += open.cardinality();
+            open.and(p.table);
+            unresolvedInTable += open.cardinality();
+        }
+        long undelivered = 0;
+        for (Map.Entry<Integer, Consumer> e : consumers.entrySet()) {
+            if (!e.getValue().reachedEnd) {
+                continue;
+            }
+            for (int i = 0; i < producers.size(); i++) {
+                BitSet never = (BitSet) producers.get(i).table.clone();
+                never.andNot(e.getValue().delivered.get(i));
+                undelivered += never.cardinality();
+                int s = never.nextSetBit(0);
+                if (s >= 0) {
+                    example("consumer " + e.getKey() + ": producer " + i + " seq " + s + " in the table, never delivered");
+                }
+            }
+        }
+        return new Result(tableMessages, tableDuplicates, tableOrderViolations, acked, ackedMissing, failed, failedInTable,
+                unknown, unknownInTable, unresolved, unresolvedInTable, deliveries, legalRedeliveries, illegalRedeliveries,
+                deliveryOrderViolations, undelivered, foreign, java.util.Collections.unmodifiableMap(new TreeMap<>(failureCauses)),
+                List.copyOf(examples));
+    }
+}
