@@ -1,14 +1,10 @@
 package io.deltaq.consumer;
 
 import io.deltaq.deltalog.DeltaStorageException;
-import io.deltaq.s3io.ConditionalConflictException;
 import io.deltaq.s3io.Futures;
-import io.deltaq.s3io.ObjectStoreException;
 import io.deltaq.s3io.RetryPolicy;
-import io.deltaq.s3io.StoreUnavailableException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
 /**
@@ -36,25 +32,9 @@ final class ReadRetry {
         this.budgetNs = TimeUnit.MILLISECONDS.toNanos(budgetMs);
     }
 
-    /**
-     * Whether {@code failure} is a fault that passes: the store unavailable after its retries
-     * (throttling, 5xx, timeouts, broken connections), a 409 conflict, or a read that outlasted the
-     * log's I/O timeout. Access denied, credentials, a missing bucket, a missing or corrupt file are not.
-     */
+    /** Whether {@code failure} is worth retrying: see {@link DeltaStorageException#isTransient}. */
     static boolean retryable(Throwable failure) {
-        for (Throwable t = Futures.unwrap(failure); t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof StoreUnavailableException || t instanceof ConditionalConflictException
-                    || t instanceof TimeoutException) {
-                return true;
-            }
-            if (t instanceof ObjectStoreException) {
-                return false;
-            }
-            if (t instanceof DeltaStorageException && t.getCause() == null) {
-                return true; // the log's I/O timeout passed without an answer
-            }
-        }
-        return false;
+        return DeltaStorageException.isTransient(failure);
     }
 
     /**

@@ -209,7 +209,7 @@ final class DeltaErrors {
     }
 
     static DeltaStorageException timeout(String what, long timeoutMs) {
-        return new DeltaStorageException(what + " did not complete within " + timeoutMs + " ms", null);
+        return new DeltaStorageException(what + " did not complete within " + timeoutMs + " ms", null, true);
     }
 
     /* ------------------------------ commits ------------------------------ */

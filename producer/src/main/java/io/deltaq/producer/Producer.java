@@ -1,9 +1,9 @@
 package io.deltaq.producer;
 
 import io.deltaq.deltalog.CommitWriter;
+import io.deltaq.deltalog.DeltaStorageException;
 import io.deltaq.deltalog.DeltaTable;
 import io.deltaq.deltalog.Position;
-import io.deltaq.deltalog.Snapshot;
 import io.deltaq.s3io.ObjectStore;
 import io.deltaq.s3io.ObjectStores;
 import java.nio.charset.StandardCharsets;
@@ -84,9 +84,7 @@ public final class Producer implements AutoCloseable {
         this.encoder = singleThread("deltaq-producer-encoder-" + config.producerId);
         try {
             DeltaTable table = DeltaTable.at(store, tablePath);
-            table.createMessageTable();
-            Snapshot snapshot = table.snapshot();
-            CommitWriter writer = table.newWriter(config.producerId, snapshot, auxiliary);
+            CommitWriter writer = openWriter(table, config, auxiliary);
             this.idle = new WakeableIdleStrategy(config.idleMaxParkNs);
             metrics.checkpointsOf(writer);
             this.agent = new CommitAgent(config, ring, table, writer, encoder, listener, futures, metrics, idle);
@@ -249,6 +247,33 @@ public final class Producer implements AutoCloseable {
 
     private static long nowMicros() {
         return System.currentTimeMillis() * 1_000L;
+    }
+
+    /**
+     * Creates or recognises the table and opens this producer's writer on its snapshot, retrying
+     * storage faults that pass for {@code open.timeout.ms}: a producer started during a burst of
+     * throttling waits it out, as a Kafka producer waits for its metadata.
+     */
+    private static CommitWriter openWriter(DeltaTable table, ProducerConfig config, ExecutorService checkpoints) {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(config.openTimeoutMs);
+        for (int failures = 1; ; failures++) {
+            try {
+                table.createMessageTable();
+                return table.newWriter(config.producerId, table.snapshot(), checkpoints);
+            } catch (RuntimeException e) {
+                if (!DeltaStorageException.isTransient(e)) {
+                    throw e;
+                }
+                long waitNs = config.commitRetry.backoffNanos(failures + 1);
+                if (System.nanoTime() + waitNs - deadline >= 0) {
+                    throw ProducerErrors.openFailed(config.producerId, table.location(), config.openTimeoutMs, failures, e);
+                }
+                LockSupport.parkNanos(waitNs);
+                if (Thread.currentThread().isInterrupted()) {
+                    throw ProducerErrors.openFailed(config.producerId, table.location(), config.openTimeoutMs, failures, e);
+                }
+            }
+        }
     }
 
     /* ------------------------------ flushing and closing ------------------------------ */

@@ -32,6 +32,7 @@ public final class ProducerConfig {
     public static final String PRODUCER_ID = "producer.id";
     public static final String BLOCK_TIMEOUT_MS = "block.timeout.ms";
     public static final String DELIVERY_TIMEOUT_MS = "delivery.timeout.ms";
+    public static final String OPEN_TIMEOUT_MS = "open.timeout.ms";
     public static final String IDLE_MAX_PARK_US = "idle.max.park.us";
     /**
      * Backoff of a batch whose upload or commit failed: {@code commit.retry.backoff.ms} and
@@ -57,8 +58,13 @@ public final class ProducerConfig {
                     + " with the same id continues its batch sequence and never commits a batch twice. Default: a random id.")
             .define(BLOCK_TIMEOUT_MS, LONG, 60_000L, atLeast(0),
                     "How long send() waits for room in a full buffer before failing. offer() never waits.")
+            .define(OPEN_TIMEOUT_MS, LONG, 60_000L, atLeast(0),
+                    "How long opening the producer (creating or recognising the table, loading its snapshot) keeps"
+                            + " retrying storage faults that pass (throttling, 5xx, timeouts), with the commit.retry backoff."
+                            + " 0 fails at the first.")
             .define(DELIVERY_TIMEOUT_MS, LONG, 120_000L, atLeast(1),
-                    "How long a sealed batch may keep failing to commit (storage unavailable) before its messages fail.")
+                    "How long a sealed batch may keep failing to commit (storage unavailable) before its messages fail"
+                            + " (or complete with DeliveryOutcomeUnknownException when a commit attempt may have landed).")
             .define(IDLE_MAX_PARK_US, LONG, 1_000L, between(1, 1_000_000),
                     "Longest park of the idle commit thread. Sends and storage completions wake it at once; this only"
                             + " bounds a missed wake-up.")
@@ -81,6 +87,7 @@ public final class ProducerConfig {
     final String producerId;
     final long blockTimeoutNs;
     final long deliveryTimeoutNs;
+    final long openTimeoutMs;
     final long idleMaxParkNs;
     final RetryPolicy commitRetry;
     /** The {@code store.*} and {@code fault.*} entries, for {@link ObjectStores#open}. */
@@ -113,6 +120,7 @@ public final class ProducerConfig {
         this.producerId = id == null || id.isEmpty() ? "producer-" + UUID.randomUUID() : id;
         this.blockTimeoutNs = (Long) v.get(BLOCK_TIMEOUT_MS) * 1_000_000L;
         this.deliveryTimeoutNs = (Long) v.get(DELIVERY_TIMEOUT_MS) * 1_000_000L;
+        this.openTimeoutMs = (Long) v.get(OPEN_TIMEOUT_MS);
         this.idleMaxParkNs = (Long) v.get(IDLE_MAX_PARK_US) * 1_000L;
         long backoff = (Long) v.get(COMMIT_RETRY + ".backoff.ms");
         long backoffMax = (Long) v.get(COMMIT_RETRY + ".backoff.max.ms");

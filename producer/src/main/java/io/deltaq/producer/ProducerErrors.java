@@ -55,6 +55,13 @@ final class ProducerErrors {
                 + " Last: " + last, last);
     }
 
+    static ProducerOpenException openFailed(String producerId, String table, long openTimeoutMs, int failures,
+                                            Throwable last) {
+        return new ProducerOpenException(who(producerId, table) + " could not be opened: storage kept failing for "
+                + ProducerConfig.OPEN_TIMEOUT_MS + " (" + openTimeoutMs + " ms), " + failures + " attempts; last: "
+                + last.getMessage(), last);
+    }
+
     static IllegalStateException encodingFailed(String producerId, String table, long batchSequence, Throwable cause) {
         return new IllegalStateException(who(producerId, table) + ": encoding batch " + batchSequence + " failed: " + cause,
                 cause);

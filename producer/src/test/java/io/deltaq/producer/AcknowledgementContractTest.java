@@ -218,6 +218,33 @@ abstract class AcknowledgementContractTest {
         assertFuturesTrueToTheTable(sent);
     }
 
+    /* Issue 11, item 5 for producers (found by the chaos run): a producer opened during a burst of storage
+       faults waits it out instead of failing at the first; one whose faults outlast open.timeout.ms fails
+       naming it; and a fault that does not pass (access denied) fails at once. */
+    @Test
+    void aProducerOpenedDuringABurstOfThrottlingWaitsItOut() throws Exception {
+        FaultInjectingStore faulty = new FaultInjectingStore(store);
+        faulty.inject(Rule.next(4, Operation.PUT_IF_ABSENT, COMMIT_FILES, Fault.error(503)));
+        faulty.inject(Rule.next(3, Operation.LIST, key -> true, Fault.error(500)));
+        try (Producer producer = Producer.create(faulty, table, Map.of("commit.retry.backoff.ms", 10L))) {
+            assertEquals(1, producer.send(null, bytes("after the burst")).get(60, TimeUnit.SECONDS).version());
+        }
+        assertEquals(4L, faulty.injected().get(FaultInjectingStore.Kind.ERROR) - 3);
+
+        FaultInjectingStore down = new FaultInjectingStore(store);
+        down.fail(Operation.LIST, key -> true, Fault.error(503));
+        RuntimeException gaveUp = org.junit.jupiter.api.Assertions.assertThrows(RuntimeException.class,
+                () -> Producer.create(down, table, Map.of("open.timeout.ms", 300L, "commit.retry.backoff.ms", 10L)));
+        assertTrue(gaveUp.getMessage().contains("open.timeout.ms (300 ms)"), gaveUp.getMessage());
+
+        FaultInjectingStore denied = new FaultInjectingStore(store);
+        denied.fail(Operation.LIST, key -> true, Fault.error(403));
+        RuntimeException refused = org.junit.jupiter.api.Assertions.assertThrows(RuntimeException.class,
+                () -> Producer.create(denied, table, Map.of()));
+        assertFalse(refused.getMessage().contains("open.timeout.ms"), "not retried: " + refused.getMessage());
+        assertEquals(1L, denied.injected().get(FaultInjectingStore.Kind.ERROR), "a 403 is asked once");
+    }
+
     /* Issue 11, item 4: a checkpoint that fails is counted and written again by the next commit. */
     @Test
     void aFailedCheckpointIsReportedAndWrittenAgain() throws Exception {
