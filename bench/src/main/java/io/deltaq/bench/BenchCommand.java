@@ -45,7 +45,7 @@ public final class BenchCommand implements Command {
      * that land but whose answer is lost, lost requests, connection resets, and delays.
      */
     static final String EXAMPLE_FAULTS = "*:error=500:0.01,*:error=503:0.01,put-if-absent+put:error=409:0.005,"
-            + "put-if-absent:lost-response:0.01,*:reset:0.005,*:lost-request:0.005,*:delay=200:0.01";
+            + "put-if-absent:lost-response:0.01,*:reset:0.005,*:lost-request:0.005,*:delay=200:0.01,put-if-absent:late=300:0.005";
 
     @Override
     public String name() {

@@ -2,6 +2,7 @@ package io.deltaq.consumer;
 
 import io.deltaq.deltalog.DeltaStorageException;
 import io.deltaq.s3io.Futures;
+import io.deltaq.s3io.Retries;
 import io.deltaq.s3io.RetryPolicy;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -42,9 +43,8 @@ final class ReadRetry {
      * lasts. Cancelling the returned future stops the retries.
      */
     <T> CompletableFuture<T> read(Supplier<CompletableFuture<T>> read) {
-        CompletableFuture<T> result = new CompletableFuture<>();
-        new Retried<>(read, result).attempt();
-        return result;
+        Budget budget = new Budget();
+        return Retries.retry(read, (failure, failures) -> budget.backoffAfter(failure, System.nanoTime()));
     }
 
     /** One read's failures so far, for a caller that sends the read again on its own schedule. */
@@ -75,43 +75,6 @@ final class ReadRetry {
         /** The read succeeded: a later failure starts a new budget. */
         void succeeded() {
             failures = 0;
-        }
-    }
-
-    private final class Retried<T> {
-        final Supplier<CompletableFuture<T>> read;
-        final CompletableFuture<T> result;
-        final Budget budget = new Budget();
-
-        Retried(Supplier<CompletableFuture<T>> read, CompletableFuture<T> result) {
-            this.read = read;
-            this.result = result;
-        }
-
-        void attempt() {
-            if (result.isDone()) {
-                return; // cancelled: no more requests
-            }
-            CompletableFuture<T> sent;
-            try {
-                sent = read.get();
-            } catch (RuntimeException e) {
-                sent = CompletableFuture.failedFuture(e);
-            }
-            sent.whenComplete((value, error) -> {
-                if (error == null) {
-                    result.complete(value);
-                    return;
-                }
-                long waitNs;
-                try {
-                    waitNs = budget.backoffAfter(error, System.nanoTime());
-                } catch (RuntimeException giveUp) {
-                    result.completeExceptionally(giveUp);
-                    return;
-                }
-                CompletableFuture.delayedExecutor(waitNs, TimeUnit.NANOSECONDS).execute(this::attempt);
-            });
         }
     }
 }

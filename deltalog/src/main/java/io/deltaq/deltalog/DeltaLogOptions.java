@@ -41,6 +41,13 @@ public final class DeltaLogOptions {
     public static final RetryPolicy DEFAULT_CREATE_RETRY = RetryPolicy.of(5, 10, 1_000);
 
     /**
+     * Reads (GET, LIST) of the table's files that failed with a fault that passes, after the store's
+     * own retries: sent up to 4 times in all, backoff from 20 ms doubling to 1 s. A snapshot that
+     * replays a hundred commits then fails only when one read keeps failing.
+     */
+    public static final RetryPolicy DEFAULT_READ_RETRY = RetryPolicy.of(4, 20, 1_000);
+
+    /**
      * The most bytes one read of a log file, a checkpoint or a data file may bring into memory: a
      * larger object, by its {@code Content-Length} or its body, is refused with an error naming the
      * file, the size and this bound, before it is allocated. Far above what deltaq writes (a data file
@@ -57,6 +64,7 @@ public final class DeltaLogOptions {
     private final int maxCommitAttempts;
     private final int maxReadBytes;
     private final RetryPolicy createRetry;
+    private final RetryPolicy readRetry;
     private final boolean allowPathsOutsideTable;
     private final String tableUri;
     private final String engineInfo;
@@ -69,6 +77,7 @@ public final class DeltaLogOptions {
         this.maxCommitAttempts = b.maxCommitAttempts;
         this.maxReadBytes = b.maxReadBytes;
         this.createRetry = b.createRetry;
+        this.readRetry = b.readRetry;
         this.allowPathsOutsideTable = b.allowPathsOutsideTable;
         this.tableUri = b.tableUri;
         this.engineInfo = b.engineInfo;
@@ -116,6 +125,11 @@ public final class DeltaLogOptions {
         return createRetry;
     }
 
+    /** How reads of the table's files that failed with a fault that passes are sent again. */
+    public RetryPolicy readRetry() {
+        return readRetry;
+    }
+
     public boolean allowPathsOutsideTable() {
         return allowPathsOutsideTable;
     }
@@ -138,6 +152,7 @@ public final class DeltaLogOptions {
         private int maxCommitAttempts = DEFAULT_MAX_COMMIT_ATTEMPTS;
         private int maxReadBytes = DEFAULT_MAX_READ_BYTES;
         private RetryPolicy createRetry = DEFAULT_CREATE_RETRY;
+        private RetryPolicy readRetry = DEFAULT_READ_RETRY;
         private boolean allowPathsOutsideTable;
         private String tableUri;
         private String engineInfo = "deltaq/" + libraryVersion();
@@ -193,6 +208,12 @@ public final class DeltaLogOptions {
                 throw new IllegalArgumentException("maxReadBytes must be >= 1024, was " + bytes);
             }
             this.maxReadBytes = bytes;
+            return this;
+        }
+
+        /** Default {@link #DEFAULT_READ_RETRY}; {@code RetryPolicy.of(1, 0, 0)} sends each read once. */
+        public Builder readRetry(RetryPolicy retry) {
+            this.readRetry = Objects.requireNonNull(retry, "retry");
             return this;
         }
 

@@ -5,6 +5,7 @@ import io.deltaq.s3io.ConditionalCreate;
 import io.deltaq.s3io.Futures;
 import io.deltaq.s3io.Listing;
 import io.deltaq.s3io.ObjectStore;
+import io.deltaq.s3io.RetryingReads;
 import io.deltaq.s3io.ObjectTooLargeException;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,9 +32,9 @@ final class LogStore {
     private final String locationPrefix;
 
     LogStore(ObjectStore store, String tablePath, DeltaLogOptions options) {
-        this.store = store;
+        this.store = options.readRetry().maxAttempts() > 1 ? new RetryingReads(store, options.readRetry()) : store;
         this.options = options;
-        this.creates = new ConditionalCreate(store, options.createRetry(), options.ioTimeout());
+        this.creates = new ConditionalCreate(this.store, options.createRetry(), options.ioTimeout());
         this.root = TablePath.root(tablePath);
         this.logPrefix = root + LogFiles.LOG_DIR;
         String location = store.location();

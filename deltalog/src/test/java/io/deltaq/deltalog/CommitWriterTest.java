@@ -349,8 +349,9 @@ class CommitWriterTest extends LocalTableTest {
         Snapshot s = created();
         CommitWriter w = table.newWriter("w", s, null);
         store.failNext(Operation.PUT_IF_ABSENT, k -> k.endsWith("01.json"), Fault.lostResponse());
-        store.failNext(Operation.GET, k -> k.endsWith("01.json"), Fault.error(503));
+        store.fail(Operation.GET, k -> k.endsWith("01.json"), Fault.error(503));
         assertInstanceOf(CommitStateUnknownException.class, failure(w.commit(1, files("a", 1))));
+        store.clear();
         CommitResult next = commit(w, 2, "b");
         assertEquals(2, next.version(), "version 1 holds batch 1 of this instance: not a conflict");
         assertEquals(1, w.lateOwnCommits());

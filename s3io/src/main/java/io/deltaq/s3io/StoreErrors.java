@@ -8,9 +8,29 @@ import java.util.Locale;
  * ({@code put-if-absent <key> in <store location>}) so that any of them says which object of which
  * store; the exception type says what a caller may do about it (see {@link ObjectStore}).
  */
-final class StoreErrors {
+public final class StoreErrors {
 
     private StoreErrors() {
+    }
+
+    /**
+     * Whether {@code failure} is a storage fault that passes, worth sending the request again after
+     * a backoff: the store unavailable after its own retries (throttling, 5xx, timeouts, broken
+     * connections), a 409 conflict with a concurrent conditional write, or no answer in time.
+     * Access denied, wrong credentials, a missing bucket, an object too large are not: they do not
+     * pass by waiting.
+     */
+    public static boolean isTransient(Throwable failure) {
+        for (Throwable t = Futures.unwrap(failure); t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof StoreUnavailableException || t instanceof ConditionalConflictException
+                    || t instanceof java.util.concurrent.TimeoutException) {
+                return true;
+            }
+            if (t instanceof ObjectStoreException) {
+                return false;
+            }
+        }
+        return false;
     }
 
     /** {@code <operation> <key> in <location>}: how every message names its request. */
