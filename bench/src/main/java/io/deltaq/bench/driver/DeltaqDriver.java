@@ -234,6 +234,9 @@ public final class DeltaqDriver implements BenchDriver {
             into.merge("lostRaces", producer.metrics().lostRaces(), Long::sum);
             into.merge("retriedBatches", producer.metrics().retriedBatches(), Long::sum);
             into.merge("failedMessages", producer.metrics().failedMessages(), Long::sum);
+            into.merge("unknownOutcomes", producer.metrics().unknownOutcomes(), Long::sum);
+            into.merge("unknownMessages", producer.metrics().unknownMessages(), Long::sum);
+            into.merge("failedCheckpoints", producer.metrics().failedCheckpoints(), Long::sum);
             into.merge("storeRequests", store.metrics().totalRequests(), Long::sum);
             addFaultCounters(store, into);
         }

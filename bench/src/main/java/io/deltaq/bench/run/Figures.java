@@ -69,6 +69,9 @@ final class Figures {
             result.totalRetriedBatches = value(last, "retriedBatches");
             result.totalLostRaces = value(last, "lostRaces");
             result.totalFailedMessages = value(last, "failedMessages");
+            result.totalUnknownOutcomes = last.containsKey("unknownOutcomes") ? value(last, "unknownOutcomes") : 0;
+            result.totalUnknownMessages = last.containsKey("unknownMessages") ? value(last, "unknownMessages") : 0;
+            result.totalFailedCheckpoints = last.containsKey("failedCheckpoints") ? value(last, "failedCheckpoints") : 0;
         }
     }
 

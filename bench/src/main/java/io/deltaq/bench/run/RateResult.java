@@ -84,6 +84,10 @@ final class RateResult {
     long totalRetriedBatches = -1;
     long totalLostRaces = -1;
     long totalFailedMessages = -1;
+    /** Commit attempts whose outcome had to be settled, messages reported unknown, failed checkpoints. */
+    long totalUnknownOutcomes;
+    long totalUnknownMessages;
+    long totalFailedCheckpoints;
     long positionCommits;
     long positionCommitFailures;
     final MemoryPeaks producerMemory = new MemoryPeaks();

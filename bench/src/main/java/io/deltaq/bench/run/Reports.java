@@ -209,7 +209,10 @@ public final class Reports {
             }
             if (r.totalRetriedBatches >= 0) {
                 md.append(String.format(Locale.ROOT, "- producers: %,d batches retried, %,d commit races lost, %,d messages"
-                        + " failed for good%n", r.totalRetriedBatches, r.totalLostRaces, r.totalFailedMessages));
+                        + " failed for good; %,d commit attempts with an unknown outcome (settled by a retry unless counted next), %,d messages reported"
+                        + " with their outcome unknown; %,d checkpoints failed and written again%n",
+                        r.totalRetriedBatches, r.totalLostRaces, r.totalFailedMessages,
+                        r.totalUnknownOutcomes, r.totalUnknownMessages, r.totalFailedCheckpoints));
             }
             if (r.positionCommits > 0 || r.positionCommitFailures > 0) {
                 md.append(String.format(Locale.ROOT, "- consumers: %,d positions committed, %,d commits failed (and"
@@ -463,6 +466,9 @@ public final class Reports {
         if (r.totalRetriedBatches >= 0) {
             json.writeNumberField("retriedBatchesTotal", r.totalRetriedBatches);
             json.writeNumberField("lostRacesTotal", r.totalLostRaces);
+            json.writeNumberField("unknownOutcomesTotal", r.totalUnknownOutcomes);
+            json.writeNumberField("unknownMessagesTotal", r.totalUnknownMessages);
+            json.writeNumberField("failedCheckpointsTotal", r.totalFailedCheckpoints);
             json.writeNumberField("failedMessagesTotal", r.totalFailedMessages);
         }
         json.writeNumberField("positionCommits", r.positionCommits);
