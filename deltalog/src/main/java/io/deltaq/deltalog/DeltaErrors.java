@@ -49,6 +49,13 @@ final class DeltaErrors {
                         + ") are not valid: " + problem, version, cause);
     }
 
+    static CorruptLogException invalidCompactedRange(long version, String path, String problem) {
+        return new CorruptLogException(
+                "the compaction tags (" + CompactedRange.FROM_VERSION_TAG + ", " + CompactedRange.VERSION_ROWS_TAG
+                        + ") of data file '" + path + "' (added at or before version " + version
+                        + ") are not valid: " + problem, version, null);
+    }
+
     static CorruptLogException invalidPath(String table, String file, long version, String path, String problem) {
         return new CorruptLogException(
                 table + ": " + file + " (version " + version + ") names data file '" + path

@@ -1,0 +1,54 @@
+package io.deltaq.deltalog;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.deltaq.deltalog.actions.AddFile;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class CompactedRangeTest {
+
+    private static AddFile withTags(Map<String, String> tags) {
+        return new AddFile("part-x.parquet", Map.of(), 10, 1, false, null, tags, null);
+    }
+
+    @Test
+    void mapsEachVersionToItsRowsInTheFileAndSurvivesTheTags() {
+        CompactedRange range = new CompactedRange(7, new long[] {3, 0, 5, 2});
+        assertEquals(7, range.fromVersion());
+        assertEquals(10, range.toVersion());
+        assertEquals(10, range.totalRows());
+        assertEquals(0, range.firstRowOf(7));
+        assertEquals(3, range.firstRowOf(8));
+        assertEquals(0, range.rowsOf(8));
+        assertEquals(3, range.firstRowOf(9));
+        assertEquals(8, range.firstRowOf(10));
+        assertTrue(range.covers(10));
+        assertFalse(range.covers(11));
+        assertFalse(range.covers(6));
+        assertEquals(Optional.of(range), CompactedRange.of(withTags(range.toTags()), 12));
+    }
+
+    @Test
+    void aFileWithoutTheTagsIsNotCompacted() {
+        assertEquals(Optional.empty(), CompactedRange.of(withTags(null), 3));
+        assertEquals(Optional.empty(), CompactedRange.of(withTags(Map.of("other", "x")), 3));
+    }
+
+    @Test
+    void malformedTagsNameTheFileAndTheProblem() {
+        CorruptLogException half = assertThrows(CorruptLogException.class,
+                () -> CompactedRange.of(withTags(Map.of(CompactedRange.FROM_VERSION_TAG, "4")), 9));
+        assertTrue(half.getMessage().contains("part-x.parquet"), half.getMessage());
+        assertTrue(half.getMessage().contains("but not " + CompactedRange.VERSION_ROWS_TAG), half.getMessage());
+        CorruptLogException negative = assertThrows(CorruptLogException.class, () -> CompactedRange.of(withTags(Map.of(
+                CompactedRange.FROM_VERSION_TAG, "4", CompactedRange.VERSION_ROWS_TAG, "1,-2")), 9));
+        assertTrue(negative.getMessage().contains("negative"), negative.getMessage());
+        assertThrows(CorruptLogException.class, () -> CompactedRange.of(withTags(Map.of(
+                CompactedRange.FROM_VERSION_TAG, "x", CompactedRange.VERSION_ROWS_TAG, "1")), 9));
+    }
+}
