@@ -25,17 +25,28 @@ final class Checkpointer {
     }
 
     /**
-     * Writes the checkpoint of {@code version} unless it exists, then points {@code _last_checkpoint}
-     * at it unless the hint already names a newer one.
+     * Writes the checkpoint of {@code version}, replaying the log up to it (for callers that hold no
+     * state), then points {@code _last_checkpoint} at it unless the hint already names a newer one.
      *
      * @return {@code version}
      */
     long write(long version) {
+        write(loader.at(version));
+        return version;
+    }
+
+    /**
+     * Writes the checkpoint of {@code snapshot}'s version unless it exists, from the state given:
+     * a writer that followed the log passes its own, so nothing is read but {@code _last_checkpoint}.
+     *
+     * @return the checkpoint's bytes
+     */
+    long write(Snapshot snapshot) {
+        long version = snapshot.version();
         if (format == null) {
             throw new DeltaLogException(io.tableName + ": cannot write checkpoint at version " + version
                     + ": no Parquet checkpoint format available");
         }
-        Snapshot snapshot = loader.at(version);
         // A checkpoint keeps only the state deltaq models; writer features it does not implement
         // (row tracking, domain metadata, ...) could need more, so they are refused like for commits.
         ProtocolGate.checkWritable(io.tableName, snapshot.protocol(), snapshot.metadata());
@@ -51,7 +62,7 @@ final class Checkpointer {
         if (current.isEmpty() || current.get().version() < version) {
             io.join(io.store.put(hintKey, hint), "writing " + io.display(hintKey));
         }
-        return version;
+        return data.length;
     }
 
     /**

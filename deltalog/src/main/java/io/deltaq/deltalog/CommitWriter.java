@@ -68,15 +68,25 @@ public final class CommitWriter {
     private volatile long lastBatchSequence;
     private volatile long lastBatchVersion;
     private final Protocol protocol;
-    private final Metadata metadata;
+    /** The table's metadata as of {@link #knownVersion}: a change of its settings alone is adopted. */
+    private volatile Metadata metadata;
+    /**
+     * The table's state at {@link #knownVersion}: the snapshot the writer opened with, plus each
+     * commit it wrote or read since (a writer reads every version it did not write, I4), so that a
+     * checkpoint is a copy of it rather than a replay of the log. Touched only by the stage that
+     * completes a commit, and commits are serial.
+     */
+    private final LogReplay state;
     private volatile DeltaLogException unusable;
     private final Object checkpointLock = new Object();
     private volatile CompletableFuture<Long> checkpoint = CompletableFuture.completedFuture(-1L);
-    private long queuedCheckpointVersion; // guarded by checkpointLock
+    private Snapshot queuedCheckpoint; // guarded by checkpointLock
     private boolean checkpointQueued; // guarded by checkpointLock
     /** Set when a checkpoint failed: the next commit checkpoints its own version, interval or not. */
     private volatile boolean checkpointOwed;
     private final AtomicLong failedCheckpoints = new AtomicLong();
+    private volatile long lastCheckpointBytes = -1;
+    private volatile long lastCheckpointNanos = -1;
     private final AtomicLong lateOwnCommits = new AtomicLong();
     /**
      * The batch sequence and version of the last attempt whose outcome is unknown, until a later
@@ -96,6 +106,7 @@ public final class CommitWriter {
         this.knownVersion = snapshot.version();
         this.protocol = snapshot.protocol();
         this.metadata = snapshot.metadata();
+        this.state = LogReplay.startingFrom(snapshot, io.options);
         Optional<TransactionState> txn = snapshot.transaction(writerId);
         this.lastBatchSequence = txn.map(TransactionState::txnVersion).orElse(-1L);
         // A checkpoint keeps a txn but not the version of the commit that held it.
@@ -117,6 +128,16 @@ public final class CommitWriter {
      */
     public String instance() {
         return instance;
+    }
+
+    /** Bytes of the last checkpoint this writer wrote, -1 before its first. */
+    public long lastCheckpointBytes() {
+        return lastCheckpointBytes;
+    }
+
+    /** How long the last checkpoint this writer wrote took to encode and store, in nanoseconds; -1 before its first. */
+    public long lastCheckpointNanos() {
+        return lastCheckpointNanos;
     }
 
     /** Checkpoints that failed (each is retried with the next commit). */
@@ -182,6 +203,7 @@ public final class CommitWriter {
             if (!add.dataChange()) {
                 throw new IllegalArgumentException("an appended file must have dataChange true: " + add.path());
             }
+            io.dataFileKey(add.path()); // refused now rather than by readers after it landed
         }
         DeltaLogException failure = unusable;
         if (failure != null) {
@@ -207,7 +229,7 @@ public final class CommitWriter {
                 io.options.engineInfo(), null));
         actions.add(new SetTransaction(writerId, batchSequence, now));
         actions.addAll(adds);
-        Attempt attempt = new Attempt(batchSequence, json.write(actions));
+        Attempt attempt = new Attempt(batchSequence, actions, json.write(actions));
         attempt.tryVersion(knownVersion + 1);
         return attempt.result;
     }
@@ -215,12 +237,14 @@ public final class CommitWriter {
     /** One commit's journey through versions until it lands or fails. */
     private final class Attempt {
         final long batchSequence;
+        final List<Action> actions;
         final byte[] bytes;
         final CompletableFuture<CommitResult> result = new CompletableFuture<>();
         int attempts;
 
-        Attempt(long batchSequence, byte[] bytes) {
+        Attempt(long batchSequence, List<Action> actions, byte[] bytes) {
             this.batchSequence = batchSequence;
+            this.actions = actions;
             this.bytes = bytes;
         }
 
@@ -265,7 +289,7 @@ public final class CommitWriter {
                             fail(conflict);
                             return;
                         }
-                        knownVersion = version;
+                        learn(file, winner);
                         catchUp(version);
                     }
                 }
@@ -308,15 +332,15 @@ public final class CommitWriter {
                         }
                         long version = lostAt + 1 + i;
                         String file = io.display(io.commitKey(version));
-                        DeltaLogException conflict = conflictWith(
-                                new Commit(version, ActionJson.parseCommit(data.get(), file, version)), version);
+                        Commit winner = new Commit(version, ActionJson.parseCommit(data.get(), file, version));
+                        DeltaLogException conflict = conflictWith(winner, version);
                         if (conflict != null) {
                             fail(conflict);
                             return;
                         }
+                        learn(file, winner);
                         checked = version;
                     }
-                    knownVersion = checked;
                     tryVersion(checked + 1);
                 }));
             }));
@@ -327,7 +351,7 @@ public final class CommitWriter {
                 if (a instanceof Protocol p && !p.equals(protocol)) {
                     return DeltaErrors.protocolChanged(io.tableName, attemptedVersion, winner.version());
                 }
-                if (a instanceof Metadata m && !m.equals(metadata)) {
+                if (a instanceof Metadata m && !m.equals(metadata) && !onlySettingsDiffer(m)) {
                     return DeltaErrors.metadataChanged(io.tableName, attemptedVersion, winner.version());
                 }
                 if (a instanceof SetTransaction t && t.appId().equals(writerId)) {
@@ -363,7 +387,8 @@ public final class CommitWriter {
         }
 
         private void succeed(long version) {
-            knownVersion = version;
+            // Cannot fail: its paths were checked before the first attempt.
+            learn(io.display(io.commitKey(version)), new Commit(version, actions));
             lastBatchSequence = batchSequence;
             lastBatchVersion = version;
             try {
@@ -393,6 +418,32 @@ public final class CommitWriter {
         }
     }
 
+    /** The writer knows {@code commit}, the version after its last known one, exists: it joins the state. */
+    private void learn(String file, Commit commit) {
+        state.apply(file, commit);
+        metadata = state.metadata();
+        knownVersion = commit.version();
+    }
+
+    /**
+     * Whether {@code changed} is this table's metadata with other settings only (a retention set by
+     * an operator, say): same id, schema, partitioning and format, and still writable. Such a change
+     * is adopted; any other ends the writer.
+     */
+    private boolean onlySettingsDiffer(Metadata changed) {
+        Metadata current = metadata;
+        if (!changed.id().equals(current.id()) || MessageSchema.mismatch(changed) != null
+                || !changed.partitionColumns().equals(current.partitionColumns())) {
+            return false;
+        }
+        try {
+            ProtocolGate.checkWritable(io.tableName, protocol, changed);
+            return true;
+        } catch (DeltaLogException e) {
+            return false;
+        }
+    }
+
     private static String instanceOf(Commit commit) {
         return commit.commitInfo()
                 .map(CommitInfo::operationParameters)
@@ -411,20 +462,24 @@ public final class CommitWriter {
                 || (version % checkpointInterval() != 0 && !checkpointOwed)) {
             return;
         }
+        // A copy of the state at this version, taken before the next commit can change it: O(live
+        // files), and no read of the log.
+        Snapshot atVersion = state.toSnapshot(version, -1);
         synchronized (checkpointLock) {
             CompletableFuture<Long> running = checkpoint;
             if (running.isDone()) {
                 checkpointOwed = false;
-                checkpoint = CompletableFuture.supplyAsync(() -> writeCheckpoint(version), checkpointExecutor);
+                checkpoint = CompletableFuture.supplyAsync(() -> writeCheckpoint(atVersion), checkpointExecutor);
                 return;
             }
-            queuedCheckpointVersion = version;
+            queuedCheckpoint = atVersion;
             if (!checkpointQueued) {
                 checkpointQueued = true;
                 checkpoint = running.handle((v, e) -> null).thenApplyAsync(ignored -> {
-                    long newest;
+                    Snapshot newest;
                     synchronized (checkpointLock) {
-                        newest = queuedCheckpointVersion;
+                        newest = queuedCheckpoint;
+                        queuedCheckpoint = null;
                         checkpointQueued = false;
                     }
                     return writeCheckpoint(newest);
@@ -433,11 +488,14 @@ public final class CommitWriter {
         }
     }
 
-    private long writeCheckpoint(long version) {
+    private long writeCheckpoint(Snapshot snapshot) {
+        long started = System.nanoTime();
         try {
-            return checkpointer.write(version);
+            lastCheckpointBytes = checkpointer.write(snapshot);
+            lastCheckpointNanos = System.nanoTime() - started;
+            return snapshot.version();
         } catch (RuntimeException e) {
-            onCheckpointFailed(version, e);
+            onCheckpointFailed(snapshot.version(), e);
             throw e;
         }
     }

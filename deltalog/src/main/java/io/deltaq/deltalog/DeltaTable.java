@@ -278,17 +278,7 @@ public final class DeltaTable {
      * @throws IllegalArgumentException if {@code addPath} is not a valid URI or leaves the table root
      */
     public CompletableFuture<Void> writeDataFile(String addPath, ByteBuffer data) {
-        DataFilePaths.Decoded decoded;
-        try {
-            decoded = DataFilePaths.decode(addPath, io.options.tableUri());
-        } catch (URISyntaxException e) {
-            throw new IllegalArgumentException(io.tableName + ": data file path '" + addPath + "' is not a valid URI: "
-                    + e.getMessage(), e);
-        }
-        if (!decoded.insideTable()) {
-            throw new IllegalArgumentException(io.tableName + ": data file path '" + addPath + "' leaves the table root");
-        }
-        String key = io.root + decoded.path();
+        String key = io.dataFileKey(addPath);
         // Created, never overwritten: an attempt that timed out may still be sending, and once a
         // commit names the file nothing may change it (docs/rfcs/0003-commit.md, "data files").
         return io.creates.create(key, data).handle((outcome, error) -> {

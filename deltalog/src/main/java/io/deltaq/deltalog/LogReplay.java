@@ -37,6 +37,32 @@ final class LogReplay {
     }
 
     /**
+     * A replay that starts from {@code snapshot}'s state, to which a writer applies the commits it
+     * learns of: the state of every later version without reading the log again.
+     */
+    static LogReplay startingFrom(Snapshot snapshot, DeltaLogOptions options) {
+        LogReplay replay = new LogReplay(snapshot.table(), options);
+        replay.protocol = snapshot.protocol();
+        replay.metadata = snapshot.metadata();
+        for (LiveFile f : snapshot.liveFiles()) {
+            replay.live.put(new FileKey(f.path(), dvId(f.add().deletionVector())), f);
+        }
+        for (RemoveFile r : snapshot.tombstones()) {
+            DataFilePaths.Decoded path = replay.decode(r.path(), "the snapshot", snapshot.version());
+            replay.tombstones.put(new FileKey(path.path(), dvId(r.deletionVector())), r);
+        }
+        replay.transactions.putAll(snapshot.transactions());
+        return replay;
+    }
+
+    /** Applies every action of the commit of {@code version}. */
+    void apply(String file, Commit commit) {
+        for (Action a : commit.actions()) {
+            apply(file, commit.version(), a, false);
+        }
+    }
+
+    /**
      * Applies one action of {@code version} (a commit, or a checkpoint when {@code fromCheckpoint}),
      * read from {@code file} (named in errors).
      */

@@ -7,6 +7,7 @@ import io.deltaq.s3io.Listing;
 import io.deltaq.s3io.ObjectStore;
 import io.deltaq.s3io.RetryingReads;
 import io.deltaq.s3io.ObjectTooLargeException;
+import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -48,6 +49,26 @@ final class LogStore {
 
     String commitKey(long version) {
         return logPrefix + LogFiles.commitName(version);
+    }
+
+    /**
+     * The key of the data file a writer names with {@code addPath} (URI-encoded, relative to the root).
+     *
+     * @throws IllegalArgumentException if it is not a valid URI or leaves the table root: readers
+     *     would refuse a commit naming it
+     */
+    String dataFileKey(String addPath) {
+        DataFilePaths.Decoded decoded;
+        try {
+            decoded = DataFilePaths.decode(addPath, options.tableUri());
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException(tableName + ": data file path '" + addPath + "' is not a valid URI "
+                    + "(add.path is URI-encoded): " + e.getMessage(), e);
+        }
+        if (!decoded.insideTable()) {
+            throw new IllegalArgumentException(tableName + ": data file path '" + addPath + "' leaves the table root");
+        }
+        return root + decoded.path();
     }
 
     /** The full location of a key, for messages. */

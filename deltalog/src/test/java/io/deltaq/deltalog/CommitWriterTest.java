@@ -163,7 +163,7 @@ class CommitWriterTest extends LocalTableTest {
         Snapshot s = created();
         CommitWriter w = table.newWriter("p", s, null);
         w.commit(1, files("a", 10), "b%20c.parquet").join();
-        w.commit(2, files("b c", 10)).join();
+        w.commit(2, files("b%20c", 10)).join();
         Commit first = table.readCommit(1).join().orElseThrow();
         assertEquals(Optional.of("b%20c.parquet"), first.nextDataFile());
         assertEquals(Map.of("mode", "Append", Commit.NEXT_DATA_FILE_PARAMETER, "b%20c.parquet",
@@ -214,10 +214,12 @@ class CommitWriterTest extends LocalTableTest {
     }
 
     @Test
-    void aConcurrentMetadataChangeIsAConflict() {
+    void aConcurrentMetadataChangeBeyondSettingsIsAConflict() {
         Snapshot s = created();
         CommitWriter w = table.newWriter("w", s, null);
-        Metadata changed = new Metadata(s.metadata().id(), null, null, s.metadata().format(),
+        // A new table id: the table was replaced. (A change of settings alone is adopted:
+        // WriterStateCheckpointTest.)
+        Metadata changed = new Metadata("another-table", null, null, s.metadata().format(),
                 s.metadata().schemaString(), List.of(), Map.of("delta.checkpointInterval", "7"), 5L);
         LogWriting.write(tableDir.resolve("_delta_log/00000000000000000001.json"), ActionJson.toJson(changed) + "\n");
         CommitConflictException e = assertInstanceOf(CommitConflictException.class,
