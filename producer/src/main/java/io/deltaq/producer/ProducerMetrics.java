@@ -30,6 +30,19 @@ public final class ProducerMetrics {
         return w == null ? 0 : w.failedCheckpoints();
     }
 
+    /** Bytes of the last checkpoint this producer wrote; -1 before its first. */
+    public long lastCheckpointBytes() {
+        CommitWriter w = writer;
+        return w == null ? -1 : w.lastCheckpointBytes();
+    }
+
+    /** Milliseconds the last checkpoint this producer wrote took to encode and store; -1 before its first. */
+    public double lastCheckpointMillis() {
+        CommitWriter w = writer;
+        long nanos = w == null ? -1 : w.lastCheckpointNanos();
+        return nanos < 0 ? -1 : nanos / 1e6;
+    }
+
     /** Commits this producer created. */
     public long commits() {
         return commits.get();
