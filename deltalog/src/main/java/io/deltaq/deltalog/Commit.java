@@ -28,6 +28,25 @@ public record Commit(long version, List<Action> actions) {
      */
     public static final String WRITER_INSTANCE_PARAMETER = "deltaq.writerInstance";
 
+    /**
+     * Whether commit bytes found at a version carry {@code instance} under
+     * {@value #WRITER_INSTANCE_PARAMETER}: a writer's own earlier attempt whose answer was lost.
+     * Unreadable bytes are not anyone's own (own commits always parse).
+     */
+    public static boolean madeBy(byte[] bytes, String instance, String file, long version) {
+        try {
+            return instance.equals(new Commit(version, ActionJson.parseCommit(bytes, file, version)).writerInstance());
+        } catch (RuntimeException unreadable) {
+            return false;
+        }
+    }
+
+    /** The {@value #WRITER_INSTANCE_PARAMETER} of this commit's {@code commitInfo}, or null. */
+    public String writerInstance() {
+        return commitInfo().map(CommitInfo::operationParameters).map(p -> p.get(WRITER_INSTANCE_PARAMETER))
+                .orElse(null);
+    }
+
     public Commit {
         actions = List.copyOf(actions);
     }

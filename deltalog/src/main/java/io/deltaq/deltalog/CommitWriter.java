@@ -355,7 +355,7 @@ public final class CommitWriter {
                     return DeltaErrors.metadataChanged(io.tableName, attemptedVersion, winner.version());
                 }
                 if (a instanceof SetTransaction t && t.appId().equals(writerId)) {
-                    if (!instance.equals(instanceOf(winner))) {
+                    if (!instance.equals(winner.writerInstance())) {
                         return DeltaErrors.writerIdInUse(io.tableName, attemptedVersion, winner.version(), writerId,
                                 t.version());
                     }
@@ -375,7 +375,7 @@ public final class CommitWriter {
             } catch (RuntimeException unreadable) {
                 return false; // not ours: ours always parse; the caller reads and reports it as the winner
             }
-            if (!instance.equals(instanceOf(found))) {
+            if (!instance.equals(found.writerInstance())) {
                 return false;
             }
             for (SetTransaction t : found.txns()) {
@@ -442,13 +442,6 @@ public final class CommitWriter {
         } catch (DeltaLogException e) {
             return false;
         }
-    }
-
-    private static String instanceOf(Commit commit) {
-        return commit.commitInfo()
-                .map(CommitInfo::operationParameters)
-                .map(p -> p.get(Commit.WRITER_INSTANCE_PARAMETER))
-                .orElse(null);
     }
 
     /**

@@ -18,10 +18,12 @@ import java.net.URISyntaxException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -145,6 +147,58 @@ public final class DeltaTable {
             throw DeltaErrors.notAMessageTable(io.tableName, version, mismatch);
         }
         ProtocolGate.checkWritable(io.tableName, protocol, metadata);
+    }
+
+    /**
+     * Sets and removes table properties ({@code metaData.configuration}) in one metadata-only commit,
+     * operation {@code SET TBLPROPERTIES}, as Spark's {@code ALTER TABLE ... SET TBLPROPERTIES} does.
+     * Schema, id and partitioning stay; deltaq writers adopt such a change without failing. A version
+     * lost to another writer is retried from a fresh snapshot, so concurrent changes of other
+     * properties are kept.
+     *
+     * @return the version holding the change, or the latest version when the properties already are so
+     * @throws CommitStateUnknownException if the outcome of the commit could not be learnt
+     * @throws CommitFailedException if the version was lost {@link DeltaLogOptions#maxCommitAttempts()} times
+     */
+    public long setProperties(Map<String, String> set, Set<String> unset) {
+        String instance = UUID.randomUUID().toString();
+        long version = -1;
+        for (int attempt = 1; attempt <= io.options.maxCommitAttempts(); attempt++) {
+            Snapshot snapshot = loader.latest();
+            checkMessageTable(snapshot.version(), snapshot.protocol(), snapshot.metadata());
+            Metadata current = snapshot.metadata();
+            Map<String, String> configuration = new LinkedHashMap<>(current.configuration());
+            configuration.putAll(set);
+            configuration.keySet().removeAll(unset);
+            if (configuration.equals(current.configuration())) {
+                return snapshot.version();
+            }
+            Metadata changed = new Metadata(current.id(), current.name(), current.description(), current.format(),
+                    current.schemaString(), current.partitionColumns(), configuration, current.createdTime());
+            Map<String, String> parameters = new LinkedHashMap<>();
+            parameters.put("properties", set.toString());
+            if (!unset.isEmpty()) {
+                parameters.put("unset", unset.toString());
+            }
+            parameters.put(Commit.WRITER_INSTANCE_PARAMETER, instance);
+            byte[] bytes = new ActionJson.Writer().write(List.of(new CommitInfo(System.currentTimeMillis(), null,
+                    "SET TBLPROPERTIES", parameters, Boolean.FALSE, io.options.engineInfo(), null), changed));
+            version = snapshot.version() + 1;
+            String key = io.commitKey(version);
+            long v = version;
+            CreateOutcome outcome = io.join(io.creates.create(key, bytes, existing -> Commit.madeBy(existing, instance,
+                    io.display(key), v)), "writing " + io.display(key));
+            switch (outcome.kind()) {
+                case CREATED -> {
+                    return version;
+                }
+                case UNKNOWN -> throw DeltaErrors.commitStateUnknown(io.display(key), version, outcome.cause());
+                case TAKEN -> {
+                    // another writer took the version: read the table again and apply the change to it
+                }
+            }
+        }
+        throw DeltaErrors.tooManyAttempts(io.tableName, version, io.options.maxCommitAttempts());
     }
 
     /* ------------------------------ reading ------------------------------ */

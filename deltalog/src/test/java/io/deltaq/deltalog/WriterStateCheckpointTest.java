@@ -7,13 +7,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.deltaq.deltalog.actions.Action;
 import io.deltaq.deltalog.actions.CommitInfo;
 import io.deltaq.deltalog.actions.Metadata;
+import io.deltaq.s3io.FaultInjectingStore;
 import io.deltaq.s3io.ObjectStore;
+import io.deltaq.s3io.StoreMetrics.Operation;
 import io.deltaq.testkit.RecordingStore;
 import io.deltaq.testkit.TestS3;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -122,6 +125,42 @@ class WriterStateCheckpointTest {
             assertEquals(3, s.liveFiles().size());
         } finally {
             checkpoints.shutdownNow();
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("stores")
+    void setPropertiesChangesOnlyTheNamedSettingsOnceEvenWhenItsAnswerIsLost(String kind,
+            Function<String, ObjectStore> stores) throws Exception {
+        try (ObjectStore backing = stores.apply("set-" + System.nanoTime())) {
+            FaultInjectingStore store = new FaultInjectingStore(backing);
+            DeltaTable table = DeltaTable.at(store, "t");
+            table.createMessageTable();
+            Map<String, String> initial = table.snapshot().metadata().configuration();
+            CommitWriter w = table.newWriter("w", table.snapshot(), null);
+            w.commit(1, CommitWriterTest.files("a", 2)).get(10, TimeUnit.SECONDS);
+
+            // The create lands but its answer is lost: recognised as this call's own, not written twice.
+            store.failNext(Operation.PUT_IF_ABSENT, key -> key.endsWith(".json"),
+                    FaultInjectingStore.Fault.lostResponse());
+            long v = table.setProperties(Map.of("deltaq.retention.ms", "120000"), Set.of());
+            assertEquals(2, v);
+            assertEquals(2, table.latestVersion());
+            Map<String, String> expected = new HashMap<>(initial);
+            expected.put("deltaq.retention.ms", "120000");
+            assertEquals(expected, table.snapshot().metadata().configuration());
+            assertEquals("SET TBLPROPERTIES", table.readCommit(2).get(10, TimeUnit.SECONDS).orElseThrow()
+                    .commitInfo().orElseThrow().operation());
+
+            // The same settings again: nothing to commit.
+            assertEquals(2, table.setProperties(Map.of("deltaq.retention.ms", "120000"), Set.of()));
+            assertEquals(2, table.latestVersion());
+
+            // The writer, still at version 1, goes on past the change; then a removal.
+            assertEquals(3, w.commit(2, CommitWriterTest.files("b", 2)).get(10, TimeUnit.SECONDS).version());
+            assertEquals(4, table.setProperties(Map.of(), Set.of("deltaq.retention.ms")));
+            assertEquals(initial, table.snapshot().metadata().configuration());
+            assertEquals(table.snapshot().metadata().id(), table.snapshotAt(0).metadata().id());
         }
     }
 }
