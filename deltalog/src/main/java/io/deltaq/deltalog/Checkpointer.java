@@ -66,16 +66,28 @@ final class Checkpointer {
     }
 
     /**
-     * The rows of a checkpoint: protocol, metadata, every application's {@code txn}, the live files and
-     * the tombstones still within {@code delta.deletedFileRetentionDuration}. File actions carry
-     * {@code dataChange false}: a checkpoint records state, not change.
+     * The rows of a checkpoint: protocol, metadata, the {@code txn}s not expired, the live files and
+     * the tombstones not expired. File actions carry {@code dataChange false}: a checkpoint records
+     * state, not change.
+     *
+     * <p>A {@code txn} expires when its {@code lastUpdated} is older than
+     * {@code delta.setTransactionRetentionDuration} (never when the table has no such property, or the
+     * txn no {@code lastUpdated}); compaction's own {@code txn} ({@value Compaction#APP_ID}) never
+     * does, since it is the only record of how far compaction got. A tombstone expires only when older
+     * than twice {@code delta.deletedFileRetentionDuration}, so that vacuum, due after one period,
+     * finds it in every checkpoint while it is due (docs/rfcs/0005-maintenance.md, I6).
      */
     static List<Action> actions(Snapshot snapshot, long nowMs) {
         List<Action> actions = new ArrayList<>(snapshot.liveFiles().size() + snapshot.transactions().size() + 2);
         actions.add(snapshot.protocol());
         actions.add(snapshot.metadata());
+        long txnRetention = TableProperties.setTransactionRetentionMs(snapshot.metadata());
         for (TransactionState txn : snapshot.transactions().values()) {
-            actions.add(new SetTransaction(txn.appId(), txn.txnVersion(), null));
+            boolean expired = txnRetention >= 0 && txn.lastUpdated() != null
+                    && txn.lastUpdated() < nowMs - txnRetention && !txn.appId().equals(Compaction.APP_ID);
+            if (!expired) {
+                actions.add(new SetTransaction(txn.appId(), txn.txnVersion(), txn.lastUpdated()));
+            }
         }
         for (LiveFile file : snapshot.liveFiles()) {
             AddFile a = file.add();
@@ -84,7 +96,8 @@ final class Checkpointer {
                             a.tags(), a.deletionVector())
                     : a);
         }
-        long expiredBefore = nowMs - TableProperties.deletedFileRetentionMs(snapshot.metadata());
+        long retention = TableProperties.deletedFileRetentionMs(snapshot.metadata());
+        long expiredBefore = nowMs - Math.min(retention, Long.MAX_VALUE / 4) * 2;
         for (RemoveFile r : snapshot.tombstones()) {
             if (r.deletionTimestamp() != null && r.deletionTimestamp() < expiredBefore) {
                 continue;

@@ -273,6 +273,30 @@ final class DeltaErrors {
         return new CommitConflictException(table + ": " + problem, 0, 0);
     }
 
+    /* ------------------------------ maintenance ------------------------------ */
+
+    static MaintenanceConflictException maintenanceConflict(String table, String operation, long attempted,
+                                                            long winner, String problem) {
+        return new MaintenanceConflictException(
+                table + ": " + operation + " commit for version " + attempted + " abandoned: the concurrent commit at "
+                        + "version " + winner + " " + problem + "; the next run starts from a fresh snapshot",
+                attempted, winner);
+    }
+
+    static CommitStateUnknownException maintenanceCommitUnknown(String file, String operation, long version,
+                                                                Throwable cause) {
+        return new CommitStateUnknownException(
+                operation + " commit " + file + " (version " + version + "): the conditional write's outcome is "
+                        + "unknown and reading the version back failed: " + (cause == null ? "no answer" : reason(cause))
+                        + "; the next run starts from a fresh snapshot, where it either is or is not",
+                version, cause);
+    }
+
+    static DeltaLogException cannotCompact(String table, String path, long version, String problem) {
+        return new DeltaLogException(
+                table + ": cannot compact data file '" + path + "' (added at version " + version + "): " + problem);
+    }
+
     /* ------------------------------ helpers ------------------------------ */
 
     /** A failure's message, or its type when it has none (timeouts). */

@@ -82,7 +82,8 @@ public final class DeltaTable {
     /**
      * Creates the table as a deltaq message table, or accepts it if it exists with the message schema.
      * Version 0 holds {@code commitInfo}, {@code protocol {1, 2}} and {@code metaData} (message
-     * schema, unpartitioned, {@code delta.checkpointInterval}); it is written with put-if-absent, so
+     * schema, unpartitioned, {@code delta.checkpointInterval}, {@code delta.setTransactionRetentionDuration
+     * = interval 7 days}); it is written with put-if-absent, so
      * of racing creators exactly one creates and the others read version 0 and check its schema.
      * Call {@link #snapshot()} afterwards to start writing.
      *
@@ -105,7 +106,10 @@ public final class DeltaTable {
         long now = System.currentTimeMillis();
         Metadata metadata = new Metadata(UUID.randomUUID().toString(), null, null, Format.PARQUET,
                 MessageSchema.SCHEMA_STRING, List.of(),
-                Map.of(TableProperties.CHECKPOINT_INTERVAL, Integer.toString(io.options.defaultCheckpointInterval())),
+                Map.of(TableProperties.CHECKPOINT_INTERVAL, Integer.toString(io.options.defaultCheckpointInterval()),
+                        // Without it a txn never leaves the checkpoints: every producer id ever used
+                        // would stay in every checkpoint (docs/rfcs/0005-maintenance.md).
+                        TableProperties.SET_TRANSACTION_RETENTION, TableProperties.CREATED_SET_TRANSACTION_RETENTION),
                 now);
         List<Action> actions = List.of(
                 new CommitInfo(now, null, "CREATE TABLE", Map.of("partitionBy", "[]"), Boolean.TRUE,
@@ -522,6 +526,44 @@ public final class DeltaTable {
      */
     public long checkpoint(long version) {
         return checkpointer.write(version);
+    }
+
+    /* ------------------------------ maintenance ------------------------------ */
+
+    /**
+     * The table's log start version in {@code snapshot}: the oldest data version whose rows are still
+     * retained (docs/rfcs/0005-maintenance.md). It is the first version of the oldest live compacted
+     * file ({@link CompactedRange}); with none, {@code B + 1}, where {@code B} is the last version
+     * compacted ({@link #compactedThrough}); and 0 when nothing was ever compacted (then deltaq's
+     * maintenance has removed nothing). A position before it is out of range: its rows are gone for good.
+     *
+     * @throws CorruptLogException if a live file's compacted-range tags are malformed
+     */
+    public long logStartVersion(Snapshot snapshot) {
+        long oldest = Long.MAX_VALUE;
+        for (LiveFile f : snapshot.liveFiles()) {
+            Optional<CompactedRange> range = CompactedRange.of(f.add(), f.addedInVersion());
+            if (range.isPresent()) {
+                oldest = Math.min(oldest, range.get().fromVersion());
+            }
+        }
+        if (oldest != Long.MAX_VALUE) {
+            return oldest;
+        }
+        return compactedThrough(snapshot) + 1;
+    }
+
+    /**
+     * {@code B}, the last version compaction has rewritten in {@code snapshot} (the version of the
+     * {@value Maintenance#COMPACTION_APP_ID} {@code txn}), or -1 when nothing was compacted. The rows of
+     * versions up to it are read from compacted files; those after it from their commits' files.
+     */
+    public long compactedThrough(Snapshot snapshot) {
+        return snapshot.transaction(Compaction.APP_ID).map(TransactionState::txnVersion).orElse(-1L);
+    }
+
+    LogStore io() {
+        return io;
     }
 
     boolean hasCheckpointFormat() {

@@ -79,7 +79,7 @@ final class LogReplay {
             tombstones.put(key, remove);
         } else if (action instanceof SetTransaction txn) {
             transactions.put(txn.appId(),
-                    new TransactionState(txn.appId(), txn.version(), version, fromCheckpoint));
+                    new TransactionState(txn.appId(), txn.version(), version, fromCheckpoint, txn.lastUpdated()));
         } else if (action instanceof Protocol p) {
             protocol = p;
         } else if (action instanceof Metadata m) {

@@ -4,12 +4,35 @@ import io.deltaq.deltalog.actions.Metadata;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
-/** The Delta table properties deltaq honours, read from {@code metaData.configuration}. */
+/**
+ * The Delta table properties deltaq honours, read from {@code metaData.configuration}, with the
+ * defaults of docs/rfcs/0005-maintenance.md. A value that cannot be parsed reads as the default: a
+ * table written by another engine, or edited by hand, must never stop producers and readers; the
+ * place that sets a value ({@code deltaq configure}) is where bad values are refused.
+ */
 final class TableProperties {
 
     static final String CHECKPOINT_INTERVAL = "delta.checkpointInterval";
     static final String DELETED_FILE_RETENTION = "delta.deletedFileRetentionDuration";
+    static final String LOG_RETENTION = "delta.logRetentionDuration";
+    static final String SET_TRANSACTION_RETENTION = "delta.setTransactionRetentionDuration";
+    static final String RETENTION_MS = "deltaq.retention.ms";
+    static final String RETENTION_BYTES = "deltaq.retention.bytes";
+    static final String COMPACTION_MIN_AGE_MS = "deltaq.compaction.min.age.ms";
+    static final String COMPACTION_TARGET_BYTES = "deltaq.compaction.target.bytes";
+    static final String MAINTENANCE_INTERVAL_MS = "deltaq.maintenance.interval.ms";
+
     static final long DEFAULT_DELETED_FILE_RETENTION_MS = TimeUnit.DAYS.toMillis(7);
+    static final long DEFAULT_LOG_RETENTION_MS = TimeUnit.DAYS.toMillis(30);
+    /** What {@link DeltaTable#createMessageTable} writes for {@value #SET_TRANSACTION_RETENTION}. */
+    static final String CREATED_SET_TRANSACTION_RETENTION = "interval 7 days";
+    static final long DEFAULT_RETENTION_MS = TimeUnit.DAYS.toMillis(7);
+    static final long DEFAULT_RETENTION_BYTES = -1;
+    static final long DEFAULT_COMPACTION_MIN_AGE_MS = TimeUnit.MINUTES.toMillis(10);
+    static final long DEFAULT_COMPACTION_TARGET_BYTES = 128L << 20;
+    static final long DEFAULT_MAINTENANCE_INTERVAL_MS = 60_000;
+    /** "No limit": for retention, keep everything; for txn retention, never expire. */
+    static final long UNLIMITED = -1;
 
     private TableProperties() {
     }
@@ -30,25 +53,71 @@ final class TableProperties {
         return defaultInterval;
     }
 
-    /**
-     * {@code delta.deletedFileRetentionDuration} ({@code interval <n> <unit>}, as Spark writes it) in
-     * milliseconds; one week when unset or unparsable.
-     */
+    /** {@code delta.deletedFileRetentionDuration} in milliseconds; one week when unset or unparsable. */
     static long deletedFileRetentionMs(Metadata metadata) {
-        String value = metadata.property(DELETED_FILE_RETENTION);
+        return intervalMs(metadata.property(DELETED_FILE_RETENTION), DEFAULT_DELETED_FILE_RETENTION_MS);
+    }
+
+    /** {@code delta.logRetentionDuration} in milliseconds; 30 days when unset or unparsable. */
+    static long logRetentionMs(Metadata metadata) {
+        return intervalMs(metadata.property(LOG_RETENTION), DEFAULT_LOG_RETENTION_MS);
+    }
+
+    /**
+     * {@code delta.setTransactionRetentionDuration} in milliseconds, or {@link #UNLIMITED} when unset or
+     * unparsable: as in Delta, a table without the property keeps every {@code txn}. deltaq writes
+     * {@value #CREATED_SET_TRANSACTION_RETENTION} when it creates a table.
+     */
+    static long setTransactionRetentionMs(Metadata metadata) {
+        return intervalMs(metadata.property(SET_TRANSACTION_RETENTION), UNLIMITED);
+    }
+
+    /** {@code deltaq.retention.ms}: 7 days by default; {@link #UNLIMITED} (-1) keeps everything. */
+    static long retentionMs(Metadata metadata) {
+        return longOrUnlimited(metadata.property(RETENTION_MS), DEFAULT_RETENTION_MS);
+    }
+
+    /** {@code deltaq.retention.bytes}: {@link #UNLIMITED} (-1, no limit) by default. */
+    static long retentionBytes(Metadata metadata) {
+        return longOrUnlimited(metadata.property(RETENTION_BYTES), DEFAULT_RETENTION_BYTES);
+    }
+
+    /** {@code deltaq.compaction.min.age.ms}: 10 minutes by default; at least 0. */
+    static long compactionMinAgeMs(Metadata metadata) {
+        return nonNegative(metadata.property(COMPACTION_MIN_AGE_MS), DEFAULT_COMPACTION_MIN_AGE_MS);
+    }
+
+    /** {@code deltaq.compaction.target.bytes}: 128 MiB by default; positive. */
+    static long compactionTargetBytes(Metadata metadata) {
+        long v = nonNegative(metadata.property(COMPACTION_TARGET_BYTES), DEFAULT_COMPACTION_TARGET_BYTES);
+        return v == 0 ? DEFAULT_COMPACTION_TARGET_BYTES : v;
+    }
+
+    /** {@code deltaq.maintenance.interval.ms}: one minute by default; positive. */
+    static long maintenanceIntervalMs(Metadata metadata) {
+        long v = nonNegative(metadata.property(MAINTENANCE_INTERVAL_MS), DEFAULT_MAINTENANCE_INTERVAL_MS);
+        return v == 0 ? DEFAULT_MAINTENANCE_INTERVAL_MS : v;
+    }
+
+    /**
+     * A Delta interval ({@code interval <n> <unit>}, as Spark writes it, or {@code <n> <unit>}; units
+     * millisecond to week, singular or plural) in milliseconds, or {@code defaultMs} when the value is
+     * null or not such an interval.
+     */
+    static long intervalMs(String value, long defaultMs) {
         if (value == null) {
-            return DEFAULT_DELETED_FILE_RETENTION_MS;
+            return defaultMs;
         }
         String[] words = value.trim().toLowerCase(Locale.ROOT).split("\\s+");
         int i = words.length > 0 && words[0].equals("interval") ? 1 : 0;
         if (words.length - i != 2) {
-            return DEFAULT_DELETED_FILE_RETENTION_MS;
+            return defaultMs;
         }
         long n;
         try {
             n = Long.parseLong(words[i]);
         } catch (NumberFormatException e) {
-            return DEFAULT_DELETED_FILE_RETENTION_MS;
+            return defaultMs;
         }
         String unit = words[i + 1].endsWith("s") ? words[i + 1].substring(0, words[i + 1].length() - 1) : words[i + 1];
         long unitMs = switch (unit) {
@@ -60,6 +129,31 @@ final class TableProperties {
             case "week" -> 7 * 86_400_000L;
             default -> -1L;
         };
-        return unitMs < 0 || n < 0 ? DEFAULT_DELETED_FILE_RETENTION_MS : n * unitMs;
+        if (unitMs < 0 || n < 0 || n > Long.MAX_VALUE / unitMs) {
+            return defaultMs;
+        }
+        return n * unitMs;
+    }
+
+    /** A non-negative long, or -1 for "no limit"; anything else reads as the default. */
+    private static long longOrUnlimited(String value, long defaultValue) {
+        long v = parse(value, defaultValue);
+        return v >= 0 || v == UNLIMITED ? v : defaultValue;
+    }
+
+    private static long nonNegative(String value, long defaultValue) {
+        long v = parse(value, defaultValue);
+        return v >= 0 ? v : defaultValue;
+    }
+
+    private static long parse(String value, long defaultValue) {
+        if (value == null) {
+            return defaultValue;
+        }
+        try {
+            return Long.parseLong(value.trim());
+        } catch (NumberFormatException e) {
+            return defaultValue;
+        }
     }
 }

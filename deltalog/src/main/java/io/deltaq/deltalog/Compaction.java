@@ -1,0 +1,264 @@
+package io.deltaq.deltalog;
+
+import io.deltaq.deltalog.actions.Action;
+import io.deltaq.deltalog.actions.AddFile;
+import io.deltaq.deltalog.actions.CommitInfo;
+import io.deltaq.deltalog.actions.RemoveFile;
+import io.deltaq.deltalog.actions.SetTransaction;
+import io.deltaq.deltalog.internal.parquet.MessageBatch;
+import io.deltaq.deltalog.internal.parquet.MessageFileReader;
+import io.deltaq.deltalog.internal.parquet.MessageFileWriter;
+import io.deltaq.deltalog.internal.parquet.MessageRowHandler;
+import io.deltaq.deltalog.internal.parquet.ParquetFormatException;
+import io.deltaq.s3io.Listing;
+import java.lang.System.Logger.Level;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.LongSupplier;
+
+/**
+ * Compaction (docs/rfcs/0005-maintenance.md, Mechanism): the data commits after {@code B} (the
+ * version of the {@value #APP_ID} {@code txn}) that are older than {@code deltaq.compaction.min.age.ms}
+ * are rewritten, in position order, into files of about {@code deltaq.compaction.target.bytes}, each
+ * holding whole versions and saying which in its {@link CompactedRange} tags; one commit per file
+ * removes the sources ({@code dataChange false}), adds the file and moves {@code B}.
+ */
+final class Compaction {
+
+    /** The {@code txn} application id whose version is {@code B}, the last version compacted. */
+    static final String APP_ID = "deltaq-compaction";
+    static final String OPERATION = "OPTIMIZE";
+    private static final System.Logger LOG = System.getLogger(Compaction.class.getName());
+
+    /** What one run did. */
+    record Result(long filesCompacted, long filesWritten, long compactedThrough) {
+    }
+
+    /** One data commit to compact: its version, its files that are still live, its timestamp. */
+    private record Version(long version, List<LiveFile> files, long bytes, long timestampMs) {
+    }
+
+    private final DeltaTable table;
+    private final LogStore io;
+    private final LongSupplier clockMs;
+
+    Compaction(DeltaTable table, LogStore io, LongSupplier clockMs) {
+        this.table = table;
+        this.io = io;
+        this.clockMs = clockMs;
+    }
+
+    /**
+     * One run from snapshot {@code s}, committing through {@code commits}. A group whose commit
+     * conflicts ends the run with the {@link MaintenanceConflictException}; groups committed before
+     * it stay.
+     */
+    Result run(Snapshot s, MaintenanceCommit commits) {
+        String mismatch = MessageSchema.mismatch(s.metadata());
+        if (mismatch != null) {
+            throw DeltaErrors.notAMessageTable(io.tableName, s.version(), mismatch);
+        }
+        ProtocolGate.checkWritable(io.tableName, s.protocol(), s.metadata());
+        long now = clockMs.getAsLong();
+        long minAge = TableProperties.compactionMinAgeMs(s.metadata());
+        long target = TableProperties.compactionTargetBytes(s.metadata());
+        long b = s.transaction(APP_ID).map(TransactionState::txnVersion).orElseGet(() -> oldestCommit(s.version()) - 1);
+        List<Version> versions = compactable(s, b, now, minAge);
+
+        List<List<Version>> groups = new ArrayList<>();
+        List<Version> group = new ArrayList<>();
+        long bytes = 0;
+        for (Version v : versions) {
+            group.add(v);
+            bytes += v.bytes();
+            if (bytes >= target) {
+                groups.add(group);
+                group = new ArrayList<>();
+                bytes = 0;
+            }
+        }
+        // A small trailing group waits for more data, unless it has waited long enough already.
+        if (!group.isEmpty() && now - group.get(group.size() - 1).timestampMs() >= 2 * minAge) {
+            groups.add(group);
+        }
+        long compacted = 0;
+        long written = 0;
+        for (List<Version> g : groups) {
+            if (g.stream().allMatch(v -> v.files().isEmpty())) {
+                continue; // nothing to rewrite; B moves with the next group that has data
+            }
+            compacted += compact(g, commits, now);
+            written++;
+            b = g.get(g.size() - 1).version();
+        }
+        return new Result(compacted, written, b);
+    }
+
+    /**
+     * The versions {@code b+1..} in order, while their commit is older than {@code minAge} and does
+     * not rewrite rows; each with its data files that are live in {@code s}.
+     */
+    private List<Version> compactable(Snapshot s, long b, long now, long minAge) {
+        Map<String, LiveFile> live = new HashMap<>();
+        for (LiveFile f : s.liveFiles()) {
+            if (f.add().deletionVector() == null) {
+                live.put(f.path(), f);
+            }
+        }
+        List<Version> versions = new ArrayList<>();
+        int window = io.options.maxConcurrentReads();
+        for (long from = b + 1; from <= s.version(); from += window) {
+            List<CompletableFuture<Optional<Commit>>> reads = new ArrayList<>();
+            for (long v = from; v <= s.version() && v < from + window; v++) {
+                reads.add(table.readCommit(v));
+            }
+            for (int i = 0; i < reads.size(); i++) {
+                long v = from + i;
+                Optional<Commit> read = io.join(reads.get(i), "reading " + io.display(io.commitKey(v)));
+                if (read.isEmpty()) {
+                    return versions; // a gap: nothing after it can be placed
+                }
+                Commit c = read.get();
+                long ts = timestamp(c);
+                if (now - ts < minAge || rewritesRows(c)) {
+                    return versions;
+                }
+                List<LiveFile> files = new ArrayList<>();
+                long bytes = 0;
+                for (AddFile add : c.dataAdds()) {
+                    if (add.deletionVector() != null) {
+                        return versions; // rows deleted by a vector: not a plain append
+                    }
+                    LiveFile f = live.get(table.dataFile(v, add).path());
+                    if (f != null) {
+                        LiveFile atVersion = new LiveFile(f.path(), f.add(), v, f.insideTable());
+                        files.add(atVersion);
+                        bytes += f.size();
+                    }
+                }
+                versions.add(new Version(v, files, bytes, ts));
+            }
+        }
+        return versions;
+    }
+
+    /** A commit that takes rows out for readers: a {@code remove} with {@code dataChange true}, other than retention. */
+    private static boolean rewritesRows(Commit c) {
+        for (RemoveFile r : c.removes()) {
+            if (r.dataChange()) {
+                return !MaintenanceCommit.isRetention(c);
+            }
+        }
+        return false;
+    }
+
+    /** When a commit was made: {@code commitInfo}'s time, or its newest file's, or (neither) long ago. */
+    private static long timestamp(Commit c) {
+        Optional<CommitInfo> info = c.commitInfo();
+        if (info.isPresent() && info.get().inCommitTimestamp() != null) {
+            return info.get().inCommitTimestamp();
+        }
+        if (info.isPresent() && info.get().timestamp() != null) {
+            return info.get().timestamp();
+        }
+        long newest = Long.MIN_VALUE;
+        for (AddFile a : c.adds()) {
+            newest = Math.max(newest, a.modificationTime());
+        }
+        return newest == Long.MIN_VALUE ? 0 : newest;
+    }
+
+    /** The oldest commit in the log (0 unless log cleanup or another engine removed the first ones). */
+    private long oldestCommit(long latest) {
+        long[] found = {latest};
+        io.join(Listing.forEach(io.store, io.logPrefix, null, 16, info -> {
+            LogFiles.LogFile f = LogFiles.parse(info.key().substring(io.logPrefix.length()), info.size());
+            if (f != null && f.kind() == LogFiles.Kind.COMMIT) {
+                found[0] = f.version();
+                return false;
+            }
+            return true;
+        }), "listing " + io.display(io.logPrefix));
+        return found[0];
+    }
+
+    /** Writes one group's rows into one file and commits it; returns the number of files it replaced. */
+    private long compact(List<Version> group, MaintenanceCommit commits, long now) {
+        long first = group.get(0).version();
+        long last = group.get(group.size() - 1).version();
+        long[] rows = new long[(int) (last - first + 1)];
+        List<Action> actions = new ArrayList<>();
+        long newestSource = 0;
+        long sources = 0;
+        MessageBatch batch = new MessageBatch();
+        String path;
+        int length;
+        String stats;
+        try (MessageFileReader reader = new MessageFileReader(); MessageFileWriter writer = new MessageFileWriter()) {
+            for (Version v : group) {
+                for (LiveFile f : v.files()) {
+                    int before = batch.size();
+                    decodeInto(reader, f, batch);
+                    rows[(int) (v.version() - first)] += batch.size() - before;
+                    newestSource = Math.max(newestSource, f.add().modificationTime());
+                    AddFile a = f.add();
+                    actions.add(new RemoveFile(a.path(), now, false, true, a.partitionValues(), a.size(), null,
+                            a.tags(), null));
+                    sources++;
+                }
+            }
+            length = writer.encode(batch);
+            stats = MessageStats.of(writer.stats()).toJson();
+            path = DeltaTable.newDataFilePath(writer.compression());
+            io.joinWrite(table.writeDataFile(path, writer.asByteBuffer()), length, "writing compacted data file "
+                    + io.display(io.root + path));
+        }
+        CompactedRange range = new CompactedRange(first, rows);
+        actions.add(new AddFile(path, Map.of(), length, newestSource, false, stats, range.toTags(), null));
+        actions.add(new SetTransaction(APP_ID, last, now));
+        try {
+            commits.commit(OPERATION, MaintenanceCommit.COMPACTION, actions);
+        } catch (CommitFailedException definitelyNot) {
+            // Nothing of the commit was written, so no reader can ever be sent to the file: delete it
+            // rather than leave an orphan (an unknown outcome keeps it: it may be in the table).
+            io.store.delete(io.root + path).whenComplete((ok, e) -> {
+                if (e != null) {
+                    LOG.log(Level.DEBUG, () -> "could not delete uncommitted compacted file " + path + ": " + e);
+                }
+            });
+            throw definitelyNot;
+        }
+        return sources;
+    }
+
+    /** Appends every row of {@code f} to {@code batch}, exactly: keys (null ones too), values, timestamps. */
+    private void decodeInto(MessageFileReader reader, LiveFile f, MessageBatch batch) {
+        byte[] data = io.join(table.readDataFile(f), "reading data file " + io.display(io.root + f.path()));
+        int before = batch.size();
+        MessageRowHandler append = (row, kb, ko, kl, vb, vo, vl, ts) -> {
+            if (vl == MessageBatch.NULL_LENGTH) {
+                throw DeltaErrors.cannotCompact(io.tableName, f.path(), f.addedInVersion(),
+                        "row " + row + " has a null value, which the message schema forbids");
+            }
+            if (ts == MessageRowHandler.NULL_TIMESTAMP) {
+                throw DeltaErrors.cannotCompact(io.tableName, f.path(), f.addedInVersion(),
+                        "row " + row + " has no timestamp, which the message schema requires");
+            }
+            batch.append(kb, ko, kl, vb, vo, vl, ts);
+        };
+        try {
+            reader.decode(data, f.path(), append);
+        } catch (ParquetFormatException e) {
+            throw DeltaErrors.corruptDataFile(io.tableName, f.path(), f.addedInVersion(), e.getMessage(), e);
+        }
+        long expected = f.numRecordsFromStats();
+        if (expected >= 0 && expected != batch.size() - before) {
+            throw DeltaErrors.cannotCompact(io.tableName, f.path(), f.addedInVersion(), "it holds "
+                    + (batch.size() - before) + " rows but its statistics say " + expected);
+        }
+    }
+}

@@ -1,0 +1,129 @@
+package io.deltaq.deltalog;
+
+import io.deltaq.deltalog.actions.CommitInfo;
+import io.deltaq.s3io.Listing;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.LongSupplier;
+
+/**
+ * Log cleanup (docs/rfcs/0005-maintenance.md, I4): keeps {@code K}, the newest complete checkpoint
+ * with {@code K <= B + 1} whose commit is older than {@code delta.logRetentionDuration}, and deletes,
+ * oldest first, every commit, checkpoint and {@code .crc} with a version below it. What remains is
+ * always a checkpoint, its commit and every commit after it; {@code _last_checkpoint} is not touched.
+ */
+final class LogCleanup {
+
+    private final DeltaTable table;
+    private final LogStore io;
+    private final LongSupplier clockMs;
+
+    LogCleanup(DeltaTable table, LogStore io, LongSupplier clockMs) {
+        this.table = table;
+        this.io = io;
+        this.clockMs = clockMs;
+    }
+
+    /** What one run did: files deleted, and the checkpoint kept (-1 when none qualified). */
+    record Result(long filesDeleted, long keptCheckpoint) {
+    }
+
+    private record Named(String name, long version) {
+    }
+
+    Result run(Snapshot s) {
+        Optional<TransactionState> compaction = s.transaction(Compaction.APP_ID);
+        if (compaction.isEmpty()) {
+            return new Result(0, -1); // K <= B + 1 = the oldest version: nothing may go
+        }
+        long bound = Math.min(compaction.get().txnVersion() + 1, s.version());
+        long cutoffMs = clockMs.getAsLong() - TableProperties.logRetentionMs(s.metadata());
+
+        // Every versioned file up to the bound (commits, checkpoints, .crc, ...), in version order.
+        List<Named> files = new ArrayList<>();
+        Set<Long> commits = new HashSet<>();
+        Map<Long, Map<Integer, Integer>> multiPart = new HashMap<>();
+        List<Long> checkpoints = new ArrayList<>();
+        io.join(Listing.forEach(io.store, io.logPrefix, null, io.options.listPageSize(), info -> {
+            String name = info.key().substring(io.logPrefix.length());
+            if (!LogFiles.startsWithVersion(name)) {
+                return name.isEmpty() || name.charAt(0) <= '9';
+            }
+            if (name.indexOf('/') >= 0) {
+                return true;
+            }
+            long version = Long.parseLong(name, 0, 20, 10);
+            if (version > bound) {
+                return false;
+            }
+            files.add(new Named(name, version));
+            LogFiles.LogFile f = LogFiles.parse(name, info.size());
+            if (f != null) {
+                switch (f.kind()) {
+                    case COMMIT -> commits.add(version);
+                    case CLASSIC_CHECKPOINT -> checkpoints.add(version);
+                    case MULTIPART_CHECKPOINT -> {
+                        Map<Integer, Integer> parts = multiPart.computeIfAbsent(version, v -> new HashMap<>());
+                        parts.put(f.part(), f.parts());
+                        if (parts.size() == f.parts() && parts.values().stream().allMatch(n -> n == f.parts())) {
+                            checkpoints.add(version);
+                        }
+                    }
+                    default -> { }
+                }
+            }
+            return true;
+        }), "listing " + io.display(io.logPrefix));
+        // Readers (Kernel) want the commit at the checkpoint's version too.
+        List<Long> candidates = checkpoints.stream().distinct().filter(commits::contains).sorted().toList();
+        long kept = newestOlderThan(candidates, cutoffMs);
+        if (kept < 0) {
+            return new Result(0, -1);
+        }
+        // Oldest version first; within a version the commit last, so the log never holds a checkpoint
+        // without its commit.
+        List<Named> doomed = new ArrayList<>();
+        for (Named f : files) {
+            if (f.version() < kept) {
+                doomed.add(f);
+            }
+        }
+        doomed.sort(Comparator.comparingLong(Named::version).thenComparing(f -> f.name().endsWith(".json") ? 1 : 0));
+        long deleted = 0;
+        for (Named f : doomed) {
+            String key = io.logKey(f.name());
+            io.join(io.store.delete(key), "deleting " + io.display(key));
+            deleted++;
+        }
+        return new Result(deleted, kept);
+    }
+
+    /**
+     * The newest of {@code versions} (ascending) whose commit is older than {@code cutoffMs}, or -1;
+     * commit times grow with versions, so a binary search reads a few commits, not all.
+     */
+    private long newestOlderThan(List<Long> versions, long cutoffMs) {
+        int lo = 0;
+        int hi = versions.size() - 1;
+        long found = -1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            long v = versions.get(mid);
+            Optional<Commit> c = io.join(table.readCommit(v), "reading " + io.display(io.commitKey(v)));
+            Long ts = c.flatMap(Commit::commitInfo).map(CommitInfo::timestamp).orElse(null);
+            if (ts != null && ts < cutoffMs) {
+                found = v;
+                lo = mid + 1;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        return found;
+    }
+}
