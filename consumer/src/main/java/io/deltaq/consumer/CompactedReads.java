@@ -114,6 +114,13 @@ final class CompactedReads {
             latest = table.snapshot();
             oldest = CompactedRange.fileCovering(latest, wanted.version()).isPresent() ? -1 : oldestInLog();
         } catch (RuntimeException e) {
+            if (!ReadRetry.retryable(e)) {
+                // No snapshot (a gap or a corrupt commit ahead): no compacted file can be found, the original error stands.
+                ConsumerException error = otherwise;
+                cancel();
+                error.addSuppressed(e);
+                throw error;
+            }
             try {
                 nextAttemptNs = nowNs + failures.backoffAfter(e, nowNs);
             } catch (RuntimeException fatal) {

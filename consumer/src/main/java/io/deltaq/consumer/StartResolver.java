@@ -38,7 +38,7 @@ final class StartResolver {
     }
 
     /** What the table still holds, found once per resolution when needed. */
-    private record Retained(Snapshot latest, long oldestInLog, long logStart) {
+    private record Retained(Snapshot latest, long oldestInLog, long logStart, RuntimeException failure) {
     }
 
     private final DeltaTable table;
@@ -144,9 +144,19 @@ final class StartResolver {
 
     private Retained retained() {
         if (retained == null) {
-            Snapshot latest = table.snapshot();
             long oldest = oldestInLog();
-            retained = new Retained(latest, oldest, CompactedRange.logStartVersion(latest, oldest));
+            Snapshot latest;
+            try {
+                latest = table.snapshot();
+            } catch (RuntimeException e) {
+                if (ReadRetry.retryable(e)) {
+                    throw e;
+                }
+                // A gap or a corrupt commit ahead: the tail delivers up to it and reports it there.
+                retained = new Retained(null, oldest, oldest, e);
+                return retained;
+            }
+            retained = new Retained(latest, oldest, CompactedRange.logStartVersion(latest, oldest), null);
         }
         return retained;
     }
@@ -211,6 +221,9 @@ final class StartResolver {
         // The log before the start is gone (log cleanup): no snapshot just before it can be loaded, and
         // its rows, if retained, are in compacted files of the latest snapshot.
         Retained r = retained();
+        if (r.latest() == null) {
+            throw r.failure();
+        }
         if (v < r.logStart()) {
             Position to = CompactedReads.resetTarget(config, table.location(), start, r.logStart(),
                     r.latest().version());
