@@ -24,8 +24,8 @@ public final class ConsumerConfig {
     public static final String START = "start";
     public static final String START_DEFAULT = "earliest";
     private static final String START_DOC = "Where a consumer without a committed position begins. 'earliest': the "
-            + "oldest retained version (version 0, or the version after the newest checkpoint when early commits "
-            + "were cleaned up). 'latest': only commits made after the consumer started (if the table did not "
+            + "log start version, the oldest whose rows the table still holds (version 0 until maintenance expires "
+            + "rows or cleans up the log; rows of compacted versions are read from their compacted files). 'latest': only commits made after the consumer started (if the table did not "
             + "exist yet, that is all of them). A number N: version N, row 0 (a version beyond the latest is "
             + "waited for). An ISO-8601 instant with zone or offset (2024-05-01T12:00:00Z): the first commit "
             + "whose commitInfo timestamp (inCommitTimestamp when present) is at or after it; commit timestamps "
@@ -94,10 +94,22 @@ public final class ConsumerConfig {
     public static final String REWRITE_POLICY_FAIL = "fail";
     public static final String REWRITE_POLICY_SKIP = "skip";
     private static final String REWRITE_POLICY_DOC = "A commit with a 'remove' of dataChange true (DELETE, "
-            + "UPDATE, MERGE, a retention delete) deletes or rewrites rows; its re-added rows are not new "
-            + "messages. 'fail': stop with a RewriteCommitException naming the version, after delivering "
+            + "UPDATE, MERGE) deletes or rewrites rows; its re-added rows are not new messages. 'fail': stop with a RewriteCommitException naming the version, after delivering "
             + "everything before it (seek past it to go on). 'skip': deliver nothing of that commit and go on. "
-            + "Compactions (dataChange false) are always skipped.";
+            + "Compactions (dataChange false) and deltaq retentions (operationParameters deltaq.maintenance = "
+            + "retention, removes only) are always passed over.";
+
+    /** What to do when the position lies before the log start (its rows expired and their files are gone). */
+    public static final String AUTO_OFFSET_RESET = "auto.offset.reset";
+    public static final String AUTO_OFFSET_RESET_NONE = "none";
+    public static final String AUTO_OFFSET_RESET_EARLIEST = "earliest";
+    public static final String AUTO_OFFSET_RESET_LATEST = "latest";
+    private static final String AUTO_OFFSET_RESET_DOC = "What to do when the position (committed, sought, or "
+            + "reached while tailing) lies before the log start version, the oldest version whose rows the table "
+            + "still holds: retention removed them and vacuum or log cleanup removed their files or commits. "
+            + "'none': poll() throws a PositionOutOfRangeException naming the position and the log start, after "
+            + "delivering everything before it. 'earliest': go on at the log start version, row 0. 'latest': go on "
+            + "with the commits made after the latest version.";
 
     /** Bound on the calls that wait: position() before the start is known, and commitSync(). */
     public static final String DEFAULT_API_TIMEOUT_MS = "default.api.timeout.ms";
@@ -153,6 +165,8 @@ public final class ConsumerConfig {
                     TABLE_WAIT_TIMEOUT_MS_DOC)
             .define(REWRITE_POLICY, Type.STRING, REWRITE_POLICY_FAIL,
                     ConfigDef.oneOf(REWRITE_POLICY_FAIL, REWRITE_POLICY_SKIP), REWRITE_POLICY_DOC)
+            .define(AUTO_OFFSET_RESET, Type.STRING, AUTO_OFFSET_RESET_NONE, ConfigDef.oneOf(AUTO_OFFSET_RESET_NONE,
+                    AUTO_OFFSET_RESET_EARLIEST, AUTO_OFFSET_RESET_LATEST), AUTO_OFFSET_RESET_DOC)
             .define(DEFAULT_API_TIMEOUT_MS, Type.LONG, DEFAULT_API_TIMEOUT_MS_DEFAULT, ConfigDef.atLeast(1),
                     DEFAULT_API_TIMEOUT_MS_DOC)
             .define(READ_RETRY_TIMEOUT_MS, Type.LONG, READ_RETRY_TIMEOUT_MS_DEFAULT, ConfigDef.between(0, 86_400_000),
@@ -179,6 +193,7 @@ public final class ConsumerConfig {
     private final long tableWaitTimeoutMs;
     private final boolean skipRewrites;
     private final long defaultApiTimeoutMs;
+    private final OffsetReset offsetReset;
     private final Map<String, Object> storeOverrides;
     private final RetryPolicy positionRetry;
     private final RetryPolicy readRetry;
@@ -217,6 +232,7 @@ public final class ConsumerConfig {
         this.tableWaitTimeoutMs = (Long) v.get(TABLE_WAIT_TIMEOUT_MS);
         this.skipRewrites = REWRITE_POLICY_SKIP.equalsIgnoreCase((String) v.get(REWRITE_POLICY));
         this.defaultApiTimeoutMs = (Long) v.get(DEFAULT_API_TIMEOUT_MS);
+        this.offsetReset = OffsetReset.valueOf(((String) v.get(AUTO_OFFSET_RESET)).toUpperCase(java.util.Locale.ROOT));
         this.storeOverrides = ObjectStores.DEFINITION.subset(props);
         this.positionRetry = RetryPolicy.from(v, POSITION_RETRY);
         long readBackoff = (Long) v.get(READ_RETRY_BACKOFF_MS);
@@ -277,6 +293,13 @@ public final class ConsumerConfig {
     /** Whether rewrite commits are skipped ({@code rewrite.policy=skip}) rather than fatal. */
     public boolean skipRewrites() {
         return skipRewrites;
+    }
+
+    /** {@code auto.offset.reset}. */
+    enum OffsetReset { NONE, EARLIEST, LATEST }
+
+    OffsetReset offsetReset() {
+        return offsetReset;
     }
 
     public long defaultApiTimeoutMs() {

@@ -91,6 +91,25 @@ final class ConsumerErrors {
                 + cause, cause);
     }
 
+    /**
+     * @param logStart the oldest version whose rows the table still holds
+     */
+    static PositionOutOfRangeException positionOutOfRange(String table, Position position, long logStart) {
+        return new PositionOutOfRangeException(table, position, logStart, table + ": position " + position.version()
+                + ":" + position.index() + " is before the log start version " + logStart + " (retention removed "
+                + "those rows and maintenance deleted their files or commits); " + ConsumerConfig.AUTO_OFFSET_RESET
+                + " is '" + ConsumerConfig.AUTO_OFFSET_RESET_NONE + "' (set it to '"
+                + ConsumerConfig.AUTO_OFFSET_RESET_EARLIEST + "' or '" + ConsumerConfig.AUTO_OFFSET_RESET_LATEST
+                + "', or seek to version " + logStart + ")");
+    }
+
+    /** A compacted file holds fewer rows than its tags give the versions in it. */
+    static ConsumerException compactedFileTooShort(String table, long version, String file, long neededRows,
+                                                   long rows) {
+        return new ConsumerException(table, version, table + ": version " + version + ": compacted data file " + file
+                + " holds " + rows + " rows, but its tags place this version's rows up to row " + neededRows, null);
+    }
+
     /* ------------------------------ data files ------------------------------ */
 
     static ConsumerException cannotDecode(String table, long version, String file, Throwable cause) {

@@ -27,6 +27,18 @@ final class PendingCommit {
     long indexBase;
     /** Whether every row and the commit-end record are in the ring. */
     boolean published;
+    /**
+     * For a version read from a compacted file (its one file): the file's row where this version's
+     * rows begin, and how many there are ({@link io.deltaq.deltalog.CompactedRange}). Otherwise 0
+     * and -1: the file's rows are all this commit's.
+     */
+    int windowStart;
+    long windowRows = -1;
+    /**
+     * Set by the publisher when a data file of this commit is gone (vacuumed after a compaction):
+     * its rows are to be read from a compacted file; this is the error if none holds them.
+     */
+    ConsumerException dataFileMissing;
 
     PendingCommit(long version, long skip) {
         this.version = version;
@@ -38,6 +50,11 @@ final class PendingCommit {
         PendingCommit c = new PendingCommit(version, 0);
         c.failure = failure;
         return c;
+    }
+
+    /** The index within the commit of the next row to deliver. */
+    long resumeIndex() {
+        return Math.max(skip, indexBase + nextRow);
     }
 
     void nextFile(long rowsInFile) {

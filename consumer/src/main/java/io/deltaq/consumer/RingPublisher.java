@@ -7,9 +7,11 @@ import static io.deltaq.consumer.RingRecordDescriptor.TIMESTAMP_OFFSET;
 import static io.deltaq.consumer.RingRecordDescriptor.VALUE_LENGTH_OFFSET;
 import static io.deltaq.consumer.RingRecordDescriptor.VERSION_OFFSET;
 
+import io.deltaq.deltalog.DataFileNotFoundException;
 import io.deltaq.deltalog.LiveFile;
 import io.deltaq.deltalog.Position;
 import io.deltaq.deltalog.internal.parquet.MessageFileReader;
+import io.deltaq.s3io.Futures;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -91,7 +93,7 @@ final class RingPublisher implements AutoCloseable {
         if (commit.files != null) {
             while (commit.fileIndex < commit.files.length && written < budget) {
                 int n = publishFile(commit, budget - written);
-                if (n < 0) {
+                if (n < 0) { // not fetched yet, or gone
                     return written;
                 }
                 written += n;
@@ -107,7 +109,12 @@ final class RingPublisher implements AutoCloseable {
         return written;
     }
 
-    /** Writes rows of the commit's current file; -1 while its bytes are not there yet. */
+    /**
+     * Writes rows of the commit's current file; -1 while its bytes are not there yet, or when they
+     * are gone ({@link PendingCommit#dataFileMissing} is then set). For a version read from a
+     * compacted file only the version's window of the file is read: row {@code nextRow} of the
+     * commit is row {@code windowStart + nextRow} of the file.
+     */
     private int publishFile(PendingCommit c, int budget) {
         int k = c.fileIndex;
         LiveFile file = c.files[k];
@@ -123,12 +130,22 @@ final class RingPublisher implements AutoCloseable {
         try {
             bytes = f.join();
         } catch (CompletionException | CancellationException e) {
-            throw ConsumerErrors.readFailed(table, c.version, "reading data file " + file.path(), e);
+            ConsumerException error = ConsumerErrors.readFailed(table, c.version, "reading data file " + file.path(), e);
+            if (Futures.unwrap(e) instanceof DataFileNotFoundException) {
+                c.dataFileMissing = error; // maybe vacuumed after a compaction: the tailer looks for the rows
+                return -1;
+            }
+            throw error;
         }
         long skipInFile = c.skip - c.indexBase;
+        int start = c.windowStart;
         try {
             if (!reader.isOpen(bytes, 0, bytes.length)) {
                 reader.open(bytes, 0, bytes.length, file.path());
+            }
+            long windowEnd = c.windowRows < 0 ? reader.rows() : start + c.windowRows;
+            if (windowEnd > reader.rows()) {
+                throw ConsumerErrors.compactedFileTooShort(table, c.version, file.path(), windowEnd, reader.rows());
             }
             if (c.nextRow == 0 && skipInFile > 0) {
                 long rows = c.rowsFromStats[k] >= 0 ? c.rowsFromStats[k] : reader.rows();
@@ -138,23 +155,25 @@ final class RingPublisher implements AutoCloseable {
                 }
                 c.nextRow = (int) skipInFile;
             }
-            if (reader.row() != c.nextRow) {
-                reader.seek(c.nextRow); // forward to the start position, or back after rows the full ring turned away
+            if (reader.row() != start + c.nextRow) {
+                // forward to the start position, or back after rows the full ring turned away
+                reader.seek(start + c.nextRow);
             }
             int free = ring.capacity() - ring.size();
-            int chunk = (int) Math.max(1, Math.min(budget, free / avgRecordBytes));
-            writer.begin(c.version, c.indexBase, messageTypeId, file.path());
+            int chunk = (int) Math.max(1, Math.min(Math.min(budget, free / avgRecordBytes),
+                    windowEnd - start - c.nextRow));
+            writer.begin(c.version, c.indexBase - start, messageTypeId, file.path());
             int decoded = reader.read(chunk, writer);
             int written = writer.written;
             if (written > 0) {
                 avgRecordBytes = Math.max(16, (avgRecordBytes + writer.bytesWritten / written) / 2);
             }
             if (writer.fullAtRow >= 0) {
-                c.nextRow = writer.fullAtRow;
+                c.nextRow = writer.fullAtRow - start;
                 neededBytes = writer.neededBytes;
             } else {
                 c.nextRow += decoded;
-                if (decoded < chunk) {
+                if (decoded < chunk || start + c.nextRow >= windowEnd) {
                     c.nextFile(c.nextRow);
                 }
             }

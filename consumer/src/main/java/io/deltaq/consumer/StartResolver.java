@@ -1,6 +1,7 @@
 package io.deltaq.consumer;
 
 import io.deltaq.deltalog.Commit;
+import io.deltaq.deltalog.CompactedRange;
 import io.deltaq.deltalog.DeltaTable;
 import io.deltaq.deltalog.LogGapException;
 import io.deltaq.deltalog.Position;
@@ -27,8 +28,17 @@ final class StartResolver {
      *     are passed over
      * @param firstCommit version 0's commit when starting there (a tail cannot read its own snapshot's
      *     version), else null
+     * @param retained whether the log before the start is gone: then {@code tailFrom} is the latest
+     *     snapshot, and the start's version is read from the compacted file holding it, or from the log
+     *     with the latest protocol and metadata ({@link CompactedReads#at})
+     * @param reset whether {@code auto.offset.reset} moved the start (the position asked for was
+     *     before the log start)
      */
-    record Startup(Snapshot tailFrom, Position start, Commit firstCommit) {
+    record Startup(Snapshot tailFrom, Position start, Commit firstCommit, boolean retained, boolean reset) {
+    }
+
+    /** What the table still holds, found once per resolution when needed. */
+    private record Retained(Snapshot latest, long oldestInLog, long logStart, RuntimeException failure) {
     }
 
     private final DeltaTable table;
@@ -37,6 +47,10 @@ final class StartResolver {
     private final long ioTimeoutMs;
     /** The table's metadata id as of the last resolution, stored with committed positions. */
     private volatile String tableId;
+    /** The current resolution's oldest version in the log, or -1 before it is listed. */
+    private long oldestInLog;
+    /** The current resolution's view of the retained data, or null before it is needed. */
+    private Retained retained;
 
     StartResolver(DeltaTable table, ConsumerConfig config, CommittedPositions positions) {
         this.table = table;
@@ -63,6 +77,8 @@ final class StartResolver {
     }
 
     private Startup resolveOrThrow(Position target, boolean waitedForTable) {
+        oldestInLog = -1;
+        retained = null;
         // A listing, not a replay: a corrupt or missing commit ahead of the start is the tail's to report,
         // after everything before it was delivered.
         long latest;
@@ -91,7 +107,7 @@ final class StartResolver {
         } else {
             start = fromConfig(config.start(), latest, waitedForTable);
         }
-        Startup startup = startupAt(start, latest);
+        Startup startup = startupAt(start, latest, false);
         String id = startup.tailFrom().metadata().id();
         if (target == null && committed.isPresent()) {
             CommittedPositions.Committed c = committed.get();
@@ -118,17 +134,49 @@ final class StartResolver {
         };
     }
 
-    /** Version 0 when its commit is still there, else the version after the newest checkpoint. */
+    /**
+     * The log start version: the oldest whose rows the table still holds, in its commits or in
+     * compacted files ({@link CompactedRange#logStartVersion}).
+     */
     private long earliestVersion() {
-        if (read(0).isPresent()) {
-            return 0;
-        }
-        return table.latestCheckpointVersion() + 1;
+        return retained().logStart();
     }
 
-    /** Binary search over commit timestamps, assumed not to decrease with the version. */
+    private Retained retained() {
+        if (retained == null) {
+            long oldest = oldestInLog();
+            Snapshot latest;
+            try {
+                latest = table.snapshot();
+            } catch (RuntimeException e) {
+                if (ReadRetry.retryable(e)) {
+                    throw e;
+                }
+                // A gap or a corrupt commit ahead: the tail delivers up to it and reports it there.
+                retained = new Retained(null, oldest, oldest, e);
+                return retained;
+            }
+            retained = new Retained(latest, oldest, CompactedRange.logStartVersion(latest, oldest), null);
+        }
+        return retained;
+    }
+
+    /** The oldest version with a commit or checkpoint in the log: a listing's first page. */
+    private long oldestInLog() {
+        if (oldestInLog < 0) {
+            oldestInLog = Futures.await(table.firstVersionAfter(-1), TimeUnit.MILLISECONDS.toNanos(ioTimeoutMs),
+                    cause -> cause instanceof RuntimeException re ? re
+                            : ConsumerErrors.startReadFailed(table.location(), -1, cause));
+        }
+        return oldestInLog;
+    }
+
+    /**
+     * Binary search over commit timestamps, assumed not to decrease with the version, among the
+     * commits still in the log at or after the log start.
+     */
     private long firstCommitAtOrAfter(long epochMs, long latestVersion) {
-        long lo = earliestVersion();
+        long lo = Math.max(earliestVersion(), oldestInLog());
         long hi = latestVersion;
         if (lo > hi || timestampOf(hi) < epochMs) {
             return latestVersion + 1;
@@ -155,15 +203,33 @@ final class StartResolver {
         return ts;
     }
 
-    private Startup startupAt(Position start, long latest) {
+    private Startup startupAt(Position start, long latest, boolean reset) {
         long v = start.version();
-        if (v == 0) {
+        if (v > latest) {
+            // Beyond the latest version: tail from the latest and pass over commits before the start.
+            return new Startup(table.snapshotAt(latest), start, null, false, reset);
+        }
+        long oldest = oldestInLog();
+        if (v == 0 && oldest == 0) {
             Snapshot s0 = table.snapshotAt(0);
             Commit c0 = read(0).orElseThrow(() -> ConsumerErrors.versionZeroGone(table.location()));
-            return new Startup(s0, start, c0);
+            return new Startup(s0, start, c0, false, reset);
         }
-        // Beyond the latest version: tail from the latest and pass over commits before the start.
-        return new Startup(table.snapshotAt(Math.min(v - 1, latest)), start, null);
+        if (v > oldest) {
+            return new Startup(table.snapshotAt(v - 1), start, null, false, reset);
+        }
+        // The log before the start is gone (log cleanup): no snapshot just before it can be loaded, and
+        // its rows, if retained, are in compacted files of the latest snapshot.
+        Retained r = retained();
+        if (r.latest() == null) {
+            throw r.failure();
+        }
+        if (v < r.logStart()) {
+            Position to = CompactedReads.resetTarget(config, table.location(), start, r.logStart(),
+                    r.latest().version());
+            return startupAt(to, Math.max(latest, r.latest().version()), true);
+        }
+        return new Startup(r.latest(), start, null, true, reset);
     }
 
     private Optional<Commit> read(long version) {

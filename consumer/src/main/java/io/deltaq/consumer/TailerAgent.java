@@ -30,8 +30,12 @@ import org.agrona.concurrent.ringbuffer.OneToOneRingBuffer;
  * keeps the table's state: the start, the log tail, the pipeline of commits read and not yet
  * published, the gap probe and the failure.
  *
+ * <p>A version whose commit or data file maintenance removed is read from the compacted file
+ * holding it, or found out of range, by {@link CompactedReads}.
+ *
  * <p>It never waits on a future: it checks {@code isDone()} each cycle, and every future it waits
  * for unparks this thread when it completes, so an idle park never delays a result by a park period.
+ * (The start's resolution and the lookup of a compacted file load snapshots, blocking.)
  * The application unparks it after draining a ring that was full, and on seek and close.
  *
  * <p>Storage faults that pass (throttling, 5xx, 409, timeouts) are waited out: every read goes
@@ -71,6 +75,7 @@ final class TailerAgent implements Agent {
     private final PollSchedule schedule;
     private final Prefetcher prefetcher;
     private final RingPublisher publisher;
+    private final CompactedReads compacted;
     /** Every read of the log and of data files retries faults that pass, under read.retry.*. */
     private final ReadRetry reads;
     /** The failures of the start's resolution (blocking reads) so far, retried on this thread's schedule. */
@@ -124,6 +129,7 @@ final class TailerAgent implements Agent {
         this.resolveFailures = reads.new Budget();
         this.prefetcher = new Prefetcher(table, config.prefetchCommits(), this::wakeTailer, reads);
         this.publisher = new RingPublisher(ring, tableName);
+        this.compacted = new CompactedReads(table, config, reads, this::wakeTailer);
     }
 
     /* ------------------------- called by the application thread ------------------------- */
@@ -233,6 +239,7 @@ final class TailerAgent implements Agent {
         start = null;
         tail = null;
         stopReading = false;
+        compacted.cancel();
         successorSeenFor = -1;
         successorVersion = -1;
         resolveFailures.succeeded();
@@ -285,9 +292,16 @@ final class TailerAgent implements Agent {
         resolveFailures.succeeded();
         waitingForTable = false;
         start = startup.start();
-        tail = table.tail(startup.tailFrom());
         phase = Phase.TAILING;
-        schedule.start(now);
+        if (startup.retained()) {
+            follow(compacted.at(startup.tailFrom(), start, startup.reset()), now);
+        } else {
+            if (startup.reset()) {
+                moveTo(start);
+            }
+            tail = table.tail(startup.tailFrom());
+            schedule.start(now);
+        }
         if (startup.firstCommit() != null) {
             enqueue(startup.firstCommit());
         }
@@ -306,6 +320,14 @@ final class TailerAgent implements Agent {
 
     private int pollLog(long now) {
         int work = 0;
+        if (compacted.pending()) {
+            CompactedReads.Plan plan = compacted.lookUp(now);
+            if (plan == null) {
+                return 0;
+            }
+            follow(plan, now);
+            work++;
+        }
         CompletableFuture<Optional<Commit>> polled = logPoll;
         if (polled != null && polled.isDone()) {
             logPoll = null;
@@ -317,7 +339,11 @@ final class TailerAgent implements Agent {
                 enqueue(commit.get());
             } else {
                 if (pollKnewSuccessor) {
-                    throw ConsumerErrors.logGap(tableName, version, successorVersion);
+                    // Gone for good; log cleanup deletes compacted commits, whose rows are in a compacted file.
+                    cancelLogReads();
+                    compacted.request(new Position(version, version == start.version() ? start.index() : 0),
+                            ConsumerErrors.logGap(tableName, version, successorVersion), null, now);
+                    return work;
                 }
                 schedule.missed(now);
                 if (gapProbe == null && schedule.gapProbeDue(now)) {
@@ -345,7 +371,7 @@ final class TailerAgent implements Agent {
                 schedule.readNow(now); // look again at once: either it has landed meanwhile, or it is a gap
             }
         }
-        if (logPoll == null && !stopReading && pipeline.size() < config.prefetchCommits() && schedule.readDue(now)) {
+        if (logPoll == null && !stopReading && !compacted.pending() && pipeline.size() < config.prefetchCommits() && schedule.readDue(now)) {
             pollKnewSuccessor = successorSeenFor == tail.nextVersion();
             int window = schedule.window(config.prefetchCommits() - pipeline.size());
             LogTail following = tail;
@@ -357,6 +383,30 @@ final class TailerAgent implements Agent {
             work++;
         }
         return work;
+    }
+
+    /** Goes on where {@code plan} says: versions from a compacted file first, then the log after them. */
+    private void follow(CompactedReads.Plan plan, long now) {
+        if (plan.reset()) {
+            moveTo(plan.from());
+        }
+        if (plan.range() != null) {
+            compacted.enqueue(plan, pipeline);
+        }
+        tail = table.tailFrom(plan.tailFrom(), plan.snapshot());
+        successorSeenFor = -1;
+        successorVersion = -1;
+        schedule.start(now);
+    }
+
+    /**
+     * Moves the application's position to {@code position} where auto.offset.reset moved the tail:
+     * the end of the version before it, with nothing delivered of it.
+     */
+    private void moveTo(Position position) {
+        if (position.version() > 0) {
+            pipeline.addLast(new PendingCommit(position.version() - 1, 0));
+        }
     }
 
     private void enqueue(Commit commit) {
@@ -411,6 +461,10 @@ final class TailerAgent implements Agent {
             int written = publisher.publish(c, budget);
             budget -= written;
             work += written;
+            if (c.dataFileMissing != null) {
+                readFromCompacted(c);
+                return work + 1;
+            }
             if (!c.published) {
                 break; // the ring is full, the next file's bytes are not there yet, or the budget is spent
             }
@@ -421,6 +475,19 @@ final class TailerAgent implements Agent {
             waitingForSpace = true; // the application unparks this thread once it drained a full ring
         }
         return work;
+    }
+
+    /**
+     * A data file of the head commit is gone (vacuum after a compaction): what is left of the commit
+     * and everything after it is read again, from the compacted file holding the commit's rows.
+     */
+    private void readFromCompacted(PendingCommit c) {
+        Position resume = new Position(c.version, (int) c.resumeIndex());
+        String unusable = c.windowRows >= 0 ? c.files[c.fileIndex].path() : null; // the compacted file itself
+        cancelLogReads();
+        prefetcher.cancelAll(pipeline);
+        pipeline.clear();
+        compacted.request(resume, c.dataFileMissing, unusable, clock.nanoTime());
     }
 
     /* ------------------------------- failures ------------------------------- */

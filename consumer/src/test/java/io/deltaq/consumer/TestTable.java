@@ -2,18 +2,23 @@ package io.deltaq.consumer;
 
 import io.deltaq.deltalog.ActionJson;
 import io.deltaq.deltalog.CommitResult;
+import io.deltaq.deltalog.Commit;
 import io.deltaq.deltalog.CommitWriter;
+import io.deltaq.deltalog.CompactedRange;
 import io.deltaq.deltalog.DeltaTable;
 import io.deltaq.deltalog.MessageStats;
+import io.deltaq.deltalog.Position;
 import io.deltaq.deltalog.actions.Action;
 import io.deltaq.deltalog.actions.AddFile;
 import io.deltaq.deltalog.actions.CommitInfo;
 import io.deltaq.deltalog.actions.RemoveFile;
+import io.deltaq.deltalog.actions.SetTransaction;
 import io.deltaq.deltalog.internal.parquet.MessageBatch;
 import io.deltaq.deltalog.internal.parquet.MessageFileWriter;
 import io.deltaq.s3io.ObjectStore;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -42,6 +47,12 @@ final class TestTable {
     private final MessageBatch batch = new MessageBatch();
     /** Live files in commit order, for compactions and deletes. */
     final List<DataFile> liveFiles = new ArrayList<>();
+    /** Each message's position, as committed. */
+    final Map<Integer, Position> positions = new HashMap<>();
+    /** The data files each version added, in commit order. */
+    final Map<Long, List<DataFile>> filesOfVersion = new HashMap<>();
+    /** Files removed from the table and not yet deleted from the store (vacuum deletes them). */
+    final List<DataFile> removed = new ArrayList<>();
 
     TestTable(ObjectStore store, String tablePath) {
         this.store = store;
@@ -136,14 +147,26 @@ final class TestTable {
             liveFiles.add(f);
         }
         CommitResult result = await(writer.commit(++sequence, adds, nextDataFile));
-        return result.version();
+        long version = result.version();
+        int index = 0;
+        for (DataFile f : files) {
+            for (int n : f.messages()) {
+                positions.put(n, new Position(version, index++));
+            }
+        }
+        filesOfVersion.put(version, List.of(files));
+        return version;
     }
 
     /** A raw commit of {@code actions} at the version after the latest; returns that version. */
     long rawCommit(String operation, List<Action> actions) {
+        return rawCommit(operation, Map.of(), actions);
+    }
+
+    long rawCommit(String operation, Map<String, String> parameters, List<Action> actions) {
         long version = table.latestVersion() + 1;
         List<Action> all = new ArrayList<>();
-        all.add(new CommitInfo(System.currentTimeMillis(), null, operation, Map.of(), Boolean.FALSE, "test", null));
+        all.add(new CommitInfo(System.currentTimeMillis(), null, operation, parameters, Boolean.FALSE, "test", null));
         all.addAll(actions);
         byte[] json = new ActionJson.Writer().write(all);
         if (!await(store.putIfAbsent(root + "_delta_log/" + String.format("%020d", version) + ".json", json))) {
@@ -168,6 +191,86 @@ final class TestTable {
         liveFiles.clear();
         liveFiles.add(merged);
         return rawCommit("OPTIMIZE", actions);
+    }
+
+    /**
+     * Compacts versions {@code from..to} as deltaq maintenance does (docs/rfcs/0005-maintenance.md):
+     * one file holding their live rows in position order, added with the {@link CompactedRange} tags,
+     * the originals removed, all with dataChange false, and the compaction txn at {@code to}.
+     *
+     * @return the compacted file; {@link #latestCommit} is the compaction's version
+     */
+    DataFile compactVersions(long from, long to) {
+        long[] rows = new long[(int) (to - from + 1)];
+        List<Integer> all = new ArrayList<>();
+        List<Action> actions = new ArrayList<>();
+        int at = -1;
+        for (long v = from; v <= to; v++) {
+            for (DataFile f : filesOfVersion.getOrDefault(v, List.of())) {
+                int i = liveFiles.indexOf(f);
+                if (i < 0) {
+                    continue;
+                }
+                at = at < 0 ? i : at;
+                liveFiles.remove(i);
+                removed.add(f);
+                actions.add(remove(f, false));
+                rows[(int) (v - from)] += f.messages().length;
+                for (int n : f.messages()) {
+                    all.add(n);
+                }
+            }
+        }
+        DataFile merged = upload(all.stream().mapToInt(Integer::intValue).toArray());
+        actions.add(new AddFile(merged.path(), Map.of(), merged.size(), System.currentTimeMillis(), false,
+                stats(merged), new CompactedRange(from, rows).toTags(), null));
+        actions.add(new SetTransaction(CompactedRange.COMPACTION_APP_ID, to, System.currentTimeMillis()));
+        liveFiles.add(Math.max(0, at), merged);
+        latestCommit = rawCommit("OPTIMIZE", actions);
+        return merged;
+    }
+
+    /** The version of the last {@link #compactVersions} or {@link #retain}. */
+    long latestCommit = -1;
+
+    /** Removes a compacted file as deltaq retention does: a DELETE marked as a retention. */
+    long retain(DataFile compacted) {
+        liveFiles.remove(compacted);
+        removed.add(compacted);
+        latestCommit = rawCommit("DELETE", Map.of(Commit.MAINTENANCE_PARAMETER, Commit.MAINTENANCE_RETENTION),
+                List.of(remove(compacted, true)));
+        return latestCommit;
+    }
+
+    /** Deletes every removed file from the store, as vacuum does once they are old enough. */
+    void vacuum() {
+        for (DataFile f : removed) {
+            await(store.delete(root + f.path()));
+        }
+        removed.clear();
+    }
+
+    /**
+     * Log cleanup keeping {@code keep}: writes its checkpoint, then deletes every commit and
+     * checkpoint before it, oldest first.
+     */
+    void cleanLogBefore(long keep) {
+        table.checkpoint(keep);
+        for (long v = 0; v < keep; v++) {
+            await(store.delete(root + "_delta_log/" + String.format("%020d", v) + ".json"));
+            await(store.delete(root + "_delta_log/" + String.format("%020d", v) + ".checkpoint.parquet"));
+        }
+    }
+
+    /** The messages of {@code from..to-1} whose position is at or after {@code p}. */
+    int[] messagesFrom(Position p, int from, int to) {
+        List<Integer> out = new ArrayList<>();
+        for (int n = from; n < to; n++) {
+            if (positions.get(n).compareTo(p) >= 0) {
+                out.add(n);
+            }
+        }
+        return out.stream().mapToInt(Integer::intValue).toArray();
     }
 
     /** Deletes the first message of the first live file by rewriting that file: a DELETE. */

@@ -29,6 +29,15 @@ public record Commit(long version, List<Action> actions) {
     public static final String WRITER_INSTANCE_PARAMETER = "deltaq.writerInstance";
 
     /**
+     * The {@code commitInfo.operationParameters} entry naming the maintenance step that made a
+     * commit; {@link #MAINTENANCE_RETENTION} for a retention (docs/rfcs/0005-maintenance.md).
+     */
+    public static final String MAINTENANCE_PARAMETER = "deltaq.maintenance";
+
+    /** {@link #MAINTENANCE_PARAMETER}'s value on a retention commit: it removes expired compacted files. */
+    public static final String MAINTENANCE_RETENTION = "retention";
+
+    /**
      * Whether commit bytes found at a version carry {@code instance} under
      * {@value #WRITER_INSTANCE_PARAMETER}: a writer's own earlier attempt whose answer was lost.
      * Unreadable bytes are not anyone's own (own commits always parse).
@@ -51,18 +60,43 @@ public record Commit(long version, List<Action> actions) {
         actions = List.copyOf(actions);
     }
 
-    /** How a queue consumer should treat this commit; see {@link Delivery} for the policy. */
+    /**
+     * How a queue consumer should treat this commit; see {@link Delivery} for the policy. A deltaq
+     * retention ({@link #isRetention()}) has nothing to deliver: its rows were delivered when they
+     * were added, and it only expires them.
+     */
     public Delivery delivery() {
         boolean gains = false;
+        boolean rewrites = false;
         for (Action a : actions) {
             if (a instanceof RemoveFile r && r.dataChange()) {
-                return Delivery.REWRITE;
+                rewrites = true;
             }
             if (a instanceof AddFile add && add.dataChange()) {
                 gains = true;
             }
         }
+        if (rewrites) {
+            return isRetention() ? Delivery.NO_DATA_CHANGE : Delivery.REWRITE;
+        }
         return gains ? Delivery.GAINS_DATA : Delivery.NO_DATA_CHANGE;
+    }
+
+    /**
+     * Whether this is a deltaq retention: {@link #MAINTENANCE_PARAMETER} is
+     * {@link #MAINTENANCE_RETENTION} and its only file actions are {@code remove}s. Another engine's
+     * DELETE, or a commit that also adds files, is not.
+     */
+    public boolean isRetention() {
+        boolean removes = false;
+        for (Action a : actions) {
+            if (a instanceof AddFile) {
+                return false;
+            }
+            removes |= a instanceof RemoveFile;
+        }
+        return removes && commitInfo().map(CommitInfo::operationParameters)
+                .map(p -> MAINTENANCE_RETENTION.equals(p.get(MAINTENANCE_PARAMETER))).orElse(false);
     }
 
     /** The {@code add} actions with {@code dataChange true}, in file order: the data this commit gains. */

@@ -21,6 +21,11 @@ public final class CompactedRange {
 
     public static final String FROM_VERSION_TAG = "deltaq.fromVersion";
     public static final String VERSION_ROWS_TAG = "deltaq.versionRows";
+    /**
+     * The {@code txn.appId} of compaction commits; its version is the last version compacted, so
+     * the next compaction starts after it.
+     */
+    public static final String COMPACTION_APP_ID = "deltaq-compaction";
 
     private final long fromVersion;
     private final long[] rows;
@@ -76,6 +81,45 @@ public final class CompactedRange {
         } catch (IllegalArgumentException e) {
             throw DeltaErrors.invalidCompactedRange(version, add.path(), e.getMessage());
         }
+    }
+
+    /**
+     * The <em>log start version</em> of {@code snapshot}: the oldest version whose rows a reader can
+     * still get. It is the first version of the oldest live compacted file; when there is none (none
+     * yet, or retention removed them all), the version after the last one compacted (the
+     * {@link #COMPACTION_APP_ID} txn), since everything up to it was compacted and then expired; and
+     * without compactions, the oldest version in the log. Never below {@code oldestInLog} then,
+     * since a version neither compacted nor in the log cannot be read.
+     *
+     * @param oldestInLog the oldest version with a commit or checkpoint in the log
+     */
+    public static long logStartVersion(Snapshot snapshot, long oldestInLog) {
+        long first = Long.MAX_VALUE;
+        for (LiveFile f : snapshot.liveFiles()) {
+            Optional<CompactedRange> range = of(f.add(), f.addedInVersion());
+            if (range.isPresent()) {
+                first = Math.min(first, range.get().fromVersion());
+            }
+        }
+        if (first != Long.MAX_VALUE) {
+            return first;
+        }
+        long afterCompacted = snapshot.transaction(COMPACTION_APP_ID).map(t -> t.txnVersion() + 1).orElse(0L);
+        return Math.max(afterCompacted, oldestInLog);
+    }
+
+    /**
+     * The live file of {@code snapshot} whose compacted range covers {@code version}, if any; live
+     * compacted ranges never overlap.
+     */
+    public static Optional<LiveFile> fileCovering(Snapshot snapshot, long version) {
+        for (LiveFile f : snapshot.liveFiles()) {
+            Optional<CompactedRange> range = of(f.add(), f.addedInVersion());
+            if (range.isPresent() && range.get().covers(version)) {
+                return Optional.of(f);
+            }
+        }
+        return Optional.empty();
     }
 
     /** The tags to put on the compacted file's {@code add}. */

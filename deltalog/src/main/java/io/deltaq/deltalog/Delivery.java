@@ -12,10 +12,13 @@ public enum Delivery {
     /** {@code add} actions with {@code dataChange true} and no {@code remove} with {@code dataChange true}. */
     GAINS_DATA,
     /**
-     * Nothing to deliver: metadata, protocol or {@code txn} changes, or a compaction whose actions all
-     * have {@code dataChange false}.
+     * Nothing to deliver: metadata, protocol or {@code txn} changes, a compaction whose actions all
+     * have {@code dataChange false}, or a deltaq retention ({@link Commit#isRetention()}).
      */
     NO_DATA_CHANGE,
-    /** At least one {@code remove} with {@code dataChange true}: rows were deleted or rewritten. */
+    /**
+     * At least one {@code remove} with {@code dataChange true}, not a deltaq retention: rows were
+     * deleted or rewritten.
+     */
     REWRITE
 }

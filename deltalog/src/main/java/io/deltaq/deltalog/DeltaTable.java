@@ -261,11 +261,12 @@ public final class DeltaTable {
      * when there is none: a listing from just past {@code version}'s files, usually one short page,
      * without waiting. A reader whose next version is missing asks this to tell "not written yet"
      * (nothing later) from "missing for good" (a later version exists, since versions are created in
-     * order), however many versions are missing.
+     * order), however many versions are missing. With {@code version} -1 it is the oldest version in
+     * the log.
      */
     public CompletableFuture<Long> firstVersionAfter(long version) {
         // Every file of a version is named "<20 digits>.<...>", and '/' sorts right after '.'.
-        String startAfter = io.logPrefix + LogFiles.pad(version) + "/";
+        String startAfter = version < 0 ? null : io.logPrefix + LogFiles.pad(version) + "/";
         long[] found = {-1};
         return Listing.forEach(io.store, io.logPrefix, startAfter, FIRST_VERSION_PAGE, info -> {
             String name = info.key().substring(io.logPrefix.length());
@@ -291,6 +292,29 @@ public final class DeltaTable {
     /** A tail that reads the versions after {@code snapshot}. */
     public LogTail tail(Snapshot snapshot) {
         return new LogTail(io, snapshot.version(), snapshot.protocol(), snapshot.metadata());
+    }
+
+    /**
+     * A tail that reads the versions from {@code nextVersion} on, starting from the protocol and
+     * metadata of {@code state}: for a reader whose versions before {@code nextVersion} were cleaned
+     * from the log, so that no snapshot just before it can be loaded (then {@code state} is the
+     * latest snapshot; a commit that changes the protocol or metadata is checked as it is read).
+     */
+    public LogTail tailFrom(long nextVersion, Snapshot state) {
+        if (nextVersion < 0) {
+            throw new IllegalArgumentException("nextVersion must be >= 0, was " + nextVersion);
+        }
+        return new LogTail(io, nextVersion - 1, state.protocol(), state.metadata());
+    }
+
+    /**
+     * The live compacted file of {@code snapshot} that holds the rows of {@code version}
+     * ({@link CompactedRange}), for a reader whose commit or data file of that version is gone.
+     *
+     * @throws CorruptLogException if a live file's compaction tags are malformed
+     */
+    public Optional<LiveFile> compactedFileCovering(Snapshot snapshot, long version) {
+        return CompactedRange.fileCovering(snapshot, version);
     }
 
     /**

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.deltaq.deltalog.actions.AddFile;
+import io.deltaq.deltalog.actions.Protocol;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -31,6 +33,30 @@ class CompactedRangeTest {
         assertFalse(range.covers(11));
         assertFalse(range.covers(6));
         assertEquals(Optional.of(range), CompactedRange.of(withTags(range.toTags()), 12));
+    }
+
+    private static LiveFile live(String path, Map<String, String> tags) {
+        return new LiveFile(path, new AddFile(path, Map.of(), 10, 1, false, null, tags, null), 9, true);
+    }
+
+    private static Snapshot snapshot(List<LiveFile> files, Map<String, TransactionState> txns) {
+        return new Snapshot("t", 20, -1, Protocol.DELTAQ_DEFAULT, null, files, List.of(), txns);
+    }
+
+    @Test
+    void theLogStartIsTheOldestLiveCompactedRangeElseAfterTheLastCompactedElseTheOldestInTheLog() {
+        LiveFile plain = live("plain.parquet", null);
+        LiveFile older = live("c1.parquet", new CompactedRange(3, new long[] {2, 0, 1}).toTags());
+        LiveFile newer = live("c2.parquet", new CompactedRange(6, new long[] {4}).toTags());
+        Map<String, TransactionState> compacted = Map.of(CompactedRange.COMPACTION_APP_ID,
+                new TransactionState(CompactedRange.COMPACTION_APP_ID, 6, 12, false));
+        assertEquals(3, CompactedRange.logStartVersion(snapshot(List.of(plain, newer, older), compacted), 10));
+        assertEquals(7, CompactedRange.logStartVersion(snapshot(List.of(plain), compacted), 5),
+                "every compacted file expired: the version after the last compacted");
+        assertEquals(5, CompactedRange.logStartVersion(snapshot(List.of(plain), Map.of()), 5), "never compacted");
+        assertEquals(Optional.of(older), CompactedRange.fileCovering(snapshot(List.of(plain, newer, older), compacted), 4));
+        assertEquals(Optional.of(newer), CompactedRange.fileCovering(snapshot(List.of(plain, newer, older), compacted), 6));
+        assertEquals(Optional.empty(), CompactedRange.fileCovering(snapshot(List.of(plain, newer, older), compacted), 7));
     }
 
     @Test

@@ -108,6 +108,25 @@ class LogTailTest extends LocalTableTest {
     }
 
     @Test
+    void aDeltaqRetentionDeliversNothingWhileOtherDeletesStillRewrite() {
+        LogTail tail = table.tail(table.snapshot());
+        String retention = "{\"commitInfo\":{\"timestamp\":1,\"operation\":\"DELETE\",\"operationParameters\":{\""
+                + Commit.MAINTENANCE_PARAMETER + "\":\"" + Commit.MAINTENANCE_RETENTION + "\"}}}";
+        commit(tableDir, 1, add("a", 1), add("b", 1), add("c", 1));
+        commit(tableDir, 2, retention, remove("a", true));
+        commit(tableDir, 3, "{\"commitInfo\":{\"timestamp\":1,\"operation\":\"DELETE\"}}", remove("b", true));
+        commit(tableDir, 4, retention, remove("c", true), add("c2", 1)); // re-adds rows: not a retention
+        assertEquals(Delivery.GAINS_DATA, tail.poll().join().orElseThrow().delivery());
+        Commit expiry = tail.poll().join().orElseThrow();
+        assertTrue(expiry.isRetention());
+        assertEquals(Delivery.NO_DATA_CHANGE, expiry.delivery());
+        assertEquals(Delivery.REWRITE, tail.poll().join().orElseThrow().delivery());
+        Commit rewrite = tail.poll().join().orElseThrow();
+        assertEquals(false, rewrite.isRetention());
+        assertEquals(Delivery.REWRITE, rewrite.delivery());
+    }
+
+    @Test
     void stopsWhenTheTableBecomesUnreadable() {
         LogTail tail = table.tail(table.snapshot());
         commit(tableDir, 1, "{\"protocol\":{\"minReaderVersion\":3,\"minWriterVersion\":7,"
