@@ -106,7 +106,7 @@ public final class Reports {
 
         for (RateResult r : ordered(sweep)) {
             if (r.soak != null) {
-                r.soak.markdown(md, maintenance(s));
+                r.soak.markdown(md, maintenance(s), s.inProcess());
             }
         }
 
@@ -170,7 +170,8 @@ public final class Reports {
         md.append("\nFiles: `<rate>.csv` (cumulative percentiles in seconds per 1 s interval), `<rate>.hlog`"
                 + " (HdrHistogram interval log of end-to-end latency, µs), `<rate>-publish-delay.hlog`, `<rate>-latency.svg`,"
                 + " `latency-by-rate.svg`, `summary.json`, worker logs under `logs/`"
-                + (sweep.settings().drivers().size() > 1 ? "; per-rate files in one directory per driver" : "") + ".\n");
+                + (sweep.settings().drivers().size() > 1 ? "; per-rate files in one directory per driver" : "")
+                + (sweep.settings().soak().isPresent() ? "; `soak-<figure>.svg`, one chart per soak figure" : "") + ".\n");
         return md.toString();
     }
 

@@ -97,7 +97,7 @@ final class SoakSeries {
         List<Figure> list = new ArrayList<>();
         list.add(figure(times, "liveFiles", "live data files", "files", 5, s -> s.liveFiles()));
         list.add(figure(times, "objects", "objects under the table", "objects", 20, s -> s.objects()));
-        list.add(figure(times, "logFiles", "log files (_delta_log/)", "files", 10, s -> s.logObjects()));
+        list.add(figure(times, "logFiles", "log files under _delta_log/", "files", 10, s -> s.logObjects()));
         list.add(figure(times, "checkpointKiB", "newest checkpoint", "KiB", 64,
                 s -> s.checkpointBytes() < 0 ? Double.NaN : s.checkpointBytes() / 1024.0));
         list.add(figure(times, "checkpointWriteMs", "checkpoint write time", "ms", 50,
@@ -249,7 +249,7 @@ final class SoakSeries {
         };
     }
 
-    void markdown(StringBuilder md, String producerMaintenance) {
+    void markdown(StringBuilder md, String producerMaintenance, boolean sharedJvm) {
         md.append("\n## Soak\n\n");
         md.append(String.format(Locale.ROOT, "- %d s at one rate, sampled every %d s from the end of the warm-up"
                 + " (%d samples)%n", soak.seconds(), soak.sampleSeconds(), samples));
@@ -265,7 +265,8 @@ final class SoakSeries {
                 + " name) timed from its creation until it has resolved its start position. Latency, heap after GC"
                 + " (the least over the period's ticks of the heap in use right after the latest collection), resident"
                 + " set (at the period's last tick) and S3 requests (the producers' and consumers' stores, each request"
-                + " counted once with its retries; the coordinator's sampling excluded) come from the workers' ticks.\n");
+                + " counted once with its retries; the coordinator's sampling excluded) come from the workers' ticks"
+                + (sharedJvm ? "; in-process, producer and consumer memory are the one shared JVM's" : "") + ".\n");
         md.append("- verdict per figure: ").append(Trend.rule()).append('\n');
         md.append("\n").append(overallLine()).append("\n\n");
 
@@ -278,17 +279,17 @@ final class SoakSeries {
                     Double.isNaN(v.rise()) ? "–" : (v.rise() >= 0 ? "+" : "") + number(v.rise()),
                     number(f.floor()), chartFile(f), chartFile(f)));
         }
-        md.append("\n| time | ");
+        md.append("\n| time |");
         for (Figure f : figures) {
-            md.append(shortTitle(f)).append(" | ");
+            md.append(' ').append(shortTitle(f)).append(" |");
         }
         md.append("\n|---:|");
         md.append("---:|".repeat(figures.size())).append('\n');
         for (int i = 0; i < samples; i++) {
-            md.append("| ").append(clock((i + 1) * soak.sampleSeconds())).append(" | ");
+            md.append("| ").append(clock((i + 1) * soak.sampleSeconds())).append(" |");
             for (Figure f : figures) {
-                md.append(f.key().equals("checkpointWriteMs") && Double.isNaN(f.values()[i]) ? "n/a"
-                        : number(f.values()[i])).append(" | ");
+                md.append(' ').append(f.key().equals("checkpointWriteMs") && Double.isNaN(f.values()[i]) ? "n/a"
+                        : number(f.values()[i])).append(" |");
             }
             md.append('\n');
         }
