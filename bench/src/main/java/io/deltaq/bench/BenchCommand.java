@@ -8,8 +8,10 @@ import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.ThreadLocalRandom;
@@ -24,11 +26,13 @@ import io.deltaq.bench.run.Chaos;
 import io.deltaq.bench.run.Coordinator;
 import io.deltaq.bench.run.Rates;
 import io.deltaq.bench.run.Reports;
+import io.deltaq.bench.run.Soak;
 import io.deltaq.cli.Command;
 import io.deltaq.cli.CommandIo;
 import io.deltaq.cli.OptionParser;
 import io.deltaq.cli.ParsedOptions;
 import io.deltaq.cli.UsageException;
+import io.deltaq.producer.ProducerConfig;
 import io.deltaq.s3io.FaultInjectingStore;
 
 /**
@@ -39,6 +43,8 @@ import io.deltaq.s3io.FaultInjectingStore;
 public final class BenchCommand implements Command {
 
     static final String DEFAULT_RATES = "10000:50000:20000";
+    static final long DEFAULT_SOAK_RATE = 10_000;
+    static final String TABLE_PROPERTY = "table-property";
     static final String DEFAULT_WORKER_JVM_OPTIONS = "-Xms1g -Xmx1g -XX:+UseG1GC";
     /**
      * About 5% of requests: 500s and 503s (SlowDown) on any request, 409s on writes, conditional creates
@@ -72,7 +78,10 @@ public final class BenchCommand implements Command {
                   bin/bench --rates 10000:250000:60000 --driver deltaq,kafka
                   bin/bench --rates 5000 --seconds 60 --s3-latency-ms 20
                   bin/bench --rates 20000 --seconds 120 --faults '<spec>' --kill-every 15   (a chaos run:
-                    summary.md then holds a delivery audit, and the exit status is 1 if it failed)""";
+                    summary.md then holds a delivery audit, and the exit status is 1 if it failed)
+                  bin/bench --soak 15m --rates 5000   (a soak: one run, a sample per minute of files, objects,
+                    log files, checkpoint, cold start, memory, latency and S3 requests, each judged flat or
+                    growing; the topic gets short retention and maintenance settings, see --table-property)""";
     }
 
     @Override
@@ -105,12 +114,54 @@ public final class BenchCommand implements Command {
                         + " the consumer worker, at random times this far apart on average, and restart them as the same"
                         + " producers and consumers")
                 .value("consumer-delay-ms", "N", "consumers take N ms per message delivered, fractions allowed: a slow"
-                        + " consumer, for backpressure (0.1 caps each at 10,000 msg/s)");
+                        + " consumer, for backpressure (0.1 caps each at 10,000 msg/s)")
+                .value("soak", "DURATION", "deltaq only: one long run at one rate (--rates R, default "
+                        + DEFAULT_SOAK_RATE + ") instead of a sweep, e.g. 15m, 90s, 1h30m; samples the topic's storage"
+                        + " cost, memory, latency and requests every --soak-sample seconds and judges each flat or growing")
+                .value("soak-sample", "SECONDS", "with --soak: the sampling period (default " + Soak.DEFAULT_SAMPLE_SECONDS + ")")
+                .value(TABLE_PROPERTY, "KEY=VALUE", "with --soak, repeatable: a table property of the topic at creation,"
+                        + " over the soak's short defaults (" + String.join(", ", Soak.DEFAULT_TABLE_PROPERTIES.entrySet()
+                        .stream().map(e -> e.getKey() + "=" + e.getValue()).toList()) + ")")
+                .value("maintenance", "on|off", "with --soak: whether the producers run maintenance (producer configuration "
+                        + Soak.MAINTENANCE_ENABLED + "; default on)");
+    }
+
+    /**
+     * Parses {@code args}, {@code --table-property} repeatable: the parser takes each option once, so
+     * its occurrences are joined into one value, one property per line.
+     */
+    ParsedOptions parse(List<String> args) throws UsageException {
+        List<String> rest = new ArrayList<>();
+        List<String> properties = new ArrayList<>();
+        String option = "--" + TABLE_PROPERTY;
+        for (int i = 0; i < args.size(); i++) {
+            String arg = args.get(i);
+            if (arg.equals("--")) {
+                rest.addAll(args.subList(i, args.size()));
+                break;
+            }
+            if (arg.startsWith(option + "=")) {
+                properties.add(arg.substring(option.length() + 1));
+            } else if (arg.equals(option) && i + 1 < args.size() && !args.get(i + 1).startsWith("--")) {
+                properties.add(args.get(++i));
+            } else {
+                rest.add(arg);
+            }
+        }
+        if (!properties.isEmpty()) {
+            for (String property : properties) {
+                if (property.contains("\n")) {
+                    throw options().error("--" + TABLE_PROPERTY + ": '" + property + "' spans lines");
+                }
+            }
+            rest.add(0, option + "=" + String.join("\n", properties));
+        }
+        return options().parse(rest);
     }
 
     @Override
     public int run(List<String> args, CommandIo io) throws Exception {
-        ParsedOptions parsed = options().parse(args);
+        ParsedOptions parsed = parse(args);
         if (parsed.helpRequested()) {
             io.out().print(usage());
             io.out().flush();
@@ -137,8 +188,9 @@ public final class BenchCommand implements Command {
     BenchSettings settings(ParsedOptions options) throws UsageException {
         OptionParser parser = options();
         List<Long> rates;
+        boolean soaking = options.has("soak");
         try {
-            rates = Rates.parse(options.string("rates", DEFAULT_RATES));
+            rates = Rates.parse(options.string("rates", soaking ? Long.toString(DEFAULT_SOAK_RATE) : DEFAULT_RATES));
         } catch (IllegalArgumentException e) {
             throw parser.error("--rates: " + e.getMessage());
         }
@@ -194,6 +246,13 @@ public final class BenchCommand implements Command {
             throw parser.error("--jfr records the worker JVMs; it cannot be combined with --in-process");
         }
         Chaos chaos = chaos(options, parser, drivers);
+        Optional<Soak> soak = soak(options, parser, drivers, rates);
+        if (soak.isPresent()) {
+            seconds = soak.get().seconds();
+        }
+        ClientOptions client = new ClientOptions(messageSize, linger, compression,
+                soak.filter(Soak::maintenancePassed)
+                        .map(k -> Map.of(Soak.MAINTENANCE_ENABLED, Boolean.toString(k.maintenance()))).orElse(Map.of()));
         Path out = options.path("out").orElse(Path.of("benchmark-results"));
         if (options.flag("jfr") && out.toAbsolutePath().toString().contains(",")) {
             // -XX:StartFlightRecording separates its options with commas, and has no way to quote one.
@@ -209,9 +268,63 @@ public final class BenchCommand implements Command {
         }
         TargetOptions target = new TargetOptions(endpoint, bucket, options.string("region"), s3LatencyMs, store, runId,
                 workDir);
-        return new BenchSettings(rates, seconds, warmup, drain, List.copyOf(drivers),
-                new ClientOptions(messageSize, linger, compression), producers, consumers, options.flag("in-process"),
-                jvmOptions, target, out, floorSamples, options.flag("jfr"), chaos);
+        return new BenchSettings(rates, seconds, warmup, drain, List.copyOf(drivers), client, producers, consumers,
+                options.flag("in-process"), jvmOptions, target, out, floorSamples, options.flag("jfr"), chaos, soak);
+    }
+
+    /** The soak options, refused without {@code --soak} and where a soak cannot work: one rate, deltaq only. */
+    private static Optional<Soak> soak(ParsedOptions options, OptionParser parser, List<BenchDriver> drivers,
+            List<Long> rates) throws UsageException {
+        if (!options.has("soak")) {
+            for (String only : List.of("soak-sample", TABLE_PROPERTY, "maintenance")) {
+                if (options.has(only)) {
+                    throw parser.error("--" + only + " applies to a soak run only (add --soak DURATION)");
+                }
+            }
+            return Optional.empty();
+        }
+        int seconds;
+        try {
+            seconds = Soak.parseDuration(options.string("soak").orElse(""));
+        } catch (IllegalArgumentException e) {
+            throw parser.error("--soak: " + e.getMessage());
+        }
+        if (options.has("seconds")) {
+            throw parser.error("--soak sets how long the run measures; it cannot be combined with --seconds");
+        }
+        if (rates.size() != 1) {
+            throw parser.error("--soak runs at one rate; --rates names " + rates.size());
+        }
+        for (BenchDriver driver : drivers) {
+            if (!driver.auditable()) {
+                throw parser.error("--soak samples deltaq's tables; --driver " + driver.name()
+                        + " has none (use --driver deltaq)");
+            }
+        }
+        int sampleSeconds = options.intValue("soak-sample", Soak.DEFAULT_SAMPLE_SECONDS, 1, 86_400);
+        if (sampleSeconds > seconds) {
+            throw parser.error("--soak-sample (" + sampleSeconds + " s) is longer than the soak (" + seconds
+                    + " s): there would be no sample");
+        }
+        Map<String, String> given = new LinkedHashMap<>();
+        for (String line : options.string(TABLE_PROPERTY).map(v -> v.split("\n", -1)).orElse(new String[0])) {
+            try {
+                Soak.parseProperty(line, given);
+            } catch (IllegalArgumentException e) {
+                throw parser.error("--" + TABLE_PROPERTY + ": " + e.getMessage());
+            }
+        }
+        Map<String, String> properties = new LinkedHashMap<>(Soak.DEFAULT_TABLE_PROPERTIES);
+        properties.putAll(given);
+        boolean maintenance;
+        try {
+            maintenance = Soak.parseOnOff(options.string("maintenance", "on"));
+        } catch (IllegalArgumentException e) {
+            throw parser.error("--maintenance " + e.getMessage());
+        }
+        // Passed only where the producer knows it: an unknown key fails the producer's configuration.
+        boolean known = ProducerConfig.DEFINITION.defines(Soak.MAINTENANCE_ENABLED);
+        return Optional.of(new Soak(seconds, sampleSeconds, properties, given.keySet(), maintenance, known));
     }
 
     /** The chaos options, refused where they cannot work: faults and kills need deltaq, kills need worker JVMs. */

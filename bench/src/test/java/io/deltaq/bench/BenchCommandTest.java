@@ -1,6 +1,7 @@
 package io.deltaq.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.deltaq.cli.DeltaqMain;
@@ -92,5 +93,82 @@ class BenchCommandTest {
                 "*:delay=5:0.1"))).chaos();
         assertTrue(drawn.seed() > 0 && !drawn.kills() && drawn.active());
         assertTrue(!command.settings(command.options().parse(java.util.List.of())).chaos().active());
+    }
+
+    @Test
+    void soakDurationsAndProperties() {
+        assertEquals(90, io.deltaq.bench.run.Soak.parseDuration("90s"));
+        assertEquals(90, io.deltaq.bench.run.Soak.parseDuration("90"));
+        assertEquals(900, io.deltaq.bench.run.Soak.parseDuration("15m"));
+        assertEquals(5400, io.deltaq.bench.run.Soak.parseDuration("1h30m"));
+        assertEquals(20, io.deltaq.bench.run.Soak.parseDuration(" 20S "));
+        for (String bad : new String[] {"", "m", "15x", "15m x", "0s", "8d", "-5m", "99999999999999999999s"}) {
+            assertThrows(IllegalArgumentException.class, () -> io.deltaq.bench.run.Soak.parseDuration(bad), bad);
+        }
+        java.util.Map<String, String> properties = new java.util.LinkedHashMap<>();
+        io.deltaq.bench.run.Soak.parseProperty("delta.logRetentionDuration=interval 5 minutes", properties);
+        io.deltaq.bench.run.Soak.parseProperty("a.b=x=y", properties);
+        assertEquals(java.util.Map.of("delta.logRetentionDuration", "interval 5 minutes", "a.b", "x=y"), properties);
+        assertThrows(IllegalArgumentException.class, () -> io.deltaq.bench.run.Soak.parseProperty("a.b=z", properties));
+        assertThrows(IllegalArgumentException.class, () -> io.deltaq.bench.run.Soak.parseProperty("=z", properties));
+        assertThrows(IllegalArgumentException.class, () -> io.deltaq.bench.run.Soak.parseProperty("novalue", properties));
+    }
+
+    @Test
+    void soakOptionsAreParsedIntoTheSettings() throws Exception {
+        BenchCommand command = new BenchCommand();
+        io.deltaq.bench.run.BenchSettings settings = command.settings(command.parse(java.util.List.of("--soak", "20s",
+                "--soak-sample", "5", "--rates", "5000", "--table-property", "deltaq.retention.ms=60000",
+                "--table-property=x.y=interval 1 minutes", "--maintenance", "off")));
+        io.deltaq.bench.run.Soak soak = settings.soak().orElseThrow();
+        assertEquals(20, soak.seconds());
+        assertEquals(20, settings.seconds(), "the soak is the measured time");
+        assertEquals(5, soak.sampleSeconds());
+        assertEquals(4, soak.samples());
+        assertEquals(java.util.List.of(5000L), settings.rates());
+        assertEquals("60000", soak.tableProperties().get("deltaq.retention.ms"));
+        assertEquals("interval 1 minutes", soak.tableProperties().get("x.y"));
+        assertEquals("30000", soak.tableProperties().get("deltaq.compaction.min.age.ms"), "a default kept");
+        assertEquals(java.util.Set.of("deltaq.retention.ms", "x.y"), soak.overridden());
+        assertTrue(!soak.maintenance());
+        // maintenance.enabled reaches the producers exactly when their configuration knows it.
+        boolean known = io.deltaq.producer.ProducerConfig.DEFINITION.defines(io.deltaq.bench.run.Soak.MAINTENANCE_ENABLED);
+        assertEquals(known, soak.maintenancePassed());
+        assertEquals(known ? java.util.Map.of("maintenance.enabled", "false") : java.util.Map.of(),
+                settings.client().producerConfig());
+
+        io.deltaq.bench.run.BenchSettings defaults = command.settings(command.parse(java.util.List.of("--soak", "15m")));
+        io.deltaq.bench.run.Soak soakDefaults = defaults.soak().orElseThrow();
+        assertEquals(60, soakDefaults.sampleSeconds());
+        assertEquals(15, soakDefaults.samples());
+        assertEquals(java.util.List.of(BenchCommand.DEFAULT_SOAK_RATE), defaults.rates());
+        assertEquals(io.deltaq.bench.run.Soak.DEFAULT_TABLE_PROPERTIES, soakDefaults.tableProperties());
+        assertEquals("interval 1 minutes", soakDefaults.tableProperties().get("delta.deletedFileRetentionDuration"));
+        assertTrue(soakDefaults.maintenance());
+        assertTrue(command.settings(command.parse(java.util.List.of())).soak().isEmpty());
+    }
+
+    @Test
+    void soakOptionsAreRefusedWhereTheyCannotWork() {
+        assertTrue(run(2, "bench", "--soak", "15x").err()
+                .startsWith("deltaq bench: --soak: '15x' is not a duration such as 90s, 15m or 1h30m"));
+        assertTrue(run(2, "bench", "--soak", "10m", "--rates", "1000,2000").err()
+                .startsWith("deltaq bench: --soak runs at one rate; --rates names 2"));
+        assertTrue(run(2, "bench", "--soak", "10m", "--seconds", "30").err()
+                .startsWith("deltaq bench: --soak sets how long the run measures; it cannot be combined with --seconds"));
+        assertTrue(run(2, "bench", "--soak", "10m", "--driver", "kafka").err()
+                .startsWith("deltaq bench: --soak samples deltaq's tables; --driver kafka has none (use --driver deltaq)"));
+        assertTrue(run(2, "bench", "--soak", "30s", "--soak-sample", "60").err()
+                .startsWith("deltaq bench: --soak-sample (60 s) is longer than the soak (30 s): there would be no sample"));
+        assertTrue(run(2, "bench", "--soak-sample", "5").err()
+                .startsWith("deltaq bench: --soak-sample applies to a soak run only (add --soak DURATION)"));
+        assertTrue(run(2, "bench", "--table-property", "a=b").err()
+                .startsWith("deltaq bench: --table-property applies to a soak run only (add --soak DURATION)"));
+        assertTrue(run(2, "bench", "--soak", "1m", "--table-property", "a=b", "--table-property", "a=c").err()
+                .startsWith("deltaq bench: --table-property: a is given twice"));
+        assertTrue(run(2, "bench", "--soak", "1m", "--table-property", "ab").err()
+                .startsWith("deltaq bench: --table-property: 'ab' is not KEY=VALUE"));
+        assertTrue(run(2, "bench", "--soak", "1m", "--maintenance", "maybe").err()
+                .startsWith("deltaq bench: --maintenance needs on or off, got 'maybe'"));
     }
 }

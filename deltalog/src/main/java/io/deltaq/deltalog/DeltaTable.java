@@ -93,6 +93,16 @@ public final class DeltaTable {
      *     ({@link ConditionalWritesProbe}); checked first, before anything is written
      */
     public TableCreation createMessageTable() {
+        return createMessageTable(Map.of());
+    }
+
+    /**
+     * {@link #createMessageTable()} with {@code extraProperties} added to version 0's
+     * {@code metaData.configuration} (they win over deltaq's own), e.g. a topic's retention. An
+     * existing table is accepted as it is: its properties are not changed.
+     */
+    public TableCreation createMessageTable(Map<String, String> extraProperties) {
+        Objects.requireNonNull(extraProperties, "extraProperties");
         // Before anything is written: a store that ignores If-None-Match would let two writers both
         // commit one version, losing acknowledged messages.
         ConditionalWritesProbe.verify(io.store, io.creates, io.root, io.options.ioTimeout());
@@ -111,6 +121,12 @@ public final class DeltaTable {
                         // would stay in every checkpoint (docs/rfcs/0005-maintenance.md).
                         TableProperties.SET_TRANSACTION_RETENTION, TableProperties.CREATED_SET_TRANSACTION_RETENTION),
                 now);
+        if (!extraProperties.isEmpty()) {
+            Map<String, String> configuration = new java.util.LinkedHashMap<>(metadata.configuration());
+            configuration.putAll(extraProperties);
+            metadata = new Metadata(metadata.id(), null, null, Format.PARQUET, MessageSchema.SCHEMA_STRING, List.of(),
+                    configuration, now);
+        }
         List<Action> actions = List.of(
                 new CommitInfo(now, null, "CREATE TABLE", Map.of("partitionBy", "[]"), Boolean.TRUE,
                         io.options.engineInfo(), null),

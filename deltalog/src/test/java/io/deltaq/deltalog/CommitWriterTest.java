@@ -85,6 +85,22 @@ class CommitWriterTest extends LocalTableTest {
     }
 
     @Test
+    void createsTheMessageTableWithExtraProperties() {
+        TableCreation created = table.createMessageTable(Map.of("deltaq.retention.ms", "120000",
+                "delta.checkpointInterval", "10"));
+        assertTrue(created.created());
+        Metadata m = assertInstanceOf(Metadata.class, readVersion(0).get(2));
+        assertEquals("120000", m.property("deltaq.retention.ms"));
+        assertEquals("10", m.property("delta.checkpointInterval"), "an extra property wins over deltaq's own");
+        assertEquals(MessageSchema.SCHEMA_STRING, m.schemaString());
+        assertEquals(m, table.snapshot().metadata());
+        // An existing table is accepted as it is.
+        TableCreation again = table.createMessageTable(Map.of("deltaq.retention.ms", "1"));
+        assertFalse(again.created());
+        assertEquals("120000", again.metadata().property("deltaq.retention.ms"));
+    }
+
+    @Test
     void racingCreatorsProduceOneTable() throws Exception {
         int creators = 8;
         ExecutorService pool = Executors.newFixedThreadPool(creators);

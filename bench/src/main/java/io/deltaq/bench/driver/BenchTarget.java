@@ -16,6 +16,22 @@ public interface BenchTarget extends AutoCloseable {
     String createTopic(String name) throws Exception;
 
     /**
+     * Creates a new, empty topic with {@code properties} set on it (deltaq: table properties in
+     * version 0). Drivers without topic properties refuse any.
+     */
+    default String createTopic(String name, Map<String, String> properties) throws Exception {
+        if (!properties.isEmpty()) {
+            throw new UnsupportedOperationException("this driver cannot set topic properties " + properties.keySet());
+        }
+        return createTopic(name);
+    }
+
+    /** What {@code topic} costs in storage now, for the soak benchmark (deltaq only). */
+    default TopicSample sampleTopic(String topic) throws Exception {
+        throw new UnsupportedOperationException("this driver cannot sample a topic's storage");
+    }
+
+    /**
      * The median round trips of the storage the system writes to, when it has one worth measuring
      * (deltaq's object store); empty otherwise.
      *

@@ -16,7 +16,9 @@ import io.deltaq.consumer.Consumer;
 import io.deltaq.consumer.ConsumerConfig;
 import io.deltaq.consumer.MessageHandler;
 import io.deltaq.deltalog.DeltaTable;
+import io.deltaq.deltalog.TablePath;
 import io.deltaq.s3io.Futures;
+import io.deltaq.s3io.Listing;
 import io.deltaq.s3io.ObjectStore;
 import io.deltaq.s3io.ObjectStores;
 import io.deltaq.s3server.EmbeddedS3Server;
@@ -40,6 +42,12 @@ final class DeltaqTarget implements BenchTarget {
     private static final long READ_ALL_STALL_NS = TimeUnit.SECONDS.toNanos(120);
 
     private static final long FLOOR_REQUEST_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(30);
+    /** A whole listing of a topic for a soak sample: many pages, each its own request. */
+    private static final long SAMPLE_TIMEOUT_NS = TimeUnit.MINUTES.toNanos(5);
+    private static final int LIST_PAGE = 1000;
+    private static final String LOG_DIR = "_delta_log/";
+    private static final int VERSION_DIGITS = 20;
+    private static final String CHECKPOINT_INFIX = ".checkpoint.";
 
     private final EmbeddedS3Server server;
     private final Map<String, String> connection;
@@ -154,8 +162,63 @@ final class DeltaqTarget implements BenchTarget {
 
     @Override
     public String createTopic(String name) {
-        DeltaTable.at(store, name).createMessageTable();
+        return createTopic(name, Map.of());
+    }
+
+    @Override
+    public String createTopic(String name, Map<String, String> properties) {
+        DeltaTable.at(store, name).createMessageTable(properties);
         return name;
+    }
+
+    /**
+     * Reads the latest snapshot, lists everything under the table (the newest checkpoint's size from
+     * that listing: {@code _last_checkpoint} is only a hint), and times a fresh consumer at the head
+     * from its creation until it has resolved where it starts.
+     */
+    @Override
+    public TopicSample sampleTopic(String topic) {
+        long liveFiles = DeltaTable.at(store, topic).snapshot().liveFiles().size();
+        String root = TablePath.root(topic);
+        String logPrefix = root + LOG_DIR;
+        long[] counts = new long[2];
+        long[] checkpoint = {-1, -1};
+        Futures.await(Listing.forEach(store, root, null, LIST_PAGE, info -> {
+            counts[0]++;
+            if (info.key().startsWith(logPrefix)) {
+                counts[1]++;
+                long version = checkpointVersion(info.key().substring(logPrefix.length()));
+                if (version > checkpoint[0]) {
+                    checkpoint[0] = version;
+                    checkpoint[1] = info.size();
+                } else if (version >= 0 && version == checkpoint[0]) {
+                    checkpoint[1] += info.size(); // another part of a multi-part checkpoint
+                }
+            }
+            return true;
+        }), SAMPLE_TIMEOUT_NS, cause -> new IllegalStateException("listing " + root + " in " + store.location() + ": "
+                + cause, cause));
+        long start = System.nanoTime();
+        try (Consumer consumer = Consumer.create(store, topic, Map.of(ConsumerConfig.START, "latest"))) {
+            consumer.position(); // waits for the start to be resolved
+            consumer.poll(message -> { }, 1);
+            double coldStartMs = (System.nanoTime() - start) / 1e6;
+            return new TopicSample(liveFiles, counts[0], counts[1], checkpoint[0], checkpoint[1], coldStartMs);
+        }
+    }
+
+    /** The version of a classic or multi-part checkpoint file's name, or -1 for any other log file. */
+    static long checkpointVersion(String name) {
+        if (name.length() <= VERSION_DIGITS || !name.startsWith(CHECKPOINT_INFIX, VERSION_DIGITS)
+                || !name.endsWith(".parquet")) {
+            return -1;
+        }
+        for (int i = 0; i < VERSION_DIGITS; i++) {
+            if (!Character.isDigit(name.charAt(i))) {
+                return -1;
+            }
+        }
+        return Long.parseLong(name.substring(0, VERSION_DIGITS));
     }
 
     @Override

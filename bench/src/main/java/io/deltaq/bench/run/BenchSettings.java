@@ -2,6 +2,7 @@ package io.deltaq.bench.run;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 import io.deltaq.bench.driver.BenchDriver;
 import io.deltaq.bench.driver.ClientOptions;
@@ -21,10 +22,20 @@ import io.deltaq.bench.driver.TargetOptions;
  * @param floorSamples round trips of each kind for the storage floor
  * @param flightRecordings whether each worker JVM records a Java Flight Recorder profile into {@code out/jfr}
  * @param chaos faults, kills and a slow consumer, if any
+ * @param soak {@code --soak}: one long run sampled over time instead of a sweep ({@code seconds} is then
+ *     the soak's duration)
  */
 public record BenchSettings(List<Long> rates, int seconds, int warmupSeconds, int drainSeconds, List<BenchDriver> drivers,
         ClientOptions client, int producers, int consumers, boolean inProcess, List<String> workerJvmOptions,
-        TargetOptions target, Path out, int floorSamples, boolean flightRecordings, Chaos chaos) {
+        TargetOptions target, Path out, int floorSamples, boolean flightRecordings, Chaos chaos, Optional<Soak> soak) {
+
+    /** Settings of a sweep, not a soak. */
+    public BenchSettings(List<Long> rates, int seconds, int warmupSeconds, int drainSeconds, List<BenchDriver> drivers,
+            ClientOptions client, int producers, int consumers, boolean inProcess, List<String> workerJvmOptions,
+            TargetOptions target, Path out, int floorSamples, boolean flightRecordings, Chaos chaos) {
+        this(rates, seconds, warmupSeconds, drainSeconds, drivers, client, producers, consumers, inProcess,
+                workerJvmOptions, target, out, floorSamples, flightRecordings, chaos, Optional.empty());
+    }
 
     /** Settings without chaos. */
     public BenchSettings(List<Long> rates, int seconds, int warmupSeconds, int drainSeconds, List<BenchDriver> drivers,

@@ -52,6 +52,8 @@ public final class Coordinator {
     private static final long PRODUCER_DONE_GRACE_MICROS = TimeUnit.SECONDS.toMicros(180);
     private static final long STOP_GRACE_MICROS = TimeUnit.SECONDS.toMicros(60);
     private static final long START_DELAY_MICROS = 1_000_000;
+    /** How long the soak's last sample may take after the run is over. */
+    private static final long SAMPLE_GRACE_MS = 120_000;
     /** How often consumers commit their positions in a run with kills. */
     static final long CHAOS_COMMIT_INTERVAL_MS = 200;
     private static final int PRODUCER_ROLE = 0;
@@ -123,7 +125,9 @@ public final class Coordinator {
         Files.createDirectories(dir);
         String topic;
         try {
-            topic = target.createTopic("bench-" + rate + "-" + settings.target().runId());
+            String name = (settings.soak().isPresent() ? "soak-" : "bench-") + rate + "-" + settings.target().runId();
+            topic = settings.soak().isPresent() ? target.createTopic(name, settings.soak().get().tableProperties())
+                    : target.createTopic(name);
         } catch (Exception e) {
             result.error = "could not create the topic: " + Worker.describe(e);
             result.verdict = "failed: " + result.error;
@@ -248,6 +252,7 @@ public final class Coordinator {
         private long lastProgressMicros;
         private int progressWidth;
         private double lastIntervalP99Ms = Double.NaN;
+        private volatile boolean samplerStopped;
 
         Run(RateResult result, RateFiles files, BenchDriver driver, BenchTarget target, String topic, long rate, Path dir,
                 Map<String, String> spec, BlockingQueue<WorkerHandle.Event> events) {
@@ -406,6 +411,7 @@ public final class Coordinator {
             startLine = start;
             consumer.send(start);
             producer.send(start);
+            Thread sampler = settings.soak().map(soak -> startSampler(new SoakSeries(soak, warmupEndMicros))).orElse(null);
             if (chaos.kills()) {
                 nextProducerKill = nextKill(startMicros);
                 nextConsumerKill = nextKill(startMicros);
@@ -439,9 +445,61 @@ public final class Coordinator {
                 }
             } finally {
                 endProgress();
+                if (sampler != null) {
+                    stopSampler(sampler);
+                }
+            }
+            if (result.soak != null) {
+                result.soak.finish(producerTicks, consumerTicks);
             }
             Figures.derive(result, producerTicks, consumerTicks, warmupEndMicros, endMicros);
             Figures.faultsAndRetries(result, producerTicks, consumerTicks);
+        }
+
+        /**
+         * Samples the topic's storage at the end of each soak period, on its own thread: a sample (a
+         * snapshot, a listing, a consumer's cold start) takes long enough to hold up the workers' ticks.
+         * A sample that takes longer than a period delays the next; each records when it was taken.
+         */
+        private Thread startSampler(SoakSeries series) {
+            result.soak = series;
+            Thread thread = new Thread(() -> {
+                for (int i = 0; i < series.samples() && !samplerStopped; i++) {
+                    long wait;
+                    while ((wait = series.dueMicros(i) - WallClock.nowMicros()) > 0 && !samplerStopped) {
+                        java.util.concurrent.locks.LockSupport.parkNanos(Math.min(wait, 250_000) * 1_000);
+                    }
+                    if (samplerStopped) {
+                        return;
+                    }
+                    long taken = WallClock.nowMicros();
+                    try {
+                        io.deltaq.bench.driver.TopicSample sample = target.sampleTopic(topic);
+                        series.topic(i, sample, taken);
+                        err.printf(Locale.ROOT, "[soak %s] live files %,d, objects %,d, log files %,d, checkpoint %s,"
+                                + " cold start %.0f ms%n", SoakSeries.clock((int) ((taken - warmupEndMicros) / 1_000_000)),
+                                sample.liveFiles(), sample.objects(), sample.logObjects(), sample.checkpointBytes() < 0
+                                        ? "none" : String.format(Locale.ROOT, "v%d %,d B", sample.checkpointVersion(),
+                                        sample.checkpointBytes()), sample.coldStartMs());
+                    } catch (Exception | Error e) {
+                        series.sampleFailed(i, Worker.describe(e));
+                        err.println("bench: soak sample " + (i + 1) + " failed: " + Worker.describe(e));
+                    }
+                }
+            }, "bench-soak-sampler");
+            thread.setDaemon(true);
+            thread.start();
+            return thread;
+        }
+
+        /** Lets the last sample (due at the end of the measured time) finish, unless the run failed. */
+        private void stopSampler(Thread sampler) throws InterruptedException {
+            if (result.error == null) {
+                long lastDue = result.soak.dueMicros(result.soak.samples() - 1);
+                sampler.join(Math.max(0, lastDue - WallClock.nowMicros()) / 1000 + SAMPLE_GRACE_MS);
+            }
+            samplerStopped = true;
+            sampler.join(SAMPLE_GRACE_MS);
         }
 
         private boolean awaitReady() throws InterruptedException {
@@ -553,6 +611,9 @@ public final class Coordinator {
             result.consumerMemory.add(fields);
             long t = Long.parseLong(fields.get("t"));
             Histogram interval = HistogramCodec.decode(fields.remove("hist"));
+            if (result.soak != null) {
+                result.soak.latency(t, interval);
+            }
             if (t <= warmupEndMicros && interval.getTotalCount() > 0) {
                 // A tick due just before the warm-up ended but taken late holds measured samples
                 // (workers record only those): keep them, and let the next row's cumulative

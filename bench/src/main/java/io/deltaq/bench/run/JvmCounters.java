@@ -66,7 +66,8 @@ final class JvmCounters {
     }
 
     /** Tick fields that are levels, not running totals: a restarted worker's do not add to its predecessor's. */
-    static final java.util.Set<String> GAUGES = java.util.Set.of("rssBytes", "heapUsedBytes", "heapMaxBytes", "directBytes");
+    static final java.util.Set<String> GAUGES = java.util.Set.of("rssBytes", "heapUsedBytes", "heapMaxBytes", "directBytes",
+            "heapAfterGcBytes", io.deltaq.bench.driver.DeltaqDriver.LAST_CHECKPOINT_MS);
 
     /**
      * Adds the memory this JVM holds now: {@code rssBytes} (resident set, from /proc where there is
@@ -81,12 +82,49 @@ final class JvmCounters {
         java.lang.management.MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
         into.put("heapUsedBytes", heap.getUsed());
         into.put("heapMaxBytes", heap.getMax());
+        long afterGc = heapAfterLastGc();
+        if (afterGc >= 0) {
+            into.put("heapAfterGcBytes", afterGc);
+        }
         for (java.lang.management.BufferPoolMXBean pool
                 : ManagementFactory.getPlatformMXBeans(java.lang.management.BufferPoolMXBean.class)) {
             if (pool.getName().equals("direct")) {
                 into.put("directBytes", pool.getMemoryUsed());
             }
         }
+    }
+
+    /**
+     * The heap in use right after the most recent collection, young or old (every heap pool's usage
+     * after it, so the old generation as it stood then is included), or -1 before the first
+     * collection: what survives collection, the figure that grows when something leaks.
+     */
+    static long heapAfterLastGc() {
+        java.util.Set<String> heapPools = new java.util.HashSet<>();
+        for (java.lang.management.MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == java.lang.management.MemoryType.HEAP) {
+                heapPools.add(pool.getName());
+            }
+        }
+        com.sun.management.GcInfo latest = null;
+        for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+            if (gc instanceof com.sun.management.GarbageCollectorMXBean hotspot) {
+                com.sun.management.GcInfo info = hotspot.getLastGcInfo();
+                if (info != null && (latest == null || info.getEndTime() > latest.getEndTime())) {
+                    latest = info;
+                }
+            }
+        }
+        if (latest == null) {
+            return -1;
+        }
+        long used = 0;
+        for (Map.Entry<String, java.lang.management.MemoryUsage> pool : latest.getMemoryUsageAfterGc().entrySet()) {
+            if (heapPools.contains(pool.getKey())) {
+                used += pool.getValue().getUsed();
+            }
+        }
+        return used;
     }
 
     private static long residentBytes() {

@@ -93,6 +93,8 @@ final class RateResult {
     final MemoryPeaks producerMemory = new MemoryPeaks();
     final MemoryPeaks consumerMemory = new MemoryPeaks();
     DeliveryAudit.Result audit;
+    /** A soak run's figures over time; null in a sweep. */
+    SoakSeries soak;
 
     long lagMessagesAtEnd = -1;
     double lagSecondsAtEnd = -1;

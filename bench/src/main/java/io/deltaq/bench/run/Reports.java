@@ -38,6 +38,9 @@ public final class Reports {
             Path dir = sweep.settings().drivers().size() == 1 ? out : out.resolve(result.driver);
             Files.createDirectories(dir);
             Files.writeString(dir.resolve(result.rate + "-latency.svg"), latencyOverTime(result), StandardCharsets.UTF_8);
+            if (result.soak != null) {
+                result.soak.writeCharts(dir);
+            }
         }
         return out.resolve("summary.md");
     }
@@ -101,6 +104,12 @@ public final class Reports {
                     f.samples(), f.target(), f.putIfAbsentMicros() / 1000, f.getMicros() / 1000, f.floorMicros() / 1000)));
         }
 
+        for (RateResult r : ordered(sweep)) {
+            if (r.soak != null) {
+                r.soak.markdown(md, maintenance(s), s.inProcess());
+            }
+        }
+
         md.append("\n## End-to-end latency (ms)\n\n");
         md.append("| rate | driver | sent | received | achieved msg/s | p50 | p75 | p85 | p95 | p99 | p99.9 | max |"
                 + " p50 / floor | verdict |\n");
@@ -161,8 +170,21 @@ public final class Reports {
         md.append("\nFiles: `<rate>.csv` (cumulative percentiles in seconds per 1 s interval), `<rate>.hlog`"
                 + " (HdrHistogram interval log of end-to-end latency, µs), `<rate>-publish-delay.hlog`, `<rate>-latency.svg`,"
                 + " `latency-by-rate.svg`, `summary.json`, worker logs under `logs/`"
-                + (sweep.settings().drivers().size() > 1 ? "; per-rate files in one directory per driver" : "") + ".\n");
+                + (sweep.settings().drivers().size() > 1 ? "; per-rate files in one directory per driver" : "")
+                + (sweep.settings().soak().isPresent() ? "; `soak-<figure>.svg`, one chart per soak figure" : "") + ".\n");
         return md.toString();
+    }
+
+    /** What the soak's producers were told about maintenance, and whether they could be told. */
+    static String maintenance(BenchSettings s) {
+        Soak soak = s.soak().orElseThrow();
+        if (soak.maintenancePassed()) {
+            return (soak.maintenance() ? "on" : "off") + " (producer configuration `" + Soak.MAINTENANCE_ENABLED + "="
+                    + soak.maintenance() + "`)";
+        }
+        return "requested " + (soak.maintenance() ? "on" : "off") + ", but this build's producer does not know `"
+                + Soak.MAINTENANCE_ENABLED + "`: not passed, so the producers run as they do by default (no"
+                + " maintenance in this build); the table properties are set all the same";
     }
 
     /** The chaos settings, and each audited run's delivery audit, injected faults, restarts and memory. */
@@ -397,6 +419,9 @@ public final class Reports {
                 json.writeNumberField("failedSends", r.failed);
                 json.writeNumberField("backpressured", r.backpressured);
                 auditJson(json, r);
+                if (r.soak != null) {
+                    r.soak.json(json);
+                }
                 json.writeBooleanField("stable", r.stable);
                 json.writeStringField("verdict", r.verdict);
                 if (r.error != null) {
@@ -439,7 +464,7 @@ public final class Reports {
         }
     }
 
-    private static void number(JsonGenerator json, String name, double value) throws IOException {
+    static void number(JsonGenerator json, String name, double value) throws IOException {
         json.writeFieldName(name);
         if (Double.isFinite(value)) {
             json.writeNumber(Math.round(value * 1000) / 1000.0);

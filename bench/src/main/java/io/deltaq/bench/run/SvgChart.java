@@ -5,9 +5,9 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * A line chart as SVG text, drawn by hand: linear x, logarithmic y, one polyline (with dots) per
- * series, decade grid lines, a legend. Points with a non-positive or NaN y are left out (a log
- * axis has no place for them).
+ * A line chart as SVG text, drawn by hand: linear x, logarithmic y (or linear from 0 with
+ * {@link #linearY()}), one polyline (with dots) per series, grid lines, a legend. Points with a
+ * NaN y are left out, and on a log axis those with a non-positive y (it has no place for them).
  */
 final class SvgChart {
 
@@ -29,6 +29,7 @@ final class SvgChart {
     private final String yLabel;
     private final List<Series> series = new ArrayList<>();
     private double xFrom = Double.NaN;
+    private boolean linearY;
 
     SvgChart(String title, String xLabel, String yLabel) {
         this.title = title;
@@ -39,6 +40,12 @@ final class SvgChart {
     /** Starts the x axis at {@code x} even when the data starts later (a gap is then visible). */
     SvgChart xFrom(double x) {
         this.xFrom = x;
+        return this;
+    }
+
+    /** A linear y axis from 0, for figures whose trend matters more than their orders of magnitude. */
+    SvgChart linearY() {
+        this.linearY = true;
         return this;
     }
 
@@ -83,18 +90,38 @@ final class SvgChart {
             minX -= 1;
             maxX += 1;
         }
-        double lowDecade = Math.floor(Math.log10(minY));
-        double highDecade = Math.ceil(Math.log10(maxY));
-        if (highDecade == lowDecade) {
-            highDecade += 1;
-        }
         final double x0 = minX;
         final double x1 = maxX;
-        final double d0 = lowDecade;
-        final double d1 = highDecade;
         java.util.function.DoubleUnaryOperator sx = x -> LEFT + (x - x0) / (x1 - x0) * plotW;
-        java.util.function.DoubleUnaryOperator sy = y -> TOP + plotH - (Math.log10(y) - d0) / (d1 - d0) * plotH;
+        java.util.function.DoubleUnaryOperator sy;
+        if (linearY) {
+            List<Double> yTicks = ticks(0, maxY > 0 ? maxY : 1);
+            double step = yTicks.size() > 1 ? yTicks.get(1) - yTicks.get(0) : 1;
+            double last = yTicks.get(yTicks.size() - 1);
+            final double top = last < maxY ? last + step : last;
+            sy = y -> TOP + plotH - y / top * plotH;
+            for (double t = 0; t <= top + step * 1e-9; t += step) {
+                double y = sy.applyAsDouble(t);
+                svg.append(line(LEFT, y, LEFT + plotW, y, "#ddd", ""));
+                svg.append(text(LEFT - 8, y + 4, "end", 12, formatNumber(t)));
+            }
+        } else {
+            double lowDecade = Math.floor(Math.log10(minY));
+            double highDecade = Math.ceil(Math.log10(maxY));
+            if (highDecade == lowDecade) {
+                highDecade += 1;
+            }
+            final double d0 = lowDecade;
+            final double d1 = highDecade;
+            sy = y -> TOP + plotH - (Math.log10(y) - d0) / (d1 - d0) * plotH;
+            decades(svg, sy, lowDecade, highDecade, plotW);
+        }
+        axes(svg, sx, sy, minX, maxX, plotW, plotH);
+        return svg.append("</svg>\n").toString();
+    }
 
+    private static void decades(StringBuilder svg, java.util.function.DoubleUnaryOperator sy, double lowDecade,
+            double highDecade, int plotW) {
         for (double d = lowDecade; d <= highDecade; d++) {
             double y = sy.applyAsDouble(Math.pow(10, d));
             svg.append(line(LEFT, y, LEFT + plotW, y, "#ddd", ""));
@@ -104,6 +131,10 @@ final class SvgChart {
                 svg.append(line(LEFT, ym, LEFT + 5, ym, "#999", ""));
             }
         }
+    }
+
+    private void axes(StringBuilder svg, java.util.function.DoubleUnaryOperator sx, java.util.function.DoubleUnaryOperator sy,
+            double minX, double maxX, int plotW, int plotH) {
         for (double x : ticks(minX, maxX)) {
             double px = sx.applyAsDouble(x);
             svg.append(line(px, TOP + plotH, px, TOP + plotH + 5, "#444", ""));
@@ -135,11 +166,10 @@ final class SvgChart {
             svg.append(text(LEFT + plotW + 52, legendY + 4, "start", 12, s.name()));
             legendY += 20;
         }
-        return svg.append("</svg>\n").toString();
     }
 
-    private static boolean plottable(Point p) {
-        return Double.isFinite(p.x()) && Double.isFinite(p.y()) && p.y() > 0;
+    private boolean plottable(Point p) {
+        return Double.isFinite(p.x()) && Double.isFinite(p.y()) && (linearY ? p.y() >= 0 : p.y() > 0);
     }
 
     /** About six round tick values covering [min, max]. */
