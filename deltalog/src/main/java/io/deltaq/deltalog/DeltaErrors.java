@@ -273,6 +273,13 @@ final class DeltaErrors {
         return new CommitConflictException(table + ": " + problem, 0, 0);
     }
 
+    /* ------------------------------ maintenance ------------------------------ */
+
+    static CorruptLogException corruptLease(String file, String problem, Throwable cause) {
+        return new CorruptLogException("maintenance lease " + file + " is not a lease: " + problem
+                + "; delete it, or let a newer epoch replace it", -1, cause);
+    }
+
     /* ------------------------------ helpers ------------------------------ */
 
     /** A failure's message, or its type when it has none (timeouts). */

@@ -75,6 +75,11 @@ public final class DeltaTable {
         return io.options;
     }
 
+    /** This table's view of the store, for deltaq's own files next to the log (the maintenance lease). */
+    LogStore io() {
+        return io;
+    }
+
     /* ------------------------------ creating ------------------------------ */
 
     /**

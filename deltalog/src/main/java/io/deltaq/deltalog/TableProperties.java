@@ -10,6 +10,8 @@ final class TableProperties {
     static final String CHECKPOINT_INTERVAL = "delta.checkpointInterval";
     static final String DELETED_FILE_RETENTION = "delta.deletedFileRetentionDuration";
     static final long DEFAULT_DELETED_FILE_RETENTION_MS = TimeUnit.DAYS.toMillis(7);
+    static final String MAINTENANCE_INTERVAL = "deltaq.maintenance.interval.ms";
+    static final long DEFAULT_MAINTENANCE_INTERVAL_MS = 60_000;
 
     private TableProperties() {
     }
@@ -28,6 +30,25 @@ final class TableProperties {
             }
         }
         return defaultInterval;
+    }
+
+    /**
+     * {@code deltaq.maintenance.interval.ms}: how often a maintainer runs its steps; the default
+     * when unset or not a positive integer.
+     */
+    static long maintenanceIntervalMs(Metadata metadata) {
+        String value = metadata.property(MAINTENANCE_INTERVAL);
+        if (value != null) {
+            try {
+                long interval = Long.parseLong(value.trim());
+                if (interval > 0) {
+                    return interval;
+                }
+            } catch (NumberFormatException ignored) {
+                // not a number: the default applies
+            }
+        }
+        return DEFAULT_MAINTENANCE_INTERVAL_MS;
     }
 
     /**
