@@ -24,7 +24,8 @@ public final class DeltaqMain {
             new ServeCommand(),
             new ProduceCommand(),
             new ConsumeCommand(),
-            new InspectCommand());
+            new InspectCommand(),
+            new MaintainCommand());
 
     private DeltaqMain() {
     }

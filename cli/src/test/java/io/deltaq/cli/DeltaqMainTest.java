@@ -30,7 +30,7 @@ class DeltaqMainTest {
 
     @Test
     void theBuiltInCommandsAreTheOnlyOnesWithoutAModuleThatProvidesMore() {
-        assertEquals(List.of("serve", "produce", "consume", "inspect"),
+        assertEquals(List.of("serve", "produce", "consume", "inspect", "maintain"),
                 DeltaqMain.commands().stream().map(Command::name).toList());
     }
 

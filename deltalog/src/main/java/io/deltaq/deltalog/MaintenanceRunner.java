@@ -236,6 +236,9 @@ public final class MaintenanceRunner implements AutoCloseable {
         closed = true;
         closing = true;
         long deadline = System.nanoTime() + timeout.toNanos();
+        // A caller stopping on an interrupt (a shutdown, a cancelled task) still gets a clean close:
+        // the flag is set again at the end instead of cutting the waits below short.
+        boolean interrupted = Thread.interrupted();
         LockSupport.unpark(leaseThread);
         passThread.shutdown();
         boolean passEnded;
@@ -263,6 +266,9 @@ public final class MaintenanceRunner implements AutoCloseable {
                     + " still running after " + timeout.toMillis() + " ms; the lease is left to expire");
         }
         leader = false;
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** {@link #close(Duration)} with the lease's duration as the timeout. */

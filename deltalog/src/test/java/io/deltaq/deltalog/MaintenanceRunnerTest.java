@@ -64,6 +64,24 @@ class MaintenanceRunnerTest {
         }
     }
 
+    /** A caller closing on an interrupt (a shutdown, a cancelled task) still stops the threads and releases; its flag stays set. */
+    @ParameterizedTest
+    @ValueSource(strings = {"local", "s3"})
+    void closeFromAnInterruptedThreadStillReleasesTheLease(String kind) {
+        try (ObjectStore store = MaintenanceLeaseTest.open(kind, dir)) {
+            DeltaTable table = MaintenanceLeaseTest.table(store);
+            MaintenanceLease lease = lease(table, "runner");
+            MaintenanceRunner runner = MaintenanceRunner.start(table, lease, MaintenancePass.NONE, INTERVAL, 0,
+                    MaintenanceRunner.PassListener.NONE);
+            Conditions.await(runner::isLeader, "the lease");
+            Thread.currentThread().interrupt();
+            runner.close(Duration.ofSeconds(10));
+            assertTrue(Thread.interrupted(), "the caller's interrupt is kept");
+            assertEquals(List.of(), maintenanceThreads());
+            assertTrue(lease.current().orElseThrow().released(), "released despite the interrupt");
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"local", "s3"})
     void aPassThatThrowsIsCountedAndTheNextOneRuns(String kind) {
