@@ -25,7 +25,8 @@ public final class DeltaqMain {
             new ProduceCommand(),
             new ConsumeCommand(),
             new InspectCommand(),
-            new ConfigureCommand());
+            new ConfigureCommand(),
+            new MaintainCommand());
 
     private DeltaqMain() {
     }

@@ -30,7 +30,7 @@ class DeltaqMainTest {
 
     @Test
     void theBuiltInCommandsAreTheOnlyOnesWithoutAModuleThatProvidesMore() {
-        assertEquals(List.of("serve", "produce", "consume", "inspect", "configure"),
+        assertEquals(List.of("serve", "produce", "consume", "inspect", "configure", "maintain"),
                 DeltaqMain.commands().stream().map(Command::name).toList());
     }
 

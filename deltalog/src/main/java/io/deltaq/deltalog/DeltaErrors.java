@@ -297,6 +297,11 @@ final class DeltaErrors {
                 table + ": cannot compact data file '" + path + "' (added at version " + version + "): " + problem);
     }
 
+    static CorruptLogException corruptLease(String file, String problem, Throwable cause) {
+        return new CorruptLogException("maintenance lease " + file + " is not a lease: " + problem
+                + "; delete it, or let a newer epoch replace it", -1, cause);
+    }
+
     /* ------------------------------ helpers ------------------------------ */
 
     /** A failure's message, or its type when it has none (timeouts). */

@@ -77,6 +77,11 @@ public final class DeltaTable {
         return io.options;
     }
 
+    /** This table's view of the store: for maintenance, and deltaq's own files next to the log (the lease). */
+    LogStore io() {
+        return io;
+    }
+
     /* ------------------------------ creating ------------------------------ */
 
     /**
@@ -600,10 +605,6 @@ public final class DeltaTable {
      */
     public long compactedThrough(Snapshot snapshot) {
         return snapshot.transaction(Compaction.APP_ID).map(TransactionState::txnVersion).orElse(-1L);
-    }
-
-    LogStore io() {
-        return io;
     }
 
     boolean hasCheckpointFormat() {

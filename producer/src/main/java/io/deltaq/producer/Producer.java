@@ -3,6 +3,9 @@ package io.deltaq.producer;
 import io.deltaq.deltalog.CommitWriter;
 import io.deltaq.deltalog.DeltaStorageException;
 import io.deltaq.deltalog.DeltaTable;
+import io.deltaq.deltalog.MaintenanceLease;
+import io.deltaq.deltalog.MaintenancePass;
+import io.deltaq.deltalog.MaintenanceRunner;
 import io.deltaq.deltalog.Position;
 import io.deltaq.s3io.ObjectStore;
 import io.deltaq.s3io.ObjectStores;
@@ -18,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Function;
 import org.agrona.BitUtil;
 import org.agrona.BufferUtil;
 import org.agrona.concurrent.AgentRunner;
@@ -67,9 +71,19 @@ public final class Producer implements AutoCloseable {
     private final WakeableIdleStrategy idle;
     private final CommitAgent agent;
     private final AgentRunner runner;
+    /** The table's maintainer, null when {@code maintenance.enabled} is false. */
+    private final MaintenanceRunner maintenance;
     private volatile boolean closed;
 
-    private Producer(ObjectStore store, boolean ownsStore, String tablePath, ProducerConfig config, AckListener listener) {
+    /**
+     * The maintenance a producer runs while it holds the table's lease. The one place the pass is
+     * chosen: until the maintenance steps exist it does nothing.
+     */
+    static final Function<DeltaTable, MaintenancePass> MAINTENANCE =
+            table -> MaintenancePass.NONE; // MAINTENANCE PASS: table -> Maintenance.of(table, System::currentTimeMillis)::runOnce
+
+    private Producer(ObjectStore store, boolean ownsStore, String tablePath, ProducerConfig config, AckListener listener,
+                     Function<DeltaTable, MaintenancePass> maintenancePass) {
         this.config = config;
         this.store = store;
         this.ownsStore = ownsStore;
@@ -99,6 +113,16 @@ public final class Producer implements AutoCloseable {
             encoder.shutdownNow();
             throw e;
         }
+        this.maintenance = config.maintenanceEnabled ? startMaintenance(store, tablePath, maintenancePass) : null;
+        metrics.maintenanceOf(maintenance);
+    }
+
+    /** The table's maintainer, started once the table is open; it acts only while it holds the table's lease. */
+    private MaintenanceRunner startMaintenance(ObjectStore store, String tablePath,
+                                               Function<DeltaTable, MaintenancePass> maintenancePass) {
+        DeltaTable table = DeltaTable.at(store, tablePath);
+        MaintenanceLease lease = MaintenanceLease.of(table, "producer " + config.producerId, config.leaseConfig);
+        return MaintenanceRunner.start(table, lease, maintenancePass.apply(table));
     }
 
     /** Daemon, so a producer never closed does not keep the JVM alive; {@link #close} stops it. */
@@ -118,7 +142,7 @@ public final class Producer implements AutoCloseable {
         ProducerConfig parsed = new ProducerConfig(config);
         ObjectStore store = ObjectStores.open(address, System.getenv(), parsed.storeOverrides);
         try {
-            return new Producer(store, true, "", parsed, AckListener.NONE);
+            return new Producer(store, true, "", parsed, AckListener.NONE, MAINTENANCE);
         } catch (RuntimeException e) {
             store.close();
             throw e;
@@ -132,7 +156,14 @@ public final class Producer implements AutoCloseable {
      * @param listener hears every acknowledgement and failure on the commit thread
      */
     public static Producer create(ObjectStore store, String tablePath, Map<String, ?> config, AckListener listener) {
-        return new Producer(store, false, tablePath, new ProducerConfig(config), Objects.requireNonNull(listener, "listener"));
+        return create(store, tablePath, config, listener, MAINTENANCE);
+    }
+
+    /** {@link #create(ObjectStore, String, Map, AckListener)} running {@code maintenance} while it holds the lease. */
+    static Producer create(ObjectStore store, String tablePath, Map<String, ?> config, AckListener listener,
+                           Function<DeltaTable, MaintenancePass> maintenance) {
+        return new Producer(store, false, tablePath, new ProducerConfig(config), Objects.requireNonNull(listener, "listener"),
+                maintenance);
     }
 
     public static Producer create(ObjectStore store, String tablePath, Map<String, ?> config) {
@@ -323,6 +354,10 @@ public final class Producer implements AutoCloseable {
             // What is left is settled and failed below, with a cause that says so.
         }
         runner.close();
+        if (maintenance != null) {
+            // Within the same deadline: a pass in progress may finish, then the lease is released.
+            maintenance.close(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+        }
         // The encoder first: the batches failed below must no longer be read by it. The auxiliary
         // thread (checkpoints) may finish what it started within the deadline.
         encoder.shutdownNow();

@@ -1,11 +1,13 @@
 package io.deltaq.producer;
 
+import static io.deltaq.s3io.config.ConfigDef.Type.BOOLEAN;
 import static io.deltaq.s3io.config.ConfigDef.Type.INT;
 import static io.deltaq.s3io.config.ConfigDef.Type.LONG;
 import static io.deltaq.s3io.config.ConfigDef.Type.STRING;
 import static io.deltaq.s3io.config.ConfigDef.atLeast;
 import static io.deltaq.s3io.config.ConfigDef.between;
 
+import io.deltaq.deltalog.MaintenanceLease;
 import io.deltaq.deltalog.MessageLimits;
 import io.deltaq.deltalog.Position;
 import io.deltaq.s3io.ObjectStores;
@@ -39,6 +41,7 @@ public final class ProducerConfig {
      * {@code commit.retry.backoff.max.ms}; its attempts are bounded by {@link #DELIVERY_TIMEOUT_MS}.
      */
     public static final String COMMIT_RETRY = "commit.retry";
+    public static final String MAINTENANCE_ENABLED = "maintenance.enabled";
 
     public static final ConfigDef DEFINITION = new ConfigDef()
             .define(LINGER_MS, LONG, 0L, between(0, 60_000),
@@ -74,6 +77,12 @@ public final class ProducerConfig {
                             + " Retries go on until delivery.timeout.ms.")
             .define(COMMIT_RETRY + ".backoff.max.ms", LONG, 2_000L, between(0, 3_600_000),
                     "Largest backoff cap of a failed batch's retries.")
+            .define(MAINTENANCE_ENABLED, BOOLEAN, true,
+                    "Run the table's maintenance in this producer: a thread that tries for the table's maintenance"
+                            + " lease every deltaq.maintenance.interval.ms (a table property) and, only while it holds"
+                            + " the lease, runs the maintenance steps. Of all producers and 'deltaq maintain' processes"
+                            + " of a table one holds the lease at a time. false leaves maintenance to others.")
+            .include(MaintenanceLease.DEFINITION)
             .include(MessageLimits.DEFINITION)
             .include(ObjectStores.DEFINITION);
 
@@ -90,6 +99,9 @@ public final class ProducerConfig {
     final long openTimeoutMs;
     final long idleMaxParkNs;
     final RetryPolicy commitRetry;
+    final boolean maintenanceEnabled;
+    /** The {@code maintenance.lease.*} entries, for {@link MaintenanceLease#of}. */
+    final Map<String, Object> leaseConfig;
     /** The {@code store.*} and {@code fault.*} entries, for {@link ObjectStores#open}. */
     final Map<String, Object> storeOverrides;
 
@@ -129,6 +141,13 @@ public final class ProducerConfig {
                     + ") must not be below '" + COMMIT_RETRY + ".backoff.ms' (" + backoff + ")");
         }
         this.commitRetry = RetryPolicy.of(Integer.MAX_VALUE, backoff, backoffMax);
+        this.maintenanceEnabled = (Boolean) v.get(MAINTENANCE_ENABLED);
+        this.leaseConfig = MaintenanceLease.DEFINITION.subset(props);
+        if ((Long) v.get(MaintenanceLease.LEASE_SKEW_MS) >= (Long) v.get(MaintenanceLease.LEASE_MS)) {
+            throw new ConfigException("producer configuration: '" + MaintenanceLease.LEASE_SKEW_MS + "' ("
+                    + v.get(MaintenanceLease.LEASE_SKEW_MS) + ") must be below '" + MaintenanceLease.LEASE_MS + "' ("
+                    + v.get(MaintenanceLease.LEASE_MS) + ")");
+        }
         this.storeOverrides = ObjectStores.DEFINITION.subset(props);
     }
 

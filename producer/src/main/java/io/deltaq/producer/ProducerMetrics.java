@@ -1,6 +1,7 @@
 package io.deltaq.producer;
 
 import io.deltaq.deltalog.CommitWriter;
+import io.deltaq.deltalog.MaintenanceRunner;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -19,9 +20,44 @@ public final class ProducerMetrics {
     final AtomicLong unknownOutcomes = new AtomicLong();
     final AtomicLong unknownMessages = new AtomicLong();
     private volatile CommitWriter writer;
+    private volatile MaintenanceRunner maintenance;
 
     void checkpointsOf(CommitWriter commitWriter) {
         this.writer = commitWriter;
+    }
+
+    void maintenanceOf(MaintenanceRunner runner) {
+        this.maintenance = runner;
+    }
+
+    /** Maintenance passes this producer ran to the end (while it held the table's maintenance lease). */
+    public long maintenancePasses() {
+        MaintenanceRunner m = maintenance;
+        return m == null ? 0 : m.passes();
+    }
+
+    /** Maintenance passes this producer started that failed; each is logged, and the next runs at the next interval. */
+    public long maintenanceFailures() {
+        MaintenanceRunner m = maintenance;
+        return m == null ? 0 : m.failures();
+    }
+
+    /** Whether this producer holds the table's maintenance lease now (false when maintenance.enabled is false). */
+    public boolean maintenanceLeader() {
+        MaintenanceRunner m = maintenance;
+        return m != null && m.isLeader();
+    }
+
+    /** Times this producer acquired the maintenance lease. */
+    public long maintenanceLeaseAcquisitions() {
+        MaintenanceRunner m = maintenance;
+        return m == null ? 0 : m.leaseAcquisitions();
+    }
+
+    /** Times this producer lost the maintenance lease while holding it (to another maintainer, or unrenewed). */
+    public long maintenanceLeaseLosses() {
+        MaintenanceRunner m = maintenance;
+        return m == null ? 0 : m.leaseLosses();
     }
 
     /** Checkpoints this producer started that failed; each is retried with the next commit. */
