@@ -123,7 +123,7 @@ public final class BenchCommand implements Command {
                         + " over the soak's short defaults (" + String.join(", ", Soak.DEFAULT_TABLE_PROPERTIES.entrySet()
                         .stream().map(e -> e.getKey() + "=" + e.getValue()).toList()) + ")")
                 .value("maintenance", "on|off", "with --soak: whether the producers run maintenance (producer configuration "
-                        + Soak.MAINTENANCE_ENABLED + "; default on)");
+                        + ProducerConfig.MAINTENANCE_ENABLED + "; default on)");
     }
 
     /**
@@ -251,8 +251,8 @@ public final class BenchCommand implements Command {
             seconds = soak.get().seconds();
         }
         ClientOptions client = new ClientOptions(messageSize, linger, compression,
-                soak.filter(Soak::maintenancePassed)
-                        .map(k -> Map.of(Soak.MAINTENANCE_ENABLED, Boolean.toString(k.maintenance()))).orElse(Map.of()));
+                soak.map(k -> Map.of(ProducerConfig.MAINTENANCE_ENABLED, Boolean.toString(k.maintenance())))
+                        .orElse(Map.of()));
         Path out = options.path("out").orElse(Path.of("benchmark-results"));
         if (options.flag("jfr") && out.toAbsolutePath().toString().contains(",")) {
             // -XX:StartFlightRecording separates its options with commas, and has no way to quote one.
@@ -322,9 +322,7 @@ public final class BenchCommand implements Command {
         } catch (IllegalArgumentException e) {
             throw parser.error("--maintenance " + e.getMessage());
         }
-        // Passed only where the producer knows it: an unknown key fails the producer's configuration.
-        boolean known = ProducerConfig.DEFINITION.defines(Soak.MAINTENANCE_ENABLED);
-        return Optional.of(new Soak(seconds, sampleSeconds, properties, given.keySet(), maintenance, known));
+        return Optional.of(new Soak(seconds, sampleSeconds, properties, given.keySet(), maintenance));
     }
 
     /** The chaos options, refused where they cannot work: faults and kills need deltaq, kills need worker JVMs. */

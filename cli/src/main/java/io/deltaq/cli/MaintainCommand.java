@@ -11,8 +11,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.deltaq.deltalog.DeltaTable;
+import io.deltaq.deltalog.Maintenance;
 import io.deltaq.deltalog.MaintenanceLease;
-import io.deltaq.deltalog.MaintenancePass;
 import io.deltaq.deltalog.MaintenanceRunner;
 import io.deltaq.s3io.ObjectStore;
 
@@ -25,14 +25,6 @@ final class MaintainCommand implements Command {
 
     /** Exit status: {@code --once} found the lease held by another maintainer for a whole lease period. */
     static final int LEASE_HELD = 3;
-
-    /**
-     * The maintenance the command runs while it holds the lease. The one place the pass is chosen:
-     * until the maintenance steps exist it does nothing.
-     */
-    static MaintenancePass passFor(DeltaTable table) {
-        return MaintenancePass.NONE; // MAINTENANCE PASS: Maintenance.of(table, System::currentTimeMillis)::runOnce
-    }
 
     private final Map<String, String> env;
 
@@ -129,7 +121,7 @@ final class MaintainCommand implements Command {
         AtomicReference<Object> report = new AtomicReference<>();
         AtomicReference<Throwable> failure = new AtomicReference<>();
         AtomicLong epoch = new AtomicLong(-1);
-        MaintenanceRunner runner = MaintenanceRunner.start(table, lease, passFor(table), Duration.ofMillis(retryMs), 1,
+        MaintenanceRunner runner = MaintenanceRunner.start(table, lease, Maintenance.of(table, System::currentTimeMillis), Duration.ofMillis(retryMs), 1,
                 (leaseEpoch, r, f) -> {
                     epoch.set(leaseEpoch);
                     report.set(r);
@@ -165,7 +157,7 @@ final class MaintainCommand implements Command {
             throws InterruptedException {
         PrintStream out = io.out();
         AtomicLong passes = new AtomicLong();
-        MaintenanceRunner runner = MaintenanceRunner.start(table, lease, passFor(table), interval, 0,
+        MaintenanceRunner runner = MaintenanceRunner.start(table, lease, Maintenance.of(table, System::currentTimeMillis), interval, 0,
                 (leaseEpoch, report, failure) -> {
                     synchronized (out) {
                         out.println(Instant.now() + " pass " + passes.incrementAndGet() + " (lease epoch " + leaseEpoch

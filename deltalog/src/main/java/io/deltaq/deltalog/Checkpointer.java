@@ -72,7 +72,7 @@ final class Checkpointer {
      *
      * <p>A {@code txn} expires when its {@code lastUpdated} is older than
      * {@code delta.setTransactionRetentionDuration} (never when the table has no such property, or the
-     * txn no {@code lastUpdated}); compaction's own {@code txn} ({@value Compaction#APP_ID}) never
+     * txn no {@code lastUpdated}); compaction's own {@code txn} ({@value CompactedRange#COMPACTION_APP_ID}) never
      * does, since it is the only record of how far compaction got. A tombstone expires only when older
      * than twice {@code delta.deletedFileRetentionDuration}, so that vacuum, due after one period,
      * finds it in every checkpoint while it is due (docs/rfcs/0005-maintenance.md, I6).
@@ -84,7 +84,7 @@ final class Checkpointer {
         long txnRetention = TableProperties.setTransactionRetentionMs(snapshot.metadata());
         for (TransactionState txn : snapshot.transactions().values()) {
             boolean expired = txnRetention >= 0 && txn.lastUpdated() != null
-                    && txn.lastUpdated() < nowMs - txnRetention && !txn.appId().equals(Compaction.APP_ID);
+                    && txn.lastUpdated() < nowMs - txnRetention && !txn.appId().equals(CompactedRange.COMPACTION_APP_ID);
             if (!expired) {
                 actions.add(new SetTransaction(txn.appId(), txn.txnVersion(), txn.lastUpdated()));
             }

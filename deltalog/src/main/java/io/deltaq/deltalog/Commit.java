@@ -37,14 +37,26 @@ public record Commit(long version, List<Action> actions) {
     /** {@link #MAINTENANCE_PARAMETER}'s value on a retention commit: it removes expired compacted files. */
     public static final String MAINTENANCE_RETENTION = "retention";
 
+    /** {@link #MAINTENANCE_PARAMETER}'s value on a compaction commit: it rewrites files, changing no data. */
+    public static final String MAINTENANCE_COMPACTION = "compaction";
+
     /**
      * Whether commit bytes found at a version carry {@code instance} under
      * {@value #WRITER_INSTANCE_PARAMETER}: a writer's own earlier attempt whose answer was lost.
-     * Unreadable bytes are not anyone's own (own commits always parse).
      */
     public static boolean madeBy(byte[] bytes, String instance, String file, long version) {
+        return carries(bytes, file, version, WRITER_INSTANCE_PARAMETER, instance);
+    }
+
+    /**
+     * Whether the commit bytes found at {@code version} carry {@code value} under the
+     * {@code commitInfo.operationParameters} entry {@code parameter}: how a writer whose conditional
+     * create had an unknown outcome tells its own commit from another writer's (never by bytes: two
+     * writers may write the same actions). Unreadable bytes are no one's own (own commits always parse).
+     */
+    public static boolean carries(byte[] bytes, String file, long version, String parameter, String value) {
         try {
-            return instance.equals(new Commit(version, ActionJson.parseCommit(bytes, file, version)).writerInstance());
+            return value.equals(new Commit(version, ActionJson.parseCommit(bytes, file, version)).parameter(parameter));
         } catch (RuntimeException unreadable) {
             return false;
         }
@@ -52,8 +64,12 @@ public record Commit(long version, List<Action> actions) {
 
     /** The {@value #WRITER_INSTANCE_PARAMETER} of this commit's {@code commitInfo}, or null. */
     public String writerInstance() {
-        return commitInfo().map(CommitInfo::operationParameters).map(p -> p.get(WRITER_INSTANCE_PARAMETER))
-                .orElse(null);
+        return parameter(WRITER_INSTANCE_PARAMETER);
+    }
+
+    /** The value of one {@code commitInfo.operationParameters} entry, or null. */
+    public String parameter(String name) {
+        return commitInfo().map(CommitInfo::operationParameters).map(p -> p.get(name)).orElse(null);
     }
 
     public Commit {
@@ -95,8 +111,7 @@ public record Commit(long version, List<Action> actions) {
             }
             removes |= a instanceof RemoveFile;
         }
-        return removes && commitInfo().map(CommitInfo::operationParameters)
-                .map(p -> MAINTENANCE_RETENTION.equals(p.get(MAINTENANCE_PARAMETER))).orElse(false);
+        return removes && MAINTENANCE_RETENTION.equals(parameter(MAINTENANCE_PARAMETER));
     }
 
     /** The {@code add} actions with {@code dataChange true}, in file order: the data this commit gains. */

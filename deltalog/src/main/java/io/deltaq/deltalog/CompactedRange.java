@@ -104,8 +104,16 @@ public final class CompactedRange {
         if (first != Long.MAX_VALUE) {
             return first;
         }
-        long afterCompacted = snapshot.transaction(COMPACTION_APP_ID).map(t -> t.txnVersion() + 1).orElse(0L);
-        return Math.max(afterCompacted, oldestInLog);
+        return Math.max(compactedThrough(snapshot) + 1, oldestInLog);
+    }
+
+    /**
+     * {@code B}, the last version compaction has rewritten in {@code snapshot} (the version of the
+     * {@value #COMPACTION_APP_ID} {@code txn}), or -1 when nothing was compacted. The rows of versions
+     * up to it are read from compacted files; those after it from their commits' files.
+     */
+    public static long compactedThrough(Snapshot snapshot) {
+        return snapshot.transaction(COMPACTION_APP_ID).map(TransactionState::txnVersion).orElse(-1L);
     }
 
     /**

@@ -22,15 +22,13 @@ import java.util.function.LongSupplier;
 
 /**
  * Compaction (docs/rfcs/0005-maintenance.md, Mechanism): the data commits after {@code B} (the
- * version of the {@value #APP_ID} {@code txn}) that are older than {@code deltaq.compaction.min.age.ms}
+ * version of the {@value CompactedRange#COMPACTION_APP_ID} {@code txn}) that are older than {@code deltaq.compaction.min.age.ms}
  * are rewritten, in position order, into files of about {@code deltaq.compaction.target.bytes}, each
  * holding whole versions and saying which in its {@link CompactedRange} tags; one commit per file
  * removes the sources ({@code dataChange false}), adds the file and moves {@code B}.
  */
 final class Compaction {
 
-    /** The {@code txn} application id whose version is {@code B}, the last version compacted. */
-    static final String APP_ID = "deltaq-compaction";
     static final String OPERATION = "OPTIMIZE";
     private static final System.Logger LOG = System.getLogger(Compaction.class.getName());
 
@@ -66,7 +64,7 @@ final class Compaction {
         long now = clockMs.getAsLong();
         long minAge = TableProperties.compactionMinAgeMs(s.metadata());
         long target = TableProperties.compactionTargetBytes(s.metadata());
-        long b = s.transaction(APP_ID).map(TransactionState::txnVersion).orElseGet(() -> oldestCommit(s.version()) - 1);
+        long b = s.transaction(CompactedRange.COMPACTION_APP_ID).map(TransactionState::txnVersion).orElseGet(() -> oldestCommit(s.version()) - 1);
         List<Version> versions = compactable(s, b, now, minAge);
 
         List<List<Version>> groups = new ArrayList<>();
@@ -150,7 +148,7 @@ final class Compaction {
     private static boolean rewritesRows(Commit c) {
         for (RemoveFile r : c.removes()) {
             if (r.dataChange()) {
-                return !MaintenanceCommit.isRetention(c);
+                return !c.isRetention();
             }
         }
         return false;
@@ -219,9 +217,9 @@ final class Compaction {
         }
         CompactedRange range = new CompactedRange(first, rows);
         actions.add(new AddFile(path, Map.of(), length, newestSource, false, stats, range.toTags(), null));
-        actions.add(new SetTransaction(APP_ID, last, now));
+        actions.add(new SetTransaction(CompactedRange.COMPACTION_APP_ID, last, now));
         try {
-            commits.commit(OPERATION, MaintenanceCommit.COMPACTION, actions);
+            commits.commit(OPERATION, Commit.MAINTENANCE_COMPACTION, actions);
         } catch (CommitFailedException definitelyNot) {
             // Nothing of the commit was written, so no reader can ever be sent to the file: delete it
             // rather than leave an orphan (an unknown outcome keeps it: it may be in the table).

@@ -573,40 +573,6 @@ public final class DeltaTable {
         return checkpointer.write(version);
     }
 
-    /* ------------------------------ maintenance ------------------------------ */
-
-    /**
-     * The table's log start version in {@code snapshot}: the oldest data version whose rows are still
-     * retained (docs/rfcs/0005-maintenance.md). It is the first version of the oldest live compacted
-     * file ({@link CompactedRange}); with none, {@code B + 1}, where {@code B} is the last version
-     * compacted ({@link #compactedThrough}); and 0 when nothing was ever compacted (then deltaq's
-     * maintenance has removed nothing). A position before it is out of range: its rows are gone for good.
-     *
-     * @throws CorruptLogException if a live file's compacted-range tags are malformed
-     */
-    public long logStartVersion(Snapshot snapshot) {
-        long oldest = Long.MAX_VALUE;
-        for (LiveFile f : snapshot.liveFiles()) {
-            Optional<CompactedRange> range = CompactedRange.of(f.add(), f.addedInVersion());
-            if (range.isPresent()) {
-                oldest = Math.min(oldest, range.get().fromVersion());
-            }
-        }
-        if (oldest != Long.MAX_VALUE) {
-            return oldest;
-        }
-        return compactedThrough(snapshot) + 1;
-    }
-
-    /**
-     * {@code B}, the last version compaction has rewritten in {@code snapshot} (the version of the
-     * {@value Maintenance#COMPACTION_APP_ID} {@code txn}), or -1 when nothing was compacted. The rows of
-     * versions up to it are read from compacted files; those after it from their commits' files.
-     */
-    public long compactedThrough(Snapshot snapshot) {
-        return snapshot.transaction(Compaction.APP_ID).map(TransactionState::txnVersion).orElse(-1L);
-    }
-
     boolean hasCheckpointFormat() {
         return checkpointFormat != null;
     }

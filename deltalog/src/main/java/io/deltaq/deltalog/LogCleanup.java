@@ -38,7 +38,7 @@ final class LogCleanup {
     }
 
     Result run(Snapshot s) {
-        Optional<TransactionState> compaction = s.transaction(Compaction.APP_ID);
+        Optional<TransactionState> compaction = s.transaction(CompactedRange.COMPACTION_APP_ID);
         if (compaction.isEmpty()) {
             return new Result(0, -1); // K <= B + 1 = the oldest version: nothing may go
         }

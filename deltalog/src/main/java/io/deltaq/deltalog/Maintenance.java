@@ -17,11 +17,11 @@ import java.util.function.LongSupplier;
  * and checked against every concurrent one; deletes are of files that are due), but wasteful: the
  * caller elects one maintainer (the lease) and passes its identity, which every maintenance commit
  * records. Not for concurrent use: one thread runs it.
+ *
+ * <p>As a {@link MaintenancePass} it is what a {@link MaintenanceRunner} runs while it holds the
+ * lease, in a producer and in {@code deltaq maintain}.
  */
-public final class Maintenance {
-
-    /** The {@code txn} application id of compaction commits; its version is the last version compacted. */
-    public static final String COMPACTION_APP_ID = Compaction.APP_ID;
+public final class Maintenance implements MaintenancePass {
 
     private static final System.Logger LOG = System.getLogger(Maintenance.class.getName());
 
@@ -49,6 +49,26 @@ public final class Maintenance {
      */
     public static Maintenance of(DeltaTable table, LongSupplier clockMs) {
         return new Maintenance(Objects.requireNonNull(table, "table"), Objects.requireNonNull(clockMs, "clockMs"));
+    }
+
+    /**
+     * Runs the steps once ({@link #runOnce}) for a {@link MaintenanceRunner}.
+     *
+     * @return the report, or null when the run changed nothing
+     * @throws RuntimeException the first step's failure (the others suppressed on it), so that the
+     *     runner counts the pass as failed; each was logged already
+     */
+    @Override
+    public MaintenanceReport run(String maintainerInstance, long leaseEpoch) {
+        MaintenanceReport report = runOnce(maintainerInstance, leaseEpoch);
+        if (!report.succeeded()) {
+            RuntimeException first = report.failures().get(0).error();
+            for (StepFailure f : report.failures().subList(1, report.failures().size())) {
+                first.addSuppressed(f.error());
+            }
+            throw first;
+        }
+        return report.changedNothing() ? null : report;
     }
 
     /**
@@ -93,8 +113,10 @@ public final class Maintenance {
         long[] logStart = {-1};
         timed(Step.LOG_START, failures, () -> {
             Snapshot s = latest[0] != null ? latest[0] : table.snapshot();
-            logStart[0] = table.logStartVersion(s);
-            compactedThrough[0] = table.compactedThrough(s);
+            // Log cleanup never deletes past B + 1, which is never above the log start version, so the
+            // log's own oldest version cannot be the higher bound and need not be listed.
+            logStart[0] = CompactedRange.logStartVersion(s, 0);
+            compactedThrough[0] = CompactedRange.compactedThrough(s);
         });
         for (StepFailure f : failures) {
             LOG.log(Level.WARNING, () -> "maintenance of " + table.location() + ": " + f.step() + " failed: "

@@ -25,7 +25,7 @@ import java.util.function.LongSupplier;
  * outcome by a random id under {@value #COMMIT_ID_PARAMETER}. Losing a version means reading every
  * winner up to the head, as a producer's catch-up does, and giving up with a
  * {@link MaintenanceConflictException} if one of them removes a file this commit removes, moves
- * compaction on ({@code txn} {@value Compaction#APP_ID}, for a compaction commit) or changes the
+ * compaction on ({@code txn} {@value CompactedRange#COMPACTION_APP_ID}, for a compaction commit) or changes the
  * protocol; otherwise the next version is tried (docs/rfcs/0005-maintenance.md, I2).
  *
  * <p>Every winner read since the snapshot is kept, so that a second commit of the same step (the
@@ -33,10 +33,6 @@ import java.util.function.LongSupplier;
  */
 final class MaintenanceCommit {
 
-    /** What kind of maintenance made a commit: {@value #COMPACTION} or {@value #RETENTION}. */
-    static final String MAINTENANCE_PARAMETER = "deltaq.maintenance";
-    static final String COMPACTION = "compaction";
-    static final String RETENTION = "retention";
     /** The maintainer instance (the lease holder's) that made the commit. */
     static final String MAINTAINER_PARAMETER = "deltaq.maintainer";
     static final String LEASE_EPOCH_PARAMETER = "deltaq.leaseEpoch";
@@ -63,16 +59,11 @@ final class MaintenanceCommit {
         this.clockMs = clockMs;
     }
 
-    /** Whether {@code commit} is a deltaq retention: it removes expired rows, which no reader is owed. */
-    static boolean isRetention(Commit commit) {
-        return RETENTION.equals(OwnCommits.parameter(commit, MAINTENANCE_PARAMETER));
-    }
-
     /**
      * Commits {@code actions} (without {@code commitInfo}, which is added first).
      *
      * @param operation the Delta operation ({@code OPTIMIZE}, {@code DELETE})
-     * @param kind {@value #COMPACTION} or {@value #RETENTION}
+     * @param kind {@value Commit#MAINTENANCE_COMPACTION} or {@value Commit#MAINTENANCE_RETENTION}
      * @return the version it landed at
      * @throws MaintenanceConflictException if a concurrent commit makes it invalid; nothing was written
      * @throws CommitStateUnknownException if it may or may not have landed
@@ -81,7 +72,7 @@ final class MaintenanceCommit {
     long commit(String operation, String kind, List<Action> actions) {
         String id = UUID.randomUUID().toString();
         Map<String, String> parameters = new LinkedHashMap<>();
-        parameters.put(MAINTENANCE_PARAMETER, kind);
+        parameters.put(Commit.MAINTENANCE_PARAMETER, kind);
         parameters.put(MAINTAINER_PARAMETER, maintainer);
         parameters.put(LEASE_EPOCH_PARAMETER, Long.toString(leaseEpoch));
         parameters.put(COMMIT_ID_PARAMETER, id);
@@ -95,7 +86,7 @@ final class MaintenanceCommit {
         for (Action a : actions) {
             if (a instanceof RemoveFile r) {
                 removes.add(decoded(r.path()));
-            } else if (a instanceof SetTransaction t && t.appId().equals(Compaction.APP_ID)) {
+            } else if (a instanceof SetTransaction t && t.appId().equals(CompactedRange.COMPACTION_APP_ID)) {
                 compaction = true;
             }
         }
@@ -114,7 +105,7 @@ final class MaintenanceCommit {
             String file = io.display(key);
             long v = version;
             CreateOutcome outcome = await(io.creates.create(key, bytes,
-                    existing -> OwnCommits.carries(existing, file, v, COMMIT_ID_PARAMETER, id)), file, version);
+                    existing -> Commit.carries(existing, file, v, COMMIT_ID_PARAMETER, id)), file, version);
             switch (outcome.kind()) {
                 case CREATED -> {
                     knownVersion = version;
@@ -202,9 +193,9 @@ final class MaintenanceCommit {
                     throw DeltaErrors.maintenanceConflict(io.tableName, operation, attempted, winner.version(),
                             "changed the protocol");
                 }
-                if (compaction && a instanceof SetTransaction t && t.appId().equals(Compaction.APP_ID)) {
+                if (compaction && a instanceof SetTransaction t && t.appId().equals(CompactedRange.COMPACTION_APP_ID)) {
                     throw DeltaErrors.maintenanceConflict(io.tableName, operation, attempted, winner.version(),
-                            "is another compaction (txn " + Compaction.APP_ID + " version " + t.version() + ")");
+                            "is another compaction (txn " + CompactedRange.COMPACTION_APP_ID + " version " + t.version() + ")");
                 }
                 if (a instanceof RemoveFile r && removes.contains(decoded(r.path()))) {
                     throw DeltaErrors.maintenanceConflict(io.tableName, operation, attempted, winner.version(),

@@ -14,7 +14,7 @@ import java.util.List;
  * @param filesVacuumed data files deleted by vacuum (files already gone included)
  * @param logFilesDeleted commits, checkpoints and checksums deleted by log cleanup
  * @param logStartVersion the table's log start version after the run
- *     ({@link DeltaTable#logStartVersion(Snapshot)}), or -1 when it could not be read
+ *     ({@link CompactedRange#logStartVersion}), or -1 when it could not be read
  * @param compactedThrough {@code B}, the last version compacted, after the run; -1 when none (or
  *     unknown)
  * @param compactionMs wall time of the compaction step (likewise the next three)
@@ -41,6 +41,11 @@ public record MaintenanceReport(long startedAtMs, long filesCompacted, long file
         return failures.isEmpty();
     }
 
+    /** Whether the run left the table and its files as they were: nothing compacted, expired or deleted. */
+    public boolean changedNothing() {
+        return filesCompacted == 0 && filesExpired == 0 && filesVacuumed == 0 && logFilesDeleted == 0;
+    }
+
     /** The failure of {@code step}, or null when it succeeded. */
     public RuntimeException failureOf(Step step) {
         for (StepFailure f : failures) {
@@ -49,5 +54,23 @@ public record MaintenanceReport(long startedAtMs, long filesCompacted, long file
             }
         }
         return null;
+    }
+
+    /** One line for logs and the command line: what changed, where the table now starts, how long each step took. */
+    @Override
+    public String toString() {
+        StringBuilder b = new StringBuilder(160)
+                .append("compacted ").append(filesCompacted).append(" files into ").append(filesWritten)
+                .append(", expired ").append(filesExpired)
+                .append(", vacuumed ").append(filesVacuumed)
+                .append(", deleted ").append(logFilesDeleted).append(" log files")
+                .append("; log start version ").append(logStartVersion)
+                .append(", compacted through ").append(compactedThrough)
+                .append(" (").append(compactionMs).append('+').append(retentionMs).append('+').append(vacuumMs)
+                .append('+').append(logCleanupMs).append(" ms)");
+        for (StepFailure f : failures) {
+            b.append("; ").append(f.step()).append(" failed: ").append(f.error().getMessage());
+        }
+        return b.toString();
     }
 }

@@ -56,7 +56,7 @@ final class Retention {
         if (removes.isEmpty()) {
             return 0;
         }
-        commits.commit(OPERATION, MaintenanceCommit.RETENTION, removes);
+        commits.commit(OPERATION, Commit.MAINTENANCE_RETENTION, removes);
         return removes.size();
     }
 

@@ -72,10 +72,10 @@ class CheckpointRetentionTest {
                 new TransactionState("old", 3, 5, false, NOW - 8 * DAY),
                 new TransactionState("young", 4, 6, false, NOW - 6 * DAY),
                 new TransactionState("unknown-age", 5, 7, false, null),
-                new TransactionState(Compaction.APP_ID, 9, 8, false, NOW - 100 * DAY));
+                new TransactionState(CompactedRange.COMPACTION_APP_ID, 9, 8, false, NOW - 100 * DAY));
         List<Action> actions = Checkpointer.actions(snapshot(
                 Map.of(TableProperties.SET_TRANSACTION_RETENTION, "interval 7 days"), txns, List.of()), NOW);
-        assertEquals(new TreeSet<>(List.of("young", "unknown-age", Compaction.APP_ID)), txns(actions));
+        assertEquals(new TreeSet<>(List.of("young", "unknown-age", CompactedRange.COMPACTION_APP_ID)), txns(actions));
         assertTrue(actions.contains(new SetTransaction("young", 4, NOW - 6 * DAY)), "lastUpdated is kept: " + actions);
         // Without the property (a table not created by deltaq), Delta keeps every txn.
         assertEquals(4, txns(Checkpointer.actions(snapshot(Map.of(), txns, List.of()), NOW)).size());

@@ -151,7 +151,7 @@ class MaintenanceTest {
         assertEquals("m1", first.commitInfo().orElseThrow().operationParameters().get("deltaq.maintainer"));
         assertEquals("1", first.commitInfo().orElseThrow().operationParameters().get("deltaq.leaseEpoch"));
         assertEquals(Delivery.NO_DATA_CHANGE, first.delivery());
-        assertEquals(Maintenance.COMPACTION_APP_ID, first.txns().get(0).appId());
+        assertEquals(CompactedRange.COMPACTION_APP_ID, first.txns().get(0).appId());
         assertTrue(first.removes().stream().noneMatch(RemoveFile::dataChange));
 
         // Young commits are not compacted: compaction never contends with the head.
@@ -161,7 +161,7 @@ class MaintenanceTest {
         assertTrue(again.succeeded(), again.toString());
         assertEquals(0, again.filesWritten());
         assertTrue(table.snapshot().liveFiles().stream().anyMatch(f -> f.addedInVersion() == young));
-        assertEquals(lastData, table.compactedThrough(table.snapshot()));
+        assertEquals(lastData, CompactedRange.compactedThrough(table.snapshot()));
     }
 
     /**
@@ -198,7 +198,7 @@ class MaintenanceTest {
         Snapshot s = table.snapshot();
         assertEquals(List.of(versions.get(3), versions.get(4), versions.get(5), youngest),
                 compacted(s).stream().map(e -> e.getKey().fromVersion()).toList());
-        assertEquals(versions.get(3), table.logStartVersion(s));
+        assertEquals(versions.get(3), CompactedRange.logStartVersion(s, 0));
         Commit retention = table.readCommit(s.version()).join().orElseThrow();
         CommitInfo info = retention.commitInfo().orElseThrow();
         assertEquals("DELETE", info.operation());
@@ -229,7 +229,7 @@ class MaintenanceTest {
         assertEquals(2, all.filesExpired());
         s = table.snapshot();
         assertEquals(List.of(youngest), compacted(s).stream().map(e -> e.getKey().fromVersion()).toList());
-        assertEquals(youngest, table.logStartVersion(s));
+        assertEquals(youngest, CompactedRange.logStartVersion(s, 0));
         assertPositionsKept(table, data, s, youngest, youngest);
     }
 
@@ -284,7 +284,7 @@ class MaintenanceTest {
         int compactionCommits = 0;
         for (long v = before + 1; v <= s.version(); v++) {
             Commit c = table.readCommit(v).join().orElseThrow();
-            compactionCommits += c.txns().stream().anyMatch(t -> t.appId().equals(Maintenance.COMPACTION_APP_ID)) ? 1 : 0;
+            compactionCommits += c.txns().stream().anyMatch(t -> t.appId().equals(CompactedRange.COMPACTION_APP_ID)) ? 1 : 0;
         }
         assertEquals(1, compactionCommits);
         // Every row in exactly one live file.
@@ -314,7 +314,7 @@ class MaintenanceTest {
         MaintenanceCommit b = new MaintenanceCommit(table.io(), s, "b", 1, clock);
         MaintenanceCommit c = new MaintenanceCommit(table.io(), s, "c", 1, clock);
         assertEquals(v2 + 1, a.commit("OPTIMIZE", "compaction", List.of(remove1,
-                new SetTransaction(Compaction.APP_ID, v1, 1L))));
+                new SetTransaction(CompactedRange.COMPACTION_APP_ID, v1, 1L))));
         // A producer's append in between is no conflict.
         long appended = data.append(1, 2);
         // b removes the same file: conflict, naming a's version.
@@ -324,7 +324,7 @@ class MaintenanceTest {
         assertTrue(sameFile.getMessage().contains(f1.add().path()), sameFile.getMessage());
         // c compacts another file: conflict with a's compaction txn all the same.
         MaintenanceConflictException moved = assertThrows(MaintenanceConflictException.class,
-                () -> c.commit("OPTIMIZE", "compaction", List.of(remove2, new SetTransaction(Compaction.APP_ID, v2, 1L))));
+                () -> c.commit("OPTIMIZE", "compaction", List.of(remove2, new SetTransaction(CompactedRange.COMPACTION_APP_ID, v2, 1L))));
         assertTrue(moved.getMessage().contains("deltaq-compaction"), moved.getMessage());
         // A retention of another file from the old snapshot passes over a's commit and the append.
         MaintenanceCommit d = new MaintenanceCommit(table.io(), s, "d", 1, clock);
@@ -412,7 +412,7 @@ class MaintenanceTest {
         Snapshot after = DeltaTable.at(io.store, "topic").snapshot();
         assertEquals(beforeCleanup.version(), after.version());
         assertEquals(GoldenTablesTest.state(beforeCleanup), GoldenTablesTest.state(after));
-        assertEquals(Optional.of(b), after.transaction(Maintenance.COMPACTION_APP_ID).map(TransactionState::txnVersion));
+        assertEquals(Optional.of(b), after.transaction(CompactedRange.COMPACTION_APP_ID).map(TransactionState::txnVersion));
 
         // Again: nothing more is due, nothing is deleted twice.
         MaintenanceReport fourth = m.runOnce("m", 1);

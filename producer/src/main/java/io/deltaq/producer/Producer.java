@@ -3,6 +3,7 @@ package io.deltaq.producer;
 import io.deltaq.deltalog.CommitWriter;
 import io.deltaq.deltalog.DeltaStorageException;
 import io.deltaq.deltalog.DeltaTable;
+import io.deltaq.deltalog.Maintenance;
 import io.deltaq.deltalog.MaintenanceLease;
 import io.deltaq.deltalog.MaintenancePass;
 import io.deltaq.deltalog.MaintenanceRunner;
@@ -75,12 +76,9 @@ public final class Producer implements AutoCloseable {
     private final MaintenanceRunner maintenance;
     private volatile boolean closed;
 
-    /**
-     * The maintenance a producer runs while it holds the table's lease. The one place the pass is
-     * chosen: until the maintenance steps exist it does nothing.
-     */
+    /** The maintenance a producer runs while it holds the table's lease: all of it, by the wall clock. */
     static final Function<DeltaTable, MaintenancePass> MAINTENANCE =
-            table -> MaintenancePass.NONE; // MAINTENANCE PASS: table -> Maintenance.of(table, System::currentTimeMillis)::runOnce
+            table -> Maintenance.of(table, System::currentTimeMillis);
 
     private Producer(ObjectStore store, boolean ownsStore, String tablePath, ProducerConfig config, AckListener listener,
                      Function<DeltaTable, MaintenancePass> maintenancePass) {

@@ -111,10 +111,7 @@ public final class DeltaqDriver implements BenchDriver {
         }
     }
 
-    /**
-     * Tick field: how long the newest checkpoint a producer wrote took, in ms. Absent until
-     * {@code ProducerMetrics} reports it (see the TODO in DeltaqProducer).
-     */
+    /** Tick field: how long the newest checkpoint a producer wrote took, in ms; absent before its first. */
     public static final String LAST_CHECKPOINT_MS = "lastCheckpointMs";
 
     /** Tick counters of injected faults start with this, followed by the kind in lower case. */
@@ -244,11 +241,10 @@ public final class DeltaqDriver implements BenchDriver {
             into.merge("unknownOutcomes", producer.metrics().unknownOutcomes(), Long::sum);
             into.merge("unknownMessages", producer.metrics().unknownMessages(), Long::sum);
             into.merge("failedCheckpoints", producer.metrics().failedCheckpoints(), Long::sum);
-            // TODO(soak): how long the producer's newest checkpoint took to write, once ProducerMetrics has
-            // it (another change adds it), e.g.
-            //   into.merge(LAST_CHECKPOINT_MS, producer.metrics().lastCheckpointMs(), Math::max);
-            // The soak report reads it from the ticks and says "n/a" while it is absent. (The checkpoint's
-            // bytes the soak reads from storage.)
+            double checkpointMs = producer.metrics().lastCheckpointMillis();
+            if (checkpointMs >= 0) { // absent before the producer's first checkpoint
+                into.merge(LAST_CHECKPOINT_MS, Math.round(checkpointMs), Math::max);
+            }
             into.merge("storeRequests", store.metrics().totalRequests(), Long::sum);
             addFaultCounters(store, into);
         }

@@ -16,6 +16,7 @@ import java.util.OptionalLong;
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import io.deltaq.producer.ProducerConfig;
 import io.deltaq.bench.driver.BenchDriver;
 import io.deltaq.bench.driver.StorageFloor;
 
@@ -175,16 +176,10 @@ public final class Reports {
         return md.toString();
     }
 
-    /** What the soak's producers were told about maintenance, and whether they could be told. */
+    /** What the soak's producers were told about maintenance. */
     static String maintenance(BenchSettings s) {
-        Soak soak = s.soak().orElseThrow();
-        if (soak.maintenancePassed()) {
-            return (soak.maintenance() ? "on" : "off") + " (producer configuration `" + Soak.MAINTENANCE_ENABLED + "="
-                    + soak.maintenance() + "`)";
-        }
-        return "requested " + (soak.maintenance() ? "on" : "off") + ", but this build's producer does not know `"
-                + Soak.MAINTENANCE_ENABLED + "`: not passed, so the producers run as they do by default (no"
-                + " maintenance in this build); the table properties are set all the same";
+        boolean on = s.soak().orElseThrow().maintenance();
+        return (on ? "on" : "off") + " (producer configuration `" + ProducerConfig.MAINTENANCE_ENABLED + "=" + on + "`)";
     }
 
     /** The chaos settings, and each audited run's delivery audit, injected faults, restarts and memory. */

@@ -17,14 +17,10 @@ import java.util.regex.Pattern;
  *     with {@code --table-property} over them
  * @param overridden the keys {@code --table-property} set
  * @param maintenance {@code --maintenance on|off}
- * @param maintenancePassed whether the producers were given {@link #MAINTENANCE_ENABLED}; false when
- *     this build's producer does not know the key
  */
 public record Soak(int seconds, int sampleSeconds, Map<String, String> tableProperties, Set<String> overridden,
-        boolean maintenance, boolean maintenancePassed) {
+        boolean maintenance) {
 
-    /** The producer configuration key that runs (or not) the embedded maintainer. */
-    public static final String MAINTENANCE_ENABLED = "maintenance.enabled";
     public static final int DEFAULT_SAMPLE_SECONDS = 60;
 
     /**

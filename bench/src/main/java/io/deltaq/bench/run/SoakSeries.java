@@ -336,7 +336,6 @@ final class SoakSeries {
         }
         json.writeEndObject();
         json.writeBooleanField("maintenance", soak.maintenance());
-        json.writeBooleanField("maintenancePassed", soak.maintenancePassed());
         json.writeStringField("overall", overall() == Trend.Kind.UNKNOWN ? "n/a" : overall().name().toLowerCase(Locale.ROOT));
         json.writeArrayFieldStart("times");
         for (int i = 0; i < samples; i++) {

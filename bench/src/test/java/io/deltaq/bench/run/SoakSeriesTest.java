@@ -20,7 +20,7 @@ class SoakSeriesTest {
     private static final long SECOND = 1_000_000L;
 
     private static Soak soak() {
-        return new Soak(60, 10, Soak.DEFAULT_TABLE_PROPERTIES, Set.of(), true, false);
+        return new Soak(60, 10, Soak.DEFAULT_TABLE_PROPERTIES, Set.of(), true);
     }
 
     /** A tick every second from the warm-up's end minus 2 s: requests at 100/s, RSS growing, heap after GC flat. */
