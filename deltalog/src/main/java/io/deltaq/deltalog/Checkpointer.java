@@ -2,6 +2,7 @@ package io.deltaq.deltalog;
 
 import io.deltaq.deltalog.actions.Action;
 import io.deltaq.deltalog.actions.AddFile;
+import io.deltaq.deltalog.actions.Metadata;
 import io.deltaq.deltalog.actions.RemoveFile;
 import io.deltaq.deltalog.actions.SetTransaction;
 import java.util.ArrayList;
@@ -81,11 +82,8 @@ final class Checkpointer {
         List<Action> actions = new ArrayList<>(snapshot.liveFiles().size() + snapshot.transactions().size() + 2);
         actions.add(snapshot.protocol());
         actions.add(snapshot.metadata());
-        long txnRetention = TableProperties.setTransactionRetentionMs(snapshot.metadata());
         for (TransactionState txn : snapshot.transactions().values()) {
-            boolean expired = txnRetention >= 0 && txn.lastUpdated() != null
-                    && txn.lastUpdated() < nowMs - txnRetention && !txn.appId().equals(CompactedRange.COMPACTION_APP_ID);
-            if (!expired) {
+            if (!expired(txn, snapshot.metadata(), nowMs)) {
                 actions.add(new SetTransaction(txn.appId(), txn.txnVersion(), txn.lastUpdated()));
             }
         }
@@ -96,15 +94,26 @@ final class Checkpointer {
                             a.tags(), a.deletionVector())
                     : a);
         }
-        long retention = TableProperties.deletedFileRetentionMs(snapshot.metadata());
-        long expiredBefore = nowMs - Math.min(retention, Long.MAX_VALUE / 4) * 2;
         for (RemoveFile r : snapshot.tombstones()) {
-            if (r.deletionTimestamp() != null && r.deletionTimestamp() < expiredBefore) {
-                continue;
+            if (!expired(r, snapshot.metadata(), nowMs)) {
+                actions.add(new RemoveFile(r.path(), r.deletionTimestamp(), false, r.extendedFileMetadata(),
+                        r.partitionValues(), r.size(), null, null, r.deletionVector()));
             }
-            actions.add(new RemoveFile(r.path(), r.deletionTimestamp(), false, r.extendedFileMetadata(),
-                    r.partitionValues(), r.size(), null, null, r.deletionVector()));
         }
         return actions;
+    }
+
+    /** Whether a checkpoint written at {@code nowMs} leaves {@code txn} out (see {@link #actions}). */
+    static boolean expired(TransactionState txn, Metadata metadata, long nowMs) {
+        long retention = TableProperties.setTransactionRetentionMs(metadata);
+        return retention >= 0 && txn.lastUpdated() != null && txn.lastUpdated() < nowMs - retention
+                && !txn.appId().equals(CompactedRange.COMPACTION_APP_ID);
+    }
+
+    /** Whether a checkpoint written at {@code nowMs} leaves the tombstone out (see {@link #actions}). */
+    static boolean expired(RemoveFile tombstone, Metadata metadata, long nowMs) {
+        long retention = TableProperties.deletedFileRetentionMs(metadata);
+        return tombstone.deletionTimestamp() != null
+                && tombstone.deletionTimestamp() < nowMs - Math.min(retention, Long.MAX_VALUE / 4) * 2;
     }
 }

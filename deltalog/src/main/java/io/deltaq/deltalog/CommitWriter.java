@@ -456,7 +456,8 @@ public final class CommitWriter {
             return;
         }
         // A copy of the state at this version, taken before the next commit can change it: O(live
-        // files), and no read of the log.
+        // files), and no read of the log. What the checkpoint leaves out the writer forgets too.
+        state.dropExpired(System.currentTimeMillis());
         Snapshot atVersion = state.toSnapshot(version, -1);
         synchronized (checkpointLock) {
             CompletableFuture<Long> running = checkpoint;

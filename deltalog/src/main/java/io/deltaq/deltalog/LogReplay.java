@@ -96,6 +96,18 @@ final class LogReplay {
         return metadata;
     }
 
+    /**
+     * Forgets the {@code txn}s and tombstones a checkpoint written at {@code nowMs} would leave out:
+     * a writer that holds its state for months holds what its checkpoints hold, not every file and
+     * writer the table ever had.
+     */
+    void dropExpired(long nowMs) {
+        if (metadata != null) {
+            transactions.values().removeIf(t -> Checkpointer.expired(t, metadata, nowMs));
+            tombstones.values().removeIf(r -> Checkpointer.expired(r, metadata, nowMs));
+        }
+    }
+
     Snapshot toSnapshot(long version, long checkpointVersion) {
         if (protocol == null) {
             throw DeltaErrors.noProtocolOrMetadata(table, version, "protocol");

@@ -95,6 +95,27 @@ class CheckpointRetentionTest {
     }
 
     /**
+     * Fails if a writer's state (which its checkpoints come from) keeps a txn or tombstone its
+     * checkpoints leave out, or drops one they keep: over months it would hold every writer and file
+     * the table ever had.
+     */
+    @Test
+    void aWritersStateForgetsWhatItsCheckpointsLeaveOut() {
+        Snapshot start = snapshot(Map.of(TableProperties.SET_TRANSACTION_RETENTION, "interval 7 days",
+                        TableProperties.DELETED_FILE_RETENTION, "interval 2 days"),
+                List.of(new TransactionState("old", 3, 5, false, NOW - 8 * DAY),
+                        new TransactionState("young", 4, 6, false, NOW - 6 * DAY)),
+                List.of(removedAt("gone", NOW - 5 * DAY), removedAt("kept", NOW - DAY)));
+        LogReplay state = LogReplay.startingFrom(start, DeltaLogOptions.defaults());
+        state.dropExpired(NOW);
+        Snapshot after = state.toSnapshot(10, -1);
+        assertEquals(Set.of("young"), after.transactions().keySet());
+        assertEquals(Set.of("kept"), new TreeSet<>(after.tombstones().stream().map(RemoveFile::path).toList()));
+        assertEquals(Checkpointer.actions(start, NOW), Checkpointer.actions(after, NOW),
+                "the checkpoint is the same whether written from the full or the pruned state");
+    }
+
+    /**
      * Fails if a new table lacks delta.setTransactionRetentionDuration, or a txn's lastUpdated is lost
      * in log replay or in a checkpoint round trip.
      */
