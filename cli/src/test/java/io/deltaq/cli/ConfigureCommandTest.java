@@ -65,4 +65,20 @@ class ConfigureCommandTest {
         assertTrue(missing.err().startsWith("deltaq configure: "), missing.err());
         assertTrue(missing.err().contains("none"), missing.err());
     }
+
+    /** Fails if a value deltaq would silently read as its default, or a misspelt deltaq key, is written. */
+    @Test
+    void aValueDeltaqCannotReadIsRefusedAndNothingIsWritten() throws Exception {
+        Path table = dir.resolve("strict");
+        try (LocalObjectStore store = new LocalObjectStore(table, 2, false)) {
+            DeltaTable.at(store, "").createMessageTable();
+        }
+        CapturedIo bad = run(1, "configure", table.toString(), "deltaq.retention.ms=7d");
+        assertTrue(bad.err().contains("'7d' is not a valid deltaq.retention.ms: expected milliseconds"), bad.err());
+        CapturedIo typo = run(1, "configure", table.toString(), "deltaq.retention.msec=1000");
+        assertTrue(typo.err().contains("'deltaq.retention.msec' is not a deltaq table property"), typo.err());
+        try (LocalObjectStore store = new LocalObjectStore(table, 2, false)) {
+            assertEquals(0, DeltaTable.at(store, "").latestVersion(), "nothing was written");
+        }
+    }
 }

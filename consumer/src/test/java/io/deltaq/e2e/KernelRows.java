@@ -113,12 +113,19 @@ final class KernelRows {
         };
     }
 
-    /** Copies every object of {@code store} into {@code dir}, so that Kernel reads an S3 table from files. */
+    /**
+     * Copies the table's objects of {@code store} into {@code dir}, so that Kernel reads an S3 table from
+     * files. deltaq's own objects ({@code _deltaq/}, the maintenance lease a running producer renews and
+     * prunes) are not part of the table and are left out.
+     */
     static Path copyToDirectory(ObjectStore store, Path dir) throws Exception {
         String after = null;
         while (true) {
             ListPage page = store.list("", after, 1000).get(60, TimeUnit.SECONDS);
             for (ObjectInfo info : page.objects()) {
+                if (info.key().startsWith("_deltaq/") || info.key().contains("/_deltaq/")) {
+                    continue;
+                }
                 byte[] bytes = store.get(info.key()).get(60, TimeUnit.SECONDS)
                         .orElseThrow(() -> new IllegalStateException(info.key() + " was listed, then vanished"));
                 Path target = dir.resolve(info.key());

@@ -117,6 +117,11 @@ final class DeltaErrors {
                         + latestVersion, missingVersion);
     }
 
+    static LogGapException checkpointVanished(String file, long version) {
+        return new LogGapException("checkpoint " + file + " (version " + version + ") was listed but no longer "
+                + "exists (deleted while reading?)", version);
+    }
+
     static LogGapException commitVanished(String table, long version) {
         return new LogGapException(
                 table + ": commit " + LogFiles.commitName(version) + " was listed but could not be read "
@@ -274,6 +279,10 @@ final class DeltaErrors {
     }
 
     /* ------------------------------ maintenance ------------------------------ */
+
+    static IllegalArgumentException invalidTableProperty(String table, String problem) {
+        return new IllegalArgumentException(table + ": " + problem + "; nothing was written");
+    }
 
     static MaintenanceConflictException maintenanceConflict(String table, String operation, long attempted,
                                                             long winner, String problem) {

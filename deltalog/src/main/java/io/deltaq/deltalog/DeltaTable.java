@@ -105,9 +105,11 @@ public final class DeltaTable {
      * {@link #createMessageTable()} with {@code extraProperties} added to version 0's
      * {@code metaData.configuration} (they win over deltaq's own), e.g. a topic's retention. An
      * existing table is accepted as it is: its properties are not changed.
+     *
+     * @throws IllegalArgumentException as {@link #setProperties} does for an invalid property
      */
     public TableCreation createMessageTable(Map<String, String> extraProperties) {
-        Objects.requireNonNull(extraProperties, "extraProperties");
+        checkProperties(Objects.requireNonNull(extraProperties, "extraProperties"));
         // Before anything is written: a store that ignores If-None-Match would let two writers both
         // commit one version, losing acknowledged messages.
         ConditionalWritesProbe.verify(io.store, io.creates, io.root, io.options.ioTimeout());
@@ -148,6 +150,16 @@ public final class DeltaTable {
         };
     }
 
+    /** Refuses, before anything is written, a value deltaq would read as something other than what was meant. */
+    private void checkProperties(Map<String, String> properties) {
+        for (Map.Entry<String, String> e : properties.entrySet()) {
+            String problem = TableProperties.problem(e.getKey(), e.getValue());
+            if (problem != null) {
+                throw DeltaErrors.invalidTableProperty(io.tableName, problem);
+            }
+        }
+    }
+
     /** Another creator won: its version 0 must describe a message table deltaq can write. */
     private TableCreation verifyVersionZero(byte[] versionZero, String file) {
         Protocol protocol = null;
@@ -182,10 +194,13 @@ public final class DeltaTable {
      * properties are kept.
      *
      * @return the version holding the change, or the latest version when the properties already are so
+     * @throws IllegalArgumentException if a value is not valid for a property deltaq reads, or a
+     *     {@code deltaq.} key is not one it reads (a typo); nothing is written
      * @throws CommitStateUnknownException if the outcome of the commit could not be learnt
      * @throws CommitFailedException if the version was lost {@link DeltaLogOptions#maxCommitAttempts()} times
      */
     public long setProperties(Map<String, String> set, Set<String> unset) {
+        checkProperties(set);
         String instance = UUID.randomUUID().toString();
         long version = -1;
         for (int attempt = 1; attempt <= io.options.maxCommitAttempts(); attempt++) {

@@ -23,6 +23,11 @@ import java.util.concurrent.CompletableFuture;
  * A missing commit after the chosen checkpoint is a {@link LogGapException}; missing commits before
  * it do not matter.
  *
+ * <p>A gap may also be a listing that raced log cleanup (RFC 0005): a page listed before the cleanup
+ * deleted its commits, the next after, or a commit deleted between listing and reading it. The log
+ * is then listed again, up to {@value #RELISTS_ON_GAP} times; the new listing shows the checkpoint the
+ * cleanup kept. A real gap stays and is reported.
+ *
  * <p>A checkpoint that cannot be read (truncated, corrupt, a part missing) is replaced by an older
  * checkpoint or by the commits from version 0 when the log still has them; otherwise the error
  * names the checkpoint and why the log cannot replace it.
@@ -30,6 +35,7 @@ import java.util.concurrent.CompletableFuture;
 final class SnapshotLoader {
 
     private static final long FIRST_BACKWARD_WINDOW = 1000;
+    static final int RELISTS_ON_GAP = 3;
 
     private final LogStore io;
     private final CheckpointFormat format;
@@ -63,6 +69,18 @@ final class SnapshotLoader {
     }
 
     private Snapshot load(long maxVersion, boolean useCheckpoints) {
+        for (int relists = 0; ; relists++) {
+            try {
+                return loadOnce(maxVersion, useCheckpoints);
+            } catch (LogGapException e) {
+                if (relists == RELISTS_ON_GAP) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private Snapshot loadOnce(long maxVersion, boolean useCheckpoints) {
         Set<Long> unreadable = new HashSet<>();
         CorruptLogException firstFailure = null;
         String firstFile = null;
@@ -211,7 +229,7 @@ final class SnapshotLoader {
             String file = io.displayLog(parts.get(i).name());
             Optional<byte[]> data = io.join(reads.get(i), "reading checkpoint " + file);
             if (data.isEmpty()) {
-                throw DeltaErrors.corruptCheckpoint(file, version, "the file was listed but no longer exists", null);
+                throw DeltaErrors.checkpointVanished(file, version); // log cleanup, most likely: list again
             }
             format.read(file, version, data.get(), (Action a) -> replay.apply(file, version, a, true));
         }

@@ -1,14 +1,18 @@
 package io.deltaq.deltalog;
 
 import io.deltaq.deltalog.actions.Metadata;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The Delta table properties deltaq honours, read from {@code metaData.configuration}, with the
  * defaults of docs/rfcs/0005-maintenance.md. A value that cannot be parsed reads as the default: a
  * table written by another engine, or edited by hand, must never stop producers and readers; the
- * place that sets a value ({@code deltaq configure}) is where bad values are refused.
+ * places that set values ({@link DeltaTable#setProperties}, {@link DeltaTable#createMessageTable(Map)})
+ * refuse bad ones ({@link #problem}).
  */
 final class TableProperties {
 
@@ -35,6 +39,46 @@ final class TableProperties {
     static final long UNLIMITED = -1;
 
     private TableProperties() {
+    }
+
+    /** The properties deltaq reads, each with the values it accepts. */
+    private static final Map<String, String> ACCEPTED = acceptedValues();
+
+    private static Map<String, String> acceptedValues() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put(CHECKPOINT_INTERVAL, "a positive integer");
+        String interval = "a Delta interval such as 'interval 7 days' (units millisecond to week)";
+        m.put(DELETED_FILE_RETENTION, interval);
+        m.put(LOG_RETENTION, interval);
+        m.put(SET_TRANSACTION_RETENTION, interval);
+        m.put(RETENTION_MS, "milliseconds, at least 0, or -1 for no limit");
+        m.put(RETENTION_BYTES, "bytes, at least 0, or -1 for no limit");
+        m.put(COMPACTION_MIN_AGE_MS, "milliseconds, at least 0");
+        m.put(COMPACTION_TARGET_BYTES, "bytes, at least 1");
+        m.put(MAINTENANCE_INTERVAL_MS, "milliseconds, at least 1");
+        return Collections.unmodifiableMap(m);
+    }
+
+    /**
+     * Why {@code value} cannot be set for {@code key}, or null when it can. Reading is lenient (a bad
+     * value reads as the default); setting is strict, so that a typo is refused where it is made
+     * instead of silently meaning the default. An unknown {@code deltaq.} key is refused as a typo;
+     * any other key (another engine's, the user's) is the table owner's business.
+     */
+    static String problem(String key, String value) {
+        String accepted = ACCEPTED.get(key);
+        if (accepted == null) {
+            return key.startsWith("deltaq.") ? "'" + key + "' is not a deltaq table property; deltaq reads "
+                    + String.join(", ", ACCEPTED.keySet()) : null;
+        }
+        boolean valid = switch (key) {
+            case CHECKPOINT_INTERVAL -> parse(value, 0) > 0;
+            case DELETED_FILE_RETENTION, LOG_RETENTION, SET_TRANSACTION_RETENTION -> intervalMs(value, -1) >= 0;
+            case RETENTION_MS, RETENTION_BYTES -> parse(value, -2) >= -1;
+            case COMPACTION_MIN_AGE_MS -> parse(value, -1) >= 0;
+            default -> parse(value, 0) > 0;
+        };
+        return valid ? null : "'" + value + "' is not a valid " + key + ": expected " + accepted;
     }
 
     /** {@code delta.checkpointInterval}, or {@code defaultInterval} when unset or not a positive integer. */

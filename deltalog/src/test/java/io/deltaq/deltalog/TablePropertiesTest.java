@@ -1,6 +1,8 @@
 package io.deltaq.deltalog;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.deltaq.deltalog.actions.Format;
 import io.deltaq.deltalog.actions.Metadata;
@@ -33,5 +35,29 @@ class TablePropertiesTest {
                 TableProperties.deletedFileRetentionMs(with(key, "forever")));
         assertEquals(TableProperties.DEFAULT_DELETED_FILE_RETENTION_MS,
                 TableProperties.deletedFileRetentionMs(with("other", "x")));
+    }
+
+    /**
+     * Fails if a value deltaq would read as its default (a typo) can be set, a valid one is refused,
+     * an unknown deltaq key passes, or another engine's key is refused.
+     */
+    @Test
+    void settingAPropertyRefusesWhatReadingWouldTakeForTheDefault() {
+        assertNull(TableProperties.problem("deltaq.retention.ms", "-1"));
+        assertNull(TableProperties.problem("deltaq.retention.ms", "0"));
+        assertNull(TableProperties.problem("deltaq.compaction.target.bytes", "1048576"));
+        assertNull(TableProperties.problem("delta.logRetentionDuration", "interval 2 minutes"));
+        assertNull(TableProperties.problem("delta.appendOnly", "anything"), "not deltaq's to judge");
+        assertNull(TableProperties.problem("owner", "x"), "not deltaq's to judge");
+        assertEquals("'7d' is not a valid deltaq.retention.ms: expected milliseconds, at least 0, or -1 for no limit",
+                TableProperties.problem("deltaq.retention.ms", "7d"));
+        assertTrue(TableProperties.problem("deltaq.retention.bytes", "-5").contains("deltaq.retention.bytes"));
+        assertTrue(TableProperties.problem("deltaq.maintenance.interval.ms", "0").contains("at least 1"));
+        assertTrue(TableProperties.problem("delta.deletedFileRetentionDuration", "7 fortnights")
+                .contains("Delta interval"));
+        assertTrue(TableProperties.problem("delta.checkpointInterval", "0").contains("positive integer"));
+        String typo = TableProperties.problem("deltaq.retention.msec", "1000");
+        assertTrue(typo.contains("'deltaq.retention.msec' is not a deltaq table property")
+                && typo.contains("deltaq.retention.ms"), typo);
     }
 }
