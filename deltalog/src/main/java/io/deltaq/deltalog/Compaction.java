@@ -196,11 +196,29 @@ final class Compaction {
         String path;
         int length;
         String stats;
+        List<LiveFile> files = new ArrayList<>();
+        for (Version v : group) {
+            files.addAll(v.files());
+        }
+        // The GETs are the cost (a group is hundreds of small files): keep a window of them in flight
+        // and decode in order as they arrive.
+        int window = Math.max(1, io.options.maxConcurrentReads());
+        List<CompletableFuture<byte[]>> reads = new ArrayList<>(files.size());
+        for (int i = 0; i < files.size() && i < window; i++) {
+            reads.add(table.readDataFile(files.get(i)));
+        }
+        int next = 0;
         try (MessageFileReader reader = new MessageFileReader(); MessageFileWriter writer = new MessageFileWriter()) {
             for (Version v : group) {
                 for (LiveFile f : v.files()) {
+                    byte[] data = io.join(reads.get(next), "reading data file " + io.display(io.root + f.path()));
+                    reads.set(next, null);
+                    if (next + window < files.size()) {
+                        reads.add(table.readDataFile(files.get(next + window)));
+                    }
+                    next++;
                     int before = batch.size();
-                    decodeInto(reader, f, batch);
+                    decodeInto(reader, f, data, batch);
                     rows[(int) (v.version() - first)] += batch.size() - before;
                     newestSource = Math.max(newestSource, f.add().modificationTime());
                     AddFile a = f.add();
@@ -234,8 +252,7 @@ final class Compaction {
     }
 
     /** Appends every row of {@code f} to {@code batch}, exactly: keys (null ones too), values, timestamps. */
-    private void decodeInto(MessageFileReader reader, LiveFile f, MessageBatch batch) {
-        byte[] data = io.join(table.readDataFile(f), "reading data file " + io.display(io.root + f.path()));
+    private void decodeInto(MessageFileReader reader, LiveFile f, byte[] data, MessageBatch batch) {
         int before = batch.size();
         MessageRowHandler append = (row, kb, ko, kl, vb, vo, vl, ts) -> {
             if (vl == MessageBatch.NULL_LENGTH) {

@@ -25,7 +25,7 @@ public record Soak(int seconds, int sampleSeconds, Map<String, String> tableProp
 
     /**
      * Short enough that a 15 minute run sees data expire, compact, vacuum and log cleanup many times
-     * over: retention 2 min, compaction after 30 s, deleted files kept 1 min, log kept 2 min, a
+     * over: retention 2 min, compaction after 30 s into 16 MiB files, deleted files kept 1 min, log kept 2 min, a
      * maintenance pass every 10 s.
      */
     public static final Map<String, String> DEFAULT_TABLE_PROPERTIES = defaults();
@@ -41,6 +41,9 @@ public record Soak(int seconds, int sampleSeconds, Map<String, String> tableProp
         Map<String, String> map = new LinkedHashMap<>();
         map.put("deltaq.retention.ms", "120000");
         map.put("deltaq.compaction.min.age.ms", "30000");
+        // A group of 16 MiB is seconds of data at the soak's rates: many compactions per minute,
+        // instead of one every minute or two at the 128 MiB default.
+        map.put("deltaq.compaction.target.bytes", "16777216");
         map.put("delta.deletedFileRetentionDuration", "interval 1 minutes");
         map.put("delta.logRetentionDuration", "interval 2 minutes");
         map.put("deltaq.maintenance.interval.ms", "10000");
