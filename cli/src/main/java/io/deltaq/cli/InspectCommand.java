@@ -89,8 +89,8 @@ final class InspectCommand implements Command {
                 writerFeatures are [] when the protocol lists none; checkpointVersion is null when the
                 snapshot was read from commits alone; the maintenance object has settings, liveFiles,
                 removedFiles, logStartVersion, compactedThroughVersion, oldestVersionInLog, lease,
-                lastRun and newestCheckpoint, null where there is none). A table that cannot be read exits with status 1
-                and one line on stderr naming the reason.""";
+                lastRun and newestCheckpoint, null where there is none). A table that cannot be read
+                exits with status 1 and one line on stderr naming the reason.""";
     }
 
     @Override
@@ -353,7 +353,8 @@ final class InspectCommand implements Command {
             String leaseError = null;
             try {
                 // Only reads: a lease object is never created by current().
-                lease = new MaintenanceLease(table, "deltaq inspect", Duration.ofMillis(MaintenanceLease.DEFAULT_LEASE_MS),
+                lease = new MaintenanceLease(table, "deltaq inspect",
+                        Duration.ofMillis(MaintenanceLease.DEFAULT_LEASE_MS),
                         Duration.ofMillis(MaintenanceLease.DEFAULT_LEASE_SKEW_MS)).current();
             } catch (DeltaLogException e) {
                 leaseError = oneLine(e);
@@ -457,9 +458,16 @@ final class InspectCommand implements Command {
             for (MaintenanceSettings.Setting s : settings.settings()) {
                 String unit = s.key().endsWith(".bytes") ? " bytes" : " ms";
                 String value = s.value() == -1 ? "no limit" : s.value() + unit;
-                String source = !s.isDefault() ? "table property" + (s.property().strip().equals(Long.toString(s.value()))
-                        ? "" : " '" + s.property() + "'")
-                        : s.property() == null ? "default" : "default; table property '" + s.property() + "' is not valid";
+                String source;
+                if (s.property() == null) {
+                    source = "default";
+                } else if (s.isDefault()) {
+                    source = "default; table property '" + s.property() + "' is not valid";
+                } else if (s.property().strip().equals(Long.toString(s.value()))) {
+                    source = "table property";
+                } else {
+                    source = "table property '" + s.property() + "'"; // an interval, as written
+                }
                 rows.add(new String[] {"  " + s.key(), value + " (" + source + ")"});
             }
             rows.add(new String[] {"  live files", liveFiles + " (" + liveBytes + " bytes)"});
