@@ -6,6 +6,7 @@ import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -20,13 +21,19 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 
+import io.deltaq.deltalog.CompactedRange;
 import io.deltaq.deltalog.DeltaLogException;
 import io.deltaq.deltalog.DeltaTable;
 import io.deltaq.deltalog.LiveFile;
+import io.deltaq.deltalog.MaintenanceLease;
+import io.deltaq.deltalog.MaintenanceRun;
+import io.deltaq.deltalog.MaintenanceSettings;
 import io.deltaq.deltalog.Snapshot;
 import io.deltaq.deltalog.TransactionState;
 import io.deltaq.deltalog.actions.Metadata;
 import io.deltaq.deltalog.actions.Protocol;
+import io.deltaq.deltalog.actions.RemoveFile;
+import io.deltaq.s3io.Futures;
 import io.deltaq.s3io.ObjectStore;
 import io.deltaq.s3io.ObjectStores;
 import io.deltaq.s3io.S3ObjectStore;
@@ -58,7 +65,7 @@ final class InspectCommand implements Command {
 
     @Override
     public String summary() {
-        return "print a Delta table's version, protocol, schema, files, records and txns";
+        return "print a Delta table's version, protocol, schema, files, records, txns and maintenance";
     }
 
     @Override
@@ -69,12 +76,21 @@ final class InspectCommand implements Command {
                 columns, configuration, number of live files and records, the latest txn version of
                 each application id and the checkpoint the snapshot was read from. Records come from
                 the files' statistics, or from their Parquet footers for files without statistics.
+                A maintenance section follows: each retention and compaction setting in effect and
+                whether it is the table's property or the default; live data files and removed files
+                still tracked as tombstones (count, bytes); the log start version (the oldest version
+                whose messages can still be read), the version compacted through and the oldest
+                version still in the log; the maintenance lease (holder, epoch, expiry) or none; the
+                last maintenance run (from _deltaq/maintenance/last-run.json) or never; and the
+                newest checkpoint's version and size.
                 S3 settings come from the standard AWS environment variables (AWS_ENDPOINT_URL,
                 AWS_REGION, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, ...); --endpoint and --region
                 override them. --json prints one JSON object on one line instead (readerFeatures and
                 writerFeatures are [] when the protocol lists none; checkpointVersion is null when the
-                snapshot was read from commits alone). A table that cannot be read exits with status 1
-                and one line on stderr naming the reason.""";
+                snapshot was read from commits alone; the maintenance object has settings, liveFiles,
+                removedFiles, logStartVersion, compactedThroughVersion, oldestVersionInLog, lease,
+                lastRun and newestCheckpoint, null where there is none). A table that cannot be read
+                exits with status 1 and one line on stderr naming the reason.""";
     }
 
     @Override
@@ -89,7 +105,7 @@ final class InspectCommand implements Command {
         String address = options.positionals().get(0);
         Report report;
         try (ObjectStore store = openStore(address, options)) {
-            report = Report.read(DeltaTable.at(store, ""), displayName(store));
+            report = Report.read(DeltaTable.at(store, ""), displayName(store), System.currentTimeMillis());
         } catch (UsageException e) {
             throw e;
         } catch (RuntimeException e) {
@@ -153,9 +169,10 @@ final class InspectCommand implements Command {
     /** What inspect prints, read from one snapshot. */
     record Report(String table, long version, OptionalLong checkpointVersion, Protocol protocol, Metadata metadata,
                   Object schema, int numFiles, long sizeInBytes, long numRecords, int filesCountedFromFooters,
-                  Map<String, Long> txns) {
+                  Map<String, Long> txns, MaintenanceView maintenance) {
 
-        static Report read(DeltaTable table, String tableName) {
+        /** @param nowMs the wall clock, for the lease's expiry */
+        static Report read(DeltaTable table, String tableName, long nowMs) {
             Snapshot snapshot = table.snapshot();
             Metadata metadata = snapshot.metadata();
             Object schema;
@@ -178,7 +195,7 @@ final class InspectCommand implements Command {
             }
             return new Report(tableName, snapshot.version(), snapshot.checkpointVersion(),
                     snapshot.protocol(), metadata, schema, snapshot.liveFiles().size(), snapshot.sizeInBytes(),
-                    numRecords, fromFooters, txns);
+                    numRecords, fromFooters, txns, MaintenanceView.read(table, snapshot, nowMs));
         }
 
         String toJson() {
@@ -226,6 +243,8 @@ final class InspectCommand implements Command {
                     g.writeNumberField(e.getKey(), e.getValue());
                 }
                 g.writeEndObject();
+                g.writeFieldName("maintenance");
+                maintenance.writeJson(g);
                 g.writeEndObject();
             } catch (IOException e) {
                 throw new UncheckedIOException(e); // a StringWriter does not fail
@@ -271,18 +290,25 @@ final class InspectCommand implements Command {
             for (Map.Entry<String, Long> e : txns.entrySet()) {
                 rows.add(row("  " + e.getKey(), Long.toString(e.getValue())));
             }
-            int width = rows.stream().mapToInt(r -> r[0].length()).max().orElse(0);
-            for (String[] r : rows) {
-                out.println((r[0] + ":" + " ".repeat(width - r[0].length() + 2) + r[1]).stripTrailing());
-            }
+            printAligned(out, rows);
             out.println("schema:");
             for (String line : SchemaText.columns(schema)) {
                 out.println("  " + line);
             }
+            out.println("maintenance:");
+            printAligned(out, maintenance.textRows());
         }
 
         private static String[] row(String label, String value) {
             return new String[] {label, value};
+        }
+
+        /** {@code label: value} per row, the values aligned. */
+        private static void printAligned(PrintStream out, List<String[]> rows) {
+            int width = rows.stream().mapToInt(r -> r[0].length()).max().orElse(0);
+            for (String[] r : rows) {
+                out.println((r[0] + ":" + " ".repeat(width - r[0].length() + 2) + r[1]).stripTrailing());
+            }
         }
 
         private static String listOrNone(List<String> items) {
@@ -295,6 +321,192 @@ final class InspectCommand implements Command {
                 g.writeString(v);
             }
             g.writeEndArray();
+        }
+    }
+
+    /**
+     * The maintenance state of a table (docs/rfcs/0005-maintenance.md): settings in effect, live and
+     * removed files, where its log starts, the lease and the last run recorded, the newest checkpoint.
+     * The lease and the last run are deltaq's own objects: one that cannot be read is shown as such
+     * ({@code leaseError}, {@code lastRunError}) rather than failing the whole inspection.
+     */
+    record MaintenanceView(MaintenanceSettings settings, int liveFiles, long liveBytes, int removedFiles,
+                           long removedBytes, int removedWithoutSize, long logStartVersion, long compactedThrough,
+                           long oldestVersionInLog, Optional<MaintenanceLease.Lease> lease, String leaseError,
+                           Optional<MaintenanceRun> lastRun, String lastRunError,
+                           Optional<DeltaTable.CheckpointFiles> newestCheckpoint, long nowMs) {
+
+        static MaintenanceView read(DeltaTable table, Snapshot snapshot, long nowMs) {
+            long removedBytes = 0;
+            int withoutSize = 0;
+            for (RemoveFile r : snapshot.tombstones()) {
+                if (r.size() != null) {
+                    removedBytes += r.size();
+                } else {
+                    withoutSize++;
+                }
+            }
+            long oldestInLog = Futures.await(table.firstVersionAfter(-1),
+                    table.options().ioTimeout().toNanos(), cause -> cause instanceof RuntimeException re ? re
+                            : new DeltaLogException(table.location() + ": listing the log: " + cause, cause));
+            Optional<MaintenanceLease.Lease> lease = Optional.empty();
+            String leaseError = null;
+            try {
+                // Only reads: a lease object is never created by current().
+                lease = new MaintenanceLease(table, "deltaq inspect",
+                        Duration.ofMillis(MaintenanceLease.DEFAULT_LEASE_MS),
+                        Duration.ofMillis(MaintenanceLease.DEFAULT_LEASE_SKEW_MS)).current();
+            } catch (DeltaLogException e) {
+                leaseError = oneLine(e);
+            }
+            Optional<MaintenanceRun> lastRun = Optional.empty();
+            String lastRunError = null;
+            try {
+                lastRun = MaintenanceRun.read(table);
+            } catch (DeltaLogException e) {
+                lastRunError = oneLine(e);
+            }
+            return new MaintenanceView(MaintenanceSettings.of(snapshot.metadata()), snapshot.liveFiles().size(),
+                    snapshot.sizeInBytes(), snapshot.tombstones().size(), removedBytes, withoutSize,
+                    CompactedRange.logStartVersion(snapshot, oldestInLog), CompactedRange.compactedThrough(snapshot),
+                    oldestInLog, lease, leaseError, lastRun, lastRunError, table.latestCheckpoint(), nowMs);
+        }
+
+        /** held, expired or released, by the wall clock of this process. */
+        private String leaseState(MaintenanceLease.Lease l) {
+            return l.released() ? "released" : nowMs > l.expiresAtMs() ? "expired" : "held";
+        }
+
+        void writeJson(JsonGenerator g) throws IOException {
+            g.writeStartObject();
+            g.writeObjectFieldStart("settings");
+            for (MaintenanceSettings.Setting s : settings.settings()) {
+                g.writeObjectFieldStart(s.key());
+                g.writeNumberField("value", s.value());
+                g.writeStringField("source", s.isDefault() ? "default" : "table property");
+                g.writeStringField("property", s.property());
+                g.writeEndObject();
+            }
+            g.writeEndObject();
+            g.writeObjectFieldStart("liveFiles");
+            g.writeNumberField("count", liveFiles);
+            g.writeNumberField("bytes", liveBytes);
+            g.writeEndObject();
+            g.writeObjectFieldStart("removedFiles");
+            g.writeNumberField("count", removedFiles);
+            g.writeNumberField("bytes", removedBytes);
+            g.writeNumberField("withoutSize", removedWithoutSize);
+            g.writeEndObject();
+            g.writeNumberField("logStartVersion", logStartVersion);
+            g.writeFieldName("compactedThroughVersion");
+            if (compactedThrough >= 0) {
+                g.writeNumber(compactedThrough);
+            } else {
+                g.writeNull();
+            }
+            g.writeNumberField("oldestVersionInLog", oldestVersionInLog);
+            g.writeFieldName("lease");
+            if (lease.isPresent()) {
+                MaintenanceLease.Lease l = lease.get();
+                g.writeStartObject();
+                g.writeNumberField("epoch", l.epoch());
+                g.writeStringField("holder", l.holder());
+                g.writeStringField("instance", l.instance());
+                g.writeNumberField("expiresAtMs", l.expiresAtMs());
+                g.writeStringField("state", leaseState(l));
+                g.writeEndObject();
+            } else {
+                g.writeNull();
+            }
+            if (leaseError != null) {
+                g.writeStringField("leaseError", leaseError);
+            }
+            g.writeFieldName("lastRun");
+            if (lastRun.isPresent()) {
+                MaintenanceRun r = lastRun.get();
+                g.writeStartObject();
+                g.writeNumberField("epoch", r.epoch());
+                g.writeStringField("holder", r.holder());
+                g.writeStringField("instance", r.instance());
+                g.writeNumberField("startedAtMs", r.startedAtMs());
+                g.writeNumberField("endedAtMs", r.endedAtMs());
+                g.writeStringField("outcome", r.outcome().text());
+                g.writeStringField("summary", r.summary());
+                g.writeEndObject();
+            } else {
+                g.writeNull();
+            }
+            if (lastRunError != null) {
+                g.writeStringField("lastRunError", lastRunError);
+            }
+            g.writeFieldName("newestCheckpoint");
+            if (newestCheckpoint.isPresent()) {
+                DeltaTable.CheckpointFiles c = newestCheckpoint.get();
+                g.writeStartObject();
+                g.writeNumberField("version", c.version());
+                g.writeNumberField("parts", c.parts());
+                g.writeNumberField("sizeInBytes", c.sizeInBytes());
+                g.writeEndObject();
+            } else {
+                g.writeNull();
+            }
+            g.writeEndObject();
+        }
+
+        List<String[]> textRows() {
+            List<String[]> rows = new ArrayList<>();
+            for (MaintenanceSettings.Setting s : settings.settings()) {
+                String unit = s.key().endsWith(".bytes") ? " bytes" : " ms";
+                String value = s.value() == -1 ? "no limit" : s.value() + unit;
+                String source;
+                if (s.property() == null) {
+                    source = "default";
+                } else if (s.isDefault()) {
+                    source = "default; table property '" + s.property() + "' is not valid";
+                } else if (s.property().strip().equals(Long.toString(s.value()))) {
+                    source = "table property";
+                } else {
+                    source = "table property '" + s.property() + "'"; // an interval, as written
+                }
+                rows.add(new String[] {"  " + s.key(), value + " (" + source + ")"});
+            }
+            rows.add(new String[] {"  live files", liveFiles + " (" + liveBytes + " bytes)"});
+            rows.add(new String[] {"  removed files", removedFiles + " (" + removedBytes + " bytes"
+                    + (removedWithoutSize > 0 ? "; " + removedWithoutSize + " without a size" : "")
+                    + ", kept as tombstones)"});
+            rows.add(new String[] {"  log start version", Long.toString(logStartVersion)});
+            rows.add(new String[] {"  compacted through", compactedThrough >= 0 ? "version " + compactedThrough : "none"});
+            rows.add(new String[] {"  oldest version in log", Long.toString(oldestVersionInLog)});
+            String leaseText;
+            if (leaseError != null) {
+                leaseText = "unreadable: " + leaseError;
+            } else if (lease.isEmpty()) {
+                leaseText = "none";
+            } else {
+                MaintenanceLease.Lease l = lease.get();
+                String state = switch (leaseState(l)) {
+                    case "released" -> "released";
+                    case "expired" -> "expired " + (nowMs - l.expiresAtMs()) + " ms ago";
+                    default -> "expires in " + (l.expiresAtMs() - nowMs) + " ms";
+                };
+                leaseText = l.holder() + " (instance " + l.instance() + "), epoch " + l.epoch() + ", " + state;
+            }
+            rows.add(new String[] {"  lease", leaseText});
+            String runText;
+            if (lastRunError != null) {
+                runText = "unreadable: " + lastRunError;
+            } else if (lastRun.isEmpty()) {
+                runText = "never";
+            } else {
+                MaintenanceRun r = lastRun.get();
+                runText = r.outcome().text() + " at " + Instant.ofEpochMilli(r.endedAtMs()) + " ("
+                        + (r.endedAtMs() - r.startedAtMs()) + " ms) by " + r.holder() + ", epoch " + r.epoch()
+                        + (r.summary().isEmpty() ? "" : ": " + r.summary());
+            }
+            rows.add(new String[] {"  last run", runText});
+            rows.add(new String[] {"  newest checkpoint", newestCheckpoint.map(c -> "version " + c.version() + ", "
+                    + c.sizeInBytes() + " bytes" + (c.parts() > 1 ? " in " + c.parts() + " parts" : "")).orElse("none")});
+            return rows;
         }
     }
 

@@ -1,12 +1,17 @@
 package io.deltaq.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.deltaq.deltalog.CommitWriter;
 import io.deltaq.deltalog.DeltaTable;
+import io.deltaq.deltalog.Maintenance;
+import io.deltaq.deltalog.MaintenanceLease;
+import io.deltaq.deltalog.MaintenanceReport;
+import io.deltaq.deltalog.MaintenanceRunner;
 import io.deltaq.deltalog.MessageStats;
 import io.deltaq.deltalog.actions.AddFile;
 import io.deltaq.deltalog.internal.parquet.MessageBatch;
@@ -20,12 +25,15 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -351,6 +359,190 @@ class InspectCommandTest {
         assertTrue(run(2, "inspect", "--endpoint", "not a url", "s3://b/t").err()
                 .startsWith("deltaq inspect: --endpoint"));
         assertTrue(run(0, "inspect", "--help").out().startsWith("usage: deltaq inspect [--json] [--endpoint URL] [--region NAME] TABLE"));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> object(Map<String, Object> json, String field) {
+        Object value = json.get(field);
+        assertTrue(value instanceof Map, field + " is an object: " + json);
+        return (Map<String, Object>) value;
+    }
+
+    private static void assertLine(String out, String line) {
+        assertTrue(out.contains("\n" + line + "\n"), "line '" + line + "' in\n" + out);
+    }
+
+    /** A new message table: every maintenance setting but the one creation writes is the default; nothing ran yet. */
+    @Test
+    void aFreshTableShowsDefaultMaintenanceAndNeverARun() throws IOException {
+        Path dir = tmp.resolve("fresh");
+        try (LocalObjectStore store = new LocalObjectStore(dir, 2, false)) {
+            DeltaTable.at(store, "").createMessageTable();
+        }
+        Map<String, Object> maintenance = object(inspectJson(dir.toString()), "maintenance");
+        Map<String, Object> settings = object(maintenance, "settings");
+        assertEquals(List.of("deltaq.retention.ms", "deltaq.retention.bytes", "deltaq.compaction.min.age.ms",
+                "deltaq.compaction.target.bytes", "deltaq.maintenance.interval.ms", "delta.deletedFileRetentionDuration",
+                "delta.logRetentionDuration", "delta.setTransactionRetentionDuration"), List.copyOf(settings.keySet()));
+        Map<String, Object> expectedDefaults = new LinkedHashMap<>();
+        expectedDefaults.put("deltaq.retention.ms", 604_800_000L);
+        expectedDefaults.put("deltaq.retention.bytes", -1L);
+        expectedDefaults.put("deltaq.compaction.min.age.ms", 600_000L);
+        expectedDefaults.put("deltaq.compaction.target.bytes", 134_217_728L);
+        expectedDefaults.put("deltaq.maintenance.interval.ms", 60_000L);
+        expectedDefaults.put("delta.deletedFileRetentionDuration", 604_800_000L);
+        expectedDefaults.put("delta.logRetentionDuration", 2_592_000_000L);
+        expectedDefaults.forEach((key, value) -> {
+            Map<String, Object> setting = object(settings, key);
+            assertEquals(value, number(setting, "value"), key);
+            assertEquals("default", setting.get("source"), key);
+            assertTrue(setting.containsKey("property") && setting.get("property") == null, key);
+        });
+        Map<String, Object> txnRetention = object(settings, "delta.setTransactionRetentionDuration");
+        assertEquals(604_800_000L, number(txnRetention, "value"));
+        assertEquals("table property", txnRetention.get("source"));
+        assertEquals("interval 7 days", txnRetention.get("property"));
+
+        assertEquals(Map.of("count", 0, "bytes", 0), object(maintenance, "liveFiles"));
+        assertEquals(Map.of("count", 0, "bytes", 0, "withoutSize", 0), object(maintenance, "removedFiles"));
+        assertEquals(0L, number(maintenance, "logStartVersion"));
+        assertEquals(0L, number(maintenance, "oldestVersionInLog"));
+        for (String none : List.of("compactedThroughVersion", "lease", "lastRun", "newestCheckpoint")) {
+            assertTrue(maintenance.containsKey(none) && maintenance.get(none) == null, none + " in " + maintenance);
+        }
+
+        String text = run(0, "inspect", dir.toString()).out();
+        assertTrue(text.contains("\nmaintenance:\n"), text);
+        for (String line : List.of(
+                "  deltaq.retention.ms:                    604800000 ms (default)",
+                "  deltaq.retention.bytes:                 no limit (default)",
+                "  deltaq.compaction.target.bytes:         134217728 bytes (default)",
+                "  delta.logRetentionDuration:             2592000000 ms (default)",
+                "  delta.setTransactionRetentionDuration:  604800000 ms (table property 'interval 7 days')",
+                "  live files:                             0 (0 bytes)",
+                "  removed files:                          0 (0 bytes, kept as tombstones)",
+                "  log start version:                      0",
+                "  compacted through:                      none",
+                "  oldest version in log:                  0",
+                "  lease:                                  none",
+                "  last run:                               never")) {
+            assertLine(text, line);
+        }
+        assertTrue(text.endsWith("\n  newest checkpoint:                      none\n"), text);
+    }
+
+    /**
+     * A table after a real maintenance pass (compaction of three commits into one file, run by a
+     * {@link MaintenanceRunner} with a clock two hours ahead) and a checkpoint: the counts, log start
+     * version, lease, last run and checkpoint size inspect shows are those of the table and the run.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void aTableAfterAMaintenanceRunShowsItsState() throws Exception {
+        Path dir = tmp.resolve("maintained");
+        try (LocalObjectStore store = new LocalObjectStore(dir, 2, false)) {
+            writeMessageTable(store, 3, 4); // versions 0 (creation) and 1..3, one file each
+            DeltaTable table = DeltaTable.at(store, "");
+            long originalBytes = table.snapshot().sizeInBytes();
+            table.setProperties(Map.of("deltaq.retention.ms", "2592000000"), Set.of()); // 30 days: nothing expires
+
+            List<Object> reports = new CopyOnWriteArrayList<>();
+            List<Long> epochs = new CopyOnWriteArrayList<>();
+            CountDownLatch ended = new CountDownLatch(1);
+            long twoHours = TimeUnit.HOURS.toMillis(2);
+            MaintenanceLease lease = new MaintenanceLease(table, "inspect-test", Duration.ofSeconds(30), Duration.ofSeconds(1));
+            MaintenanceRunner runner = MaintenanceRunner.start(table, lease,
+                    Maintenance.of(table, () -> System.currentTimeMillis() + twoHours), Duration.ofMillis(50), 1,
+                    (epoch, report, failure) -> {
+                        reports.add(failure != null ? failure : report);
+                        epochs.add(epoch);
+                        ended.countDown();
+                    });
+            MaintenanceReport report;
+            Map<String, Object> whileHeld;
+            try {
+                assertTrue(ended.await(60, TimeUnit.SECONDS), "the pass ended");
+                assertTrue(reports.get(0) instanceof MaintenanceReport, "the pass compacted: " + reports);
+                report = (MaintenanceReport) reports.get(0);
+                assertEquals(3, report.filesCompacted());
+                // After its last pass a runner keeps the lease until closed.
+                whileHeld = object(object(inspectJson(dir.toString()), "maintenance"), "lease");
+            } finally {
+                runner.close(Duration.ofSeconds(10));
+            }
+            assertEquals("inspect-test", whileHeld.get("holder"));
+            assertEquals(lease.instance(), whileHeld.get("instance"));
+            assertEquals("held", whileHeld.get("state"));
+            long checkpointVersion = table.latestVersion();
+            table.checkpoint(checkpointVersion);
+            long checkpointBytes = Files.size(dir.resolve("_delta_log").resolve(
+                    String.format("%020d.checkpoint.parquet", checkpointVersion)));
+            long compactedBytes = table.snapshot().sizeInBytes();
+
+            Map<String, Object> json = inspectJson(dir.toString());
+            Map<String, Object> maintenance = object(json, "maintenance");
+            Map<String, Object> retention = object(object(maintenance, "settings"), "deltaq.retention.ms");
+            assertEquals(2_592_000_000L, number(retention, "value"));
+            assertEquals("table property", retention.get("source"));
+            assertEquals("default", object(object(maintenance, "settings"), "deltaq.compaction.min.age.ms").get("source"));
+            assertEquals(Map.of("count", 1, "bytes", (int) compactedBytes), object(maintenance, "liveFiles"));
+            assertEquals(Map.of("count", 3, "bytes", (int) originalBytes, "withoutSize", 0),
+                    object(maintenance, "removedFiles"));
+            assertTrue(report.logStartVersion() >= 0 && report.logStartVersion() <= 1, "the compacted file starts at"
+                    + " the creation commit (no rows) or the first data commit: " + report);
+            assertEquals(report.logStartVersion(), number(maintenance, "logStartVersion"));
+            assertEquals(report.compactedThrough(), number(maintenance, "compactedThroughVersion"));
+            assertTrue(report.compactedThrough() >= 3, report.toString());
+            assertEquals(0L, number(maintenance, "oldestVersionInLog"), "log retention (30 days) deleted nothing");
+            Map<String, Object> leaseJson = object(maintenance, "lease");
+            assertEquals("released", leaseJson.get("state"), "close released the lease: " + leaseJson);
+            assertEquals(0L, number(leaseJson, "expiresAtMs"));
+            Map<String, Object> lastRun = object(maintenance, "lastRun");
+            assertEquals("ok", lastRun.get("outcome"));
+            assertEquals(report.toString(), lastRun.get("summary"));
+            assertEquals(epochs.get(0), number(lastRun, "epoch"));
+            assertEquals("inspect-test", lastRun.get("holder"));
+            assertEquals(lease.instance(), lastRun.get("instance"));
+            assertTrue(number(lastRun, "startedAtMs") <= number(lastRun, "endedAtMs"), lastRun.toString());
+            assertEquals(Map.of("version", (int) checkpointVersion, "parts", 1, "sizeInBytes", (int) checkpointBytes),
+                    object(maintenance, "newestCheckpoint"));
+
+            String text = run(0, "inspect", dir.toString()).out();
+            for (String line : List.of(
+                    "  deltaq.retention.ms:                    2592000000 ms (table property)",
+                    "  deltaq.compaction.min.age.ms:           600000 ms (default)",
+                    "  live files:                             1 (" + compactedBytes + " bytes)",
+                    "  removed files:                          3 (" + originalBytes + " bytes, kept as tombstones)",
+                    "  log start version:                      " + report.logStartVersion(),
+                    "  compacted through:                      version " + report.compactedThrough(),
+                    "  oldest version in log:                  0",
+                    "  lease:                                  inspect-test (instance " + lease.instance() + "), epoch "
+                            + number(leaseJson, "epoch") + ", released")) {
+                assertLine(text, line);
+            }
+            Matcher lastRunLine = Pattern.compile("\n  last run: +ok at (\\S+) \\((\\d+) ms\\) by inspect-test, epoch "
+                    + epochs.get(0) + ": (.*)\n").matcher(text);
+            assertTrue(lastRunLine.find(), text);
+            assertEquals(report.toString(), lastRunLine.group(3));
+            assertTrue(text.endsWith("\n  newest checkpoint:                      version " + checkpointVersion + ", "
+                    + checkpointBytes + " bytes\n"), text);
+            assertFalse(text.contains("unreadable"), text);
+        }
+    }
+
+    /** The lease and the last run are informational: one that cannot be read is named, and the rest is shown. */
+    @Test
+    void anUnreadableLastRunIsNamedWithoutFailingInspect() throws IOException {
+        Path dir = tmp.resolve("corrupt-run");
+        try (LocalObjectStore store = new LocalObjectStore(dir, 2, false)) {
+            DeltaTable.at(store, "").createMessageTable();
+            store.put("_deltaq/maintenance/last-run.json", "{\"epoch\": \"x\"}".getBytes(StandardCharsets.UTF_8)).join();
+        }
+        Map<String, Object> maintenance = object(inspectJson(dir.toString()), "maintenance");
+        assertNull(maintenance.get("lastRun"));
+        String error = (String) maintenance.get("lastRunError");
+        assertTrue(error != null && error.contains("last-run.json is not a record of a run"), String.valueOf(error));
+        assertTrue(run(0, "inspect", dir.toString()).out().contains("\n  last run:                               unreadable: "));
     }
 
     private Path copyGolden(String name) {

@@ -311,6 +311,11 @@ final class DeltaErrors {
                 + "; delete it, or let a newer epoch replace it", -1, cause);
     }
 
+    static CorruptLogException corruptMaintenanceRun(String file, String problem, Throwable cause) {
+        return new CorruptLogException("maintenance record " + file + " is not a record of a run: " + problem
+                + "; the next maintenance pass replaces it", -1, cause);
+    }
+
     /* ------------------------------ helpers ------------------------------ */
 
     /** A failure's message, or its type when it has none (timeouts). */

@@ -278,6 +278,31 @@ public final class DeltaTable {
     }
 
     /**
+     * The newest complete checkpoint in the log (a listing, reading no file): its version and the size
+     * of its files; empty when there is none.
+     */
+    public Optional<CheckpointFiles> latestCheckpoint() {
+        LogSegment segment = loader.latestSegment();
+        if (segment.checkpointVersion() < 0) {
+            return Optional.empty();
+        }
+        long bytes = 0;
+        for (LogFiles.LogFile part : segment.checkpointParts()) {
+            bytes += part.size();
+        }
+        return Optional.of(new CheckpointFiles(segment.checkpointVersion(), segment.checkpointParts().size(), bytes));
+    }
+
+    /**
+     * A checkpoint's files.
+     *
+     * @param parts 1, or the parts of a multi-part checkpoint
+     * @param sizeInBytes the bytes of all its files, as listed
+     */
+    public record CheckpointFiles(long version, int parts, long sizeInBytes) {
+    }
+
+    /**
      * Reads one version's commit file; empty when it does not exist. The protocol gate is not applied:
      * use {@link #tail} to follow a table.
      */

@@ -22,8 +22,9 @@ import java.util.function.LongSupplier;
 /**
  * Commits of one maintenance step (compaction or retention) made from one snapshot: each is a
  * put-if-absent of the version after the newest one known, recognised as its own after an unknown
- * outcome by a random id under {@value #COMMIT_ID_PARAMETER}. Losing a version means reading every
- * winner up to the head, as a producer's catch-up does, and giving up with a
+ * outcome by a random id under {@value #COMMIT_ID_PARAMETER}. It first reads every commit up to the
+ * head (one listing), then tries the next version, checking each winner it loses to (and listing again
+ * after {@value #LOSSES_BEFORE_LISTING} losses in a row); it gives up with a
  * {@link MaintenanceConflictException} if one of them removes a file this commit removes, moves
  * compaction on ({@code txn} {@value CompactedRange#COMPACTION_APP_ID}, for a compaction commit) or changes the
  * protocol; otherwise the next version is tried (docs/rfcs/0005-maintenance.md, I2).
@@ -41,6 +42,9 @@ final class MaintenanceCommit {
      * of the same instance, which landed after all, as this one.
      */
     static final String COMMIT_ID_PARAMETER = "deltaq.maintenanceCommit";
+
+    /** Versions lost one after another before the log is listed again to find the head. */
+    static final int LOSSES_BEFORE_LISTING = 8;
 
     private final LogStore io;
     private final Protocol protocol;
@@ -94,7 +98,13 @@ final class MaintenanceCommit {
         for (Commit w : winners) {
             check.against(w, knownVersion + 1);
         }
+        // A compaction takes seconds to prepare; producers committed meanwhile. One listing brings
+        // this commit near the head, then it steps one version per lost race: a producer that just won
+        // a version is still preparing its next, so the very next version is usually free. Only a run
+        // of losses (far behind again) pays for another listing.
+        catchUp(check, knownVersion);
         int attempts = 0;
+        int lostInARow = 0;
         long version = knownVersion + 1;
         while (true) {
             if (attempts >= io.options.maxCommitAttempts()) {
@@ -117,7 +127,9 @@ final class MaintenanceCommit {
                     check.against(winner, version);
                     winners.add(winner);
                     knownVersion = version;
-                    catchUp(check, version);
+                    if (++lostInARow % LOSSES_BEFORE_LISTING == 0) {
+                        catchUp(check, version);
+                    }
                     version = knownVersion + 1;
                 }
             }
@@ -126,7 +138,7 @@ final class MaintenanceCommit {
 
     /**
      * Reads and checks every commit after {@code lostAt} up to the head, found with one listing of
-     * the log (stepping one version per round trip would never reach a head that producers move).
+     * the log: how a commit far behind the head reaches it in a few round trips.
      */
     private void catchUp(Check check, long lostAt) {
         List<LogFiles.LogFile> files = io.listLog(lostAt + 1, Long.MAX_VALUE);

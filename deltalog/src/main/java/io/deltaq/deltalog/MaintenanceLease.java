@@ -256,6 +256,11 @@ public final class MaintenanceLease {
         return Duration.ofMillis(skewMs);
     }
 
+    /** The wall clock's time now, as this lease writes {@code expiresAtMs} with it. */
+    long wallClockMs() {
+        return wallClockMs.getAsLong();
+    }
+
     /** The key of an epoch's lease. */
     String keyOf(long epoch) {
         return prefix + NAME_PREFIX + LogFiles.pad(epoch) + SUFFIX;

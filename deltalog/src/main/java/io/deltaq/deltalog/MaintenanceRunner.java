@@ -181,6 +181,7 @@ public final class MaintenanceRunner implements AutoCloseable {
 
     private void runPass(long epoch) {
         long startNs = System.nanoTime();
+        long startedAtMs = lease.wallClockMs();
         Object report = null;
         Throwable failure = null;
         try {
@@ -198,6 +199,7 @@ public final class MaintenanceRunner implements AutoCloseable {
             LOG.log(Level.WARNING, () -> "maintenance pass of " + table.location() + " (epoch " + epoch
                     + ") failed; the next runs in " + TimeUnit.NANOSECONDS.toMillis(intervalNs) + " ms: " + t, t);
         }
+        recordRun(epoch, startedAtMs, report, failure);
         try {
             listener.passEnded(epoch, report, failure);
         } catch (RuntimeException e) {
@@ -209,6 +211,24 @@ public final class MaintenanceRunner implements AutoCloseable {
         nextPassNs = Math.max(startNs + intervalNs, System.nanoTime());
         passRunning = false;
         LockSupport.unpark(leaseThread);
+    }
+
+    /**
+     * Writes {@link MaintenanceRun} for tools to show, before the pass counts as ended (so close, which
+     * waits for the pass, releases the lease only after it). Informational: a failure is only logged.
+     */
+    private void recordRun(long epoch, long startedAtMs, Object report, Throwable failure) {
+        MaintenanceRun.Outcome outcome = failure != null ? MaintenanceRun.Outcome.FAILED
+                : report == null ? MaintenanceRun.Outcome.NOTHING_TO_DO : MaintenanceRun.Outcome.OK;
+        String summary = failure != null ? String.valueOf(failure.getMessage() != null ? failure.getMessage() : failure)
+                : report == null ? "" : report.toString();
+        try {
+            new MaintenanceRun(epoch, lease.holder(), lease.instance(), startedAtMs, lease.wallClockMs(), outcome,
+                    summary).write(table);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, () -> "maintenance of " + table.location() + ": cannot record the last run in "
+                    + MaintenanceLease.DIR + MaintenanceRun.NAME + " (informational only): " + e.getMessage());
+        }
     }
 
     /** {@code deltaq.maintenance.interval.ms} of the latest snapshot; the one known before when it cannot be read. */

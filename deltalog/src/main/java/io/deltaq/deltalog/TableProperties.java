@@ -3,6 +3,7 @@ package io.deltaq.deltalog;
 import io.deltaq.deltalog.actions.Metadata;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -41,21 +42,97 @@ final class TableProperties {
     private TableProperties() {
     }
 
-    /** The properties deltaq reads, each with the values it accepts. */
+    /** {@code delta.checkpointInterval}, or {@code defaultInterval} when unset or not a positive integer. */
+    static int checkpointInterval(Metadata metadata, int defaultInterval) {
+        return checkpointInterval(metadata.property(CHECKPOINT_INTERVAL), defaultInterval);
+    }
+
+    private static int checkpointInterval(String value, int defaultInterval) {
+        if (value != null) {
+            try {
+                int interval = Integer.parseInt(value.trim());
+                if (interval > 0) {
+                    return interval;
+                }
+            } catch (NumberFormatException ignored) {
+                // not a number: the default applies
+            }
+        }
+        return defaultInterval;
+    }
+
+    /**
+     * How a property is read: its value in effect, or {@code otherwise} when {@code value} is null or
+     * not a valid value of the property.
+     */
+    @FunctionalInterface
+    interface Reader {
+        long read(String value, long otherwise);
+    }
+
+    /** A property deltaq's maintenance honours: its key, its default and how it is read. */
+    record Definition(String key, long defaultValue, Reader reader) {
+        /** The value in effect in {@code metadata}. */
+        long valueIn(Metadata metadata) {
+            return reader.read(metadata.property(key), defaultValue);
+        }
+
+        /** Whether {@code value} is a valid value, so that it, not the default, is in effect. */
+        boolean isValid(String value) {
+            // No valid value of any property reads as Long.MIN_VALUE (all are >= -1).
+            return value != null && reader.read(value, Long.MIN_VALUE) != Long.MIN_VALUE;
+        }
+    }
+
+    /** {@code deltaq.retention.ms}: 7 days by default; {@link #UNLIMITED} (-1) keeps everything. */
+    static final Definition RETENTION = new Definition(RETENTION_MS, DEFAULT_RETENTION_MS,
+            TableProperties::longOrUnlimited);
+    /** {@code deltaq.retention.bytes}: {@link #UNLIMITED} (-1, no limit) by default. */
+    static final Definition RETENTION_BYTES_LIMIT = new Definition(RETENTION_BYTES, DEFAULT_RETENTION_BYTES,
+            TableProperties::longOrUnlimited);
+    /** {@code deltaq.compaction.min.age.ms}: 10 minutes by default; at least 0. */
+    static final Definition COMPACTION_MIN_AGE = new Definition(COMPACTION_MIN_AGE_MS, DEFAULT_COMPACTION_MIN_AGE_MS,
+            TableProperties::nonNegative);
+    /** {@code deltaq.compaction.target.bytes}: 128 MiB by default; positive. */
+    static final Definition COMPACTION_TARGET = new Definition(COMPACTION_TARGET_BYTES,
+            DEFAULT_COMPACTION_TARGET_BYTES, TableProperties::positive);
+    /** {@code deltaq.maintenance.interval.ms}: one minute by default; positive. */
+    static final Definition MAINTENANCE_INTERVAL = new Definition(MAINTENANCE_INTERVAL_MS,
+            DEFAULT_MAINTENANCE_INTERVAL_MS, TableProperties::positive);
+    /** {@code delta.deletedFileRetentionDuration} in milliseconds; one week by default. */
+    static final Definition DELETED_FILE_RETENTION_PERIOD = new Definition(DELETED_FILE_RETENTION,
+            DEFAULT_DELETED_FILE_RETENTION_MS, TableProperties::intervalMs);
+    /** {@code delta.logRetentionDuration} in milliseconds; 30 days by default. */
+    static final Definition LOG_RETENTION_PERIOD = new Definition(LOG_RETENTION, DEFAULT_LOG_RETENTION_MS,
+            TableProperties::intervalMs);
+    /**
+     * {@code delta.setTransactionRetentionDuration} in milliseconds, {@link #UNLIMITED} by default: as
+     * in Delta, a table without the property keeps every {@code txn}. deltaq writes
+     * {@value #CREATED_SET_TRANSACTION_RETENTION} when it creates a table.
+     */
+    static final Definition SET_TRANSACTION_RETENTION_PERIOD = new Definition(SET_TRANSACTION_RETENTION, UNLIMITED,
+            TableProperties::intervalMs);
+
+    /** Every maintenance property, in the order docs/rfcs/0005-maintenance.md lists them. */
+    static final List<Definition> MAINTENANCE = List.of(RETENTION, RETENTION_BYTES_LIMIT,
+            COMPACTION_MIN_AGE, COMPACTION_TARGET, MAINTENANCE_INTERVAL, DELETED_FILE_RETENTION_PERIOD,
+            LOG_RETENTION_PERIOD, SET_TRANSACTION_RETENTION_PERIOD);
+
+    /** What each property deltaq reads accepts, in words, for the error that refuses a bad value. */
     private static final Map<String, String> ACCEPTED = acceptedValues();
 
     private static Map<String, String> acceptedValues() {
-        Map<String, String> m = new LinkedHashMap<>();
-        m.put(CHECKPOINT_INTERVAL, "a positive integer");
         String interval = "a Delta interval such as 'interval 7 days' (units millisecond to week)";
-        m.put(DELETED_FILE_RETENTION, interval);
-        m.put(LOG_RETENTION, interval);
-        m.put(SET_TRANSACTION_RETENTION, interval);
+        Map<String, String> m = new LinkedHashMap<>();
         m.put(RETENTION_MS, "milliseconds, at least 0, or -1 for no limit");
         m.put(RETENTION_BYTES, "bytes, at least 0, or -1 for no limit");
         m.put(COMPACTION_MIN_AGE_MS, "milliseconds, at least 0");
         m.put(COMPACTION_TARGET_BYTES, "bytes, at least 1");
         m.put(MAINTENANCE_INTERVAL_MS, "milliseconds, at least 1");
+        m.put(DELETED_FILE_RETENTION, interval);
+        m.put(LOG_RETENTION, interval);
+        m.put(SET_TRANSACTION_RETENTION, interval);
+        m.put(CHECKPOINT_INTERVAL, "a positive integer");
         return Collections.unmodifiableMap(m);
     }
 
@@ -71,76 +148,42 @@ final class TableProperties {
             return key.startsWith("deltaq.") ? "'" + key + "' is not a deltaq table property; deltaq reads "
                     + String.join(", ", ACCEPTED.keySet()) : null;
         }
-        boolean valid = switch (key) {
-            case CHECKPOINT_INTERVAL -> parse(value, 0) > 0;
-            case DELETED_FILE_RETENTION, LOG_RETENTION, SET_TRANSACTION_RETENTION -> intervalMs(value, -1) >= 0;
-            case RETENTION_MS, RETENTION_BYTES -> parse(value, -2) >= -1;
-            case COMPACTION_MIN_AGE_MS -> parse(value, -1) >= 0;
-            default -> parse(value, 0) > 0;
-        };
+        boolean valid = key.equals(CHECKPOINT_INTERVAL)
+                ? checkpointInterval(value, -1) > 0
+                : MAINTENANCE.stream().filter(d -> d.key().equals(key)).allMatch(d -> d.isValid(value));
         return valid ? null : "'" + value + "' is not a valid " + key + ": expected " + accepted;
     }
 
-    /** {@code delta.checkpointInterval}, or {@code defaultInterval} when unset or not a positive integer. */
-    static int checkpointInterval(Metadata metadata, int defaultInterval) {
-        String value = metadata.property(CHECKPOINT_INTERVAL);
-        if (value != null) {
-            try {
-                int interval = Integer.parseInt(value.trim());
-                if (interval > 0) {
-                    return interval;
-                }
-            } catch (NumberFormatException ignored) {
-                // not a number: the default applies
-            }
-        }
-        return defaultInterval;
-    }
-
-    /** {@code delta.deletedFileRetentionDuration} in milliseconds; one week when unset or unparsable. */
     static long deletedFileRetentionMs(Metadata metadata) {
-        return intervalMs(metadata.property(DELETED_FILE_RETENTION), DEFAULT_DELETED_FILE_RETENTION_MS);
+        return DELETED_FILE_RETENTION_PERIOD.valueIn(metadata);
     }
 
-    /** {@code delta.logRetentionDuration} in milliseconds; 30 days when unset or unparsable. */
     static long logRetentionMs(Metadata metadata) {
-        return intervalMs(metadata.property(LOG_RETENTION), DEFAULT_LOG_RETENTION_MS);
+        return LOG_RETENTION_PERIOD.valueIn(metadata);
     }
 
-    /**
-     * {@code delta.setTransactionRetentionDuration} in milliseconds, or {@link #UNLIMITED} when unset or
-     * unparsable: as in Delta, a table without the property keeps every {@code txn}. deltaq writes
-     * {@value #CREATED_SET_TRANSACTION_RETENTION} when it creates a table.
-     */
     static long setTransactionRetentionMs(Metadata metadata) {
-        return intervalMs(metadata.property(SET_TRANSACTION_RETENTION), UNLIMITED);
+        return SET_TRANSACTION_RETENTION_PERIOD.valueIn(metadata);
     }
 
-    /** {@code deltaq.retention.ms}: 7 days by default; {@link #UNLIMITED} (-1) keeps everything. */
     static long retentionMs(Metadata metadata) {
-        return longOrUnlimited(metadata.property(RETENTION_MS), DEFAULT_RETENTION_MS);
+        return RETENTION.valueIn(metadata);
     }
 
-    /** {@code deltaq.retention.bytes}: {@link #UNLIMITED} (-1, no limit) by default. */
     static long retentionBytes(Metadata metadata) {
-        return longOrUnlimited(metadata.property(RETENTION_BYTES), DEFAULT_RETENTION_BYTES);
+        return RETENTION_BYTES_LIMIT.valueIn(metadata);
     }
 
-    /** {@code deltaq.compaction.min.age.ms}: 10 minutes by default; at least 0. */
     static long compactionMinAgeMs(Metadata metadata) {
-        return nonNegative(metadata.property(COMPACTION_MIN_AGE_MS), DEFAULT_COMPACTION_MIN_AGE_MS);
+        return COMPACTION_MIN_AGE.valueIn(metadata);
     }
 
-    /** {@code deltaq.compaction.target.bytes}: 128 MiB by default; positive. */
     static long compactionTargetBytes(Metadata metadata) {
-        long v = nonNegative(metadata.property(COMPACTION_TARGET_BYTES), DEFAULT_COMPACTION_TARGET_BYTES);
-        return v == 0 ? DEFAULT_COMPACTION_TARGET_BYTES : v;
+        return COMPACTION_TARGET.valueIn(metadata);
     }
 
-    /** {@code deltaq.maintenance.interval.ms}: one minute by default; positive. */
     static long maintenanceIntervalMs(Metadata metadata) {
-        long v = nonNegative(metadata.property(MAINTENANCE_INTERVAL_MS), DEFAULT_MAINTENANCE_INTERVAL_MS);
-        return v == 0 ? DEFAULT_MAINTENANCE_INTERVAL_MS : v;
+        return MAINTENANCE_INTERVAL.valueIn(metadata);
     }
 
     /**
@@ -188,6 +231,11 @@ final class TableProperties {
     private static long nonNegative(String value, long defaultValue) {
         long v = parse(value, defaultValue);
         return v >= 0 ? v : defaultValue;
+    }
+
+    private static long positive(String value, long defaultValue) {
+        long v = parse(value, defaultValue);
+        return v > 0 ? v : defaultValue;
     }
 
     private static long parse(String value, long defaultValue) {

@@ -4,11 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.deltaq.s3io.FaultInjectingStore;
 import io.deltaq.s3io.ObjectStore;
+import io.deltaq.s3io.StoreMetrics.Operation;
 import io.deltaq.testkit.Conditions;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -172,6 +175,75 @@ class MaintenanceRunnerTest {
                 b.close(Duration.ofSeconds(10));
             }
             assertEquals(List.of(), maintenanceThreads());
+        }
+    }
+
+    /**
+     * After each pass, before it counts as ended, the runner records it in last-run.json: the epoch,
+     * holder and instance it ran under, its times, and ok with the report's line, failed with the
+     * message, or nothing-to-do.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"local", "s3"})
+    void eachPassIsRecordedInLastRun(String kind) {
+        try (ObjectStore store = MaintenanceLeaseTest.open(kind, dir)) {
+            DeltaTable table = MaintenanceLeaseTest.table(store);
+            assertEquals(Optional.empty(), MaintenanceRun.read(table), "no run before the first pass");
+            MaintenanceLease lease = lease(table, "recorder");
+            AtomicInteger calls = new AtomicInteger();
+            List<Optional<MaintenanceRun>> recorded = new CopyOnWriteArrayList<>();
+            List<Long> epochs = new CopyOnWriteArrayList<>();
+            long before = System.currentTimeMillis();
+            MaintenanceRunner runner = MaintenanceRunner.start(table, lease, (instance, epoch) -> switch (calls.incrementAndGet()) {
+                case 1 -> "compacted 3 files into 1";
+                case 2 -> throw new IllegalStateException("injected failure");
+                default -> null;
+            }, INTERVAL, 3, (epoch, report, failure) -> {
+                epochs.add(epoch);
+                recorded.add(MaintenanceRun.read(table)); // the listener hears the pass after it was recorded
+            });
+            try {
+                Conditions.await(() -> recorded.size() == 3, "three passes");
+            } finally {
+                runner.close(Duration.ofSeconds(10));
+            }
+            List<MaintenanceRun.Outcome> outcomes = List.of(MaintenanceRun.Outcome.OK, MaintenanceRun.Outcome.FAILED,
+                    MaintenanceRun.Outcome.NOTHING_TO_DO);
+            List<String> summaries = List.of("compacted 3 files into 1", "injected failure", "");
+            for (int i = 0; i < 3; i++) {
+                MaintenanceRun run = recorded.get(i).orElseThrow(() -> new AssertionError("no last-run.json"));
+                assertEquals(epochs.get(i), run.epoch());
+                assertEquals("recorder", run.holder());
+                assertEquals(lease.instance(), run.instance());
+                assertEquals(outcomes.get(i), run.outcome());
+                assertEquals(summaries.get(i), run.summary());
+                assertTrue(before <= run.startedAtMs() && run.startedAtMs() <= run.endedAtMs(), run.toString());
+            }
+            assertTrue(store.get("topic/_deltaq/maintenance/last-run.json").join().isPresent(),
+                    "stored under the table's _deltaq/maintenance/");
+        }
+    }
+
+    /** Recording the run is informational: a store that refuses it fails neither the pass nor the runner. */
+    @ParameterizedTest
+    @ValueSource(strings = {"local", "s3"})
+    void aLastRunThatCannotBeWrittenDoesNotFailThePass(String kind) {
+        try (FaultInjectingStore store = new FaultInjectingStore(MaintenanceLeaseTest.open(kind, dir))) {
+            DeltaTable table = MaintenanceLeaseTest.table(store);
+            store.fail(Operation.PUT, key -> key.endsWith(MaintenanceRun.NAME), FaultInjectingStore.Fault.error(503));
+            List<Throwable> heard = new CopyOnWriteArrayList<>();
+            MaintenanceRunner runner = MaintenanceRunner.start(table, lease(table, "runner"), (instance, epoch) -> "done",
+                    INTERVAL, 2, (epoch, report, failure) -> heard.add(failure));
+            try {
+                Conditions.await(() -> runner.passes() >= 2, "two passes");
+                assertEquals(0, runner.failures());
+                assertTrue(heard.stream().allMatch(f -> f == null), "no pass failed: " + heard);
+                assertTrue(runner.isLeader());
+            } finally {
+                runner.close(Duration.ofSeconds(10));
+            }
+            assertTrue(store.injected().getOrDefault(FaultInjectingStore.Kind.ERROR, 0L) >= 2, "the writes were refused");
+            assertEquals(Optional.empty(), MaintenanceRun.read(table));
         }
     }
 }

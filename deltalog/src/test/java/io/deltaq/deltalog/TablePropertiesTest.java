@@ -59,5 +59,41 @@ class TablePropertiesTest {
         String typo = TableProperties.problem("deltaq.retention.msec", "1000");
         assertTrue(typo.contains("'deltaq.retention.msec' is not a deltaq table property")
                 && typo.contains("deltaq.retention.ms"), typo);
+        for (TableProperties.Definition d : TableProperties.MAINTENANCE) {
+            assertTrue(TableProperties.problem(d.key(), "not a value") != null, d.key() + " is checked when set");
+        }
+    }
+
+    /** The public view reads each property as maintenance does, and tells a set value from the default. */
+    @Test
+    void maintenanceSettingsNameTheValueInEffectAndItsSource() {
+        Map<String, String> configuration = Map.of("deltaq.retention.ms", "3600000",
+                "deltaq.compaction.target.bytes", "0", "delta.logRetentionDuration", "interval 2 days",
+                "deltaq.retention.bytes", "-1");
+        Metadata m = new Metadata("id", null, null, Format.PARQUET, MessageSchema.SCHEMA_STRING, List.of(),
+                configuration, 1L);
+        MaintenanceSettings settings = MaintenanceSettings.of(m);
+        assertEquals(List.of("deltaq.retention.ms", "deltaq.retention.bytes", "deltaq.compaction.min.age.ms",
+                "deltaq.compaction.target.bytes", "deltaq.maintenance.interval.ms", "delta.deletedFileRetentionDuration",
+                "delta.logRetentionDuration", "delta.setTransactionRetentionDuration"),
+                settings.settings().stream().map(MaintenanceSettings.Setting::key).toList());
+        assertEquals(new MaintenanceSettings.Setting("deltaq.retention.ms", 3_600_000, "3600000", false),
+                settings.get("deltaq.retention.ms").orElseThrow());
+        // Set to the default's value: still the table's property.
+        assertEquals(new MaintenanceSettings.Setting("deltaq.retention.bytes", -1, "-1", false),
+                settings.get("deltaq.retention.bytes").orElseThrow());
+        // Not a valid value: the default is in effect, and the value written is shown.
+        assertEquals(new MaintenanceSettings.Setting("deltaq.compaction.target.bytes", 128L << 20, "0", true),
+                settings.get("deltaq.compaction.target.bytes").orElseThrow());
+        assertEquals(new MaintenanceSettings.Setting("delta.logRetentionDuration", 2 * 86_400_000L, "interval 2 days",
+                false), settings.get("delta.logRetentionDuration").orElseThrow());
+        assertEquals(new MaintenanceSettings.Setting("deltaq.compaction.min.age.ms", 600_000, null, true),
+                settings.get("deltaq.compaction.min.age.ms").orElseThrow());
+        assertEquals(new MaintenanceSettings.Setting("delta.setTransactionRetentionDuration", -1, null, true),
+                settings.get("delta.setTransactionRetentionDuration").orElseThrow());
+        for (MaintenanceSettings.Setting s : settings.settings()) {
+            assertEquals(TableProperties.MAINTENANCE.stream().filter(d -> d.key().equals(s.key())).findFirst()
+                    .orElseThrow().valueIn(m), s.value(), s.key());
+        }
     }
 }
