@@ -16,7 +16,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.LongSupplier;
 
@@ -43,6 +45,7 @@ final class Compaction {
     private final DeltaTable table;
     private final LogStore io;
     private final LongSupplier clockMs;
+    private final NavigableMap<Long, Seen> seen = new TreeMap<>();
 
     Compaction(DeltaTable table, LogStore io, LongSupplier clockMs) {
         this.table = table;
@@ -107,41 +110,64 @@ final class Compaction {
                 live.put(f.path(), f);
             }
         }
+        seen.headMap(b, true).clear(); // compacted: never read again
         List<Version> versions = new ArrayList<>();
         int window = io.options.maxConcurrentReads();
         for (long from = b + 1; from <= s.version(); from += window) {
-            List<CompletableFuture<Optional<Commit>>> reads = new ArrayList<>();
-            for (long v = from; v <= s.version() && v < from + window; v++) {
-                reads.add(table.readCommit(v));
-            }
-            for (int i = 0; i < reads.size(); i++) {
-                long v = from + i;
-                Optional<Commit> read = io.join(reads.get(i), "reading " + io.display(io.commitKey(v)));
-                if (read.isEmpty()) {
-                    return versions; // a gap: nothing after it can be placed
+            long to = Math.min(s.version(), from + window - 1);
+            Map<Long, CompletableFuture<Optional<Commit>>> reads = new HashMap<>();
+            for (long v = from; v <= to; v++) {
+                if (!seen.containsKey(v)) {
+                    reads.put(v, table.readCommit(v));
                 }
-                Commit c = read.get();
-                long ts = timestamp(c);
-                if (now - ts < minAge || rewritesRows(c)) {
+            }
+            for (long v = from; v <= to; v++) {
+                Seen c = seen.get(v);
+                if (c == null) {
+                    Optional<Commit> read = io.join(reads.get(v), "reading " + io.display(io.commitKey(v)));
+                    if (read.isEmpty()) {
+                        return versions; // a gap: nothing after it can be placed
+                    }
+                    c = Seen.of(read.get(), table, v);
+                    seen.put(v, c);
+                }
+                if (now - c.timestampMs() < minAge || c.rewritesRows()) {
                     return versions;
                 }
                 List<LiveFile> files = new ArrayList<>();
                 long bytes = 0;
-                for (AddFile add : c.dataAdds()) {
-                    if (add.deletionVector() != null) {
-                        return versions; // rows deleted by a vector: not a plain append
-                    }
-                    LiveFile f = live.get(table.dataFile(v, add).path());
+                for (String path : c.dataFiles()) {
+                    LiveFile f = live.get(path);
                     if (f != null) {
-                        LiveFile atVersion = new LiveFile(f.path(), f.add(), v, f.insideTable());
-                        files.add(atVersion);
+                        files.add(new LiveFile(f.path(), f.add(), v, f.insideTable()));
                         bytes += f.size();
                     }
                 }
-                versions.add(new Version(v, files, bytes, ts));
+                versions.add(new Version(v, files, bytes, c.timestampMs()));
             }
         }
         return versions;
+    }
+
+    /**
+     * What compaction needs of one commit, kept from one run to the next until the version is
+     * compacted: each version above {@code B} is read once, not once per run while it waits to be old
+     * enough or for its group to fill.
+     *
+     * @param rewritesRows the commit takes rows out for readers, or has rows deleted by a vector: not
+     *     a plain append, so compaction stops before it
+     * @param dataFiles the decoded paths of the data files it added
+     */
+    private record Seen(long timestampMs, boolean rewritesRows, List<String> dataFiles) {
+        static Seen of(Commit c, DeltaTable table, long version) {
+            List<String> paths = new ArrayList<>(1);
+            boolean vectors = false;
+            for (AddFile add : c.dataAdds()) {
+                vectors |= add.deletionVector() != null;
+                paths.add(table.dataFile(version, add).path());
+            }
+            return new Seen(timestamp(c), vectors || Compaction.rewritesRows(c), List.copyOf(paths));
+        }
     }
 
     /** A commit that takes rows out for readers: a {@code remove} with {@code dataChange true}, other than retention. */
