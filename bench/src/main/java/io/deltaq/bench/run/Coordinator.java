@@ -184,7 +184,8 @@ public final class Coordinator {
     private DeliveryAudit.Result audit(BenchTarget target, String topic, Path auditDir, boolean consumersReachedEnd)
             throws Exception {
         err.println("bench: auditing deliveries of " + topic + " ...");
-        DeliveryAudit audit = new DeliveryAudit(settings.producers());
+        DeliveryAudit audit = new DeliveryAudit(settings.producers(),
+                settings.soak().map(Soak::maintenance).orElse(false));
         long end = target.end(topic);
         target.readAll(topic, end, (intendedMicros, producerIndex, sequence) -> audit.inTable(producerIndex, sequence));
         AuditRecords.read(auditDir, audit);

@@ -249,7 +249,9 @@ public final class Reports {
             md.append(String.format(Locale.ROOT, "- table: %,d messages; acknowledged %,d; delivered %,d times in all%n",
                     a.tableMessages(), a.acknowledged(), a.deliveries()));
             md.append("\n| check | count | must be |\n|---|---:|---:|\n");
-            row(md, "(a) acknowledged messages missing from the table", a.acknowledgedMissing());
+            row(md, a.acknowledgedExpired() == 0 ? "(a) acknowledged messages missing from the table"
+                    : String.format(Locale.ROOT, "(a) acknowledged messages missing from the table (older ones expired"
+                    + " by retention, legal: %,d)", a.acknowledgedExpired()), a.acknowledgedMissing());
             row(md, String.format(Locale.ROOT, "(b) deliveries to a consumer at or before a position it had committed"
                     + " (redeliveries after it, legal: %,d)", a.legalRedeliveries()), a.illegalRedeliveries());
             row(md, "(c) per-producer order violations in the table", a.tableOrderViolations());
@@ -504,6 +506,7 @@ public final class Reports {
         json.writeNumberField("tableMessages", a.tableMessages());
         json.writeNumberField("acknowledged", a.acknowledged());
         json.writeNumberField("acknowledgedMissing", a.acknowledgedMissing());
+        json.writeNumberField("acknowledgedExpiredByRetention", a.acknowledgedExpired());
         json.writeNumberField("illegalRedeliveries", a.illegalRedeliveries());
         json.writeNumberField("legalRedeliveries", a.legalRedeliveries());
         json.writeNumberField("tableOrderViolations", a.tableOrderViolations());

@@ -254,4 +254,31 @@ class DeliveryAuditTest {
             return unknown;
         }
     }
+
+    /**
+     * With retention, the acknowledged messages older than a producer's oldest message in the table
+     * were expired, not lost; a gap after it is still a loss. Without retention the same gap and
+     * prefix are both losses.
+     */
+    @Test
+    void retentionExplainsAMissingPrefixButNeverAGap() {
+        for (boolean retention : new boolean[] {true, false}) {
+            DeliveryAudit audit = new DeliveryAudit(2, retention);
+            for (int s = 4; s < 10; s++) {
+                if (s != 7) {
+                    audit.inTable(0, s); // 0..3 expired, 7 lost
+                }
+            }
+            audit.offered(0, 0, 9);
+            audit.acknowledged(0, 0, 9);
+            audit.offered(1, 0, 4);
+            audit.acknowledged(1, 0, 4); // all of producer 1 expired
+            DeliveryAudit.Result result = audit.finish();
+            assertEquals(retention ? 1 : 10, result.acknowledgedMissing(), "retention " + retention);
+            assertEquals(retention ? 9 : 0, result.acknowledgedExpired(), "retention " + retention);
+            assertFalse(result.clean());
+            assertTrue(result.examples().contains("producer 0 seq " + (retention ? 7 : 0)
+                    + " acknowledged, not in the table"), result.examples().toString());
+        }
+    }
 }
