@@ -41,16 +41,16 @@ public final class FullMaintenanceRun {
     /** Writes and maintains once a freshly created message table; see the class comment. */
     public static FullMaintenanceRun prepare(DeltaTable table, long seed) {
         MaintenanceTables.setProperties(table, Map.of(
-                TableProperties.COMPACTION_TARGET_BYTES, "2500",
+                TableProperties.COMPACTION_TARGET_BYTES, "1500",
                 TableProperties.RETENTION_MS, Long.toString(7 * DAY),
                 TableProperties.DELETED_FILE_RETENTION, "interval 1 hour",
                 TableProperties.LOG_RETENTION, "interval 1 hour"));
         Clock clock = new Clock();
         MaintenanceTables data = new MaintenanceTables(table, seed);
         long now = clock.getAsLong();
-        // Rows 12 days to 1 day old, in many small versions (some of two files).
-        for (int i = 0; i < 24; i++) {
-            data.append(now - (24 - i) * DAY / 2, i % 5 == 0 ? new int[] {3, 2} : new int[] {1 + i % 7});
+        // Rows 12 days to 1 day old, in small versions (some of two files).
+        for (int i = 0; i < 12; i++) {
+            data.append(now - (12 - i) * DAY, i % 5 == 0 ? new int[] {3, 2} : new int[] {1 + i % 7});
         }
         clock.advance(2 * HOUR);
         MaintenanceReport first = Maintenance.of(table, clock).runOnce("prepare", 1);
@@ -59,7 +59,7 @@ public final class FullMaintenanceRun {
         }
         // Young rows, compacted by the next run and kept; a checkpoint at the newest for log cleanup.
         long last = -1;
-        for (int i = 0; i < 6; i++) {
+        for (int i = 0; i < 4; i++) {
             last = data.append(clock.getAsLong(), 2 + i);
         }
         long checkpoint = table.checkpoint(last);

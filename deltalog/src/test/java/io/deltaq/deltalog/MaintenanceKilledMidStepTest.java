@@ -32,6 +32,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  *   <li>one write fails: the k-th write fails (nothing written), the maintainer goes on;</li>
  *   <li>one answer lost: the k-th write lands but its answer is lost, the maintainer goes on.</li>
  * </ul>
+ * On s3proxy only the first (each hit costs a copy of the table over HTTP); the local store runs all three.
  */
 class MaintenanceKilledMidStepTest {
 
@@ -113,7 +114,8 @@ class MaintenanceKilledMidStepTest {
         assertTrue(logStartAfter > logStartBefore, "retention moves the log start");
         assertEquals(FullMaintenanceRun.multiset(t.rowsFrom(logStartAfter)), expected.rows());
 
-        for (Mode mode : Mode.values()) {
+        Set<Mode> modes = kind.equals("s3") ? EnumSet.of(Mode.KILLED) : EnumSet.allOf(Mode.class);
+        for (Mode mode : modes) {
             for (int hit = 1; hit <= k; hit++) {
                 String what = mode + " at write " + hit + " of " + k;
                 ObjectStore copy = freshStore(kind);
