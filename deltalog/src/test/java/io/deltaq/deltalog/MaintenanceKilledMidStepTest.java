@@ -78,11 +78,23 @@ class MaintenanceKilledMidStepTest {
                 CompactedRange.logStartVersion(s, 0), CompactedRange.compactedThrough(s), ranges, left, log);
     }
 
+    /** I4: what log cleanup leaves is every commit from a checkpoint's (or version 0) to the head, no gap. */
+    private static void assertLogIsASuffixFromACheckpoint(DeltaTable table, String what) {
+        List<LogFiles.LogFile> log = table.io().listLog(0, Long.MAX_VALUE);
+        List<Long> commits = log.stream().filter(f -> f.kind() == LogFiles.Kind.COMMIT).map(LogFiles.LogFile::version)
+                .sorted().toList();
+        long oldest = commits.get(0);
+        assertEquals(commits.get(commits.size() - 1) - oldest + 1, commits.size(), what + ": commits without a gap " + commits);
+        assertTrue(oldest == 0 || log.stream().anyMatch(f -> f.version() == oldest && f.kind() == LogFiles.Kind.CLASSIC_CHECKPOINT),
+                what + ": the oldest commit " + oldest + " has its checkpoint");
+        assertTrue(log.stream().noneMatch(f -> f.version() < oldest), what + ": nothing older than " + oldest + " " + log);
+    }
+
     /**
      * Fails if a maintainer stopped after any of its writes leaves a table that does not load, a live
      * file that is gone (vacuum or a lost commit), a row lost or held twice (a compaction landing
      * twice, a source removed without its compacted file), a log start that is neither the one before
-     * nor the one after the run, or a table the next clean run cannot bring to the state an unfaulted
+     * nor the one after the run, a log with a gap or not starting at a checkpoint, or a table the next clean run cannot bring to the state an unfaulted
      * run leaves (the same rows, log start, compacted ranges, data files and log files).
      */
     @ParameterizedTest
@@ -150,6 +162,8 @@ class MaintenanceKilledMidStepTest {
                 assertEquals(FullMaintenanceRun.multiset(t.rowsFrom(logStart)),
                         FullMaintenanceRun.multiset(FullMaintenanceRun.liveRows(after)),
                         what + ": the live files hold exactly the rows of versions >= " + logStart + " (" + faulted + ")");
+
+                assertLogIsASuffixFromACheckpoint(after, what);
 
                 // The next run, unfaulted, finishes the job.
                 MaintenanceReport clean = Maintenance.of(after, t.clock).runOnce("m", 3);
