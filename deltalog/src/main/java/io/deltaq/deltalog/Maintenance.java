@@ -32,9 +32,11 @@ public final class Maintenance implements MaintenancePass {
     private final Retention retention;
     private final Vacuum vacuum;
     private final LogCleanup logCleanup;
+    private final CommitPause pause;
 
-    private Maintenance(DeltaTable table, LongSupplier clockMs) {
+    private Maintenance(DeltaTable table, LongSupplier clockMs, CommitPause pause) {
         this.table = table;
+        this.pause = pause;
         this.io = table.io();
         this.clockMs = clockMs;
         this.compaction = new Compaction(table, io, clockMs);
@@ -48,7 +50,16 @@ public final class Maintenance implements MaintenancePass {
      *     with the commit and file times in the log, so it must be wall-clock time
      */
     public static Maintenance of(DeltaTable table, LongSupplier clockMs) {
-        return new Maintenance(Objects.requireNonNull(table, "table"), Objects.requireNonNull(clockMs, "clockMs"));
+        return of(table, clockMs, CommitPause.NONE);
+    }
+
+    /**
+     * The maintenance a producer runs for its own table: its commits pause the producer's for the
+     * moment they take ({@link CommitPause}), so that they are not lost to it race after race.
+     */
+    public static Maintenance of(DeltaTable table, LongSupplier clockMs, CommitPause pause) {
+        return new Maintenance(Objects.requireNonNull(table, "table"), Objects.requireNonNull(clockMs, "clockMs"),
+                Objects.requireNonNull(pause, "pause"));
     }
 
     /**
@@ -88,14 +99,14 @@ public final class Maintenance implements MaintenancePass {
 
         long compactionNs = timed(Step.COMPACTION, failures, () -> {
             Snapshot s = table.snapshot();
-            Compaction.Result r = compaction.run(s, new MaintenanceCommit(io, s, maintainerInstance, leaseEpoch, clockMs));
+            Compaction.Result r = compaction.run(s, new MaintenanceCommit(io, s, maintainerInstance, leaseEpoch, clockMs, pause));
             compacted[0] = r.filesCompacted();
             compacted[1] = r.filesWritten();
         });
         long[] expired = {0};
         long retentionNs = timed(Step.RETENTION, failures, () -> {
             Snapshot s = table.snapshot();
-            expired[0] = retention.run(s, new MaintenanceCommit(io, s, maintainerInstance, leaseEpoch, clockMs));
+            expired[0] = retention.run(s, new MaintenanceCommit(io, s, maintainerInstance, leaseEpoch, clockMs, pause));
         });
         Snapshot[] latest = {null};
         long[] vacuumed = {0};

@@ -47,6 +47,7 @@ final class MaintenanceCommit {
     static final int LOSSES_BEFORE_LISTING = 8;
 
     private final LogStore io;
+    private final CommitPause pause;
     private final Protocol protocol;
     private final String maintainer;
     private final long leaseEpoch;
@@ -55,6 +56,12 @@ final class MaintenanceCommit {
     private final List<Commit> winners = new ArrayList<>();
 
     MaintenanceCommit(LogStore io, Snapshot read, String maintainer, long leaseEpoch, LongSupplier clockMs) {
+        this(io, read, maintainer, leaseEpoch, clockMs, CommitPause.NONE);
+    }
+
+    MaintenanceCommit(LogStore io, Snapshot read, String maintainer, long leaseEpoch, LongSupplier clockMs,
+                      CommitPause pause) {
+        this.pause = pause;
         this.io = io;
         this.protocol = read.protocol();
         this.knownVersion = read.version();
@@ -98,10 +105,17 @@ final class MaintenanceCommit {
         for (Commit w : winners) {
             check.against(w, knownVersion + 1);
         }
-        // A compaction takes seconds to prepare; producers committed meanwhile. One listing brings
-        // this commit near the head, then it steps one version per lost race: a producer that just won
-        // a version is still preparing its next, so the very next version is usually free. Only a run
-        // of losses (far behind again) pays for another listing.
+        // A compaction takes seconds to prepare; producers committed meanwhile. The producer sharing
+        // this process (if any) pauses, one listing brings this commit to the head, and it steps one
+        // version per race lost to other writers; a run of losses (far behind again) pays for another
+        // listing.
+        catchUp(check, knownVersion); // the long part, while the producer goes on
+        try (CommitPause.Hold held = pause.hold()) {
+            return commitAtTheHead(bytes, check, operation, id);
+        }
+    }
+
+    private long commitAtTheHead(byte[] bytes, Check check, String operation, String id) {
         catchUp(check, knownVersion);
         int attempts = 0;
         int lostInARow = 0;

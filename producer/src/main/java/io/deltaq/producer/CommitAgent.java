@@ -1,6 +1,7 @@
 package io.deltaq.producer;
 
 import io.deltaq.deltalog.CommitConflictException;
+import io.deltaq.deltalog.CommitPause;
 import io.deltaq.deltalog.CommitResult;
 import io.deltaq.deltalog.CommitStateUnknownException;
 import io.deltaq.deltalog.CommitWriter;
@@ -16,6 +17,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.MessageHandler;
@@ -76,6 +78,13 @@ final class CommitAgent implements Agent, MessageHandler {
     private volatile long completedRingPosition;
     /** Set when the producer can commit nothing more; senders and flush see it. */
     private volatile Throwable fatal;
+    /**
+     * While {@code System.nanoTime()} is before it, no new commit starts: the producer's maintenance
+     * is committing at the head ({@link #hold}). 0 when there is no pause.
+     */
+    private volatile long pausedUntilNs;
+    /** Whether a commit is in flight: a pause waits for it to end, so that the head stands still. */
+    private volatile boolean commitInFlight;
 
     CommitAgent(ProducerConfig config, RingBuffer ring, DeltaTable table, CommitWriter writer, Executor encoder, AckListener listener,
             Map<Long, CompletableFuture<Position>> futures, ProducerMetrics metrics, WakeableIdleStrategy idle) {
@@ -97,6 +106,24 @@ final class CommitAgent implements Agent, MessageHandler {
     @Override
     public String roleName() {
         return "deltaq-producer-" + config.producerId;
+    }
+
+    /**
+     * The {@link CommitPause} of this producer's maintenance: no commit starts until the hold is
+     * closed or {@link CommitPause#MAX_HOLD_MS} passed, and the hold is handed over once the commit in
+     * flight (if any) ended, or after half that time at most. Any thread.
+     */
+    CommitPause.Hold hold() {
+        long start = System.nanoTime();
+        pausedUntilNs = start + TimeUnit.MILLISECONDS.toNanos(CommitPause.MAX_HOLD_MS);
+        long waitUntil = start + TimeUnit.MILLISECONDS.toNanos(CommitPause.MAX_HOLD_MS / 2);
+        while (commitInFlight && System.nanoTime() - waitUntil < 0) {
+            LockSupport.parkNanos(50_000);
+        }
+        return () -> {
+            pausedUntilNs = 0;
+            idle.wake();
+        };
     }
 
     long completedRingPosition() {
@@ -214,6 +241,10 @@ final class CommitAgent implements Agent, MessageHandler {
         if (committing != null || batch == null || !batch.upload.isDone() || nowNs < batch.retryAtNs) {
             return 0;
         }
+        long pausedUntil = pausedUntilNs;
+        if (pausedUntil != 0 && nowNs - pausedUntil < 0) {
+            return 0; // the maintenance commit goes first; batches keep sealing and uploading meanwhile
+        }
         Throwable uploadFailure = failureOf(batch.upload);
         Throwable encodeFailure = failureOf(batch.encoded);
         if (encodeFailure != null) {
@@ -235,6 +266,7 @@ final class CommitAgent implements Agent, MessageHandler {
         // commit fetches that file while it uploads and commits, and finds it in hand when it lands.
         seal();
         PendingBatch next = sealed.peek();
+        commitInFlight = true;
         batch.commit = writer.commit(batch.batchSequence, List.of(batch.add), next == null ? null : next.fileName);
         batch.commit.whenComplete((result, error) -> idle.wake());
         return 1;
@@ -246,6 +278,7 @@ final class CommitAgent implements Agent, MessageHandler {
             return 0;
         }
         committing = null;
+        commitInFlight = false;
         Throwable failure = failureOf(batch.commit);
         if (failure == null) {
             batchCapBytes = (int) Math.min(config.batchMaxBytes, 2L * batchCapBytes);

@@ -1,5 +1,6 @@
 package io.deltaq.producer;
 
+import io.deltaq.deltalog.CommitPause;
 import io.deltaq.deltalog.CommitWriter;
 import io.deltaq.deltalog.DeltaStorageException;
 import io.deltaq.deltalog.DeltaTable;
@@ -22,7 +23,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 import org.agrona.BitUtil;
 import org.agrona.BufferUtil;
 import org.agrona.concurrent.AgentRunner;
@@ -76,12 +77,15 @@ public final class Producer implements AutoCloseable {
     private final MaintenanceRunner maintenance;
     private volatile boolean closed;
 
-    /** The maintenance a producer runs while it holds the table's lease: all of it, by the wall clock. */
-    static final Function<DeltaTable, MaintenancePass> MAINTENANCE =
-            table -> Maintenance.of(table, System::currentTimeMillis);
+    /**
+     * The maintenance a producer runs while it holds the table's lease: all of it, by the wall clock,
+     * its commits pausing the producer's for the moment they take.
+     */
+    static final BiFunction<DeltaTable, CommitPause, MaintenancePass> MAINTENANCE =
+            (table, pause) -> Maintenance.of(table, System::currentTimeMillis, pause);
 
     private Producer(ObjectStore store, boolean ownsStore, String tablePath, ProducerConfig config, AckListener listener,
-                     Function<DeltaTable, MaintenancePass> maintenancePass) {
+                     BiFunction<DeltaTable, CommitPause, MaintenancePass> maintenancePass) {
         this.config = config;
         this.store = store;
         this.ownsStore = ownsStore;
@@ -117,10 +121,10 @@ public final class Producer implements AutoCloseable {
 
     /** The table's maintainer, started once the table is open; it acts only while it holds the table's lease. */
     private MaintenanceRunner startMaintenance(ObjectStore store, String tablePath,
-                                               Function<DeltaTable, MaintenancePass> maintenancePass) {
+                                               BiFunction<DeltaTable, CommitPause, MaintenancePass> maintenancePass) {
         DeltaTable table = DeltaTable.at(store, tablePath);
         MaintenanceLease lease = MaintenanceLease.of(table, "producer " + config.producerId, config.leaseConfig);
-        return MaintenanceRunner.start(table, lease, maintenancePass.apply(table));
+        return MaintenanceRunner.start(table, lease, maintenancePass.apply(table, agent::hold));
     }
 
     /** Daemon, so a producer never closed does not keep the JVM alive; {@link #close} stops it. */
@@ -159,7 +163,7 @@ public final class Producer implements AutoCloseable {
 
     /** {@link #create(ObjectStore, String, Map, AckListener)} running {@code maintenance} while it holds the lease. */
     static Producer create(ObjectStore store, String tablePath, Map<String, ?> config, AckListener listener,
-                           Function<DeltaTable, MaintenancePass> maintenance) {
+                           BiFunction<DeltaTable, CommitPause, MaintenancePass> maintenance) {
         return new Producer(store, false, tablePath, new ProducerConfig(config), Objects.requireNonNull(listener, "listener"),
                 maintenance);
     }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.deltaq.deltalog.CommitPause;
 import io.deltaq.deltalog.DeltaTable;
 import io.deltaq.deltalog.MaintenanceLease;
 import io.deltaq.deltalog.MaintenancePass;
@@ -17,7 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -40,8 +41,8 @@ class ProducerMaintenanceTest {
                 .toList();
     }
 
-    static Function<DeltaTable, MaintenancePass> recording(List<String> passes, String name) {
-        return table -> (instance, epoch) -> {
+    static BiFunction<DeltaTable, CommitPause, MaintenancePass> recording(List<String> passes, String name) {
+        return (table, pause) -> (instance, epoch) -> {
             passes.add(name);
             return "pass by " + name;
         };
