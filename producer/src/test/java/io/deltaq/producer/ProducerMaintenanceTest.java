@@ -128,4 +128,58 @@ class ProducerMaintenanceTest {
             assertFalse(producer.metrics().maintenanceLeader());
         }
     }
+
+    /**
+     * The hold a producer gives its maintenance (RFC 0005, "Maintenance commits and the head"): while it
+     * is open no commit starts (batches still seal and upload), closing it lets the batch commit at
+     * once, and a hold never closed is dropped after CommitPause.MAX_HOLD_MS. Fails if the commit
+     * thread ignores the hold (the version moves while held) or honours one forever.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"local", "s3"})
+    void aMaintenanceHoldStopsTheProducersCommitsUntilItIsClosedOrExpires(String kind) throws Exception {
+        try (ObjectStore store = open(kind, dir)) {
+            java.util.concurrent.atomic.AtomicReference<CommitPause> given = new java.util.concurrent.atomic.AtomicReference<>();
+            Producer producer = Producer.create(store, "topic", Map.of(), AckListener.NONE, (table, pause) -> {
+                given.set(pause);
+                return MaintenancePass.NONE;
+            });
+            try {
+                producer.send("k", "0").get();
+                DeltaTable table = DeltaTable.at(store, "topic");
+                long before = table.latestVersion();
+                java.util.concurrent.CompletableFuture<?> held;
+                try (CommitPause.Hold hold = given.get().hold()) {
+                    long files = dataFiles(store);
+                    held = producer.send("k", "1");
+                    Conditions.await(() -> dataFiles(store) > files, "the held batch uploaded");
+                    // Uploaded, so unheld it would commit within milliseconds; 300 ms is a wide margin.
+                    Thread.sleep(300);
+                    assertFalse(held.isDone(), "a commit started during the hold");
+                    assertEquals(before, table.latestVersion());
+                }
+                held.get(10, java.util.concurrent.TimeUnit.SECONDS);
+                assertEquals(before + 1, table.latestVersion());
+
+                CommitPause.Hold forgotten = given.get().hold();
+                // Not closed: the producer goes on after MAX_HOLD_MS (the get times out if it waits for ever).
+                producer.send("k", "2").get(CommitPause.MAX_HOLD_MS + 10_000, java.util.concurrent.TimeUnit.MILLISECONDS);
+                assertEquals(before + 2, table.latestVersion());
+                forgotten.close();
+            } finally {
+                producer.close(Duration.ofSeconds(30));
+            }
+        }
+    }
+
+    private static long dataFiles(ObjectStore store) {
+        long[] n = {0};
+        Listing.forEach(store, "topic/", null, 1000, info -> {
+            if (info.key().endsWith(".parquet") && !info.key().contains("_delta_log/")) {
+                n[0]++;
+            }
+            return true;
+        }).join();
+        return n[0];
+    }
 }
