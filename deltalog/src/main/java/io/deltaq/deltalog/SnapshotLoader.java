@@ -20,8 +20,9 @@ import java.util.concurrent.CompletableFuture;
  * version only (newer checkpoints and commits included, so a stale hint costs nothing). When the
  * hint is missing the log is listed from version 0; when it is wrong (no checkpoint there) or the
  * checkpoint is unreadable, earlier windows of the log are listed, each twice as long as the last.
- * A missing commit after the chosen checkpoint is a {@link LogGapException}; missing commits before
- * it do not matter.
+ * A commit after the chosen checkpoint that the listing did not show, below one it did show, is looked
+ * for by its name: a listing is not a snapshot of the log. Only when it is not there is it a
+ * {@link LogGapException}; missing commits before the checkpoint do not matter.
  *
  * <p>A gap may also be a listing that raced log cleanup (RFC 0005): a page listed before the cleanup
  * deleted its commits, the next after, or a commit deleted between listing and reading it. The log
@@ -36,6 +37,8 @@ final class SnapshotLoader {
 
     private static final long FIRST_BACKWARD_WINDOW = 1000;
     static final int RELISTS_ON_GAP = 3;
+    /** The size of a commit that a later commit implies but the listing did not show. */
+    private static final long UNLISTED = -1;
 
     private final LogStore io;
     private final CheckpointFormat format;
@@ -132,6 +135,7 @@ final class SnapshotLoader {
         while (true) {
             LogSegment segment = build(files, from, maxVersion, unreadable, useCheckpoints);
             if (segment != null) {
+                checkUnlisted(segment);
                 return segment;
             }
             long earlierFrom = Math.max(0, from - window);
@@ -140,6 +144,31 @@ final class SnapshotLoader {
             earlier.addAll(files);
             files = earlier;
             from = earlierFrom;
+        }
+    }
+
+    /**
+     * Reads, by name, every commit of the segment that the listing did not show: one that exists is
+     * a commit that landed while the log was listed; one that does not is a gap. Checked before
+     * anything is replayed, so that a gap is reported as one and not as whatever an earlier file holds.
+     */
+    private void checkUnlisted(LogSegment segment) {
+        List<LogFile> unlisted = new ArrayList<>();
+        List<CompletableFuture<Optional<byte[]>>> reads = new ArrayList<>();
+        for (LogFile commit : segment.commits()) {
+            if (commit.size() == UNLISTED) {
+                unlisted.add(commit);
+                reads.add(io.get(io.logKey(commit.name())));
+            }
+        }
+        for (int i = 0; i < unlisted.size(); i++) {
+            LogFile commit = unlisted.get(i);
+            if (io.join(reads.get(i), "reading " + io.displayLog(commit.name())).isEmpty()) {
+                long checkpoint = segment.checkpointVersion();
+                throw checkpoint < 0
+                        ? DeltaErrors.gapWithoutCheckpoint(io.tableName, commit.version(), segment.version())
+                        : DeltaErrors.gapAfterCheckpoint(io.tableName, checkpoint, commit.version(), segment.version());
+            }
         }
     }
 
@@ -202,12 +231,11 @@ final class SnapshotLoader {
         List<LogFile> needed = new ArrayList<>();
         for (long v = checkpoint + 1; v <= latest; v++) {
             LogFile commit = commits.get(v);
-            if (commit == null) {
-                throw checkpoint < 0
-                        ? DeltaErrors.gapWithoutCheckpoint(io.tableName, v, latest)
-                        : DeltaErrors.gapAfterCheckpoint(io.tableName, checkpoint, v, latest);
-            }
-            needed.add(commit);
+            // Not listed, yet a later commit was: a listing is no snapshot of the log (a directory
+            // walked while commits land, pages listed at different moments), so the commit is read
+            // by its name and only a failed read is a gap.
+            needed.add(commit != null ? commit : new LogFile(LogFiles.Kind.COMMIT, v, 0, 0, LogFiles.commitName(v),
+                    UNLISTED));
         }
         return new LogSegment(latest, checkpoint, checkpoint < 0 ? List.of() : complete.get(checkpoint), needed);
     }
