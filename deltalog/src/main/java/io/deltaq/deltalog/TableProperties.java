@@ -44,21 +44,7 @@ final class TableProperties {
 
     /** {@code delta.checkpointInterval}, or {@code defaultInterval} when unset or not a positive integer. */
     static int checkpointInterval(Metadata metadata, int defaultInterval) {
-        return checkpointInterval(metadata.property(CHECKPOINT_INTERVAL), defaultInterval);
-    }
-
-    private static int checkpointInterval(String value, int defaultInterval) {
-        if (value != null) {
-            try {
-                int interval = Integer.parseInt(value.trim());
-                if (interval > 0) {
-                    return interval;
-                }
-            } catch (NumberFormatException ignored) {
-                // not a number: the default applies
-            }
-        }
-        return defaultInterval;
+        return (int) CHECKPOINT.reader().read(metadata.property(CHECKPOINT_INTERVAL), defaultInterval);
     }
 
     /**
@@ -70,8 +56,11 @@ final class TableProperties {
         long read(String value, long otherwise);
     }
 
-    /** A property deltaq's maintenance honours: its key, its default and how it is read. */
-    record Definition(String key, long defaultValue, Reader reader) {
+    /**
+     * A property deltaq honours: its key, its default, how it is read, and what it accepts in words
+     * (for the error that refuses a bad value).
+     */
+    record Definition(String key, long defaultValue, Reader reader, String accepted) {
         /** The value in effect in {@code metadata}. */
         long valueIn(Metadata metadata) {
             return reader.read(metadata.property(key), defaultValue);
@@ -84,55 +73,57 @@ final class TableProperties {
         }
     }
 
+    private static final String INTERVAL = "a Delta interval such as 'interval 7 days' (units millisecond to week)";
+
     /** {@code deltaq.retention.ms}: 7 days by default; {@link #UNLIMITED} (-1) keeps everything. */
     static final Definition RETENTION = new Definition(RETENTION_MS, DEFAULT_RETENTION_MS,
-            TableProperties::longOrUnlimited);
+            wholeNumber(0, Long.MAX_VALUE, true), "milliseconds, at least 0, or -1 for no limit");
     /** {@code deltaq.retention.bytes}: {@link #UNLIMITED} (-1, no limit) by default. */
     static final Definition RETENTION_BYTES_LIMIT = new Definition(RETENTION_BYTES, DEFAULT_RETENTION_BYTES,
-            TableProperties::longOrUnlimited);
+            wholeNumber(0, Long.MAX_VALUE, true), "bytes, at least 0, or -1 for no limit");
     /** {@code deltaq.compaction.min.age.ms}: 10 minutes by default; at least 0. */
     static final Definition COMPACTION_MIN_AGE = new Definition(COMPACTION_MIN_AGE_MS, DEFAULT_COMPACTION_MIN_AGE_MS,
-            TableProperties::nonNegative);
+            wholeNumber(0, Long.MAX_VALUE, false), "milliseconds, at least 0");
     /** {@code deltaq.compaction.target.bytes}: 128 MiB by default; positive. */
     static final Definition COMPACTION_TARGET = new Definition(COMPACTION_TARGET_BYTES,
-            DEFAULT_COMPACTION_TARGET_BYTES, TableProperties::positive);
+            DEFAULT_COMPACTION_TARGET_BYTES, wholeNumber(1, Long.MAX_VALUE, false), "bytes, at least 1");
     /** {@code deltaq.maintenance.interval.ms}: one minute by default; positive. */
     static final Definition MAINTENANCE_INTERVAL = new Definition(MAINTENANCE_INTERVAL_MS,
-            DEFAULT_MAINTENANCE_INTERVAL_MS, TableProperties::positive);
+            DEFAULT_MAINTENANCE_INTERVAL_MS, wholeNumber(1, Long.MAX_VALUE, false), "milliseconds, at least 1");
     /** {@code delta.deletedFileRetentionDuration} in milliseconds; one week by default. */
     static final Definition DELETED_FILE_RETENTION_PERIOD = new Definition(DELETED_FILE_RETENTION,
-            DEFAULT_DELETED_FILE_RETENTION_MS, TableProperties::intervalMs);
+            DEFAULT_DELETED_FILE_RETENTION_MS, TableProperties::intervalMs, INTERVAL);
     /** {@code delta.logRetentionDuration} in milliseconds; 30 days by default. */
     static final Definition LOG_RETENTION_PERIOD = new Definition(LOG_RETENTION, DEFAULT_LOG_RETENTION_MS,
-            TableProperties::intervalMs);
+            TableProperties::intervalMs, INTERVAL);
     /**
      * {@code delta.setTransactionRetentionDuration} in milliseconds, {@link #UNLIMITED} by default: as
      * in Delta, a table without the property keeps every {@code txn}. deltaq writes
      * {@value #CREATED_SET_TRANSACTION_RETENTION} when it creates a table.
      */
     static final Definition SET_TRANSACTION_RETENTION_PERIOD = new Definition(SET_TRANSACTION_RETENTION, UNLIMITED,
-            TableProperties::intervalMs);
+            TableProperties::intervalMs, INTERVAL);
+    /**
+     * {@code delta.checkpointInterval}: its default is the writer's
+     * ({@link DeltaLogOptions#defaultCheckpointInterval()}), so {@link #checkpointInterval} passes it.
+     */
+    private static final Definition CHECKPOINT = new Definition(CHECKPOINT_INTERVAL, UNLIMITED,
+            wholeNumber(1, Integer.MAX_VALUE, false), "a positive integer");
 
     /** Every maintenance property, in the order docs/rfcs/0005-maintenance.md lists them. */
     static final List<Definition> MAINTENANCE = List.of(RETENTION, RETENTION_BYTES_LIMIT,
             COMPACTION_MIN_AGE, COMPACTION_TARGET, MAINTENANCE_INTERVAL, DELETED_FILE_RETENTION_PERIOD,
             LOG_RETENTION_PERIOD, SET_TRANSACTION_RETENTION_PERIOD);
 
-    /** What each property deltaq reads accepts, in words, for the error that refuses a bad value. */
-    private static final Map<String, String> ACCEPTED = acceptedValues();
+    /** Every property deltaq reads, by key. */
+    private static final Map<String, Definition> READ = definitionsByKey();
 
-    private static Map<String, String> acceptedValues() {
-        String interval = "a Delta interval such as 'interval 7 days' (units millisecond to week)";
-        Map<String, String> m = new LinkedHashMap<>();
-        m.put(RETENTION_MS, "milliseconds, at least 0, or -1 for no limit");
-        m.put(RETENTION_BYTES, "bytes, at least 0, or -1 for no limit");
-        m.put(COMPACTION_MIN_AGE_MS, "milliseconds, at least 0");
-        m.put(COMPACTION_TARGET_BYTES, "bytes, at least 1");
-        m.put(MAINTENANCE_INTERVAL_MS, "milliseconds, at least 1");
-        m.put(DELETED_FILE_RETENTION, interval);
-        m.put(LOG_RETENTION, interval);
-        m.put(SET_TRANSACTION_RETENTION, interval);
-        m.put(CHECKPOINT_INTERVAL, "a positive integer");
+    private static Map<String, Definition> definitionsByKey() {
+        Map<String, Definition> m = new LinkedHashMap<>();
+        for (Definition d : MAINTENANCE) {
+            m.put(d.key(), d);
+        }
+        m.put(CHECKPOINT.key(), CHECKPOINT);
         return Collections.unmodifiableMap(m);
     }
 
@@ -143,15 +134,12 @@ final class TableProperties {
      * any other key (another engine's, the user's) is the table owner's business.
      */
     static String problem(String key, String value) {
-        String accepted = ACCEPTED.get(key);
-        if (accepted == null) {
+        Definition d = READ.get(key);
+        if (d == null) {
             return key.startsWith("deltaq.") ? "'" + key + "' is not a deltaq table property; deltaq reads "
-                    + String.join(", ", ACCEPTED.keySet()) : null;
+                    + String.join(", ", READ.keySet()) : null;
         }
-        boolean valid = key.equals(CHECKPOINT_INTERVAL)
-                ? checkpointInterval(value, -1) > 0
-                : MAINTENANCE.stream().filter(d -> d.key().equals(key)).allMatch(d -> d.isValid(value));
-        return valid ? null : "'" + value + "' is not a valid " + key + ": expected " + accepted;
+        return d.isValid(value) ? null : "'" + value + "' is not a valid " + key + ": expected " + d.accepted();
     }
 
     static long deletedFileRetentionMs(Metadata metadata) {
@@ -222,30 +210,22 @@ final class TableProperties {
         return n * unitMs;
     }
 
-    /** A non-negative long, or -1 for "no limit"; anything else reads as the default. */
-    private static long longOrUnlimited(String value, long defaultValue) {
-        long v = parse(value, defaultValue);
-        return v >= 0 || v == UNLIMITED ? v : defaultValue;
-    }
-
-    private static long nonNegative(String value, long defaultValue) {
-        long v = parse(value, defaultValue);
-        return v >= 0 ? v : defaultValue;
-    }
-
-    private static long positive(String value, long defaultValue) {
-        long v = parse(value, defaultValue);
-        return v > 0 ? v : defaultValue;
-    }
-
-    private static long parse(String value, long defaultValue) {
-        if (value == null) {
-            return defaultValue;
-        }
-        try {
-            return Long.parseLong(value.trim());
-        } catch (NumberFormatException e) {
-            return defaultValue;
-        }
+    /**
+     * Reads a whole number from {@code min} to {@code max}, and also -1 ({@link #UNLIMITED}) when
+     * {@code unlimited}; anything else reads as the default.
+     */
+    private static Reader wholeNumber(long min, long max, boolean unlimited) {
+        return (value, otherwise) -> {
+            if (value == null) {
+                return otherwise;
+            }
+            long v;
+            try {
+                v = Long.parseLong(value.trim());
+            } catch (NumberFormatException e) {
+                return otherwise;
+            }
+            return (v >= min && v <= max) || (unlimited && v == UNLIMITED) ? v : otherwise;
+        };
     }
 }
