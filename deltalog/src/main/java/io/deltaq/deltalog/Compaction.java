@@ -67,7 +67,10 @@ final class Compaction {
         long now = clockMs.getAsLong();
         long minAge = TableProperties.compactionMinAgeMs(s.metadata());
         long target = TableProperties.compactionTargetBytes(s.metadata());
-        long b = s.transaction(CompactedRange.COMPACTION_APP_ID).map(TransactionState::txnVersion).orElseGet(() -> oldestCommit(s.version()) - 1);
+        long b = CompactedRange.compactedThrough(s);
+        if (b < 0) {
+            b = oldestCommit(s.version()) - 1; // never compacted: start at the oldest commit still in the log
+        }
         List<Version> versions = compactable(s, b, now, minAge);
 
         List<List<Version>> groups = new ArrayList<>();

@@ -38,11 +38,11 @@ final class LogCleanup {
     }
 
     Result run(Snapshot s) {
-        Optional<TransactionState> compaction = s.transaction(CompactedRange.COMPACTION_APP_ID);
-        if (compaction.isEmpty()) {
+        long compactedThrough = CompactedRange.compactedThrough(s);
+        if (compactedThrough < 0) {
             return new Result(0, -1); // K <= B + 1 = the oldest version: nothing may go
         }
-        long bound = Math.min(compaction.get().txnVersion() + 1, s.version());
+        long bound = Math.min(compactedThrough + 1, s.version());
         long cutoffMs = clockMs.getAsLong() - TableProperties.logRetentionMs(s.metadata());
 
         // Every versioned file up to the bound (commits, checkpoints, .crc, ...), in version order.

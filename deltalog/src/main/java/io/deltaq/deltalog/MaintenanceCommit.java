@@ -55,10 +55,6 @@ final class MaintenanceCommit {
     private long knownVersion;
     private final List<Commit> winners = new ArrayList<>();
 
-    MaintenanceCommit(LogStore io, Snapshot read, String maintainer, long leaseEpoch, LongSupplier clockMs) {
-        this(io, read, maintainer, leaseEpoch, clockMs, CommitPause.NONE);
-    }
-
     MaintenanceCommit(LogStore io, Snapshot read, String maintainer, long leaseEpoch, LongSupplier clockMs,
                       CommitPause pause) {
         this.pause = pause;

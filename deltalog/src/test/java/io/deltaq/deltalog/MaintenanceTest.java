@@ -310,9 +310,9 @@ class MaintenanceTest {
         LiveFile f2 = s.liveFiles().get(1);
         RemoveFile remove1 = new RemoveFile(f1.add().path(), 1L, false, true, Map.of(), f1.size(), null, null, null);
         RemoveFile remove2 = new RemoveFile(f2.add().path(), 1L, false, true, Map.of(), f2.size(), null, null, null);
-        MaintenanceCommit a = new MaintenanceCommit(table.io(), s, "a", 1, clock);
-        MaintenanceCommit b = new MaintenanceCommit(table.io(), s, "b", 1, clock);
-        MaintenanceCommit c = new MaintenanceCommit(table.io(), s, "c", 1, clock);
+        MaintenanceCommit a = new MaintenanceCommit(table.io(), s, "a", 1, clock, CommitPause.NONE);
+        MaintenanceCommit b = new MaintenanceCommit(table.io(), s, "b", 1, clock, CommitPause.NONE);
+        MaintenanceCommit c = new MaintenanceCommit(table.io(), s, "c", 1, clock, CommitPause.NONE);
         assertEquals(v2 + 1, a.commit("OPTIMIZE", "compaction", List.of(remove1,
                 new SetTransaction(CompactedRange.COMPACTION_APP_ID, v1, 1L))));
         // A producer's append in between is no conflict.
@@ -327,7 +327,7 @@ class MaintenanceTest {
                 () -> c.commit("OPTIMIZE", "compaction", List.of(remove2, new SetTransaction(CompactedRange.COMPACTION_APP_ID, v2, 1L))));
         assertTrue(moved.getMessage().contains("deltaq-compaction"), moved.getMessage());
         // A retention of another file from the old snapshot passes over a's commit and the append.
-        MaintenanceCommit d = new MaintenanceCommit(table.io(), s, "d", 1, clock);
+        MaintenanceCommit d = new MaintenanceCommit(table.io(), s, "d", 1, clock, CommitPause.NONE);
         assertEquals(appended + 1, d.commit("DELETE", "retention", List.of(remove2)));
         assertEquals(appended + 1, table.latestVersion());
     }
