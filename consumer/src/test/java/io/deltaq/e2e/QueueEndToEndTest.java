@@ -6,12 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.nio.ByteOrder;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,13 +36,9 @@ import io.deltaq.producer.AckListener;
 import io.deltaq.producer.MessageTooLargeException;
 import io.deltaq.producer.Producer;
 import io.deltaq.producer.ProducerConfig;
-import io.deltaq.s3io.ObjectStore;
 import org.agrona.DirectBuffer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Producers and consumers together on one real store (subclasses: the local filesystem, the
@@ -57,42 +51,11 @@ import org.junit.jupiter.api.io.TempDir;
  * more" is proven by a sentinel sent afterwards, which must be the very next message.
  */
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
-abstract class QueueEndToEndTest {
+abstract class QueueEndToEndTest extends StoreTest {
 
     static final Duration WAIT = Duration.ofMinutes(3);
     static final int VALUE_BYTES = 16;
     static final int SENTINEL_SOURCE = 99;
-
-    /** A fresh, empty store; the table lives at its root. */
-    protected abstract ObjectStore openStore();
-
-    /** A local directory holding the table, for Kernel. */
-    protected abstract Path kernelDirectory(ObjectStore store, Path scratch) throws Exception;
-
-    @TempDir
-    Path scratch;
-
-    ObjectStore store;
-    private final List<AutoCloseable> resources = new ArrayList<>();
-
-    @BeforeEach
-    void openTheStore() {
-        store = openStore();
-    }
-
-    @AfterEach
-    void closeEverything() throws Exception {
-        Collections.reverse(resources);
-        for (AutoCloseable r : resources) {
-            r.close();
-        }
-        store.close();
-    }
-
-    <T extends AutoCloseable> T track(T resource) {
-        resources.add(resource);
-        return resource;
-    }
 
     Consumer consumer(Object... keyValues) {
         Map<String, Object> config = new HashMap<>();

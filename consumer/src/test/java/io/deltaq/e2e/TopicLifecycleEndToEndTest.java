@@ -23,11 +23,8 @@ import io.deltaq.deltalog.Position;
 import io.deltaq.deltalog.Snapshot;
 import io.deltaq.producer.Producer;
 import io.deltaq.producer.ProducerConfig;
-import io.deltaq.s3io.ObjectStore;
 import java.nio.ByteOrder;
-import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -38,11 +35,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A topic's life with maintenance (docs/rfcs/0005-maintenance.md), end to end on one real store
@@ -54,24 +48,13 @@ import org.junit.jupiter.api.io.TempDir;
  * {@link QueueEndToEndTest}; its acknowledged position is remembered and checked at every read.
  */
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
-abstract class TopicLifecycleEndToEndTest {
+abstract class TopicLifecycleEndToEndTest extends StoreTest {
 
     private static final long HOUR = 3_600_000L;
     private static final int BATCH = 50;
     private static final int CHECKPOINT_INTERVAL = 3;
     private static final String GROUP = "lifecycle-app";
 
-    /** A fresh, empty store; the table lives at its root. */
-    protected abstract ObjectStore openStore();
-
-    /** A local directory holding the table, for Kernel. */
-    protected abstract Path kernelDirectory(ObjectStore store, Path scratch) throws Exception;
-
-    @TempDir
-    Path scratch;
-
-    private ObjectStore store;
-    private final List<AutoCloseable> resources = new ArrayList<>();
     /** The acknowledged position (as an offset) of each sequence number sent. */
     private final List<Long> acked = new ArrayList<>();
 
@@ -90,20 +73,6 @@ abstract class TopicLifecycleEndToEndTest {
         }
     }
 
-    @BeforeEach
-    void openTheStore() {
-        store = openStore();
-    }
-
-    @AfterEach
-    void closeEverything() throws Exception {
-        Collections.reverse(resources);
-        for (AutoCloseable r : resources) {
-            r.close();
-        }
-        store.close();
-    }
-
     private Consumer consumer(Object... keyValues) {
         Map<String, Object> config = new HashMap<>();
         config.put(ConsumerConfig.POLL_INTERVAL_MS, 20);
@@ -112,7 +81,7 @@ abstract class TopicLifecycleEndToEndTest {
             config.put((String) keyValues[i], keyValues[i + 1]);
         }
         Consumer c = Consumer.create(store, "", config);
-        resources.add(c);
+        track(c);
         return c;
     }
 
@@ -224,7 +193,7 @@ abstract class TopicLifecycleEndToEndTest {
                 "deltaq.retention.ms", "-1")).created());
         Producer producer = Producer.create(store, "", Map.of(ProducerConfig.PRODUCER_ID, "lifecycle",
                 ProducerConfig.MAINTENANCE_ENABLED, false));
-        resources.add(producer);
+        track(producer);
         TestClock clock = new TestClock();
         // One maintainer throughout, as a producer's or `deltaq maintain`'s: it remembers what it vacuumed.
         Maintenance maintainer = Maintenance.of(table, clock);
