@@ -45,6 +45,26 @@ public final class ActionJson {
     private ActionJson() {
     }
 
+    /** Writes the fields of one JSON object. */
+    @FunctionalInterface
+    interface Fields {
+        void write(JsonGenerator g) throws IOException;
+    }
+
+    /** One JSON object and a newline, as deltaq's own files ({@code _deltaq/}) hold it. */
+    static byte[] objectLine(Fields fields) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+        try (JsonGenerator g = FACTORY.createGenerator(out)) {
+            g.writeStartObject();
+            fields.write(g);
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        out.write('\n');
+        return out.toByteArray();
+    }
+
     /* ================================ reading ================================ */
 
     /**

@@ -1,14 +1,11 @@
 package io.deltaq.deltalog;
 
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import io.deltaq.s3io.CreateOutcome;
 import io.deltaq.s3io.Listing;
 import io.deltaq.s3io.config.ConfigDef;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -338,19 +335,12 @@ public final class MaintenanceLease {
     }
 
     static byte[] toJson(Lease lease) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(192);
-        try (JsonGenerator g = ActionJson.FACTORY.createGenerator(out)) {
-            g.writeStartObject();
+        return ActionJson.objectLine(g -> {
             g.writeNumberField("epoch", lease.epoch());
             g.writeStringField("holder", lease.holder());
             g.writeStringField("instance", lease.instance());
             g.writeNumberField("expiresAtMs", lease.expiresAtMs());
-            g.writeEndObject();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        out.write('\n');
-        return out.toByteArray();
+        });
     }
 
     private Lease parseOrNull(byte[] data, String key) {

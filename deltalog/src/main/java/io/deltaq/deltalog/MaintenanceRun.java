@@ -1,11 +1,8 @@
 package io.deltaq.deltalog;
 
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
@@ -85,9 +82,7 @@ public record MaintenanceRun(long epoch, String holder, String instance, long st
     }
 
     byte[] toJson() {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
-        try (JsonGenerator g = ActionJson.FACTORY.createGenerator(out)) {
-            g.writeStartObject();
+        return ActionJson.objectLine(g -> {
             g.writeNumberField("epoch", epoch);
             g.writeStringField("holder", holder);
             g.writeStringField("instance", instance);
@@ -95,12 +90,7 @@ public record MaintenanceRun(long epoch, String holder, String instance, long st
             g.writeNumberField("endedAtMs", endedAtMs);
             g.writeStringField("outcome", outcome.text());
             g.writeStringField("summary", summary);
-            g.writeEndObject();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        out.write('\n');
-        return out.toByteArray();
+        });
     }
 
     static MaintenanceRun parse(byte[] data, String file) {
