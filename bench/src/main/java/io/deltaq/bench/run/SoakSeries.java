@@ -5,9 +5,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.DoubleBinaryOperator;
 import java.util.function.ToDoubleFunction;
 
 import com.fasterxml.jackson.core.JsonGenerator;
@@ -150,26 +152,23 @@ final class SoakSeries {
 
     /** A gauge's value at the last tick of each period, divided by {@code scale}; NaN where no tick has it. */
     private double[] last(List<Map<String, String>> ticks, String field, double scale) {
-        double[] values = new double[samples];
-        java.util.Arrays.fill(values, Double.NaN);
-        for (Map<String, String> tick : ticks) {
-            int k = period(Figures.value(tick, "t"));
-            if (k >= 0 && tick.containsKey(field)) {
-                values[k] = Figures.value(tick, field) / scale;
-            }
-        }
-        return values;
+        return perPeriod(ticks, field, scale, (earlier, later) -> later);
     }
 
     /** A gauge's least value over each period's ticks: heap after GC, whose low points are what is retained. */
     private double[] min(List<Map<String, String>> ticks, String field, double scale) {
+        return perPeriod(ticks, field, scale, Math::min);
+    }
+
+    /** A gauge's values over each period's ticks, divided by {@code scale}, folded in tick order; NaN where no tick has it. */
+    private double[] perPeriod(List<Map<String, String>> ticks, String field, double scale, DoubleBinaryOperator fold) {
         double[] values = new double[samples];
-        java.util.Arrays.fill(values, Double.NaN);
+        Arrays.fill(values, Double.NaN);
         for (Map<String, String> tick : ticks) {
             int k = period(Figures.value(tick, "t"));
             if (k >= 0 && tick.containsKey(field)) {
                 double v = Figures.value(tick, field) / scale;
-                values[k] = Double.isNaN(values[k]) ? v : Math.min(values[k], v);
+                values[k] = Double.isNaN(values[k]) ? v : fold.applyAsDouble(values[k], v);
             }
         }
         return values;
@@ -181,7 +180,7 @@ final class SoakSeries {
      */
     private double[] perSecond(List<Map<String, String>> ticks, String counter) {
         double[] values = new double[samples];
-        java.util.Arrays.fill(values, Double.NaN);
+        Arrays.fill(values, Double.NaN);
         Map<String, String> before = null;
         Map<String, String>[] lastOf = lastTickOfEachPeriod(ticks);
         for (Map<String, String> tick : ticks) {
