@@ -15,8 +15,11 @@ import java.util.function.LongSupplier;
 /**
  * Log cleanup (docs/rfcs/0005-maintenance.md, I4): keeps {@code K}, the newest complete checkpoint
  * with {@code K <= B + 1} whose commit is older than {@code delta.logRetentionDuration}, and deletes,
- * oldest first, every commit, checkpoint and {@code .crc} with a version below it. What remains is
- * always a checkpoint, its commit and every commit after it; {@code _last_checkpoint} is not touched.
+ * oldest first, every commit, checkpoint and {@code .crc} with a version below it, a window of them at
+ * a time. What remains is always {@code K}'s checkpoint, its commit and every commit after it, and
+ * below {@code K}, while a run is under way or after one was stopped, whatever it has not deleted
+ * yet, holes included: no reader looks there, since every reader starts at the newest checkpoint and
+ * the log start is at least {@code B + 1 >= K}. {@code _last_checkpoint} is not touched.
  */
 final class LogCleanup {
 
@@ -86,8 +89,8 @@ final class LogCleanup {
         if (kept < 0) {
             return new Result(0, -1);
         }
-        // Oldest version first; within a version the commit last, so the log never holds a checkpoint
-        // without its commit.
+        // Oldest version first, within a version the commit last: a stopped run leaves the fewest holes
+        // below K (at most a window's worth) for the next run to finish.
         List<Named> doomed = new ArrayList<>();
         for (Named f : files) {
             if (f.version() < kept) {
@@ -95,13 +98,13 @@ final class LogCleanup {
             }
         }
         doomed.sort(Comparator.comparingLong(Named::version).thenComparing(f -> f.name().endsWith(".json") ? 1 : 0));
-        long deleted = 0;
+        List<String> keys = new ArrayList<>(doomed.size());
         for (Named f : doomed) {
-            String key = io.logKey(f.name());
-            io.join(io.store.delete(key), "deleting " + io.display(key));
-            deleted++;
+            keys.add(io.logKey(f.name()));
         }
-        return new Result(deleted, kept);
+        long[] deleted = {0};
+        io.deleteInOrder(keys, "log file", key -> deleted[0]++);
+        return new Result(deleted[0], kept);
     }
 
     /**

@@ -9,11 +9,13 @@ import io.deltaq.s3io.RetryingReads;
 import io.deltaq.s3io.ObjectTooLargeException;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 
 /**
  * One table's view of the object store: keys of its log and data files, names for messages, and
@@ -134,6 +136,31 @@ final class LogStore {
      * Waits for a write of {@code bytes}, bounded by the I/O timeout plus time for its payload (see
      * {@link AttemptDeadline}): a checkpoint grows with the table.
      */
+    /**
+     * Deletes {@code keys}, started in the order given with at most {@code maxConcurrentReads} in
+     * flight: a delete starts only once every key more than that many places before it is gone. One
+     * round trip per key, serially, could not keep up with a log that gains hundreds of files a
+     * second. A missing key is fine; the first failure stops the run and names its key.
+     *
+     * @param what the kind of file, for the message
+     * @param deleted hears each key once it is gone, in the order given
+     */
+    void deleteInOrder(List<String> keys, String what, Consumer<String> deleted) {
+        int n = keys.size();
+        int window = options.maxConcurrentReads();
+        List<CompletableFuture<Void>> deletes = new ArrayList<>(Collections.nCopies(n, null));
+        int issued = 0;
+        for (int i = 0; i < n; i++) {
+            while (issued < n && issued < i + window) {
+                deletes.set(issued, store.delete(keys.get(issued)));
+                issued++;
+            }
+            join(deletes.get(i), "deleting " + what + " " + display(keys.get(i)));
+            deletes.set(i, null);
+            deleted.accept(keys.get(i));
+        }
+    }
+
     <T> T joinWrite(CompletableFuture<T> future, long bytes, String what) {
         long nanos = AttemptDeadline.of(options.ioTimeout()).nanosFor(bytes);
         return Futures.await(future, nanos, cause -> failure(cause, what));

@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.function.LongSupplier;
 
 /**
@@ -57,20 +56,15 @@ final class Vacuum {
             }
         }
         deleted.retainAll(tombstoned);
-        int window = io.options.maxConcurrentReads();
-        long count = 0;
-        for (int from = 0; from < due.size(); from += window) {
-            List<String> batch = due.subList(from, Math.min(due.size(), from + window));
-            List<CompletableFuture<Void>> deletes = new ArrayList<>(batch.size());
-            for (String path : batch) {
-                deletes.add(io.store.delete(io.root + path));
-            }
-            for (int i = 0; i < batch.size(); i++) {
-                io.join(deletes.get(i), "deleting data file " + io.display(io.root + batch.get(i)));
-                deleted.add(batch.get(i));
-                count++;
-            }
+        long[] count = {0};
+        List<String> keys = new ArrayList<>(due.size());
+        for (String path : due) {
+            keys.add(io.root + path);
         }
-        return count;
+        io.deleteInOrder(keys, "data file", key -> {
+            deleted.add(key.substring(io.root.length()));
+            count[0]++;
+        });
+        return count[0];
     }
 }
