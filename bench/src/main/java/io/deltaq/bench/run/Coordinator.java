@@ -460,7 +460,8 @@ public final class Coordinator {
         /**
          * Samples the topic's storage at the end of each soak period, on its own thread: a sample (a
          * snapshot, a listing, a consumer's cold start) takes long enough to hold up the workers' ticks.
-         * A sample that takes longer than a period delays the next; each records when it was taken.
+         * A sample that takes longer than half a period makes the next late: a sample that cannot start
+         * within half a period of its time is skipped rather than shown under that time.
          */
         private Thread startSampler(SoakSeries series) {
             result.soak = series;
@@ -474,9 +475,17 @@ public final class Coordinator {
                         return;
                     }
                     long taken = WallClock.nowMicros();
+                    if (!series.onTime(i, taken)) {
+                        String why = "skipped: due at " + SoakSeries.clock((int) ((series.dueMicros(i) - warmupEndMicros) / 1_000_000))
+                                + ", the sample before it ran until "
+                                + SoakSeries.clock((int) ((taken - warmupEndMicros) / 1_000_000));
+                        series.sampleFailed(i, why);
+                        err.println("bench: soak sample " + (i + 1) + " " + why);
+                        continue;
+                    }
                     try {
                         io.deltaq.bench.driver.TopicSample sample = target.sampleTopic(topic);
-                        series.topic(i, sample, taken);
+                        series.topic(i, sample);
                         err.printf(Locale.ROOT, "[soak %s] live files %,d, objects %,d, log files %,d, checkpoint %s,"
                                 + " cold start %.0f ms%n", SoakSeries.clock((int) ((taken - warmupEndMicros) / 1_000_000)),
                                 sample.liveFiles(), sample.objects(), sample.logObjects(), sample.checkpointBytes() < 0
