@@ -23,14 +23,24 @@ import java.util.function.LongSupplier;
  */
 final class LogCleanup {
 
+    /**
+     * The log files one run lists at most, from the oldest: a run's cost stays bounded however long
+     * the log has grown (a soak's log of 45,000 files took more than the 30 s I/O timeout to list on
+     * the embedded server, so every later run failed and the log only grew). A longer log is cleaned
+     * over several runs.
+     */
+    static final int MAX_LISTED = 10_000;
+
     private final DeltaTable table;
     private final LogStore io;
     private final LongSupplier clockMs;
+    private final int maxListed;
 
-    LogCleanup(DeltaTable table, LogStore io, LongSupplier clockMs) {
+    LogCleanup(DeltaTable table, LogStore io, LongSupplier clockMs, int maxListed) {
         this.table = table;
         this.io = io;
         this.clockMs = clockMs;
+        this.maxListed = maxListed;
     }
 
     /** What one run did: files deleted, and the checkpoint kept (-1 when none qualified). */
@@ -48,7 +58,12 @@ final class LogCleanup {
         long bound = Math.min(compactedThrough + 1, s.version());
         long cutoffMs = clockMs.getAsLong() - TableProperties.logRetentionMs(s.metadata());
 
-        // Every versioned file up to the bound (commits, checkpoints, .crc, ...), in version order.
+        // The versioned files (commits, checkpoints, .crc, ...) from the oldest, in version order, up to
+        // the bound, or up to maxListed once a checkpoint above the oldest version was listed with its
+        // commit (so that the run can make progress whatever the checkpoint interval). A version cut
+        // short has no commit listed (its name sorts last), so it is no candidate, and every version
+        // below a candidate was listed whole.
+        long[] newestCandidate = {-1};
         List<Named> files = new ArrayList<>();
         Set<Long> commits = new HashSet<>();
         Map<Long, Map<Integer, Integer>> multiPart = new HashMap<>();
@@ -62,14 +77,19 @@ final class LogCleanup {
                 return true;
             }
             long version = Long.parseLong(name, 0, 20, 10);
-            if (version > bound) {
+            if (version > bound || (files.size() >= maxListed && newestCandidate[0] > files.get(0).version())) {
                 return false;
             }
             files.add(new Named(name, version));
             LogFiles.LogFile f = LogFiles.parse(name, info.size());
             if (f != null) {
                 switch (f.kind()) {
-                    case COMMIT -> commits.add(version);
+                    case COMMIT -> {
+                        commits.add(version);
+                        if (checkpoints.contains(version)) {
+                            newestCandidate[0] = version; // its checkpoint's names sort before its commit's
+                        }
+                    }
                     case CLASSIC_CHECKPOINT -> checkpoints.add(version);
                     case MULTIPART_CHECKPOINT -> {
                         Map<Integer, Integer> parts = multiPart.computeIfAbsent(version, v -> new HashMap<>());

@@ -42,7 +42,7 @@ public final class Maintenance implements MaintenancePass {
         this.compaction = new Compaction(table, io, clockMs);
         this.retention = new Retention(clockMs);
         this.vacuum = new Vacuum(io, clockMs);
-        this.logCleanup = new LogCleanup(table, io, clockMs);
+        this.logCleanup = new LogCleanup(table, io, clockMs, LogCleanup.MAX_LISTED);
     }
 
     /**

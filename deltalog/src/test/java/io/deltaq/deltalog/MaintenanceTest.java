@@ -420,4 +420,56 @@ class MaintenanceTest {
         assertEquals(0, fourth.filesVacuumed());
         assertEquals(0, fourth.logFilesDeleted());
     }
+
+    /**
+     * Fails if a run lists more than its limit (the whole log, however long), or if a bounded run
+     * deletes a version whose files it did not all list, or the commit of the checkpoint it keeps:
+     * the runs must each delete a prefix of the log and together reach what one unbounded run would.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"local", "s3"})
+    void logCleanupListsABoundedPrefixAndFinishesOverSeveralRuns(String kind) {
+        DeltaTable table = table(kind);
+        MaintenanceTables.setProperties(table, Map.of(TableProperties.RETENTION_MS, "-1",
+                TableProperties.LOG_RETENTION, "interval 1 day"));
+        MaintenanceTables data = new MaintenanceTables(table, 11);
+        long last = -1;
+        for (int i = 0; i < 24; i++) {
+            last = data.append(clock.getAsLong(), 3);
+            if (i % 5 == 4) {
+                table.checkpoint(last); // a checkpoint every five data versions: 3 files each of those
+            }
+        }
+        clock.advance(HOUR);
+        assertTrue(Maintenance.of(table, clock).runOnce("m", 1).succeeded(), "compaction sets B");
+        long b = CompactedRange.compactedThrough(table.snapshot());
+        assertEquals(last, b);
+        clock.advance(2 * DAY);
+        LogStore io = table.io();
+        List<Long> checkpoints = io.listLog(0, Long.MAX_VALUE).stream()
+                .filter(f -> f.kind() == LogFiles.Kind.CLASSIC_CHECKPOINT).map(LogFiles.LogFile::version).toList();
+        long finalKept = checkpoints.stream().filter(v -> v <= b + 1).max(Long::compare).orElseThrow();
+
+        int limit = 7;
+        LogCleanup bounded = new LogCleanup(table, io, clock, limit);
+        long previousOldest = io.listLog(0, Long.MAX_VALUE).get(0).version();
+        int runs = 0;
+        while (io.listLog(0, Long.MAX_VALUE).get(0).version() < finalKept) {
+            assertTrue(++runs <= 20, "converges");
+            LogCleanup.Result r = bounded.run(table.snapshot());
+            // Here each run lists the limit's files and goes on to the next checkpoint's commit at most.
+            assertTrue(r.filesDeleted() > 0 && r.filesDeleted() <= limit, "a bounded prefix: " + r);
+            List<LogFiles.LogFile> log = io.listLog(0, Long.MAX_VALUE);
+            long oldest = log.get(0).version();
+            assertEquals(r.keptCheckpoint(), oldest, "a prefix went, up to the kept checkpoint");
+            assertTrue(log.stream().anyMatch(f -> f.version() == oldest && f.kind() == LogFiles.Kind.COMMIT),
+                    "the kept checkpoint's commit stays");
+            assertTrue(oldest > previousOldest);
+            previousOldest = oldest;
+        }
+        assertTrue(runs > 1, "a log longer than the limit takes several runs: " + runs);
+        assertEquals(finalKept, io.listLog(0, Long.MAX_VALUE).get(0).version());
+        assertEquals(0, bounded.run(table.snapshot()).filesDeleted(), "then nothing is left to delete");
+        assertEquals(b, CompactedRange.compactedThrough(DeltaTable.at(io.store, "topic").snapshot()));
+    }
 }
