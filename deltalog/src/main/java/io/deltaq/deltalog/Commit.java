@@ -41,6 +41,16 @@ public record Commit(long version, List<Action> actions) {
     public static final String MAINTENANCE_COMPACTION = "compaction";
 
     /**
+     * The commit file {@code bytes} holds as version {@code version}.
+     *
+     * @param file the file's location, for messages
+     * @throws CorruptLogException if it cannot be parsed, naming the file, the version and the line
+     */
+    public static Commit parse(long version, byte[] bytes, String file) {
+        return new Commit(version, ActionJson.parseCommit(bytes, file, version));
+    }
+
+    /**
      * Whether commit bytes found at a version carry {@code instance} under
      * {@value #WRITER_INSTANCE_PARAMETER}: a writer's own earlier attempt whose answer was lost.
      */
@@ -56,7 +66,7 @@ public record Commit(long version, List<Action> actions) {
      */
     public static boolean carries(byte[] bytes, String file, long version, String parameter, String value) {
         try {
-            return value.equals(new Commit(version, ActionJson.parseCommit(bytes, file, version)).parameter(parameter));
+            return value.equals(parse(version, bytes, file).parameter(parameter));
         } catch (RuntimeException unreadable) {
             return false;
         }

@@ -283,7 +283,7 @@ public final class CommitWriter {
                         fail(DeltaErrors.commitStateUnknown(file, version, outcome.cause()));
                     }
                     case TAKEN -> {
-                        Commit winner = new Commit(version, ActionJson.parseCommit(outcome.existing(), file, version));
+                        Commit winner = Commit.parse(version, outcome.existing(), file);
                         DeltaLogException conflict = conflictWith(winner, version);
                         if (conflict != null) {
                             fail(conflict);
@@ -332,7 +332,7 @@ public final class CommitWriter {
                         }
                         long version = lostAt + 1 + i;
                         String file = io.display(io.commitKey(version));
-                        Commit winner = new Commit(version, ActionJson.parseCommit(data.get(), file, version));
+                        Commit winner = Commit.parse(version, data.get(), file);
                         DeltaLogException conflict = conflictWith(winner, version);
                         if (conflict != null) {
                             fail(conflict);
@@ -371,7 +371,7 @@ public final class CommitWriter {
         private boolean isThisBatch(byte[] existing, String key, long version) {
             Commit found;
             try {
-                found = new Commit(version, ActionJson.parseCommit(existing, io.display(key), version));
+                found = Commit.parse(version, existing, io.display(key));
             } catch (RuntimeException unreadable) {
                 return false; // not ours: ours always parse; the caller reads and reports it as the winner
             }

@@ -307,14 +307,7 @@ public final class DeltaTable {
      * use {@link #tail} to follow a table.
      */
     public CompletableFuture<Optional<Commit>> readCommit(long version) {
-        String key = io.commitKey(version);
-        String file = io.display(key);
-        return io.getBounded(key).handle((data, error) -> {
-            if (error != null) {
-                throw new CompletionException(io.failure(error, "reading " + file));
-            }
-            return data.map(bytes -> new Commit(version, ActionJson.parseCommit(bytes, file, version)));
-        });
+        return io.readCommit(version);
     }
 
     /**

@@ -13,6 +13,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
@@ -136,6 +137,18 @@ final class LogStore {
      * Waits for a write of {@code bytes}, bounded by the I/O timeout plus time for its payload (see
      * {@link AttemptDeadline}): a checkpoint grows with the table.
      */
+    /** The commit of {@code version}, or empty when there is none; fails naming the file. */
+    CompletableFuture<Optional<Commit>> readCommit(long version) {
+        String key = commitKey(version);
+        String file = display(key);
+        return getBounded(key).handle((data, error) -> {
+            if (error != null) {
+                throw new CompletionException(failure(error, "reading " + file));
+            }
+            return data.map(bytes -> Commit.parse(version, bytes, file));
+        });
+    }
+
     /**
      * Deletes {@code keys}, started in the order given with at most {@code maxConcurrentReads} in
      * flight: a delete starts only once every key more than that many places before it is gone. One

@@ -115,7 +115,7 @@ public final class LogTail {
                 }
                 Optional<Commit> commit = Optional.empty();
                 if (data.isPresent()) {
-                    Commit c = new Commit(version, ActionJson.parseCommit(data.get(), file, version));
+                    Commit c = Commit.parse(version, data.get(), file);
                     Protocol p = c.protocol().orElse(protocol);
                     Metadata m = c.metadata().orElse(metadata);
                     if (p != protocol || m != metadata) {

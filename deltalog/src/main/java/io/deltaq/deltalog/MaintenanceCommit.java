@@ -133,7 +133,7 @@ final class MaintenanceCommit {
                 }
                 case UNKNOWN -> throw DeltaErrors.maintenanceCommitUnknown(file, operation, version, outcome.cause());
                 case TAKEN -> {
-                    Commit winner = new Commit(version, ActionJson.parseCommit(outcome.existing(), file, version));
+                    Commit winner = Commit.parse(version, outcome.existing(), file);
                     check.against(winner, version);
                     winners.add(winner);
                     knownVersion = version;
@@ -160,18 +160,17 @@ final class MaintenanceCommit {
         }
         int window = io.options.maxConcurrentReads();
         for (long from = lostAt + 1; from <= head; from += window) {
-            List<CompletableFuture<Optional<byte[]>>> reads = new ArrayList<>();
+            List<CompletableFuture<Optional<Commit>>> reads = new ArrayList<>();
             for (long v = from; v <= head && v < from + window; v++) {
-                reads.add(io.getBounded(io.commitKey(v)));
+                reads.add(io.readCommit(v));
             }
             for (int i = 0; i < reads.size(); i++) {
                 long v = from + i;
-                String file = io.display(io.commitKey(v));
-                Optional<byte[]> data = io.join(reads.get(i), "reading " + file);
-                if (data.isEmpty()) {
+                Optional<Commit> read = io.join(reads.get(i), "reading " + io.display(io.commitKey(v)));
+                if (read.isEmpty()) {
                     return; // cleaned up meanwhile: the next create finds out where the head is
                 }
-                Commit winner = new Commit(v, ActionJson.parseCommit(data.get(), file, v));
+                Commit winner = read.get();
                 check.against(winner, v + 1);
                 winners.add(winner);
                 knownVersion = v;
