@@ -10,7 +10,6 @@ import io.deltaq.deltalog.internal.parquet.MessageFileReader;
 import io.deltaq.deltalog.internal.parquet.MessageFileWriter;
 import io.deltaq.deltalog.internal.parquet.MessageRowHandler;
 import io.deltaq.deltalog.internal.parquet.ParquetFormatException;
-import io.deltaq.s3io.Listing;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -69,7 +68,8 @@ final class Compaction {
         long target = TableProperties.compactionTargetBytes(s.metadata());
         long b = CompactedRange.compactedThrough(s);
         if (b < 0) {
-            b = oldestCommit(s.version()) - 1; // never compacted: start at the oldest commit still in the log
+            // Never compacted: start at the oldest version in the log (0 unless another engine cleaned it).
+            b = io.join(table.firstVersionAfter(-1), "listing " + io.display(io.logPrefix)) - 1;
         }
         List<Version> versions = compactable(s, b, now, minAge);
 
@@ -197,20 +197,6 @@ final class Compaction {
             newest = Math.max(newest, a.modificationTime());
         }
         return newest == Long.MIN_VALUE ? 0 : newest;
-    }
-
-    /** The oldest commit in the log (0 unless log cleanup or another engine removed the first ones). */
-    private long oldestCommit(long latest) {
-        long[] found = {latest};
-        io.join(Listing.forEach(io.store, io.logPrefix, null, 16, info -> {
-            LogFiles.LogFile f = LogFiles.parse(info.key().substring(io.logPrefix.length()), info.size());
-            if (f != null && f.kind() == LogFiles.Kind.COMMIT) {
-                found[0] = f.version();
-                return false;
-            }
-            return true;
-        }), "listing " + io.display(io.logPrefix));
-        return found[0];
     }
 
     /** Writes one group's rows into one file and commits it; returns the number of files it replaced. */
