@@ -46,8 +46,6 @@ final class DeltaqTarget implements BenchTarget {
     private static final long SAMPLE_TIMEOUT_NS = TimeUnit.MINUTES.toNanos(5);
     private static final int LIST_PAGE = 1000;
     private static final String LOG_DIR = "_delta_log/";
-    private static final int VERSION_DIGITS = 20;
-    private static final String CHECKPOINT_INFIX = ".checkpoint.";
 
     private final EmbeddedS3Server server;
     private final Map<String, String> connection;
@@ -172,28 +170,22 @@ final class DeltaqTarget implements BenchTarget {
     }
 
     /**
-     * Reads the latest snapshot, lists everything under the table (the newest checkpoint's size from
-     * that listing: {@code _last_checkpoint} is only a hint), and times a fresh consumer at the head
-     * from its creation until it has resolved where it starts.
+     * Reads the latest snapshot and the newest complete checkpoint's files, counts everything under
+     * the table with a listing, and times a fresh consumer at the head from its creation until it has
+     * resolved where it starts.
      */
     @Override
     public TopicSample sampleTopic(String topic) {
-        long liveFiles = DeltaTable.at(store, topic).snapshot().liveFiles().size();
+        DeltaTable table = DeltaTable.at(store, topic);
+        long liveFiles = table.snapshot().liveFiles().size();
+        Optional<DeltaTable.CheckpointFiles> checkpoint = table.latestCheckpoint();
         String root = TablePath.root(topic);
         String logPrefix = root + LOG_DIR;
         long[] counts = new long[2];
-        long[] checkpoint = {-1, -1};
         Futures.await(Listing.forEach(store, root, null, LIST_PAGE, info -> {
             counts[0]++;
             if (info.key().startsWith(logPrefix)) {
                 counts[1]++;
-                long version = checkpointVersion(info.key().substring(logPrefix.length()));
-                if (version > checkpoint[0]) {
-                    checkpoint[0] = version;
-                    checkpoint[1] = info.size();
-                } else if (version >= 0 && version == checkpoint[0]) {
-                    checkpoint[1] += info.size(); // another part of a multi-part checkpoint
-                }
             }
             return true;
         }), SAMPLE_TIMEOUT_NS, cause -> new IllegalStateException("listing " + root + " in " + store.location() + ": "
@@ -203,22 +195,10 @@ final class DeltaqTarget implements BenchTarget {
             consumer.position(); // waits for the start to be resolved
             consumer.poll(message -> { }, 1);
             double coldStartMs = (System.nanoTime() - start) / 1e6;
-            return new TopicSample(liveFiles, counts[0], counts[1], checkpoint[0], checkpoint[1], coldStartMs);
+            return new TopicSample(liveFiles, counts[0], counts[1],
+                    checkpoint.map(DeltaTable.CheckpointFiles::version).orElse(-1L),
+                    checkpoint.map(DeltaTable.CheckpointFiles::sizeInBytes).orElse(-1L), coldStartMs);
         }
-    }
-
-    /** The version of a classic or multi-part checkpoint file's name, or -1 for any other log file. */
-    static long checkpointVersion(String name) {
-        if (name.length() <= VERSION_DIGITS || !name.startsWith(CHECKPOINT_INFIX, VERSION_DIGITS)
-                || !name.endsWith(".parquet")) {
-            return -1;
-        }
-        for (int i = 0; i < VERSION_DIGITS; i++) {
-            if (!Character.isDigit(name.charAt(i))) {
-                return -1;
-            }
-        }
-        return Long.parseLong(name.substring(0, VERSION_DIGITS));
     }
 
     @Override
