@@ -310,8 +310,8 @@ final class SoakSeries {
         boolean noCheckpointTime = figures.stream().anyMatch(f -> f.key().equals("checkpointWriteMs")
                 && f.verdict().kind() == Trend.Kind.UNKNOWN);
         if (noCheckpointTime) {
-            md.append("\nCheckpoint write time: n/a, the producer does not report it yet (see the TODO in DeltaqDriver);"
-                    + " the checkpoint's size is read from storage.\n");
+            md.append("\nCheckpoint write time: n/a, too few periods in which the producer wrote a checkpoint (it"
+                    + " reports the time of each one it writes); the checkpoint's size is read from storage.\n");
         }
     }
 
