@@ -763,7 +763,7 @@ public final class Coordinator {
     }
 
     /** A rate's CSV and histogram logs, written as the ticks arrive. */
-    private static final class RateFiles implements AutoCloseable {
+    static final class RateFiles implements AutoCloseable {
         private final PrintWriter csv;
         private final PrintStream latencyLogStream;
         private final PrintStream publishDelayLogStream;
@@ -771,6 +771,8 @@ public final class Coordinator {
         private final HistogramLogWriter publishDelayLog;
         private long warmupEndMicros;
         private long previousPublishTick;
+        private String heldTime;
+        private String heldRow;
 
         RateFiles(Path dir, long rate) throws IOException {
             this.csv = new PrintWriter(Files.newBufferedWriter(dir.resolve(rate + ".csv"), StandardCharsets.UTF_8));
@@ -806,18 +808,27 @@ public final class Coordinator {
             previousPublishTick = toMicros;
         }
 
+        /**
+         * Rows are held back by one tick: a worker's last tick can follow its regular one by a few
+         * milliseconds, and two rows at the same printed time would make the file ambiguous to plot, so
+         * a row is replaced by a later one with the same printed time.
+         */
         void csvRow(RateResult.Interval row, boolean empty) {
-            if (empty) {
-                // Nothing measured has arrived yet: no percentiles rather than zeros.
-                csv.printf(Locale.ROOT, "%.2f,,,,,%n", row.secondsFromStart());
-                return;
+            String time = String.format(Locale.ROOT, "%.2f", row.secondsFromStart());
+            if (heldRow != null && !time.equals(heldTime)) {
+                csv.println(heldRow);
             }
-            csv.printf(Locale.ROOT, "%.2f,%.2f,%.2f,%.2f,%.2f,%.2f%n", row.secondsFromStart(), row.cumP50() / 1e6,
-                    row.cumP75() / 1e6, row.cumP85() / 1e6, row.cumP95() / 1e6, row.cumP99() / 1e6);
+            heldTime = time;
+            // Nothing measured has arrived yet: no percentiles rather than zeros.
+            heldRow = empty ? time + ",,,,," : String.format(Locale.ROOT, "%s,%.2f,%.2f,%.2f,%.2f,%.2f", time,
+                    row.cumP50() / 1e6, row.cumP75() / 1e6, row.cumP85() / 1e6, row.cumP95() / 1e6, row.cumP99() / 1e6);
         }
 
         @Override
         public void close() {
+            if (heldRow != null) {
+                csv.println(heldRow);
+            }
             csv.close();
             latencyLogStream.close();
             publishDelayLogStream.close();
