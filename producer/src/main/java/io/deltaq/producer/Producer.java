@@ -89,7 +89,8 @@ public final class Producer implements AutoCloseable {
         this.config = config;
         this.store = store;
         this.ownsStore = ownsStore;
-        this.location = DeltaTable.at(store, tablePath).location();
+        DeltaTable table = DeltaTable.at(store, tablePath); // immutable: shared by the commit and maintenance threads
+        this.location = table.location();
         int capacity = BitUtil.findNextPositivePowerOfTwo(config.bufferBytes);
         // Direct and aligned: Agrona 1.x prints a warning on stderr for every ring over a byte[]
         // (its 8-byte alignment is not guaranteed), which a library must not do to its users.
@@ -99,7 +100,6 @@ public final class Producer implements AutoCloseable {
         this.auxiliary = singleThread("deltaq-producer-aux-" + config.producerId);
         this.encoder = singleThread("deltaq-producer-encoder-" + config.producerId);
         try {
-            DeltaTable table = DeltaTable.at(store, tablePath);
             CommitWriter writer = openWriter(table, config, auxiliary);
             this.idle = new WakeableIdleStrategy(config.idleMaxParkNs);
             metrics.checkpointsOf(writer);
@@ -115,15 +115,15 @@ public final class Producer implements AutoCloseable {
             encoder.shutdownNow();
             throw e;
         }
-        this.maintenance = config.maintenanceEnabled ? startMaintenance(store, tablePath, maintenancePass) : null;
+        this.maintenance = config.maintenanceEnabled ? startMaintenance(table, maintenancePass) : null;
         metrics.maintenanceOf(maintenance);
     }
 
     /** The table's maintainer, started once the table is open; it acts only while it holds the table's lease. */
-    private MaintenanceRunner startMaintenance(ObjectStore store, String tablePath,
+    private MaintenanceRunner startMaintenance(DeltaTable table,
                                                BiFunction<DeltaTable, CommitPause, MaintenancePass> maintenancePass) {
-        DeltaTable table = DeltaTable.at(store, tablePath);
-        MaintenanceLease lease = MaintenanceLease.of(table, "producer " + config.producerId, config.leaseConfig);
+        MaintenanceLease lease = new MaintenanceLease(table, "producer " + config.producerId, config.lease.lease(),
+                config.lease.skew());
         return MaintenanceRunner.start(table, lease, maintenancePass.apply(table, agent::hold));
     }
 
