@@ -22,6 +22,7 @@ import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -49,6 +50,35 @@ public final class ActionJson {
     @FunctionalInterface
     interface Fields {
         void write(JsonGenerator g) throws IOException;
+    }
+
+    /**
+     * The top-level fields of one JSON object, as deltaq's own files ({@code _deltaq/}) hold them:
+     * whole numbers as {@code Long}, strings as {@code String}; other values are left out.
+     *
+     * @throws IllegalArgumentException saying why {@code data} is not such an object
+     */
+    static Map<String, Object> flatObject(byte[] data) {
+        Map<String, Object> fields = new HashMap<>();
+        try (JsonParser p = FACTORY.createParser(data)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                throw new IllegalArgumentException("not a JSON object");
+            }
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                JsonToken t = p.nextToken();
+                if (t == JsonToken.VALUE_NUMBER_INT) {
+                    fields.put(field, p.getLongValue());
+                } else if (t == JsonToken.VALUE_STRING) {
+                    fields.put(field, p.getText());
+                } else {
+                    p.skipChildren();
+                }
+            }
+        } catch (IOException e) {
+            throw new IllegalArgumentException("invalid JSON: " + e.getMessage(), e);
+        }
+        return fields;
     }
 
     /** One JSON object and a newline, as deltaq's own files ({@code _deltaq/}) hold it. */

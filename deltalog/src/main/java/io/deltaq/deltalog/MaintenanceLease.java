@@ -1,11 +1,9 @@
 package io.deltaq.deltalog;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import io.deltaq.s3io.CreateOutcome;
 import io.deltaq.s3io.Listing;
 import io.deltaq.s3io.config.ConfigDef;
-import java.io.IOException;
+import io.deltaq.s3io.config.ConfigException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -98,9 +96,38 @@ public final class MaintenanceLease {
      * @param holder a readable name of this maintainer, stored in each epoch it creates
      */
     public static MaintenanceLease of(DeltaTable table, String holder, Map<String, ?> config) {
-        Map<String, Object> values = DEFINITION.parse(DEFINITION.subset(config), "maintenance lease configuration");
-        return new MaintenanceLease(table, holder, Duration.ofMillis((Long) values.get(LEASE_MS)),
-                Duration.ofMillis((Long) values.get(LEASE_SKEW_MS)));
+        Settings settings = settings(config, "maintenance lease configuration");
+        return new MaintenanceLease(table, holder, settings.lease(), settings.skew());
+    }
+
+    /** A lease's length and the clock skew it allows. */
+    public record Settings(Duration lease, Duration skew) {
+    }
+
+    /**
+     * The settings of {@code config} ({@link #DEFINITION}; other keys are ignored), checked as a
+     * whole: a configuration reports them where it is read, before any lease is made.
+     *
+     * @param what the configuration, for messages ("producer configuration")
+     * @throws ConfigException naming the setting that is wrong
+     */
+    public static Settings settings(Map<String, ?> config, String what) {
+        Map<String, Object> values = DEFINITION.parse(DEFINITION.subset(config), what);
+        long leaseMs = (Long) values.get(LEASE_MS);
+        long skewMs = (Long) values.get(LEASE_SKEW_MS);
+        String problem = problem(leaseMs, skewMs);
+        if (problem != null) {
+            throw new ConfigException(what + ": " + problem);
+        }
+        return new Settings(Duration.ofMillis(leaseMs), Duration.ofMillis(skewMs));
+    }
+
+    /** Why a lease of {@code leaseMs} allowing {@code skewMs} could never be held, or null. */
+    private static String problem(long leaseMs, long skewMs) {
+        return leaseMs <= 0 || skewMs < 0 || skewMs >= leaseMs
+                ? "a maintenance lease of " + leaseMs + " ms with a skew of " + skewMs + " ms would never be held: '"
+                        + LEASE_SKEW_MS + "' must be at least 0 and below '" + LEASE_MS + "'"
+                : null;
     }
 
     public MaintenanceLease(DeltaTable table, String holder, Duration lease, Duration skew) {
@@ -119,9 +146,9 @@ public final class MaintenanceLease {
         this.holder = Objects.requireNonNull(holder, "holder");
         this.leaseMs = lease.toMillis();
         this.skewMs = skew.toMillis();
-        if (leaseMs <= 0 || skewMs < 0 || skewMs >= leaseMs) {
-            throw new IllegalArgumentException("a maintenance lease of " + leaseMs + " ms with a skew of " + skewMs
-                    + " ms would never be held: '" + LEASE_SKEW_MS + "' must be at least 0 and below '" + LEASE_MS + "'");
+        String problem = problem(leaseMs, skewMs);
+        if (problem != null) {
+            throw new IllegalArgumentException(problem);
         }
         this.wallClockMs = wallClockMs;
         this.monotonicNs = monotonicNs;
@@ -352,31 +379,16 @@ public final class MaintenanceLease {
     }
 
     Lease parse(byte[] data, String key) {
-        long epoch = -1;
-        String holderName = null;
-        String instanceId = null;
-        long expiresAtMs = -1;
-        try (JsonParser p = ActionJson.FACTORY.createParser(data)) {
-            if (p.nextToken() != JsonToken.START_OBJECT) {
-                throw DeltaErrors.corruptLease(io.display(key), "not a JSON object", null);
-            }
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String field = p.currentName();
-                JsonToken t = p.nextToken();
-                switch (field) {
-                    case "epoch" -> epoch = t == JsonToken.VALUE_NUMBER_INT ? p.getLongValue() : -1;
-                    case "holder" -> holderName = p.getValueAsString();
-                    case "instance" -> instanceId = p.getValueAsString();
-                    case "expiresAtMs" -> expiresAtMs = t == JsonToken.VALUE_NUMBER_INT ? p.getLongValue() : -1;
-                    default -> p.skipChildren();
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            if (e instanceof CorruptLogException c) {
-                throw c;
-            }
-            throw DeltaErrors.corruptLease(io.display(key), "invalid JSON: " + e.getMessage(), e);
+        Map<String, Object> fields;
+        try {
+            fields = ActionJson.flatObject(data);
+        } catch (IllegalArgumentException e) {
+            throw DeltaErrors.corruptLease(io.display(key), e.getMessage(), e);
         }
+        long epoch = fields.get("epoch") instanceof Long l ? l : -1;
+        String holderName = fields.get("holder") instanceof String h ? h : null;
+        String instanceId = fields.get("instance") instanceof String i ? i : null;
+        long expiresAtMs = fields.get("expiresAtMs") instanceof Long l ? l : -1;
         long named = epochOf(key);
         if (epoch != named || instanceId == null || holderName == null || expiresAtMs < 0) {
             throw DeltaErrors.corruptLease(io.display(key), "expected {\"epoch\": " + named

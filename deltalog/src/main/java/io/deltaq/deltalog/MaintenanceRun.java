@@ -1,9 +1,7 @@
 package io.deltaq.deltalog;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
-import java.io.IOException;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -94,37 +92,19 @@ public record MaintenanceRun(long epoch, String holder, String instance, long st
     }
 
     static MaintenanceRun parse(byte[] data, String file) {
-        long epoch = -1;
-        String holder = null;
-        String instance = null;
-        long startedAtMs = -1;
-        long endedAtMs = -1;
-        String outcome = null;
-        String summary = null;
-        try (JsonParser p = ActionJson.FACTORY.createParser(data)) {
-            if (p.nextToken() != JsonToken.START_OBJECT) {
-                throw DeltaErrors.corruptMaintenanceRun(file, "not a JSON object", null);
-            }
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String field = p.currentName();
-                JsonToken t = p.nextToken();
-                switch (field) {
-                    case "epoch" -> epoch = t == JsonToken.VALUE_NUMBER_INT ? p.getLongValue() : -1;
-                    case "holder" -> holder = p.getValueAsString();
-                    case "instance" -> instance = p.getValueAsString();
-                    case "startedAtMs" -> startedAtMs = t == JsonToken.VALUE_NUMBER_INT ? p.getLongValue() : -1;
-                    case "endedAtMs" -> endedAtMs = t == JsonToken.VALUE_NUMBER_INT ? p.getLongValue() : -1;
-                    case "outcome" -> outcome = p.getValueAsString();
-                    case "summary" -> summary = p.getValueAsString();
-                    default -> p.skipChildren();
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            if (e instanceof CorruptLogException c) {
-                throw c;
-            }
-            throw DeltaErrors.corruptMaintenanceRun(file, "invalid JSON: " + e.getMessage(), e);
+        Map<String, Object> fields;
+        try {
+            fields = ActionJson.flatObject(data);
+        } catch (IllegalArgumentException e) {
+            throw DeltaErrors.corruptMaintenanceRun(file, e.getMessage(), e);
         }
+        long epoch = fields.get("epoch") instanceof Long l ? l : -1;
+        String holder = fields.get("holder") instanceof String h ? h : null;
+        String instance = fields.get("instance") instanceof String i ? i : null;
+        long startedAtMs = fields.get("startedAtMs") instanceof Long l ? l : -1;
+        long endedAtMs = fields.get("endedAtMs") instanceof Long l ? l : -1;
+        String outcome = fields.get("outcome") instanceof String o ? o : null;
+        String summary = fields.get("summary") instanceof String m ? m : null;
         Outcome parsed = Outcome.parse(outcome == null ? null : outcome.toLowerCase(Locale.ROOT));
         if (epoch < 0 || holder == null || instance == null || startedAtMs < 0 || endedAtMs < 0 || parsed == null) {
             throw DeltaErrors.corruptMaintenanceRun(file, "expected {\"epoch\", \"holder\", \"instance\", \"startedAtMs\","

@@ -100,8 +100,8 @@ public final class ProducerConfig {
     final long idleMaxParkNs;
     final RetryPolicy commitRetry;
     final boolean maintenanceEnabled;
-    /** The {@code maintenance.lease.*} entries, for {@link MaintenanceLease#of}. */
-    final Map<String, Object> leaseConfig;
+    /** The {@code maintenance.lease.*} settings. */
+    final MaintenanceLease.Settings lease;
     /** The {@code store.*} and {@code fault.*} entries, for {@link ObjectStores#open}. */
     final Map<String, Object> storeOverrides;
 
@@ -142,12 +142,7 @@ public final class ProducerConfig {
         }
         this.commitRetry = RetryPolicy.of(Integer.MAX_VALUE, backoff, backoffMax);
         this.maintenanceEnabled = (Boolean) v.get(MAINTENANCE_ENABLED);
-        this.leaseConfig = MaintenanceLease.DEFINITION.subset(props);
-        if ((Long) v.get(MaintenanceLease.LEASE_SKEW_MS) >= (Long) v.get(MaintenanceLease.LEASE_MS)) {
-            throw new ConfigException("producer configuration: '" + MaintenanceLease.LEASE_SKEW_MS + "' ("
-                    + v.get(MaintenanceLease.LEASE_SKEW_MS) + ") must be below '" + MaintenanceLease.LEASE_MS + "' ("
-                    + v.get(MaintenanceLease.LEASE_MS) + ")");
-        }
+        this.lease = MaintenanceLease.settings(props, "producer configuration");
         this.storeOverrides = ObjectStores.DEFINITION.subset(props);
     }
 

@@ -342,6 +342,11 @@ abstract class ProducerContractTest {
         assertTrue(unknown.getMessage().contains("linger.msec"), unknown.getMessage());
         ConfigException invalid = assertThrows(ConfigException.class, () -> Producer.create(store, table, Map.of("compression", "lz77")));
         assertTrue(invalid.getMessage().contains("compression") && invalid.getMessage().contains("lz77"), invalid.getMessage());
+        ConfigException neverHeld = assertThrows(ConfigException.class, () -> Producer.create(store, table,
+                Map.of("maintenance.lease.ms", 1000, "maintenance.lease.skew.ms", 1000)));
+        assertTrue(neverHeld.getMessage().startsWith("producer configuration: ")
+                && neverHeld.getMessage().contains("'maintenance.lease.skew.ms' must be at least 0 and below"
+                + " 'maintenance.lease.ms'"), neverHeld.getMessage());
     }
 
     @Test
