@@ -29,6 +29,7 @@ import io.deltaq.bench.run.Reports;
 import io.deltaq.bench.run.Soak;
 import io.deltaq.cli.Command;
 import io.deltaq.cli.CommandIo;
+import io.deltaq.cli.KeyValues;
 import io.deltaq.cli.OptionParser;
 import io.deltaq.cli.ParsedOptions;
 import io.deltaq.cli.UsageException;
@@ -309,7 +310,7 @@ public final class BenchCommand implements Command {
         Map<String, String> given = new LinkedHashMap<>();
         for (String line : options.string(TABLE_PROPERTY).map(v -> v.split("\n", -1)).orElse(new String[0])) {
             try {
-                Soak.parseProperty(line, given);
+                KeyValues.parseInto(line, given);
             } catch (IllegalArgumentException e) {
                 throw parser.error("--" + TABLE_PROPERTY + ": " + e.getMessage());
             }

@@ -105,13 +105,6 @@ class BenchCommandTest {
         for (String bad : new String[] {"", "m", "15x", "15m x", "0s", "8d", "-5m", "99999999999999999999s"}) {
             assertThrows(IllegalArgumentException.class, () -> io.deltaq.bench.run.Soak.parseDuration(bad), bad);
         }
-        java.util.Map<String, String> properties = new java.util.LinkedHashMap<>();
-        io.deltaq.bench.run.Soak.parseProperty("delta.logRetentionDuration=interval 5 minutes", properties);
-        io.deltaq.bench.run.Soak.parseProperty("a.b=x=y", properties);
-        assertEquals(java.util.Map.of("delta.logRetentionDuration", "interval 5 minutes", "a.b", "x=y"), properties);
-        assertThrows(IllegalArgumentException.class, () -> io.deltaq.bench.run.Soak.parseProperty("a.b=z", properties));
-        assertThrows(IllegalArgumentException.class, () -> io.deltaq.bench.run.Soak.parseProperty("=z", properties));
-        assertThrows(IllegalArgumentException.class, () -> io.deltaq.bench.run.Soak.parseProperty("novalue", properties));
     }
 
     @Test

@@ -68,12 +68,10 @@ final class ConfigureCommand implements Command {
         List<String> args = options.positionals();
         Map<String, String> set = new LinkedHashMap<>();
         for (String setting : args.subList(1, args.size())) {
-            int eq = setting.indexOf('=');
-            if (eq <= 0) {
-                throw options().error("'" + setting + "' is not KEY=VALUE");
-            }
-            if (set.put(setting.substring(0, eq).trim(), setting.substring(eq + 1).trim()) != null) {
-                throw options().error("'" + setting.substring(0, eq) + "' is set twice");
+            try {
+                KeyValues.parseInto(setting, set);
+            } catch (IllegalArgumentException e) {
+                throw options().error(e.getMessage());
             }
         }
         Set<String> unset = new LinkedHashSet<>();

@@ -92,22 +92,6 @@ public record Soak(int seconds, int sampleSeconds, Map<String, String> tableProp
         return (int) seconds;
     }
 
-    /**
-     * Parses one {@code --table-property KEY=VALUE} into {@code into}.
-     *
-     * @throws IllegalArgumentException for a missing {@code =}, an empty key, or a key given twice
-     */
-    public static void parseProperty(String text, Map<String, String> into) {
-        int equals = text.indexOf('=');
-        String key = equals < 0 ? "" : text.substring(0, equals).trim();
-        if (key.isEmpty() || key.chars().anyMatch(Character::isWhitespace)) {
-            throw new IllegalArgumentException("'" + text + "' is not KEY=VALUE");
-        }
-        if (into.putIfAbsent(key, text.substring(equals + 1).trim()) != null) {
-            throw new IllegalArgumentException(key + " is given twice");
-        }
-    }
-
     /** {@code on} or {@code off}. */
     public static boolean parseOnOff(String text) {
         return switch (text.trim().toLowerCase(Locale.ROOT)) {
