@@ -6,7 +6,6 @@ import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -352,10 +351,7 @@ final class InspectCommand implements Command {
             Optional<MaintenanceLease.Lease> lease = Optional.empty();
             String leaseError = null;
             try {
-                // Only reads: a lease object is never created by current().
-                lease = new MaintenanceLease(table, "deltaq inspect",
-                        Duration.ofMillis(MaintenanceLease.DEFAULT_LEASE_MS),
-                        Duration.ofMillis(MaintenanceLease.DEFAULT_LEASE_SKEW_MS)).current();
+                lease = MaintenanceLease.read(table);
             } catch (DeltaLogException e) {
                 leaseError = oneLine(e);
             }

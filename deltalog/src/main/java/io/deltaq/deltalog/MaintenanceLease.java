@@ -249,6 +249,18 @@ public final class MaintenanceLease {
     }
 
     /**
+     * Reads the newest lease of {@code table}, as a tool that never maintains sees it ({@code deltaq
+     * inspect}).
+     *
+     * @throws DeltaLogException if the store failed or the newest lease is unreadable
+     */
+    public static Optional<Lease> read(DeltaTable table) {
+        // A candidate that never creates a lease: current() only lists and reads.
+        return new MaintenanceLease(table, "reader", Duration.ofMillis(DEFAULT_LEASE_MS),
+                Duration.ofMillis(DEFAULT_LEASE_SKEW_MS)).current();
+    }
+
+    /**
      * Reads the newest lease of the table, without acquiring anything.
      *
      * @throws DeltaLogException if the store failed or the newest lease is unreadable
