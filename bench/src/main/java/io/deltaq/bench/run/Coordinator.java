@@ -154,6 +154,7 @@ public final class Coordinator {
         if (chaos.consumerDelayMs() > 0) {
             spec.put(Worker.CONSUMER_DELAY_MS, Double.toString(chaos.consumerDelayMs()));
         }
+        settings.soak().ifPresent(soak -> spec.put(Worker.FULL_GC_EVERY_TICKS, Integer.toString(soak.sampleSeconds())));
         result.chaos = chaos.active();
 
         BlockingQueue<WorkerHandle.Event> events = new LinkedBlockingQueue<>();

@@ -110,11 +110,11 @@ final class SoakSeries {
         list.add(figure(times, "checkpointWriteMs", "checkpoint write time", "ms", 50,
                 last(producerTicks, DeltaqDriver.LAST_CHECKPOINT_MS, 1)));
         list.add(figure(times, "coldStartMs", "cold start of a consumer at the head", "ms", 50, s -> s.coldStartMs()));
-        list.add(figure(times, "producerHeapAfterGcMiB", "producer heap after GC", "MiB", 16,
+        list.add(figure(times, "producerHeapAfterGcMiB", "producer live heap (after a full GC)", "MiB", 16,
                 min(producerTicks, "heapAfterGcBytes", 1048576.0)));
         list.add(figure(times, "producerRssMiB", "producer resident set", "MiB", 32,
                 last(producerTicks, "rssBytes", 1048576.0)));
-        list.add(figure(times, "consumerHeapAfterGcMiB", "consumer heap after GC", "MiB", 16,
+        list.add(figure(times, "consumerHeapAfterGcMiB", "consumer live heap (after a full GC)", "MiB", 16,
                 min(consumerTicks, "heapAfterGcBytes", 1048576.0)));
         list.add(figure(times, "consumerRssMiB", "consumer resident set", "MiB", 32,
                 last(consumerTicks, "rssBytes", 1048576.0)));
@@ -160,7 +160,7 @@ final class SoakSeries {
         return perPeriod(ticks, field, scale, (earlier, later) -> later);
     }
 
-    /** A gauge's least value over each period's ticks: heap after GC, whose low points are what is retained. */
+    /** A gauge's least value over each period's ticks: heap after GC, whose low point (the forced full GC) is what is live. */
     private double[] min(List<Map<String, String>> ticks, String field, double scale) {
         return perPeriod(ticks, field, scale, Math::min);
     }
@@ -266,8 +266,9 @@ final class SoakSeries {
         md.append("- storage figures (files, objects, checkpoint, cold start) are sampled by the coordinator at the end"
                 + " of each period: the latest snapshot's live files; a listing of every object under the table and"
                 + " of `_delta_log/`; the newest checkpoint's bytes in that listing; a new consumer (`start=latest`, no"
-                + " name) timed from its creation until it has resolved its start position. Latency, heap after GC"
-                + " (the least over the period's ticks of the heap in use right after the latest collection), resident"
+                + " name) timed from its creation until it has resolved its start position. Latency, live heap"
+                + " (the least over the period's ticks of the heap in use right after the latest collection; each worker"
+                + " forces a full collection once a period, whose pause is in the latency figures), resident"
                 + " set (at the period's last tick) and S3 requests (the producers' and consumers' stores, each request"
                 + " counted once with its retries; the coordinator's sampling excluded) come from the workers' ticks"
                 + (sharedJvm ? "; in-process, producer and consumer memory are the one shared JVM's" : "") + ".\n");
@@ -385,9 +386,9 @@ final class SoakSeries {
             case "checkpointKiB" -> "checkpoint KiB";
             case "checkpointWriteMs" -> "checkpoint write ms";
             case "coldStartMs" -> "cold start ms";
-            case "producerHeapAfterGcMiB" -> "producer heap after GC MiB";
+            case "producerHeapAfterGcMiB" -> "producer live heap MiB";
             case "producerRssMiB" -> "producer RSS MiB";
-            case "consumerHeapAfterGcMiB" -> "consumer heap after GC MiB";
+            case "consumerHeapAfterGcMiB" -> "consumer live heap MiB";
             case "consumerRssMiB" -> "consumer RSS MiB";
             case "p50Ms" -> "p50 ms";
             case "p99Ms" -> "p99 ms";

@@ -59,6 +59,13 @@ final class Worker {
     static final String COMMIT_INTERVAL_MS = "commit.intervalMs";
     /** How long consumers take per message delivered, ms (fractions allowed); absent or 0: no time at all. */
     static final String CONSUMER_DELAY_MS = "consumer.delayMs";
+    /**
+     * Every how many ticks (seconds) the worker forces a full collection before its tick, so the heap
+     * after it is the live set; absent or 0: never. A soak sets its sample period: heap after a young
+     * collection also holds old-generation garbage that G1 leaves until the heap is nearly half full,
+     * which looks like a leak in a 15-minute run.
+     */
+    static final String FULL_GC_EVERY_TICKS = "fullGc.everyTicks";
 
     private static final long AUDIT_FLUSH_NS = TimeUnit.MILLISECONDS.toNanos(100);
 
@@ -171,6 +178,7 @@ final class Worker {
         final List<Thread> hotThreads = new ArrayList<>();
         final Map<Thread, Long> finishedHotBytes = new java.util.concurrent.ConcurrentHashMap<>();
         volatile boolean stopped;
+        private final int fullGcEveryTicks;
         private Histogram interval;
         private Thread ticker;
 
@@ -187,6 +195,7 @@ final class Worker {
             this.topic = spec.get(TOPIC);
             this.incarnation = Integer.parseInt(spec.getOrDefault(INCARNATION, "0"));
             this.auditDir = spec.containsKey(AUDIT_DIR) ? java.nio.file.Path.of(spec.get(AUDIT_DIR)) : null;
+            this.fullGcEveryTicks = Integer.parseInt(spec.getOrDefault(FULL_GC_EVERY_TICKS, "0"));
         }
 
         abstract void open() throws Exception;
@@ -222,6 +231,9 @@ final class Worker {
                         if (Thread.currentThread().isInterrupted()) {
                             return;
                         }
+                    }
+                    if (fullGcEveryTicks > 0 && k % fullGcEveryTicks == 0) {
+                        System.gc();
                     }
                     tick(due);
                 }
