@@ -23,6 +23,8 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The committed positions of one named consumer of one table, stored next to the table's log.
@@ -47,6 +49,8 @@ import java.util.concurrent.TimeoutException;
  * {@link #commit} runs on the application thread after that. The fields they share are volatile.
  */
 final class CommittedPositions {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CommittedPositions.class);
 
     static final String DIR = "_deltaq/consumers/";
     /** Generations kept after a commit: the newest and a few before it, for inspection. */
@@ -243,6 +247,7 @@ final class CommittedPositions {
             }
         }
         ConsumerFencedException e = ConsumerErrors.fenced(table, name, gen, key, by, generation);
+        LOG.warn("{}", e.getMessage());
         fenced = e;
         return e;
     }

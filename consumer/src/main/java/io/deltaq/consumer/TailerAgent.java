@@ -20,6 +20,8 @@ import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentTerminationException;
 import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.ringbuffer.OneToOneRingBuffer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The consumer's tailing thread, as an agrona {@link Agent}: one duty cycle reads the clock once,
@@ -46,6 +48,8 @@ import org.agrona.concurrent.ringbuffer.OneToOneRingBuffer;
  * holds nothing older.
  */
 final class TailerAgent implements Agent {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TailerAgent.class);
 
     /** Rows decoded into the ring per duty cycle at most, so a cycle stays short. */
     static final int MAX_MESSAGES_PER_CYCLE = 4096;
@@ -496,6 +500,7 @@ final class TailerAgent implements Agent {
         ConsumerException error = t instanceof ConsumerException ce ? ce
                 : ConsumerErrors.tailerStopped(tableName, currentVersion(), t);
         failure = new Failure(epoch, error);
+        LOG.atError().setCause(error.getCause()).log("consumer of {} stopped: {}", tableName, error.getMessage());
         notifyApp = true;
         phase = Phase.FAILED;
         cancelAll();

@@ -27,6 +27,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import io.deltaq.testkit.LogCapture;
 
 /**
  * The consumer against a real store; subclasses supply the local filesystem or the in-process S3
@@ -349,7 +350,11 @@ abstract class ConsumerContractTest {
         receive(a, 10);
         receive(b, 10);
         a.commitSync();
-        ConsumerFencedException fenced = assertThrows(ConsumerFencedException.class, b::commitSync);
+        ConsumerFencedException fenced;
+        try (LogCapture log = LogCapture.of(CommittedPositions.class)) {
+            fenced = assertThrows(ConsumerFencedException.class, b::commitSync);
+            assertEquals(List.of("WARN " + fenced.getMessage()), log.warnings(), "the fencing is logged once");
+        }
         assertTrue(fenced.getMessage().contains(name), fenced.getMessage());
         assertTrue(fenced.getMessage().contains("another instance"), fenced.getMessage());
         a.commitSync(); // the winner goes on

@@ -10,7 +10,6 @@ import io.deltaq.s3io.CreateOutcome;
 import io.deltaq.s3io.Futures;
 import io.deltaq.s3io.Listing;
 import io.deltaq.s3io.StoreUnavailableException;
-import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,6 +20,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Appends batches of data files to a table as blind-append commits, for one writer id.
@@ -58,7 +59,7 @@ public final class CommitWriter {
     private final Executor checkpointExecutor;
     private final ActionJson.Writer json = new ActionJson.Writer();
     private final AtomicBoolean inFlight = new AtomicBoolean();
-    private static final System.Logger LOG = System.getLogger(CommitWriter.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(CommitWriter.class);
 
     private final String instance = UUID.randomUUID().toString();
     private final Map<String, String> operationParameters;
@@ -497,7 +498,7 @@ public final class CommitWriter {
     private void onCheckpointFailed(long version, RuntimeException e) {
         failedCheckpoints.incrementAndGet();
         checkpointOwed = true;
-        LOG.log(Level.WARNING, () -> "checkpoint of version " + version + " of " + io.tableName
+        LOG.atWarn().log(() -> "checkpoint of version " + version + " of " + io.tableName
                 + " failed; the next commit checkpoints again: " + e.getMessage());
     }
 

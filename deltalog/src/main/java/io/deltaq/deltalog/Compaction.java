@@ -10,7 +10,6 @@ import io.deltaq.deltalog.internal.parquet.MessageFileReader;
 import io.deltaq.deltalog.internal.parquet.MessageFileWriter;
 import io.deltaq.deltalog.internal.parquet.MessageRowHandler;
 import io.deltaq.deltalog.internal.parquet.ParquetFormatException;
-import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -20,6 +19,8 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Compaction (docs/rfcs/0005-maintenance.md, Mechanism): the data commits after {@code B} (the
@@ -31,7 +32,7 @@ import java.util.function.LongSupplier;
 final class Compaction {
 
     static final String OPERATION = "OPTIMIZE";
-    private static final System.Logger LOG = System.getLogger(Compaction.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(Compaction.class);
 
     /** What one run did. */
     record Result(long filesCompacted, long filesWritten, long compactedThrough) {
@@ -258,7 +259,7 @@ final class Compaction {
             // rather than leave an orphan (an unknown outcome keeps it: it may be in the table).
             io.store.delete(io.root + path).whenComplete((ok, e) -> {
                 if (e != null) {
-                    LOG.log(Level.DEBUG, () -> "could not delete uncommitted compacted file " + path + ": " + e);
+                    LOG.atDebug().log(() -> "could not delete uncommitted compacted file " + path + ": " + e);
                 }
             });
             throw definitelyNot;

@@ -2,11 +2,12 @@ package io.deltaq.deltalog;
 
 import io.deltaq.deltalog.MaintenanceReport.Step;
 import io.deltaq.deltalog.MaintenanceReport.StepFailure;
-import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The maintenance of one table (docs/rfcs/0005-maintenance.md): compaction, retention, vacuum and
@@ -23,7 +24,7 @@ import java.util.function.LongSupplier;
  */
 public final class Maintenance implements MaintenancePass {
 
-    private static final System.Logger LOG = System.getLogger(Maintenance.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(Maintenance.class);
 
     private final DeltaTable table;
     private final LogStore io;
@@ -130,7 +131,7 @@ public final class Maintenance implements MaintenancePass {
             compactedThrough[0] = CompactedRange.compactedThrough(s);
         });
         for (StepFailure f : failures) {
-            LOG.log(Level.WARNING, () -> "maintenance of " + table.location() + ": " + f.step() + " failed: "
+            LOG.atWarn().log(() -> "maintenance of " + table.location() + ": " + f.step() + " failed: "
                     + f.error().getMessage());
         }
         return new MaintenanceReport(startedAt, compacted[0], compacted[1], expired[0], vacuumed[0], logDeleted[0],

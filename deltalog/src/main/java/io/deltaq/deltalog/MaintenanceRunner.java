@@ -1,6 +1,5 @@
 package io.deltaq.deltalog;
 
-import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
@@ -8,6 +7,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 /**
  * Runs a table's maintenance while holding its {@link MaintenanceLease} (RFC 0005, "Who runs it").
@@ -22,7 +24,7 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class MaintenanceRunner implements AutoCloseable {
 
-    private static final System.Logger LOG = System.getLogger(MaintenanceRunner.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(MaintenanceRunner.class);
 
     /** Hears the end of each pass, on the pass thread. */
     @FunctionalInterface
@@ -144,18 +146,18 @@ public final class MaintenanceRunner implements AutoCloseable {
             leaseErrors.incrementAndGet();
             holds = lease.holds(); // a lease already held lasts until its deadline
             String still = holds ? " (still held until its deadline)" : "";
-            LOG.log(Level.WARNING, () -> "maintenance of " + table.location() + ": keeping the lease failed" + still
-                    + ": " + e.getMessage(), e);
+            LOG.atWarn().setCause(e).log(() -> "maintenance of " + table.location() + ": keeping the lease failed"
+                    + still + ": " + e.getMessage());
         }
         leader = holds;
         if (holds && !was) {
             acquisitions.incrementAndGet();
             nextPassNs = System.nanoTime(); // a new holder runs a pass at once
-            LOG.log(Level.INFO, () -> "maintenance of " + table.location() + ": " + lease.holder() + " (instance "
+            LOG.atInfo().log(() -> "maintenance of " + table.location() + ": " + lease.holder() + " (instance "
                     + lease.instance() + ") holds the lease, epoch " + lease.epoch());
         } else if (!holds && was) {
             losses.incrementAndGet();
-            LOG.log(Level.WARNING, () -> "maintenance of " + table.location() + ": " + lease.holder()
+            LOG.atWarn().log(() -> "maintenance of " + table.location() + ": " + lease.holder()
                     + " lost the lease" + lease.lastSeen().filter(l -> !l.instance().equals(lease.instance()))
                             .map(l -> " to " + l.holder() + " (instance " + l.instance() + ", epoch " + l.epoch() + ")")
                             .orElse(""));
@@ -189,21 +191,21 @@ public final class MaintenanceRunner implements AutoCloseable {
             passes.incrementAndGet();
             long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs);
             Object r = report;
-            LOG.log(r == null ? Level.DEBUG : Level.INFO, () -> "maintenance of " + table.location() + " (epoch "
+            LOG.atLevel(r == null ? Level.DEBUG : Level.INFO).log(() -> "maintenance of " + table.location() + " (epoch "
                     + epoch + ", " + ms + " ms): " + (r == null ? "nothing to do" : r));
         } catch (VirtualMachineError e) {
             throw e;
         } catch (Throwable t) {
             failure = t;
             failures.incrementAndGet();
-            LOG.log(Level.WARNING, () -> "maintenance pass of " + table.location() + " (epoch " + epoch
-                    + ") failed; the next runs in " + TimeUnit.NANOSECONDS.toMillis(intervalNs) + " ms: " + t, t);
+            LOG.atWarn().setCause(t).log(() -> "maintenance pass of " + table.location() + " (epoch " + epoch
+                    + ") failed; the next runs in " + TimeUnit.NANOSECONDS.toMillis(intervalNs) + " ms: " + t);
         }
         recordRun(epoch, startedAtMs, report, failure);
         try {
             listener.passEnded(epoch, report, failure);
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "maintenance pass listener failed", e);
+            LOG.warn("maintenance pass listener failed", e);
         }
         if (intervalFromTable && !closing) {
             readInterval();
@@ -226,7 +228,7 @@ public final class MaintenanceRunner implements AutoCloseable {
             new MaintenanceRun(epoch, lease.holder(), lease.instance(), startedAtMs, lease.wallClockMs(), outcome,
                     summary).write(table);
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, () -> "maintenance of " + table.location() + ": cannot record the last run in "
+            LOG.atWarn().log(() -> "maintenance of " + table.location() + ": cannot record the last run in "
                     + MaintenanceLease.DIR + MaintenanceRun.NAME + " (informational only): " + e.getMessage());
         }
     }
@@ -236,7 +238,7 @@ public final class MaintenanceRunner implements AutoCloseable {
         try {
             intervalNs = TimeUnit.MILLISECONDS.toNanos(TableProperties.maintenanceIntervalMs(table.snapshot().metadata()));
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, () -> "maintenance of " + table.location() + ": cannot read "
+            LOG.atWarn().log(() -> "maintenance of " + table.location() + ": cannot read "
                     + TableProperties.MAINTENANCE_INTERVAL_MS + ", keeping " + TimeUnit.NANOSECONDS.toMillis(intervalNs)
                     + " ms: " + e.getMessage());
         }
@@ -282,7 +284,7 @@ public final class MaintenanceRunner implements AutoCloseable {
         if (passEnded && !leaseThread.isAlive()) {
             lease.release(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
         } else {
-            LOG.log(Level.WARNING, () -> "maintenance of " + table.location() + ": closed with a pass or lease request"
+            LOG.atWarn().log(() -> "maintenance of " + table.location() + ": closed with a pass or lease request"
                     + " still running after " + timeout.toMillis() + " ms; the lease is left to expire");
         }
         leader = false;

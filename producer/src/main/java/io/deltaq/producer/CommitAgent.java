@@ -22,6 +22,8 @@ import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.MessageHandler;
 import org.agrona.concurrent.ringbuffer.RingBuffer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The producer's commit thread: drains the ring into a batch, seals it, uploads its data file and
@@ -42,6 +44,8 @@ import org.agrona.concurrent.ringbuffer.RingBuffer;
  * wake the thread through the idle strategy instead of being polled for.
  */
 final class CommitAgent implements Agent, MessageHandler {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CommitAgent.class);
 
     /** Most ring messages drained per duty cycle, so completions are never starved. */
     private static final int DRAIN_LIMIT = 8_192;
@@ -287,6 +291,7 @@ final class CommitAgent implements Agent, MessageHandler {
             // The table changed under the producer (protocol, schema, or its id in use by another
             // writer): nothing it sends can be committed safely any more.
             fatal = failure;
+            LOG.error("producer '{}' of {} stops committing: {}", config.producerId, table.location(), failure.getMessage());
             fail(batch, failure);
             while (!sealed.isEmpty()) {
                 fail(sealed.poll(), failure);
@@ -296,6 +301,8 @@ final class CommitAgent implements Agent, MessageHandler {
             // writer, which settles an unknown outcome by recognising its own commit.
             if (failure instanceof CommitStateUnknownException) {
                 ProducerMetrics.add(metrics.unknownOutcomes, 1);
+                LOG.warn("producer '{}' of {}: the outcome of batch {}'s commit is unknown; committing it again settles it: {}",
+                        config.producerId, table.location(), batch.batchSequence, failure.getMessage());
             }
             sealed.addFirst(batch);
             scheduleRetry(batch, failure);
@@ -326,6 +333,12 @@ final class CommitAgent implements Agent, MessageHandler {
         }
         long version = result.version();
         int count = batch.size();
+        // Counted before the futures complete: whoever a future wakes sees metrics that include it.
+        ProducerMetrics.add(metrics.commits, 1);
+        ProducerMetrics.add(metrics.lostRaces, result.attempts() - 1);
+        ProducerMetrics.add(metrics.messages, count);
+        ProducerMetrics.add(metrics.pendingMessages, -count);
+        ProducerMetrics.add(metrics.dataFileBytes, batch.add.size());
         for (int i = 0; i < count; i++) {
             long sequence = batch.sequences[i];
             listener.onAcknowledged(sequence, version, i);
@@ -336,11 +349,6 @@ final class CommitAgent implements Agent, MessageHandler {
                 }
             }
         }
-        ProducerMetrics.add(metrics.commits, 1);
-        ProducerMetrics.add(metrics.lostRaces, result.attempts() - 1);
-        ProducerMetrics.add(metrics.messages, count);
-        ProducerMetrics.add(metrics.pendingMessages, -count);
-        ProducerMetrics.add(metrics.dataFileBytes, batch.add.size());
         release(batch);
     }
 
@@ -353,6 +361,11 @@ final class CommitAgent implements Agent, MessageHandler {
             cause = ProducerErrors.outcomeUnknown(config.producerId, table.location(), batch.batchSequence, cause);
         }
         int count = batch.size();
+        boolean unknown = cause instanceof DeliveryOutcomeUnknownException;
+        ProducerMetrics.add(unknown ? metrics.unknownMessages : metrics.failedMessages, count);
+        ProducerMetrics.add(metrics.pendingMessages, -count);
+        LOG.warn("producer '{}' of {}: {} message(s) of batch {} {}: {}", config.producerId, table.location(), count,
+                batch.batchSequence, unknown ? "have an unknown outcome" : "failed", cause.getMessage());
         for (int i = 0; i < count; i++) {
             long sequence = batch.sequences[i];
             listener.onFailed(sequence, cause);
@@ -363,9 +376,6 @@ final class CommitAgent implements Agent, MessageHandler {
                 }
             }
         }
-        ProducerMetrics.add(cause instanceof DeliveryOutcomeUnknownException ? metrics.unknownMessages : metrics.failedMessages,
-                count);
-        ProducerMetrics.add(metrics.pendingMessages, -count);
         release(batch);
     }
 

@@ -9,6 +9,7 @@ import io.deltaq.deltalog.MaintenanceLease;
 import io.deltaq.deltalog.MaintenancePass;
 import io.deltaq.deltalog.MaintenanceRunner;
 import io.deltaq.deltalog.Position;
+import io.deltaq.s3io.JmxMetrics;
 import io.deltaq.s3io.ObjectStore;
 import io.deltaq.s3io.ObjectStores;
 import java.nio.charset.StandardCharsets;
@@ -75,6 +76,7 @@ public final class Producer implements AutoCloseable {
     private final AgentRunner runner;
     /** The table's maintainer, null when {@code maintenance.enabled} is false. */
     private final MaintenanceRunner maintenance;
+    private final JmxMetrics.Registration jmx;
     private volatile boolean closed;
 
     /**
@@ -117,6 +119,8 @@ public final class Producer implements AutoCloseable {
         }
         this.maintenance = config.maintenanceEnabled ? startMaintenance(table, maintenancePass) : null;
         metrics.maintenanceOf(maintenance);
+        this.jmx = JmxMetrics.register(JmxMetrics.name("producer-metrics", "producer-id", config.producerId,
+                "table", location), metrics);
     }
 
     /** The table's maintainer, started once the table is open; it acts only while it holds the table's lease. */
@@ -374,6 +378,7 @@ public final class Producer implements AutoCloseable {
         } finally {
             auxiliary.shutdownNow();
         }
+        jmx.close();
         if (ownsStore) {
             store.close();
         }

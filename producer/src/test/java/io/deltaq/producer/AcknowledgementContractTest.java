@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.deltaq.deltalog.CommitWriter;
 import io.deltaq.deltalog.DeltaTable;
 import io.deltaq.deltalog.Position;
 import io.deltaq.s3io.FaultInjectingStore;
@@ -15,6 +16,7 @@ import io.deltaq.s3io.FaultInjectingStore.Rule;
 import io.deltaq.s3io.ObjectStore;
 import io.deltaq.s3io.StoreMetrics.Operation;
 import io.deltaq.testkit.Conditions;
+import io.deltaq.testkit.LogCapture;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -249,13 +251,18 @@ abstract class AcknowledgementContractTest {
     @Test
     void aFailedCheckpointIsReportedAndWrittenAgain() throws Exception {
         FaultInjectingStore faulty = new FaultInjectingStore(store);
-        try (Producer producer = Producer.create(faulty, table, Map.of())) {
+        try (Producer producer = Producer.create(faulty, table, Map.of());
+                LogCapture log = LogCapture.of(CommitWriter.class)) {
             faulty.failNext(Operation.PUT_IF_ABSENT, key -> key.endsWith(".checkpoint.parquet"), Fault.error(500));
             for (int i = 0; producer.metrics().failedCheckpoints() == 0; i++) {
                 assertTrue(i < 1_000, "the checkpoint of version 100 was attempted");
                 producer.send(null, bytes("m" + i)).get(60, TimeUnit.SECONDS);
             }
             assertEquals(-1, DeltaTable.at(store, table).latestCheckpointVersion(), "the only checkpoint failed");
+            List<String> warnings = log.warnings();
+            assertEquals(1, warnings.size(), warnings.toString());
+            assertTrue(warnings.get(0).startsWith("WARN checkpoint of version ") && warnings.get(0).contains("500"),
+                    "the failed checkpoint is logged with its cause: " + warnings);
             producer.send(null, bytes("one more")).get(60, TimeUnit.SECONDS);
             Conditions.await(() -> DeltaTable.at(store, table).latestCheckpointVersion() > 100,
                     "a checkpoint after the failed one, without waiting for the next interval");

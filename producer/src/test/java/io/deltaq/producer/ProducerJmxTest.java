@@ -1,0 +1,80 @@
+package io.deltaq.producer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.deltaq.s3io.JmxMetrics;
+import io.deltaq.s3io.ObjectStore;
+import io.deltaq.testkit.LogCapture;
+import io.deltaq.testkit.TestS3;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import javax.management.MBeanAttributeInfo;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A producer's metrics as a JMX MBean, the way Kafka clients publish theirs. */
+class ProducerJmxTest {
+
+    private static final MBeanServer SERVER = ManagementFactory.getPlatformMBeanServer();
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aProducerPublishesItsMetricsWhileOpenUnderItsIdAndTable() throws Exception {
+        try (ObjectStore store = TestS3.local(dir)) {
+            ObjectName name;
+            try (Producer producer = Producer.create(store, "orders", Map.of(ProducerConfig.PRODUCER_ID, "orders-api, 1"))) {
+                Set<ObjectName> found = SERVER.queryNames(new ObjectName("io.deltaq:type=producer-metrics,*"), null);
+                name = found.stream().filter(n -> "orders-api, 1".equals(value(n, "producer-id")))
+                        .findFirst().orElseThrow(() -> new AssertionError("no MBean for the producer among " + found));
+                assertTrue(value(name, "table").endsWith("orders"), name.toString());
+                for (int i = 0; i < 5; i++) {
+                    producer.send(null, ("m" + i).getBytes(StandardCharsets.UTF_8)).get(30, TimeUnit.SECONDS);
+                }
+                assertEquals(5L, SERVER.getAttribute(name, "messages"));
+                assertEquals(producer.metrics().commits(), SERVER.getAttribute(name, "commits"));
+                assertEquals(0L, SERVER.getAttribute(name, "failed-messages"));
+                String[] attributes = Arrays.stream(SERVER.getMBeanInfo(name).getAttributes())
+                        .map(MBeanAttributeInfo::getName).toArray(String[]::new);
+                assertTrue(Arrays.asList(attributes).containsAll(
+                        java.util.List.of("lost-races", "unknown-messages", "failed-checkpoints", "maintenance-leader")),
+                        Arrays.toString(attributes));
+            }
+            assertFalse(SERVER.isRegistered(name), "unregistered at close");
+        }
+    }
+
+    @Test
+    void aSecondProducerWithTheSameIdAndTableOpensWithoutItsMBean() throws Exception {
+        try (ObjectStore store = TestS3.local(dir);
+                Producer first = Producer.create(store, "t", Map.of(ProducerConfig.PRODUCER_ID, "twin"));
+                LogCapture log = LogCapture.of(JmxMetrics.class)) {
+            try (Producer second = Producer.create(store, "t", Map.of(ProducerConfig.PRODUCER_ID, "twin",
+                    ProducerConfig.MAINTENANCE_ENABLED, false))) {
+                assertEquals(1, log.warnings().size(), log.warnings().toString());
+                assertTrue(log.warnings().get(0).contains("already registered"), log.warnings().toString());
+            }
+            ObjectName name = SERVER.queryNames(new ObjectName("io.deltaq:type=producer-metrics,producer-id=twin,*"), null)
+                    .iterator().next();
+            assertTrue(SERVER.isRegistered(name), "the second producer's close leaves the first one's MBean");
+            assertEquals(first.metrics().messages(), SERVER.getAttribute(name, "messages"));
+        }
+    }
+
+    /** A key's value as given, unquoted where JMX quoted it. */
+    private static String value(ObjectName name, String key) {
+        String v = name.getKeyProperty(key);
+        return v != null && v.startsWith("\"") ? ObjectName.unquote(v) : v;
+    }
+}
