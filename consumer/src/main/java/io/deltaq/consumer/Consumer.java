@@ -6,6 +6,7 @@ import static io.deltaq.consumer.RingRecordDescriptor.VERSION_OFFSET;
 import io.deltaq.deltalog.DeltaTable;
 import io.deltaq.deltalog.TablePath;
 import io.deltaq.deltalog.Position;
+import io.deltaq.s3io.JmxMetrics;
 import io.deltaq.s3io.ObjectStore;
 import io.deltaq.s3io.ObjectStores;
 import java.nio.ByteBuffer;
@@ -92,6 +93,8 @@ public final class Consumer implements AutoCloseable {
     private final CommittedPositions positions;
     private final TailerAgent agent;
     private final AgentRunner runner;
+    private final ConsumerMetrics metrics;
+    private final JmxMetrics.Registration jmx;
 
     private final AtomicLong owner = new AtomicLong(NO_OWNER);
     private int ownerDepth;
@@ -123,7 +126,8 @@ public final class Consumer implements AutoCloseable {
         ByteBuffer ringMemory = BufferUtil.allocateDirectAligned(allocation, 2 * BitUtil.CACHE_LINE_LENGTH);
         this.ring = new OneToOneRingBuffer(new UnsafeBuffer(ringMemory));
         String roleName = THREAD_NAME_PREFIX + (name == null ? "" : name + "-") + INSTANCES.incrementAndGet();
-        this.agent = new TailerAgent(table, config, resolver, ring, roleName, SystemNanoClock.INSTANCE, reads);
+        this.metrics = new ConsumerMetrics(store.metrics());
+        this.agent = new TailerAgent(table, config, resolver, ring, roleName, SystemNanoClock.INSTANCE, reads, metrics);
         this.runner = new AgentRunner(
                 new BackoffIdleStrategy(IDLE_MAX_SPINS, IDLE_MAX_YIELDS, IDLE_MIN_PARK_NS, IDLE_MAX_PARK_NS),
                 error -> {
@@ -137,6 +141,8 @@ public final class Consumer implements AutoCloseable {
             t.setDaemon(true); // a consumer that is never closed must not keep the JVM alive
             return t;
         });
+        this.jmx = JmxMetrics.register(JmxMetrics.name("consumer-metrics", "client-id", roleName, "table", tableName),
+                metrics);
     }
 
     /**
@@ -172,6 +178,11 @@ public final class Consumer implements AutoCloseable {
         return tableName;
     }
 
+    /** What this consumer has done; also published over JMX while it is open. */
+    public ConsumerMetrics metrics() {
+        return metrics;
+    }
+
     public ConsumerConfig config() {
         return config;
     }
@@ -202,6 +213,13 @@ public final class Consumer implements AutoCloseable {
             userHandler = handler;
             delivered = 0;
             int n = drain(limit);
+            if (n > 0) {
+                ConsumerMetrics.add(metrics.messages, n);
+                ConsumerMetrics.add(metrics.polls, 1);
+            }
+            if (positionKnown) {
+                metrics.positionVersion.lazySet(nextVersion);
+            }
             if (n == 0) {
                 TailerAgent.Failure f = agent.failure();
                 if (f != null && f.epoch() == epoch) {
@@ -383,6 +401,7 @@ public final class Consumer implements AutoCloseable {
                     "reading the committed positions of '" + positions.name() + "'");
             long remainingMs = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
             positions.commit(position, resolver.tableId(), remainingMs);
+            ConsumerMetrics.add(metrics.positionsCommitted, 1);
         } finally {
             release();
         }
@@ -478,6 +497,7 @@ public final class Consumer implements AutoCloseable {
                     thread.interrupt();
                 });
             } finally {
+                jmx.close();
                 // The ring's direct memory is an aligned slice, which agrona cannot free early: the GC does.
                 if (ownsStore) {
                     store.close();

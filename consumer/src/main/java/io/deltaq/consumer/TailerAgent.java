@@ -82,6 +82,7 @@ final class TailerAgent implements Agent {
     private final CompactedReads compacted;
     /** Every read of the log and of data files retries faults that pass, under read.retry.*. */
     private final ReadRetry reads;
+    private final ConsumerMetrics metrics;
     /** The failures of the start's resolution (blocking reads) so far, retried on this thread's schedule. */
     private final ReadRetry.Budget resolveFailures;
     private final BiConsumer<Object, Throwable> wakeOnCompletion = (result, error) -> wakeTailer();
@@ -119,7 +120,7 @@ final class TailerAgent implements Agent {
     private boolean notifyApp;
 
     TailerAgent(DeltaTable table, ConsumerConfig config, StartResolver resolver, OneToOneRingBuffer ring,
-                String roleName, NanoClock clock, ReadRetry reads) {
+                String roleName, NanoClock clock, ReadRetry reads, ConsumerMetrics metrics) {
         this.table = table;
         this.tableName = table.location();
         this.config = config;
@@ -130,6 +131,7 @@ final class TailerAgent implements Agent {
         this.tableWaitNs = TimeUnit.MILLISECONDS.toNanos(config.tableWaitTimeoutMs());
         this.schedule = PollSchedule.of(config);
         this.reads = reads;
+        this.metrics = metrics;
         this.resolveFailures = reads.new Budget();
         this.prefetcher = new Prefetcher(table, config.prefetchCommits(), this::wakeTailer, reads);
         this.publisher = new RingPublisher(ring, tableName);
@@ -418,6 +420,8 @@ final class TailerAgent implements Agent {
         if (version < start.version()) {
             return; // before the start: nothing of it is delivered and the position does not move
         }
+        ConsumerMetrics.add(metrics.commitsRead, 1);
+        metrics.newestVersionRead.lazySet(version);
         PendingCommit pending = new PendingCommit(version, version == start.version() ? start.index() : 0);
         Delivery delivery = commit.delivery();
         if (delivery == Delivery.GAINS_DATA) {

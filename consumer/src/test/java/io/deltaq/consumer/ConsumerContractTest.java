@@ -10,9 +10,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.deltaq.deltalog.Commit;
-import io.deltaq.deltalog.Position;
 import io.deltaq.deltalog.MessageLimits;
+import io.deltaq.deltalog.Position;
 import io.deltaq.s3io.ObjectStore;
+import io.deltaq.testkit.LogCapture;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,14 +22,16 @@ import java.util.ConcurrentModificationException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import io.deltaq.testkit.LogCapture;
 
 /**
  * The consumer against a real store; subclasses supply the local filesystem or the in-process S3
@@ -338,6 +342,28 @@ abstract class ConsumerContractTest {
         assertEquals(at, second.position(), "the committed position overrides start");
         assertEquals(at, second.committed().orElseThrow());
         assertMessages(receiveUntilSentinel(second, t, 100), TestTable.range(15, 30));
+    }
+
+    @Test
+    void aConsumerPublishesItsMetricsOverJmxWhileOpen() throws Exception {
+        TestTable t = newTable();
+        t.append(0, 10);
+        Consumer c = consumer(ConsumerConfig.CONSUMER_NAME, "metered-" + UUID.randomUUID());
+        MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+        Set<ObjectName> names = server.queryNames(
+                new ObjectName("io.deltaq:type=consumer-metrics,*"), null);
+        ObjectName name = names.stream()
+                .filter(n -> n.getKeyProperty("client-id").contains(c.config().consumerName()))
+                .findFirst().orElseThrow(() -> new AssertionError("no consumer-metrics MBean for it among " + names));
+        receive(c, 10);
+        c.commitSync();
+        assertEquals(10L, server.getAttribute(name, "messages"));
+        assertEquals(1L, server.getAttribute(name, "positions-committed"));
+        assertEquals(c.position().version(), server.getAttribute(name, "position-version"));
+        assertTrue((Long) server.getAttribute(name, "commits-read") >= 1);
+        assertTrue((Long) server.getAttribute(name, "store-requests") > 0);
+        c.close();
+        assertFalse(server.isRegistered(name), "unregistered at close");
     }
 
     @Test
