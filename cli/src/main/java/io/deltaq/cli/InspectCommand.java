@@ -45,6 +45,8 @@ import io.deltaq.s3io.S3ObjectStore;
 final class InspectCommand implements Command {
 
     private static final JsonFactory JSON = new JsonFactory();
+    /** Most commits --commits lists: each is one GET. */
+    private static final long MAX_COMMITS = 10_000;
 
     private final Map<String, String> env;
 
@@ -81,7 +83,9 @@ final class InspectCommand implements Command {
                 whose messages can still be read), the version compacted through and the oldest
                 version still in the log; the maintenance lease (holder, epoch, expiry) or none; the
                 last maintenance run (from _deltaq/maintenance/last-run.json) or never; and the
-                newest checkpoint's version and size.
+                newest checkpoint's version and size. --commits N then lists the newest N commits
+                as a table (version, time, data files added and removed, records added, operation,
+                writer: the txn's application id, else commitInfo's engineInfo); "commits" in --json.
                 S3 settings come from the standard AWS environment variables (AWS_ENDPOINT_URL,
                 AWS_REGION, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, ...); --endpoint and --region
                 override them. --json prints one JSON object on one line instead (readerFeatures and
@@ -95,16 +99,19 @@ final class InspectCommand implements Command {
     @Override
     public OptionParser options() {
         return TableAddress.declare(new OptionParser("deltaq inspect")
-                        .flag("json", "print one JSON object instead of text"))
+                        .flag("json", "print one JSON object instead of text")
+                        .value("commits", "N", "also list the newest N commits: version, time, files added and"
+                                + " removed, records, operation and writer"))
                 .positionals("TABLE", 1, 1);
     }
 
     @Override
     public int run(ParsedOptions options, CommandIo io) throws UsageException {
         String address = options.positionals().get(0);
+        int commits = (int) options.longValue("commits", 0, 1, MAX_COMMITS);
         Report report;
         try (ObjectStore store = openStore(address, options)) {
-            report = Report.read(DeltaTable.at(store, ""), displayName(store), System.currentTimeMillis());
+            report = Report.read(DeltaTable.at(store, ""), displayName(store), System.currentTimeMillis(), commits);
         } catch (UsageException e) {
             throw e;
         } catch (RuntimeException e) {
@@ -168,10 +175,13 @@ final class InspectCommand implements Command {
     /** What inspect prints, read from one snapshot. */
     record Report(String table, long version, OptionalLong checkpointVersion, Protocol protocol, Metadata metadata,
                   Object schema, int numFiles, long sizeInBytes, long numRecords, int filesCountedFromFooters,
-                  Map<String, Long> txns, MaintenanceView maintenance) {
+                  Map<String, Long> txns, MaintenanceView maintenance, List<RecentCommits.Row> commits) {
 
-        /** @param nowMs the wall clock, for the lease's expiry */
-        static Report read(DeltaTable table, String tableName, long nowMs) {
+        /**
+         * @param nowMs the wall clock, for the lease's expiry
+         * @param commits how many of the newest commits to list; 0: none, and no {@code commits} field
+         */
+        static Report read(DeltaTable table, String tableName, long nowMs, int commits) {
             Snapshot snapshot = table.snapshot();
             Metadata metadata = snapshot.metadata();
             Object schema;
@@ -194,7 +204,8 @@ final class InspectCommand implements Command {
             }
             return new Report(tableName, snapshot.version(), snapshot.checkpointVersion(),
                     snapshot.protocol(), metadata, schema, snapshot.liveFiles().size(), snapshot.sizeInBytes(),
-                    numRecords, fromFooters, txns, MaintenanceView.read(table, snapshot, nowMs));
+                    numRecords, fromFooters, txns, MaintenanceView.read(table, snapshot, nowMs),
+                    commits == 0 ? null : RecentCommits.read(table, snapshot.version(), commits));
         }
 
         String toJson() {
@@ -244,6 +255,9 @@ final class InspectCommand implements Command {
                 g.writeEndObject();
                 g.writeFieldName("maintenance");
                 maintenance.writeJson(g);
+                if (commits != null) {
+                    RecentCommits.writeJson(g, commits);
+                }
                 g.writeEndObject();
             } catch (IOException e) {
                 throw new UncheckedIOException(e); // a StringWriter does not fail
@@ -296,6 +310,10 @@ final class InspectCommand implements Command {
             }
             out.println("maintenance:");
             printAligned(out, maintenance.textRows());
+            if (commits != null) {
+                out.println("commits (newest first):");
+                RecentCommits.printText(out, commits);
+            }
         }
 
         private static String[] row(String label, String value) {

@@ -26,6 +26,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -349,6 +350,37 @@ class InspectCommandTest {
     }
 
     @Test
+    void theNewestCommitsAreListedWithTheirTimeFilesRecordsOperationAndWriter() throws IOException {
+        Path dir = tmp.resolve("history");
+        try (LocalObjectStore store = new LocalObjectStore(dir, 2, false)) {
+            writeMessageTable(store, 3, 4);
+        }
+        Map<String, Object> json = inspectJson("--commits", "2", dir.toString());
+        List<?> commits = (List<?>) json.get("commits");
+        assertEquals(2, commits.size(), json.toString());
+        @SuppressWarnings("unchecked")
+        Map<String, Object> newest = (Map<String, Object>) commits.get(0);
+        assertEquals(3L, number(newest, "version"));
+        assertEquals(1L, number(newest, "filesAdded"));
+        assertEquals(0L, number(newest, "filesRemoved"));
+        assertEquals(4L, number(newest, "records"));
+        assertEquals("WRITE", newest.get("operation"));
+        assertEquals("producer-1", newest.get("writer"));
+        assertTrue(Instant.parse((String) newest.get("timestamp")).isAfter(Instant.now().minusSeconds(600)), newest.toString());
+        assertNull(inspectJson(dir.toString()).get("commits"), "no commits field unless asked");
+
+        String text = run(0, "inspect", "--commits", "10", dir.toString()).out();
+        int at = text.indexOf("commits (newest first):\n");
+        assertTrue(at >= 0, text);
+        List<String> lines = text.substring(at).lines().skip(1).toList();
+        assertEquals(5, lines.size(), "a header and versions 3, 2, 1 and 0 (the table's creation): " + lines);
+        assertTrue(lines.get(0).matches(" +version +time +added +removed +records +operation +writer"), lines.get(0));
+        assertTrue(lines.get(1).matches(" +3 +\\S+Z +1 +0 +4 +WRITE +producer-1"), lines.get(1));
+        assertTrue(lines.get(4).matches(" +0 +.*"), lines.get(4));
+        assertTrue(run(2, "inspect", "--commits", "0", dir.toString()).err().contains("--commits"));
+    }
+
+    @Test
     void wrongCommandLinesAreUsageErrors() {
         CapturedIo endpoint = run(2, "inspect", "--endpoint", "http://127.0.0.1:1", tmp.toString());
         assertTrue(endpoint.err().startsWith("deltaq inspect: --endpoint applies to s3:// tables only"), endpoint.err());
@@ -358,7 +390,7 @@ class InspectCommandTest {
                 .startsWith("deltaq inspect: TABLE: unsupported table address 'http://example.com/t'"));
         assertTrue(run(2, "inspect", "--endpoint", "not a url", "s3://b/t").err()
                 .startsWith("deltaq inspect: --endpoint"));
-        assertTrue(run(0, "inspect", "--help").out().startsWith("usage: deltaq inspect [--json] [--endpoint URL] [--region NAME] TABLE"));
+        assertTrue(run(0, "inspect", "--help").out().startsWith("usage: deltaq inspect [--json] [--commits N] [--endpoint URL] [--region NAME] TABLE"));
     }
 
     @SuppressWarnings("unchecked")
