@@ -17,6 +17,7 @@ import java.util.concurrent.locks.LockSupport;
 import io.deltaq.consumer.ConsumedMessage;
 import io.deltaq.consumer.Consumer;
 import io.deltaq.consumer.ConsumerConfig;
+import io.deltaq.consumer.ConsumerMetrics;
 import io.deltaq.consumer.MessageHandler;
 import io.deltaq.deltalog.DeltaTable;
 import io.deltaq.deltalog.Position;
@@ -104,6 +105,7 @@ final class ConsumeCommand implements Command {
                 .value("max", "N", "exit after N messages")
                 .value("name", "NAME", "commit positions under NAME and resume from them")
                 .value("format", "FORMAT", "jsonl (default) or raw")
+                .value(Progress.OPTION, "WHEN", Progress.OPTION_HELP)
                 .value("idle-exit-ms", "MS", "exit after MS milliseconds without a message")
                 .value("commit-interval-ms", "MS", "with --name, commit at most every MS ms while messages flow"
                         + " (default " + DEFAULT_COMMIT_INTERVAL_MS + ")"));
@@ -132,6 +134,7 @@ final class ConsumeCommand implements Command {
         checked(parser, config, "from", ConsumerConfig.START, options.string("from"));
         checked(parser, config, "name", ConsumerConfig.CONSUMER_NAME, name);
 
+        Progress progress = Progress.of(options, parser, io.err());
         ObjectStore store = TableAddress.open(address, options, parser, env);
         Consumer consumer;
         try {
@@ -141,7 +144,7 @@ final class ConsumeCommand implements Command {
             throw e;
         }
         Run run = new Run(consumer, store, address, name.orElse(null), MessageFormat.named(format), io,
-                max, idleExitMs, commitIntervalMs);
+                max, idleExitMs, commitIntervalMs, progress);
         Thread hook = new Thread(run::stopFromSignal, "deltaq-consume-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
@@ -184,6 +187,7 @@ final class ConsumeCommand implements Command {
         private final long commitIntervalNs;
         private final Thread poller = Thread.currentThread();
         private final CountDownLatch done = new CountDownLatch(1);
+        private final Progress progress;
         private volatile boolean stopping;
         private long written;
         private long writtenAtCommit = -1;
@@ -191,8 +195,10 @@ final class ConsumeCommand implements Command {
         private IOException outputFailure;
 
         Run(Consumer consumer, ObjectStore store, String address, String name, MessageFormat format, CommandIo io,
-                long max, long idleExitMs, long commitIntervalMs) {
+                long max, long idleExitMs, long commitIntervalMs, Progress progress) {
             this.consumer = consumer;
+            this.progress = progress;
+            progress.start();
             this.store = store;
             this.address = address;
             this.name = name;
@@ -233,6 +239,9 @@ final class ConsumeCommand implements Command {
                     int limit = max > 0 ? (int) Math.min(POLL_LIMIT, max - written) : POLL_LIMIT;
                     int n = consumer.poll(this, limit);
                     long now = System.nanoTime();
+                    if (progress.due()) {
+                        showProgress();
+                    }
                     if (n > 0) {
                         idle.reset();
                         lastMessageNs = now;
@@ -288,7 +297,19 @@ final class ConsumeCommand implements Command {
             consumer.position();
         }
 
+        private void showProgress() {
+            ConsumerMetrics m = consumer.metrics();
+            long position = m.positionVersion();
+            progress.show(String.format(Locale.ROOT, "%,d received, %,.0f msg/s, position %s, %,d version(s) read ahead",
+                    written, progress.rate(written), position < 0 ? "not yet known" : "version " + position,
+                    m.versionsAhead()));
+        }
+
         private int finish(String ending, RuntimeException failure) {
+            if (progress.isOn()) {
+                showProgress(); // the final figures
+            }
+            progress.end();
             RuntimeException commitFailure = null;
             try {
                 if (flush() && name != null && shouldCommitAtExit(failure)) {

@@ -88,6 +88,7 @@ final class ProduceCommand implements Command {
                 .value("rate", "R", "send at most R messages per second (default: as fast as possible)")
                 .value("size", "B", "bytes per generated message, with --count (default " + DEFAULT_SIZE + ")")
                 .value("key", "K", "the key of every message, as UTF-8 (default: no key)")
+                .value(Progress.OPTION, "WHEN", Progress.OPTION_HELP)
                 .value("producer-id", "ID", "the producer id in each commit's txn action (default: random)"));
     }
 
@@ -110,6 +111,7 @@ final class ProduceCommand implements Command {
         Map<String, Object> config = new java.util.HashMap<>();
         options.string("producer-id").ifPresent(id -> config.put(ProducerConfig.PRODUCER_ID, id));
 
+        Progress progress = Progress.of(options, parser, io.err());
         ObjectStore store = TableAddress.open(address, options, parser, env);
         Acks acks = new Acks();
         Producer producer;
@@ -119,7 +121,7 @@ final class ProduceCommand implements Command {
             store.close();
             throw e;
         }
-        Run run = new Run(producer, store, acks, address, io, Thread.currentThread());
+        Run run = new Run(producer, store, acks, address, io, Thread.currentThread(), progress);
         Thread hook = new Thread(run::stopFromSignal, "deltaq-produce-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
@@ -202,6 +204,7 @@ final class ProduceCommand implements Command {
         private final String address;
         private final CommandIo io;
         private final Thread sender;
+        private final Progress progress;
         private final long startNs = System.nanoTime();
         private volatile boolean stopping;
         /** Written by the sender, read by a signal's hook. */
@@ -210,8 +213,11 @@ final class ProduceCommand implements Command {
         private boolean finished;
         private int status = FAILED;
 
-        Run(Producer producer, ObjectStore store, Acks acks, String address, CommandIo io, Thread sender) {
+        Run(Producer producer, ObjectStore store, Acks acks, String address, CommandIo io, Thread sender,
+                Progress progress) {
             this.producer = producer;
+            this.progress = progress;
+            progress.start();
             this.store = store;
             this.acks = acks;
             this.address = address;
@@ -283,6 +289,9 @@ final class ProduceCommand implements Command {
                 long result = producer.offer(key, 0, keyLength, value, offset, length, nowMicros());
                 if (result >= 0) {
                     sent = sent + 1; // one writer
+                    if (progress.due()) {
+                        showProgress();
+                    }
                     return true;
                 }
                 if (result == Producer.CLOSED) {
@@ -299,6 +308,12 @@ final class ProduceCommand implements Command {
 
         private static long nowMicros() {
             return System.currentTimeMillis() * 1_000L;
+        }
+
+        private void showProgress() {
+            long acknowledged = acks.acknowledged.get();
+            progress.show(String.format(Locale.ROOT, "%,d sent, %,d acknowledged, %,d in flight, %,.0f msg/s", sent,
+                    acknowledged, sent - acknowledged - acks.failed.get(), progress.rate(sent)));
         }
 
         /** The shutdown hook: stop sending, then commit what was accepted and report. */
@@ -324,6 +339,10 @@ final class ProduceCommand implements Command {
             long elapsedNs = System.nanoTime() - startNs;
             producer.close(Duration.ofSeconds(10));
             store.close();
+            if (progress.isOn()) {
+                showProgress(); // the final figures
+            }
+            progress.end();
             long acknowledged = acks.acknowledged.get();
             long failed = acks.failed.get();
             double seconds = elapsedNs / 1e9;

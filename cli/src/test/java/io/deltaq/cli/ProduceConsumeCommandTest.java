@@ -136,6 +136,28 @@ class ProduceConsumeCommandTest {
     }
 
     @Test
+    void progressLinesAreWrittenInPlaceOnStderrWhenAskedAndNeverByDefaultWhenStderrIsNotATerminal() {
+        String table = table("progress");
+        BytesIo produced = run(0, "produce", table, "--count", "30", "--progress", "always");
+        String[] produceParts = produced.err().split("\n", -1);
+        assertEquals(3, produceParts.length, "the progress line, the summary, the end: " + produced.err());
+        assertTrue(produceParts[0].matches("(\r[^\r]*)+"), produceParts[0]);
+        assertTrue(produceParts[0].substring(produceParts[0].lastIndexOf('\r'))
+                .matches("\r30 sent, 30 acknowledged, 0 in flight, [0-9,]+ msg/s *"), "final figures: " + produceParts[0]);
+        assertTrue(produceParts[1].startsWith("deltaq produce: 30 of 30 messages acknowledged, "), produceParts[1]);
+
+        BytesIo consumed = run(0, "consume", table, "--max", "30", "--format", "raw", "--progress", "always");
+        String last = consumed.err().substring(consumed.err().lastIndexOf('\r'));
+        assertTrue(last.startsWith("\r30 received, "), consumed.err());
+        assertTrue(last.contains(", position version "), consumed.err());
+        assertTrue(consumed.err().endsWith("\ndeltaq consume: 30 messages from " + table + "\n"), consumed.err());
+
+        assertFalse(run(0, "consume", table, "--max", "30").err().contains("\r"), "auto, stderr not a terminal");
+        assertUsage("deltaq consume: --progress must be auto, always or never, got 'loud'", "consume", table,
+                "--progress", "loud");
+    }
+
+    @Test
     void aNullKeyIsJsonNull() throws Exception {
         String table = table("nokey");
         run(0, bytes("v\n"), "produce", table);
