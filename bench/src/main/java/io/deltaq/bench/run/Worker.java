@@ -72,6 +72,8 @@ final class Worker {
     private static final long TICK_MICROS = 1_000_000;
     private static final long ACK_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(120);
     private static final int POLL_LIMIT = 10_000;
+    /** The most time a slow consumer ({@link #CONSUMER_DELAY_MS}) spends on one poll's messages. */
+    private static final long SLOW_POLL_NS = TimeUnit.MILLISECONDS.toNanos(100);
 
     private final Input in;
     private final Consumer<String> out;
@@ -615,6 +617,10 @@ final class Worker {
 
         private void consume(BenchConsumer consumer, Sink sink) {
             IdleStrategy idle = new BackoffIdleStrategy(100, 10, 1_000, 100_000);
+            // A slow consumer takes a poll's worth of time per poll: a small poll keeps it slow message by
+            // message, as an application is, instead of taking a whole backlog at once and then sleeping
+            // through a stop.
+            int limit = delayNs > 0 ? (int) Math.max(1, Math.min(POLL_LIMIT, SLOW_POLL_NS / delayNs)) : POLL_LIMIT;
             long lastCommit = System.nanoTime();
             while (!stopped) {
                 long target = expected;
@@ -626,7 +632,7 @@ final class Worker {
                     sink.reachedEnd = true;
                     return;
                 }
-                int delivered = consumer.poll(sink, POLL_LIMIT);
+                int delivered = consumer.poll(sink, limit);
                 if (delivered > 0 && commitIntervalNs > 0 && System.nanoTime() - lastCommit >= commitIntervalNs) {
                     commit(consumer, sink);
                     lastCommit = System.nanoTime();
