@@ -21,6 +21,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.metadata.storage.Formatter;
 
@@ -131,11 +132,19 @@ final class EmbeddedKafka implements BenchTarget {
     @Override
     public String createTopic(String name) throws Exception {
         admin.createTopics(List.of(new NewTopic(name, 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
-        // The topic exists once the controller says so; wait until the partition has its leader too.
+        // The topic exists once the controller says so; wait until the partition has its leader too. Until
+        // the broker's metadata has caught up with the controller, it answers that it does not know the topic.
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (true) {
-            TopicDescription description = admin.describeTopics(List.of(name)).allTopicNames()
-                    .get(30, TimeUnit.SECONDS).get(name);
+            TopicDescription description;
+            try {
+                description = admin.describeTopics(List.of(name)).allTopicNames().get(30, TimeUnit.SECONDS).get(name);
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() - deadline >= 0) {
+                    throw e;
+                }
+                description = null;
+            }
             if (description != null && description.partitions().get(0).leader() != null
                     && !description.partitions().get(0).leader().isEmpty()) {
                 return name;
