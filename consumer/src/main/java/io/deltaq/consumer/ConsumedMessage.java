@@ -1,11 +1,13 @@
 package io.deltaq.consumer;
 
+import static io.deltaq.consumer.RingRecordDescriptor.HEADERS_LENGTH_OFFSET;
 import static io.deltaq.consumer.RingRecordDescriptor.INDEX_OFFSET;
 import static io.deltaq.consumer.RingRecordDescriptor.KEY_LENGTH_OFFSET;
 import static io.deltaq.consumer.RingRecordDescriptor.TIMESTAMP_OFFSET;
 import static io.deltaq.consumer.RingRecordDescriptor.VALUE_LENGTH_OFFSET;
 import static io.deltaq.consumer.RingRecordDescriptor.VERSION_OFFSET;
 
+import io.deltaq.deltalog.Headers;
 import io.deltaq.deltalog.Position;
 import org.agrona.DirectBuffer;
 
@@ -24,11 +26,43 @@ public final class ConsumedMessage {
 
     private DirectBuffer buffer;
     private int offset;
+    /** The current message's headers, indexed on first use; {@link #headersOf} is the offset they belong to. */
+    private final Headers headers = new Headers();
+    private byte[] headerBytes = new byte[0];
+    private DirectBuffer headersBuffer;
+    private int headersOf = -1;
 
     ConsumedMessage wrap(DirectBuffer buffer, int offset) {
         this.buffer = buffer;
         this.offset = offset;
         return this;
+    }
+
+    /** Whether the message has headers (allocates nothing). */
+    public boolean hasHeaders() {
+        return buffer.getInt(offset + HEADERS_LENGTH_OFFSET) > 0;
+    }
+
+    /**
+     * The message's headers, in the order they were sent (empty for none), as a view valid during the
+     * callback only. Their bytes are copied once into the view's own buffer, which grows as needed;
+     * a message without headers costs nothing.
+     */
+    public Headers headers() {
+        int len = buffer.getInt(offset + HEADERS_LENGTH_OFFSET);
+        if (len <= 0) {
+            return headers.clear();
+        }
+        if (headersBuffer != buffer || headersOf != offset) {
+            if (headerBytes.length < len) {
+                headerBytes = new byte[Math.max(len, headerBytes.length * 2)];
+            }
+            buffer.getBytes(RingRecordDescriptor.headersOffset(offset, keyLength(), valueLength()), headerBytes, 0, len);
+            headers.wrap(headerBytes, 0, len);
+            headersBuffer = buffer;
+            headersOf = offset;
+        }
+        return headers;
     }
 
     /** The table version whose commit added this message. */
@@ -141,6 +175,7 @@ public final class ConsumedMessage {
             return "ConsumedMessage[unbound]";
         }
         return "ConsumedMessage[" + version() + ":" + index() + ", ts " + timestampMicros() + " us, key "
-                + keyLength() + " B, value " + valueLength() + " B]";
+                + keyLength() + " B, value " + valueLength() + " B" + (hasHeaders() ? ", headers " + headers().count() : "")
+                + "]";
     }
 }

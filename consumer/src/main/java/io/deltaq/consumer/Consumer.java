@@ -321,7 +321,8 @@ public final class Consumer implements AutoCloseable {
 
         @Override
         public void onMessage(ConsumedMessage m) {
-            out.add(new ConsumerRecord(m.version(), m.index(), m.timestampMicros(), m.key(), m.value()));
+            out.add(new ConsumerRecord(m.version(), m.index(), m.timestampMicros(), m.key(), m.value(),
+                    m.hasHeaders() ? m.headers().toList() : List.of()));
         }
     }
 

@@ -64,8 +64,8 @@ public final class ConsumerConfig {
     public static final int BUFFER_BYTES_DEFAULT = 8 << 20;
     private static final String BUFFER_BYTES_DOC = "Capacity of the ring buffer that holds decoded messages "
             + "between the tailer thread and poll(); a power of two. Each message takes "
-            + RingRecordDescriptor.HEADER_LENGTH + " bytes + key + value + 8 bytes of ring header, rounded up to 8. "
-            + "A message's key plus value may take up to buffer.bytes / 8 minus " + RingRecordDescriptor.HEADER_LENGTH
+            + RingRecordDescriptor.HEADER_LENGTH + " bytes + key + value + headers + 8 bytes of ring header, rounded up to"
+            + " 8. A message's key, value and headers may take up to buffer.bytes / 8 minus " + RingRecordDescriptor.HEADER_LENGTH
             + " bytes (about 1 MiB at the default), and must take max.message.bytes; a larger message (from a producer"
             + " with a larger max.message.bytes) stops the consumer with an error naming it.";
 
@@ -221,7 +221,7 @@ public final class ConsumerConfig {
         int ringRecordMax = bufferBytes >> 3;
         if ((long) maxMessageBytes + RingRecordDescriptor.HEADER_LENGTH > ringRecordMax) {
             throw new ConfigException("consumer configuration: '" + BUFFER_BYTES + "' (" + bufferBytes + ") delivers"
-                    + " messages of at most " + (ringRecordMax - RingRecordDescriptor.HEADER_LENGTH) + " key and value"
+                    + " messages of at most " + (ringRecordMax - RingRecordDescriptor.HEADER_LENGTH) + " key, value and headers"
                     + " bytes, fewer than '" + MessageLimits.MAX_MESSAGE_BYTES + "' (" + maxMessageBytes + "); raise '"
                     + BUFFER_BYTES + "' to at least "
                     + MessageLimits.ringBytesFor(maxMessageBytes, RingRecordDescriptor.HEADER_LENGTH)

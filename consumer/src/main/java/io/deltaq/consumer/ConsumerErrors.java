@@ -128,9 +128,11 @@ final class ConsumerErrors {
      * @param ringBytesNeeded the smallest {@code buffer.bytes} that takes the record
      */
     static ConsumerException messageTooLarge(String table, long version, long index, String file, int length,
-                                             int keyLength, int valueLength, int maxLength, long ringBytesNeeded) {
+                                             int keyLength, int valueLength, int headersLength, int maxLength,
+                                             long ringBytesNeeded) {
         return new ConsumerException(table, version, table + ": message " + version + ":" + index + " in " + file
-                + " takes " + length + " bytes (key " + keyLength + ", value " + valueLength + "), more than the "
+                + " takes " + length + " bytes (key " + keyLength + ", value " + valueLength
+                + (headersLength > 0 ? ", headers " + headersLength : "") + "), more than the "
                 + "largest record the ring takes (" + maxLength + "); raise " + ConsumerConfig.BUFFER_BYTES
                 + " to at least " + ringBytesNeeded, null);
     }

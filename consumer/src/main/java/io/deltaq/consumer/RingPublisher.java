@@ -1,5 +1,6 @@
 package io.deltaq.consumer;
 
+import static io.deltaq.consumer.RingRecordDescriptor.HEADERS_LENGTH_OFFSET;
 import static io.deltaq.consumer.RingRecordDescriptor.HEADER_LENGTH;
 import static io.deltaq.consumer.RingRecordDescriptor.INDEX_OFFSET;
 import static io.deltaq.consumer.RingRecordDescriptor.KEY_LENGTH_OFFSET;
@@ -250,7 +251,8 @@ final class RingPublisher implements AutoCloseable {
 
         @Override
         public void onMessage(int rowIndex, byte[] keyBuf, int keyOff, int keyLen,
-                              byte[] valueBuf, int valueOff, int valueLen, long timestampMicros) {
+                              byte[] valueBuf, int valueOff, int valueLen, long timestampMicros,
+                              byte[] headersBuf, int headersOff, int headersLen) {
             if (fullAtRow >= 0) {
                 return; // the rest of this piece is decoded again when there is room
             }
@@ -258,10 +260,10 @@ final class RingPublisher implements AutoCloseable {
             if (index > Position.MAX_INDEX) {
                 throw ConsumerErrors.tooManyRows(table, version);
             }
-            int length = RingRecordDescriptor.messageLength(keyLen, valueLen);
+            int length = RingRecordDescriptor.messageLength(keyLen, valueLen, headersLen);
             if (length > maxLength) {
-                throw ConsumerErrors.messageTooLarge(table, version, index, file, length, keyLen, valueLen, maxLength,
-                        ringBytesFor(length));
+                throw ConsumerErrors.messageTooLarge(table, version, index, file, length, keyLen, valueLen, headersLen,
+                        maxLength, ringBytesFor(length));
             }
             int at = ring.tryClaim(typeId, length);
             if (at == RingBuffer.INSUFFICIENT_CAPACITY) {
@@ -275,12 +277,16 @@ final class RingPublisher implements AutoCloseable {
             b.putInt(at + INDEX_OFFSET, (int) index);
             b.putInt(at + KEY_LENGTH_OFFSET, keyLen);
             b.putInt(at + VALUE_LENGTH_OFFSET, valueLen);
+            b.putInt(at + HEADERS_LENGTH_OFFSET, headersLen);
             int keyBytes = Math.max(keyLen, 0);
             if (keyBytes > 0) {
                 b.putBytes(at + HEADER_LENGTH, keyBuf, keyOff, keyBytes);
             }
             if (valueLen > 0) {
                 b.putBytes(at + HEADER_LENGTH + keyBytes, valueBuf, valueOff, valueLen);
+            }
+            if (headersLen > 0) {
+                b.putBytes(at + HEADER_LENGTH + keyBytes + Math.max(valueLen, 0), headersBuf, headersOff, headersLen);
             }
             ring.commit(at);
             written++;

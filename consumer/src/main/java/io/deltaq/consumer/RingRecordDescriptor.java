@@ -16,8 +16,10 @@ import org.agrona.concurrent.ringbuffer.RecordDescriptor;
  *  16                     index            int    row among the rows the commit added
  *  20                     key length       int    -1 for a null key
  *  24                     value length     int    -1 for a null value
- *  28                     key bytes        max(key length, 0)
- *  28 + key bytes         value bytes      max(value length, 0)
+ *  28                     headers length   int    -1 for none (encoded as io.deltaq.deltalog.Headers describes)
+ *  32                     key bytes        max(key length, 0)
+ *  32 + key bytes         value bytes      max(value length, 0)
+ *  32 + key + value bytes headers          max(headers length, 0)
  *
  * commit-end record (follows every delivered row of its commit)
  *   0                     version          long
@@ -33,8 +35,9 @@ final class RingRecordDescriptor {
     static final int INDEX_OFFSET = 16;
     static final int KEY_LENGTH_OFFSET = 20;
     static final int VALUE_LENGTH_OFFSET = 24;
+    static final int HEADERS_LENGTH_OFFSET = 28;
     /** Bytes before the key: the fixed part of a message record. */
-    static final int HEADER_LENGTH = 28;
+    static final int HEADER_LENGTH = 32;
 
     static final int COMMIT_END_LENGTH = 8;
 
@@ -60,9 +63,9 @@ final class RingRecordDescriptor {
         return (typeId >>> KIND_BITS) == (epoch & EPOCH_MASK);
     }
 
-    /** Body length of a message record; null key or value (length -1) take no bytes. */
-    static int messageLength(int keyLength, int valueLength) {
-        return HEADER_LENGTH + Math.max(keyLength, 0) + Math.max(valueLength, 0);
+    /** Body length of a message record; null key or value, and no headers (length -1), take no bytes. */
+    static int messageLength(int keyLength, int valueLength, int headersLength) {
+        return HEADER_LENGTH + Math.max(keyLength, 0) + Math.max(valueLength, 0) + Math.max(headersLength, 0);
     }
 
     static int keyOffset(int recordOffset) {
@@ -71,6 +74,10 @@ final class RingRecordDescriptor {
 
     static int valueOffset(int recordOffset, int keyLength) {
         return recordOffset + HEADER_LENGTH + Math.max(keyLength, 0);
+    }
+
+    static int headersOffset(int recordOffset, int keyLength, int valueLength) {
+        return valueOffset(recordOffset, keyLength) + Math.max(valueLength, 0);
     }
 
     /**

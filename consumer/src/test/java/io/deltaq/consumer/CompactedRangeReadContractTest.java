@@ -67,7 +67,7 @@ abstract class CompactedRangeReadContractTest {
     /** A consumer whose tailer stays within its first commit: a 1 KiB ring, one commit read at a time. */
     Consumer laggingConsumer(Object... more) {
         Object[] all = new Object[6 + more.length];
-        System.arraycopy(new Object[] {ConsumerConfig.BUFFER_BYTES, 1024, MessageLimits.MAX_MESSAGE_BYTES, 100,
+        System.arraycopy(new Object[] {ConsumerConfig.BUFFER_BYTES, 1024, MessageLimits.MAX_MESSAGE_BYTES, 96,
                 ConsumerConfig.PREFETCH_COMMITS, 1}, 0, all, 0, 6);
         System.arraycopy(more, 0, all, 6, more.length);
         return consumer(all);

@@ -100,7 +100,7 @@ abstract class ConsumerContractTest {
                 fail("received " + out.size() + " of " + count + " records within " + WAIT + ": " + out);
             }
             if (c.poll(m -> out.add(new ConsumerRecord(m.version(), m.index(), m.timestampMicros(), m.key(),
-                    m.value())), count - out.size()) == 0) {
+                    m.value(), m.headers().toList())), count - out.size()) == 0) {
                 Thread.yield();
             }
         }
@@ -148,6 +148,7 @@ abstract class ConsumerContractTest {
                 assertArrayEquals(key.getBytes(StandardCharsets.UTF_8), r.key(), "key of message " + n);
             }
             assertEquals(TestTable.timestamp(n), r.timestampMicros(), "timestamp of message " + n);
+            assertEquals(TestTable.headers(n), r.headers(), "headers of message " + n);
             if (i > 0) {
                 assertTrue(records.get(i - 1).offset() < r.offset(), "positions increase: " + records.get(i - 1)
                         + " then " + r);
@@ -233,12 +234,12 @@ abstract class ConsumerContractTest {
         t.append(0, 500, 3);
         t.append(500, 1200, 2);
         // 1 KiB ring: about a dozen messages at a time, so each commit fills it dozens of times.
-        Consumer c = consumer(ConsumerConfig.BUFFER_BYTES, 1024, MessageLimits.MAX_MESSAGE_BYTES, 100);
+        Consumer c = consumer(ConsumerConfig.BUFFER_BYTES, 1024, MessageLimits.MAX_MESSAGE_BYTES, 96);
         List<ConsumerRecord> got = new ArrayList<>();
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (got.size() < 1200 && System.nanoTime() - deadline < 0) {
             if (c.poll(m -> got.add(new ConsumerRecord(m.version(), m.index(), m.timestampMicros(), m.key(),
-                    m.value())), 5) == 0) {
+                    m.value(), m.headers().toList())), 5) == 0) {
                 Thread.yield(); // leave the CPU to the tailer
             }
         }
@@ -251,7 +252,7 @@ abstract class ConsumerContractTest {
         TestTable t = newTable();
         t.append(0, 3);
         long big = t.appendValue(new byte[200]); // a 1 KiB ring takes records up to 128 bytes
-        Consumer c = consumer(ConsumerConfig.BUFFER_BYTES, 1024, MessageLimits.MAX_MESSAGE_BYTES, 100);
+        Consumer c = consumer(ConsumerConfig.BUFFER_BYTES, 1024, MessageLimits.MAX_MESSAGE_BYTES, 96);
         List<ConsumerRecord> got = new ArrayList<>();
         ConsumerException e = pollUntilThrows(c, ConsumerException.class, got);
         assertMessages(got, TestTable.range(0, 3));
@@ -325,7 +326,7 @@ abstract class ConsumerContractTest {
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (got.size() < 15 && System.nanoTime() - deadline < 0) {
             first.poll(m -> got.add(new ConsumerRecord(m.version(), m.index(), m.timestampMicros(), m.key(),
-                    m.value())), 15 - got.size());
+                    m.value(), m.headers().toList())), 15 - got.size());
         }
         assertMessages(got, TestTable.range(0, 15));
         Position at = first.position();

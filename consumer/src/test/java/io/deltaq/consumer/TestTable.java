@@ -6,6 +6,8 @@ import io.deltaq.deltalog.Commit;
 import io.deltaq.deltalog.CommitWriter;
 import io.deltaq.deltalog.CompactedRange;
 import io.deltaq.deltalog.DeltaTable;
+import io.deltaq.deltalog.Header;
+import io.deltaq.deltalog.Headers;
 import io.deltaq.deltalog.MessageStats;
 import io.deltaq.deltalog.Position;
 import io.deltaq.deltalog.actions.Action;
@@ -78,6 +80,12 @@ final class TestTable {
         return 1_000_000L + n;
     }
 
+    /** Every fourth message has two headers, one with a null value; the others have none. */
+    static List<Header> headers(int n) {
+        return n % 4 == 2 ? List.of(new Header("n", value(n).getBytes(StandardCharsets.UTF_8)), new Header("nil", null))
+                : List.of();
+    }
+
     /** Uploads a data file holding messages {@code from..to-1}. */
     DataFile upload(int from, int to) {
         return upload(range(from, to));
@@ -88,7 +96,8 @@ final class TestTable {
         for (int n : messages) {
             byte[] k = key(n) == null ? null : key(n).getBytes(StandardCharsets.UTF_8);
             byte[] v = value(n).getBytes(StandardCharsets.UTF_8);
-            batch.append(k, 0, k == null ? 0 : k.length, v, 0, v.length, timestamp(n));
+            byte[] h = Headers.encode(headers(n));
+            batch.append(k, 0, k == null ? 0 : k.length, v, 0, v.length, timestamp(n), h, 0, h.length);
         }
         int length = fileWriter.encode(batch);
         byte[] bytes = fileWriter.toByteArray();

@@ -427,6 +427,14 @@ public final class CommitWriter {
     }
 
     /**
+     * Whether the table has the {@code headers} column (tables created before headers do not), as of the
+     * last version this writer knows.
+     */
+    public boolean tableHasHeaders() {
+        return MessageSchema.hasHeaders(metadata);
+    }
+
+    /**
      * Whether {@code changed} is this table's metadata with other settings only (a retention set by
      * an operator, say): same id, schema, partitioning and format, and still writable. Such a change
      * is adopted; any other ends the writer.
@@ -496,10 +504,11 @@ public final class CommitWriter {
     }
 
     private void onCheckpointFailed(long version, RuntimeException e) {
-        failedCheckpoints.incrementAndGet();
         checkpointOwed = true;
         LOG.atWarn().log(() -> "checkpoint of version " + version + " of " + io.tableName
                 + " failed; the next commit checkpoints again: " + e.getMessage());
+        // Counted after the warning is logged: whoever sees the count can find its cause in the log.
+        failedCheckpoints.incrementAndGet();
     }
 
     private int checkpointInterval() {

@@ -267,10 +267,10 @@ final class Compaction {
         return sources;
     }
 
-    /** Appends every row of {@code f} to {@code batch}, exactly: keys (null ones too), values, timestamps. */
+    /** Appends every row of {@code f} to {@code batch}, exactly: keys (null ones too), values, timestamps, headers. */
     private void decodeInto(MessageFileReader reader, LiveFile f, byte[] data, MessageBatch batch) {
         int before = batch.size();
-        MessageRowHandler append = (row, kb, ko, kl, vb, vo, vl, ts) -> {
+        MessageRowHandler append = (row, kb, ko, kl, vb, vo, vl, ts, hb, ho, hl) -> {
             if (vl == MessageBatch.NULL_LENGTH) {
                 throw DeltaErrors.cannotCompact(io.tableName, f.path(), f.addedInVersion(),
                         "row " + row + " has a null value, which the message schema forbids");
@@ -279,7 +279,7 @@ final class Compaction {
                 throw DeltaErrors.cannotCompact(io.tableName, f.path(), f.addedInVersion(),
                         "row " + row + " has no timestamp, which the message schema requires");
             }
-            batch.append(kb, ko, kl, vb, vo, vl, ts);
+            batch.append(kb, ko, kl, vb, vo, vl, ts, hb, ho, hl);
         };
         try {
             reader.decode(data, f.path(), append);

@@ -10,13 +10,13 @@ import io.deltaq.s3io.config.ConfigDef;
  */
 public final class MessageLimits {
 
-    /** Most key plus value bytes of one message. */
+    /** Most key, value and encoded headers bytes of one message. */
     public static final String MAX_MESSAGE_BYTES = "max.message.bytes";
 
     /**
      * 1,000,000 bytes, as Kafka's default of about 1 MB: it fits the consumer's default 8 MiB ring,
      * whose records take at most an eighth of it (Agrona's {@code maxMsgLength()}) less their
-     * 28-byte header, and the producer's default 64 MiB ring.
+     * 32-byte header, and the producer's default 64 MiB ring.
      */
     public static final int MAX_MESSAGE_BYTES_DEFAULT = 1_000_000;
 
@@ -26,10 +26,11 @@ public final class MessageLimits {
     public static final ConfigDef DEFINITION = new ConfigDef()
             .define(MAX_MESSAGE_BYTES, ConfigDef.Type.INT, MAX_MESSAGE_BYTES_DEFAULT,
                     ConfigDef.between(1, MAX_MESSAGE_BYTES_UPPER),
-                    "Most key plus value bytes of one message, for producer and consumer alike: send() and offer()"
+                    "Most key, value and encoded headers bytes of one message (a header takes 8 bytes plus its key's"
+                            + " UTF-8 and its value), for producer and consumer alike: send() and offer()"
                             + " refuse a larger message with a MessageTooLargeException naming its size, and each side"
                             + " refuses a buffer.bytes whose ring cannot hold a message of this size (a ring record"
-                            + " takes at most buffer.bytes / 8, less 24 bytes of header in the producer and 28 in the"
+                            + " takes at most buffer.bytes / 8, less 28 bytes of header in the producer and 32 in the"
                             + " consumer). Set the same value on both sides.");
 
     private MessageLimits() {

@@ -61,7 +61,7 @@ class EndToEndTest {
                 for (AddFile add : commit.dataAdds()) {
                     LiveFile file = new LiveFile(add.path(), add, commit.version(), true);
                     byte[] data = table.readDataFile(file).join();
-                    decoder.decode(data, add.path(), (row, kb, ko, kl, vb, vo, vl, ts) ->
+                    decoder.decode(data, add.path(), (row, kb, ko, kl, vb, vo, vl, ts, hb, ho, hl) ->
                             received.add(new String(vb, vo, vl, StandardCharsets.UTF_8)));
                     assertEquals(MessageStats.parse(add.stats()).numRecords(), table.rowCount(
                             new LiveFile(add.path(), new AddFile(add.path(), add.partitionValues(), add.size(),

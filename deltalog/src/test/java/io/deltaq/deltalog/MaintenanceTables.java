@@ -129,7 +129,7 @@ public final class MaintenanceTables {
         byte[] data = table.readDataFile(file).join();
         List<Row> out = new ArrayList<>();
         try (MessageFileReader reader = new MessageFileReader()) {
-            reader.decode(data, file.path(), (row, kb, ko, kl, vb, vo, vl, ts) -> out.add(new Row(
+            reader.decode(data, file.path(), (row, kb, ko, kl, vb, vo, vl, ts, hb, ho, hl) -> out.add(new Row(
                     kl < 0 ? null : Arrays.copyOfRange(kb, ko, ko + kl), Arrays.copyOfRange(vb, vo, vo + vl), ts)));
         }
         return out;

@@ -153,7 +153,7 @@ class ReaderFuzzTest {
                     files.add(file.path());
                     byte[] bytes = unwrap(() -> table.readDataFile(file).get(30, TimeUnit.SECONDS));
                     List<String> decoded = new ArrayList<>();
-                    reader.decode(bytes, file.path(), (row, k, ko, kl, v, vo, vl, ts) -> decoded.add(
+                    reader.decode(bytes, file.path(), (row, k, ko, kl, v, vo, vl, ts, hb, ho, hl) -> decoded.add(
                             (kl < 0 ? "null" : new String(k, ko, kl, StandardCharsets.UTF_8)) + "="
                                     + new String(v, vo, vl, StandardCharsets.UTF_8) + "@" + ts));
                     long stated = file.numRecordsFromStats();

@@ -179,12 +179,14 @@ final class CommitAgent implements Agent, MessageHandler {
     public void onMessage(int msgTypeId, MutableDirectBuffer buffer, int index, int length) {
         int keyLength = buffer.getInt(index + SendRecordDescriptor.KEY_LENGTH_OFFSET);
         int valueLength = buffer.getInt(index + SendRecordDescriptor.VALUE_LENGTH_OFFSET);
+        int headersLength = buffer.getInt(index + SendRecordDescriptor.HEADERS_LENGTH_OFFSET);
         ByteBuffer memory = buffer.byteBuffer(); // the ring's direct memory: copied once, into the batch
         int base = buffer.wrapAdjustment();
         int position = filling.messages.appendFromBuffers(
                 keyLength < 0 ? null : memory, base + SendRecordDescriptor.keyOffset(index), keyLength,
                 memory, base + SendRecordDescriptor.valueOffset(index, keyLength), valueLength,
-                buffer.getLong(index + SendRecordDescriptor.TIMESTAMP_OFFSET));
+                buffer.getLong(index + SendRecordDescriptor.TIMESTAMP_OFFSET),
+                memory, base + SendRecordDescriptor.headersOffset(index, keyLength, valueLength), headersLength);
         filling.addMessageMeta(position, buffer.getLong(index + SendRecordDescriptor.SEQUENCE_OFFSET),
                 msgTypeId == SendRecordDescriptor.MESSAGE_WITH_FUTURE_TYPE_ID, nowNs);
     }

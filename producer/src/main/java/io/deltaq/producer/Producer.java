@@ -4,6 +4,8 @@ import io.deltaq.deltalog.CommitPause;
 import io.deltaq.deltalog.CommitWriter;
 import io.deltaq.deltalog.DeltaStorageException;
 import io.deltaq.deltalog.DeltaTable;
+import io.deltaq.deltalog.Header;
+import io.deltaq.deltalog.Headers;
 import io.deltaq.deltalog.Maintenance;
 import io.deltaq.deltalog.MaintenanceLease;
 import io.deltaq.deltalog.MaintenancePass;
@@ -14,6 +16,7 @@ import io.deltaq.s3io.ObjectStore;
 import io.deltaq.s3io.ObjectStores;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -60,10 +63,14 @@ public final class Producer implements AutoCloseable {
     /** {@link #offer} was called on a closed producer, or one that can commit no more. */
     public static final long CLOSED = -2;
 
+    private static final byte[] NO_HEADERS = new byte[0];
+
     private final ProducerConfig config;
     private final ObjectStore store;
     private final boolean ownsStore;
     private final String location;
+    /** Whether the table has the headers column; a message with headers is refused when it has not. */
+    private final boolean tableHasHeaders;
     private final RingBuffer ring;
     private final UnsafeBuffer ringMemory;
     private final AtomicLong nextSequence = new AtomicLong();
@@ -103,6 +110,7 @@ public final class Producer implements AutoCloseable {
         this.encoder = singleThread("deltaq-producer-encoder-" + config.producerId);
         try {
             CommitWriter writer = openWriter(table, config, auxiliary);
+            this.tableHasHeaders = writer.tableHasHeaders();
             this.idle = new WakeableIdleStrategy(config.idleMaxParkNs);
             metrics.checkpointsOf(writer);
             this.agent = new CommitAgent(config, ring, table, writer, encoder, listener, futures, metrics, idle);
@@ -190,7 +198,7 @@ public final class Producer implements AutoCloseable {
     public long offer(byte[] key, int keyOffset, int keyLength, byte[] value, int valueOffset, int valueLength,
             long timestampMicros) {
         return write(SendRecordDescriptor.MESSAGE_TYPE_ID, key, keyOffset, keyLength, value, valueOffset, valueLength,
-                timestampMicros, null);
+                timestampMicros, NO_HEADERS, null);
     }
 
     /** {@link #offer(byte[], int, int, byte[], int, int, long)} of whole arrays, stamped now. */
@@ -207,12 +215,31 @@ public final class Producer implements AutoCloseable {
      * @throws MessageTooLargeException if key plus value bytes exceed {@code max.message.bytes}; nothing is sent
      */
     public CompletableFuture<Position> send(byte[] key, byte[] value, long timestampMicros) {
+        return send(key, value, timestampMicros, List.of());
+    }
+
+    /**
+     * {@link #send(byte[], byte[], long)} of a message with headers, which its consumers receive in
+     * this order (keys may repeat; a value may be null).
+     *
+     * @throws MessageTooLargeException if key, value and encoded headers exceed {@code max.message.bytes}
+     * @throws IllegalArgumentException if there are headers and the table has no headers column (it was
+     *     created before headers); nothing is sent
+     */
+    public CompletableFuture<Position> send(byte[] key, byte[] value, long timestampMicros, List<Header> headers) {
         Objects.requireNonNull(value, "value");
+        byte[] encodedHeaders = NO_HEADERS;
+        if (!headers.isEmpty()) {
+            if (!tableHasHeaders) {
+                throw ProducerErrors.noHeadersColumn(config.producerId, location);
+            }
+            encodedHeaders = Headers.encode(headers);
+        }
         CompletableFuture<Position> future = new CompletableFuture<>();
         long deadline = 0;
         while (true) {
             long result = write(SendRecordDescriptor.MESSAGE_WITH_FUTURE_TYPE_ID, key, 0, key == null ? 0 : key.length,
-                    value, 0, value.length, timestampMicros, future);
+                    value, 0, value.length, timestampMicros, encodedHeaders, future);
             if (result >= 0) {
                 return future;
             }
@@ -244,16 +271,16 @@ public final class Producer implements AutoCloseable {
     }
 
     private long write(int typeId, byte[] key, int keyOffset, int keyLength, byte[] value, int valueOffset,
-            int valueLength, long timestampMicros, CompletableFuture<Position> future) {
+            int valueLength, long timestampMicros, byte[] headers, CompletableFuture<Position> future) {
         if (closed || agent.fatal() != null) {
             return CLOSED;
         }
         int storedKeyLength = key == null ? SendRecordDescriptor.NULL_LENGTH : keyLength;
-        if ((long) Math.max(storedKeyLength, 0) + valueLength > config.maxMessageBytes) {
+        if ((long) Math.max(storedKeyLength, 0) + valueLength + headers.length > config.maxMessageBytes) {
             throw ProducerErrors.messageTooLarge(config.producerId, location, storedKeyLength, valueLength,
-                    config.maxMessageBytes);
+                    headers.length, config.maxMessageBytes);
         }
-        int length = SendRecordDescriptor.length(storedKeyLength, valueLength);
+        int length = SendRecordDescriptor.length(storedKeyLength, valueLength, headers.length);
         int index = ring.tryClaim(typeId, length);
         if (index <= 0) {
             return BACK_PRESSURED;
@@ -270,10 +297,14 @@ public final class Producer implements AutoCloseable {
         ringMemory.putLong(index + SendRecordDescriptor.TIMESTAMP_OFFSET, timestampMicros);
         ringMemory.putInt(index + SendRecordDescriptor.KEY_LENGTH_OFFSET, storedKeyLength);
         ringMemory.putInt(index + SendRecordDescriptor.VALUE_LENGTH_OFFSET, valueLength);
+        ringMemory.putInt(index + SendRecordDescriptor.HEADERS_LENGTH_OFFSET, headers.length);
         if (key != null) {
             ringMemory.putBytes(SendRecordDescriptor.keyOffset(index), key, keyOffset, keyLength);
         }
         ringMemory.putBytes(SendRecordDescriptor.valueOffset(index, storedKeyLength), value, valueOffset, valueLength);
+        if (headers.length > 0) {
+            ringMemory.putBytes(SendRecordDescriptor.headersOffset(index, storedKeyLength, valueLength), headers);
+        }
         if (future != null) {
             futures.put(sequence, future);
         }

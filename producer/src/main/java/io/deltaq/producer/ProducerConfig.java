@@ -90,7 +90,7 @@ public final class ProducerConfig {
     final int batchMaxRecords;
     final int batchMaxBytes;
     final int bufferBytes;
-    /** {@link MessageLimits#MAX_MESSAGE_BYTES}: key plus value bytes a message may have. */
+    /** {@link MessageLimits#MAX_MESSAGE_BYTES}: key, value and encoded headers bytes a message may have. */
     final int maxMessageBytes;
     final Compression compression;
     final String producerId;
@@ -117,7 +117,7 @@ public final class ProducerConfig {
         long ringRecordMax = BitUtil.findNextPositivePowerOfTwo(bufferBytes) >> 3;
         if ((long) maxMessageBytes + SendRecordDescriptor.HEADER_LENGTH > ringRecordMax) {
             throw new ConfigException("producer configuration: '" + BUFFER_BYTES + "' (" + bufferBytes + ") holds"
-                    + " messages of at most " + (ringRecordMax - SendRecordDescriptor.HEADER_LENGTH) + " key and value"
+                    + " messages of at most " + (ringRecordMax - SendRecordDescriptor.HEADER_LENGTH) + " key, value and headers"
                     + " bytes, fewer than '" + MessageLimits.MAX_MESSAGE_BYTES + "' (" + maxMessageBytes + "); raise '"
                     + BUFFER_BYTES + "' to at least "
                     + MessageLimits.ringBytesFor(maxMessageBytes, SendRecordDescriptor.HEADER_LENGTH)

@@ -72,10 +72,15 @@ final class ProducerErrors {
     }
 
     static MessageTooLargeException messageTooLarge(String producerId, String table, int keyLength, int valueLength,
-                                                    int maxMessageBytes) {
-        long size = (long) Math.max(keyLength, 0) + valueLength;
+                                                    int headersLength, int maxMessageBytes) {
+        long size = (long) Math.max(keyLength, 0) + valueLength + headersLength;
         return new MessageTooLargeException(who(producerId, table) + ": message of " + size + " bytes (key "
-                + Math.max(keyLength, 0) + ", value " + valueLength + ") is larger than "
-                + MessageLimits.MAX_MESSAGE_BYTES + " (" + maxMessageBytes + "); nothing was sent");
+                + Math.max(keyLength, 0) + ", value " + valueLength + (headersLength > 0 ? ", headers " + headersLength : "")
+                + ") is larger than " + MessageLimits.MAX_MESSAGE_BYTES + " (" + maxMessageBytes + "); nothing was sent");
+    }
+
+    static IllegalArgumentException noHeadersColumn(String producerId, String table) {
+        return new IllegalArgumentException(who(producerId, table) + ": this table was created before headers and has"
+                + " no headers column, so a message with headers cannot be written to it; nothing was sent");
     }
 }

@@ -8,7 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.deltaq.deltalog.DeltaTable;
+import io.deltaq.deltalog.Header;
 import io.deltaq.deltalog.MessageLimits;
+import io.deltaq.deltalog.MessageSchema;
 import io.deltaq.deltalog.Position;
 import io.deltaq.s3io.FaultInjectingStore.Fault;
 import io.deltaq.s3io.FaultInjectingStore.Kind;
@@ -75,6 +77,42 @@ abstract class ProducerContractTest {
 
     private static byte[] bytes(String s) {
         return s.getBytes(UTF_8);
+    }
+
+    @Test
+    void headersReachTheTableInOrderAndCountTowardsTheLargestMessage() throws Exception {
+        List<Header> headers = List.of(new Header("trace", bytes("t-1")), new Header("empty", null),
+                new Header("trace", new byte[0]), new Header("\u00fcber", bytes("\u00e9")));
+        try (Producer producer = Producer.create(store, table, Map.of(MessageLimits.MAX_MESSAGE_BYTES, 100))) {
+            Position with = producer.send(bytes("k"), bytes("v1"), 1L, headers).get(60, TimeUnit.SECONDS);
+            Position without = producer.send(bytes("k"), bytes("v2"), 2L, List.of()).get(60, TimeUnit.SECONDS);
+            // 60 bytes of value and 57 of encoded headers: neither alone, but both together, exceed the limit.
+            MessageTooLargeException tooLarge = assertThrows(MessageTooLargeException.class,
+                    () -> producer.send(null, new byte[60], 3L, headers));
+            assertTrue(tooLarge.getMessage().contains("headers 57"), tooLarge.getMessage());
+            Map<Position, TableContents.Row> rows = new HashMap<>();
+            TableContents.read(store, table).forEach(r -> rows.put(r.position(), r));
+            assertEquals(2, rows.size());
+            assertEquals(headers, rows.get(with).headers());
+            assertEquals(List.of(), rows.get(without).headers());
+        }
+    }
+
+    @Test
+    void aTableCreatedBeforeHeadersTakesMessagesWithoutThemAndRefusesHeaders() throws Exception {
+        // Version 0 as deltaq wrote it before headers: the message schema without the headers column.
+        store.putIfAbsent(table + "/_delta_log/00000000000000000000.json", bytes(String.join("\n",
+                "{\"protocol\":{\"minReaderVersion\":1,\"minWriterVersion\":2}}",
+                "{\"metaData\":{\"id\":\"" + UUID.randomUUID() + "\",\"format\":{\"provider\":\"parquet\",\"options\":{}},"
+                        + "\"schemaString\":\"" + MessageSchema.SCHEMA_STRING_WITHOUT_HEADERS.replace("\"", "\\\"") + "\","
+                        + "\"partitionColumns\":[],\"configuration\":{},\"createdTime\":1}}") + "\n")).get(30, TimeUnit.SECONDS);
+        try (Producer producer = Producer.create(store, table, Map.of())) {
+            IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
+                    () -> producer.send(null, bytes("v"), 1L, List.of(new Header("h", null))));
+            assertTrue(refused.getMessage().contains("no headers column"), refused.getMessage());
+            producer.send(null, bytes("plain"), 2L).get(60, TimeUnit.SECONDS);
+        }
+        assertEquals(List.of("plain"), TableContents.read(store, table).stream().map(TableContents.Row::valueString).toList());
     }
 
     @Test

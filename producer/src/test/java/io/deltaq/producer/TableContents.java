@@ -2,6 +2,8 @@ package io.deltaq.producer;
 
 import io.deltaq.deltalog.Commit;
 import io.deltaq.deltalog.DeltaTable;
+import io.deltaq.deltalog.Header;
+import io.deltaq.deltalog.Headers;
 import io.deltaq.deltalog.LiveFile;
 import io.deltaq.deltalog.Position;
 import io.deltaq.deltalog.actions.AddFile;
@@ -16,7 +18,8 @@ import java.util.concurrent.TimeUnit;
 /** Reads a whole topic back through the log and the Parquet decoder, for checking what was written. */
 final class TableContents {
 
-    record Row(long version, int index, byte[] key, byte[] value, long timestampMicros) {
+    /** @param headers the message's headers, empty for none */
+    record Row(long version, int index, byte[] key, byte[] value, long timestampMicros, List<Header> headers) {
         Position position() {
             return new Position(version, index);
         }
@@ -37,6 +40,7 @@ final class TableContents {
         DeltaTable table = DeltaTable.at(store, tablePath);
         long latest = table.latestVersion();
         List<Row> rows = new ArrayList<>();
+        Headers headers = new Headers();
         try (MessageFileReader reader = new MessageFileReader()) {
             for (long version = 1; version <= latest; version++) {
                 Commit commit = table.readCommit(version).get(60, TimeUnit.SECONDS)
@@ -45,10 +49,12 @@ final class TableContents {
                 for (AddFile add : commit.dataAdds()) {
                     LiveFile file = table.dataFile(version, add);
                     byte[] bytes = table.readDataFile(file).get(60, TimeUnit.SECONDS);
-                    reader.decode(bytes, file.path(), (rowIndex, keyBuf, keyOff, keyLen, valueBuf, valueOff, valueLen, ts) ->
+                    reader.decode(bytes, file.path(), (rowIndex, keyBuf, keyOff, keyLen, valueBuf, valueOff, valueLen, ts,
+                                                       headersBuf, headersOff, headersLen) ->
                             rows.add(new Row(v, rowIndex,
                                     keyLen < 0 ? null : Arrays.copyOfRange(keyBuf, keyOff, keyOff + keyLen),
-                                    Arrays.copyOfRange(valueBuf, valueOff, valueOff + valueLen), ts)));
+                                    Arrays.copyOfRange(valueBuf, valueOff, valueOff + valueLen), ts,
+                                    headers.wrap(headersBuf, headersOff, headersLen).toList())));
                 }
             }
         }

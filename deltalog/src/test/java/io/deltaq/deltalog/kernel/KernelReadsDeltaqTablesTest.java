@@ -69,7 +69,7 @@ class KernelReadsDeltaqTablesTest {
 
     /** Appends one commit of {@code count} messages; returns its version. */
     private long append(int count) {
-        List<Message> batch = messages(random, count, 1_750_000_000_000_000L + written.size() * 1_001L);
+        List<Message> batch = messages(random, count, 1_750_000_000_000_000L + written.size() * 1_001L, true);
         written.addAll(batch);
         return deltaqAppend(store, writer, encoder, ++sequence, batch);
     }

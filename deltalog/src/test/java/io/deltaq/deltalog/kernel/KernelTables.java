@@ -26,6 +26,7 @@ import io.delta.kernel.TransactionBuilder;
 import io.delta.kernel.data.ColumnVector;
 import io.delta.kernel.data.ColumnarBatch;
 import io.delta.kernel.data.FilteredColumnarBatch;
+import io.delta.kernel.data.MapValue;
 import io.delta.kernel.data.Row;
 import io.delta.kernel.defaults.internal.data.DefaultColumnarBatch;
 import io.delta.kernel.defaults.internal.data.vector.DefaultBinaryVector;
@@ -35,12 +36,16 @@ import io.delta.kernel.engine.FileReadResult;
 import io.delta.kernel.internal.InternalScanFileUtils;
 import io.delta.kernel.internal.data.ScanStateRow;
 import io.delta.kernel.types.BinaryType;
+import io.delta.kernel.types.MapType;
+import io.delta.kernel.types.StringType;
 import io.delta.kernel.types.StructType;
 import io.delta.kernel.types.TimestampType;
 import io.delta.kernel.utils.CloseableIterable;
 import io.delta.kernel.utils.CloseableIterator;
 import io.delta.kernel.utils.DataFileStatus;
 import io.delta.kernel.utils.FileStatus;
+import io.deltaq.deltalog.Header;
+import io.deltaq.deltalog.Headers;
 import io.deltaq.deltalog.CommitWriter;
 import io.deltaq.deltalog.DeltaTable;
 import io.deltaq.deltalog.LiveFile;
@@ -54,24 +59,42 @@ import io.deltaq.s3io.ObjectStore;
 /** Writing and reading message tables through Delta Kernel's public API, and through deltaq's. */
 final class KernelTables {
 
-    /** The deltaq message schema as Kernel types (the same nullability as the table's schemaString). */
+    /**
+     * The deltaq message schema of a table created before headers, as Kernel types (the same
+     * nullability as the table's schemaString): the tables Kernel creates here.
+     */
     static final StructType MESSAGE_SCHEMA = new StructType()
             .add("key", BinaryType.BINARY, true)
             .add("value", BinaryType.BINARY, false)
             .add("timestamp", TimestampType.TIMESTAMP, false);
+    /** The deltaq message schema, headers included: the tables deltaq creates. */
+    static final StructType MESSAGE_SCHEMA_WITH_HEADERS = MESSAGE_SCHEMA
+            .add("headers", new MapType(StringType.STRING, BinaryType.BINARY, true), true);
 
     private static final HexFormat HEX = HexFormat.of();
 
     private KernelTables() {
     }
 
-    /** One message, comparable by content: key and value as hex (key null when null), timestamp in µs. */
-    record Message(String key, String value, long timestampMicros) {
+    /**
+     * One message, comparable by content: key and value as hex (key null when null), timestamp in µs,
+     * headers as the hex of their encoding (null for none).
+     */
+    record Message(String key, String value, long timestampMicros, String headers) {
         static final Comparator<Message> ORDER = Comparator.comparingLong(Message::timestampMicros)
                 .thenComparing(Message::value);
 
         static Message of(byte[] key, byte[] value, long timestampMicros) {
-            return new Message(key == null ? null : HEX.formatHex(key), HEX.formatHex(value), timestampMicros);
+            return of(key, value, timestampMicros, null);
+        }
+
+        static Message of(byte[] key, byte[] value, long timestampMicros, byte[] headers) {
+            return new Message(key == null ? null : HEX.formatHex(key), HEX.formatHex(value), timestampMicros,
+                    headers == null || headers.length == 0 ? null : HEX.formatHex(headers));
+        }
+
+        byte[] headerBytes() {
+            return headers == null ? null : HEX.parseHex(headers);
         }
 
         byte[] keyBytes() {
@@ -85,9 +108,10 @@ final class KernelTables {
 
     /**
      * {@code count} messages with distinct timestamps from {@code firstTimestampMicros}: every fifth key
-     * null, some empty keys and values, random bytes otherwise (all 256 byte values occur).
+     * null, some empty keys and values, random bytes otherwise (all 256 byte values occur); with
+     * {@code headers}, every third message has two (one with a null value).
      */
-    static List<Message> messages(Random random, int count, long firstTimestampMicros) {
+    static List<Message> messages(Random random, int count, long firstTimestampMicros, boolean headers) {
         List<Message> messages = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
             byte[] key = i % 5 == 0 ? null : new byte[i % 7 == 0 ? 0 : 1 + random.nextInt(16)];
@@ -96,7 +120,10 @@ final class KernelTables {
                 random.nextBytes(key);
             }
             random.nextBytes(value);
-            messages.add(Message.of(key, value, firstTimestampMicros + i * 1_001L));
+            byte[] encoded = headers && i % 3 == 1 ? Headers.encode(List.of(
+                    new Header("h-" + i % 4, Arrays.copyOf(value, Math.min(value.length, 9))), new Header("\u00fcber", null)))
+                    : null;
+            messages.add(Message.of(key, value, firstTimestampMicros + i * 1_001L, encoded));
         }
         return messages;
     }
@@ -116,8 +143,9 @@ final class KernelTables {
         for (Message m : messages) {
             byte[] key = m.keyBytes();
             byte[] value = m.valueBytes();
+            byte[] headers = m.headerBytes();
             batch.append(key, 0, key == null ? MessageBatch.NULL_LENGTH : key.length, value, 0, value.length,
-                    m.timestampMicros());
+                    m.timestampMicros(), headers, 0, headers == null ? MessageBatch.NULL_LENGTH : headers.length);
         }
         int length = encoder.encode(batch);
         String path = "part-" + sequence + "-" + UUID.randomUUID() + ".snappy.parquet";
@@ -133,8 +161,9 @@ final class KernelTables {
             for (LiveFile file : files) {
                 byte[] data = table.readDataFile(file).join();
                 int before = read.size();
-                reader.decode(data, file.path(), (row, kb, ko, kl, vb, vo, vl, ts) -> read.add(Message.of(
-                        kl < 0 ? null : Arrays.copyOfRange(kb, ko, ko + kl), Arrays.copyOfRange(vb, vo, vo + vl), ts)));
+                reader.decode(data, file.path(), (row, kb, ko, kl, vb, vo, vl, ts, hb, ho, hl) -> read.add(Message.of(
+                        kl < 0 ? null : Arrays.copyOfRange(kb, ko, ko + kl), Arrays.copyOfRange(vb, vo, vo + vl), ts,
+                        hl < 0 ? null : Arrays.copyOfRange(hb, ho, ho + hl))));
                 long expected = file.numRecordsFromStats();
                 if (expected >= 0) {
                     assertEquals(expected, read.size() - before, "numRecords of " + file.path());
@@ -148,7 +177,8 @@ final class KernelTables {
 
     /** Every row of the table's latest snapshot, read the way a Kernel connector reads: scan files, then data. */
     static List<Message> kernelRead(Engine engine, Snapshot snapshot) {
-        assertEquals(MESSAGE_SCHEMA, snapshot.getSchema(), "Kernel sees the message schema");
+        assertTrue(MESSAGE_SCHEMA_WITH_HEADERS.equals(snapshot.getSchema()) || MESSAGE_SCHEMA.equals(snapshot.getSchema()),
+                "Kernel sees the message schema: " + snapshot.getSchema());
         Scan scan = snapshot.getScanBuilder().build();
         Row scanState = scan.getScanState(engine);
         StructType physicalSchema = ScanStateRow.getPhysicalDataReadSchema(scanState);
@@ -182,14 +212,25 @@ final class KernelTables {
         int key = schema.indexOf("key");
         int value = schema.indexOf("value");
         int timestamp = schema.indexOf("timestamp");
+        int headers = schema.indexOf("headers");
         try (CloseableIterator<Row> rows = batch.getRows()) {
             while (rows.hasNext()) {
                 Row row = rows.next();
                 assertTrue(!row.isNullAt(value) && !row.isNullAt(timestamp), "value and timestamp are never null");
                 read.add(Message.of(row.isNullAt(key) ? null : row.getBinary(key), row.getBinary(value),
-                        row.getLong(timestamp)));
+                        row.getLong(timestamp), headers < 0 || row.isNullAt(headers) ? null : encoded(row.getMap(headers))));
             }
         }
+    }
+
+    /** A map Kernel read, in deltaq's encoding of headers (entries in the file's order). */
+    private static byte[] encoded(MapValue map) {
+        List<Header> headers = new ArrayList<>();
+        for (int j = 0; j < map.getSize(); j++) {
+            headers.add(new Header(map.getKeys().getString(j),
+                    map.getValues().isNullAt(j) ? null : map.getValues().getBinary(j)));
+        }
+        return Headers.encode(headers);
     }
 
     /**

@@ -180,7 +180,7 @@ public class MessageParquetBenchmark {
 
         @Override
         public void onMessage(int rowIndex, byte[] keyBuf, int keyOff, int keyLen, byte[] valueBuf, int valueOff,
-                              int valueLen, long timestampMicros) {
+                              int valueLen, long timestampMicros, byte[] headersBuf, int headersOff, int headersLen) {
             total += keyLen + valueLen + timestampMicros;
         }
     }

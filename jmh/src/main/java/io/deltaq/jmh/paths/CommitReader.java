@@ -65,7 +65,7 @@ interface CommitReader extends AutoCloseable {
 
         @Override
         public void onMessage(int rowIndex, byte[] keyBuf, int keyOff, int keyLen, byte[] valueBuf, int valueOff,
-                              int valueLen, long timestampMicros) {
+                              int valueLen, long timestampMicros, byte[] headersBuf, int headersOff, int headersLen) {
             add(keyLen, valueLen, valueLen > 0 ? valueBuf[valueOff] : 0, timestampMicros);
         }
 

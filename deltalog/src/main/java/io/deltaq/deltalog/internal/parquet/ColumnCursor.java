@@ -14,10 +14,11 @@ import org.apache.parquet.format.Util;
 import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
 
 /**
- * The message decoder's fast path over one flat column chunk: PLAIN or dictionary values, RLE
- * definition levels, DATA_PAGE v1 or v2. {@link #next()} leaves the row's value in the
- * {@code out*} fields as a view (into the file, a reused page buffer or the dictionary); the
- * only allocations are the thrift page headers, once per page.
+ * The message decoder's fast path over one column chunk: PLAIN or dictionary values, RLE levels,
+ * DATA_PAGE v1 or v2. {@link #next()} leaves the next value in the {@code out*} fields as a view
+ * (into the file, a reused page buffer or the dictionary); the only allocations are the thrift
+ * page headers, once per page. A flat column has one value per row; a repeated one (a leaf of the
+ * headers map) one per entry, with its levels in {@link #outRepetition} and {@link #outDefinition}.
  */
 final class ColumnCursor {
     private static final byte[] EMPTY = new byte[0];
@@ -25,6 +26,7 @@ final class ColumnCursor {
     private final Codecs codecs;
     private final PositionedInput headerInput;
     private final HybridDecoder levels = new HybridDecoder();
+    private final HybridDecoder repetitions = new HybridDecoder();
     private final CRC32 crc = new CRC32();
     private final HybridDecoder indices = new HybridDecoder();
 
@@ -35,6 +37,7 @@ final class ColumnCursor {
     private int pos;
     private int end;
     private int maxDefinitionLevel;
+    private int maxRepetitionLevel;
     private PrimitiveTypeName type;
     private MessageFileReader.Column resolved;
     private boolean absent;
@@ -59,6 +62,8 @@ final class ColumnCursor {
     int outLen;
     long outLong;
     boolean outNull;
+    int outDefinition;
+    int outRepetition;
 
     ColumnCursor(Codecs codecs, PositionedInput headerInput) {
         this.codecs = codecs;
@@ -74,6 +79,7 @@ final class ColumnCursor {
         this.pos = fileOff + range[0];
         this.end = fileOff + range[1];
         this.maxDefinitionLevel = c.maxDefinitionLevel;
+        this.maxRepetitionLevel = c.maxRepetitionLevel;
         this.type = c.int96 ? PrimitiveTypeName.INT96 : c.type;
         this.resolved = c;
         this.absent = false;
@@ -91,6 +97,7 @@ final class ColumnCursor {
         outNull = true;
     }
 
+    /** Skips {@code rows} values of a flat column, whole pages undecoded where they fit. */
     void skip(int rows) {
         if (absent) {
             return;
@@ -120,7 +127,11 @@ final class ColumnCursor {
             loadPage(0);
         }
         leftInPage--;
-        if (maxDefinitionLevel > 0 && levels.next() < maxDefinitionLevel) {
+        if (maxRepetitionLevel > 0) {
+            outRepetition = repetitions.next();
+        }
+        outDefinition = maxDefinitionLevel > 0 ? levels.next() : 0;
+        if (outDefinition < maxDefinitionLevel) {
             outNull = true;
             outBuf = null;
             outOff = 0;
@@ -176,6 +187,20 @@ final class ColumnCursor {
     }
 
     /**
+     * The repetition level of the value {@link #next()} reads next (0: it starts a row), or -1 at
+     * the chunk's end. Only for a repeated column.
+     */
+    int peekRepetition() {
+        if (leftInPage == 0) {
+            if (pos >= end) {
+                return -1;
+            }
+            loadPage(0);
+        }
+        return repetitions.peek();
+    }
+
+    /**
      * Reads page headers up to the next data page. If that page holds no more than
      * {@code skipBudget} rows it is passed over undecoded and its row count returned; otherwise
      * it is set up for {@link #next()} and 0 is returned.
@@ -208,7 +233,7 @@ final class ColumnCursor {
                         throw corrupt("data page without its header");
                     }
                     int rows = dh.getNum_values();
-                    if (rows <= skipBudget) {
+                    if (rows <= skipBudget && maxRepetitionLevel == 0) {
                         return rows;
                     }
                     setUpV1(dh, start, comp, uncomp);
@@ -220,7 +245,7 @@ final class ColumnCursor {
                         throw corrupt("data page without its header");
                     }
                     int rows = dh.getNum_values();
-                    if (rows <= skipBudget) {
+                    if (rows <= skipBudget && maxRepetitionLevel == 0) {
                         return rows;
                     }
                     setUpV2(dh, start, comp, uncomp);
@@ -250,22 +275,33 @@ final class ColumnCursor {
             p = 0;
             e = uncomp;
         }
+        if (maxRepetitionLevel > 0) {
+            if (dh.getRepetition_level_encoding() != Encoding.RLE) {
+                throw corrupt("repetition levels encoded as " + dh.getRepetition_level_encoding() + " are not supported");
+            }
+            p = initLevels(repetitions, b, p, e, maxRepetitionLevel, "repetition");
+        }
         if (maxDefinitionLevel > 0) {
             if (dh.getDefinition_level_encoding() != Encoding.RLE) {
                 throw corrupt("definition levels encoded as " + dh.getDefinition_level_encoding() + " are not supported");
             }
-            if (e - p < 4) {
-                throw corrupt("page ends inside its definition levels");
-            }
-            int len = ByteOrderAccess.getIntLE(b, p);
-            if (len < 0 || len > e - p - 4) {
-                throw corrupt("definition levels run past the page end");
-            }
-            levels.init(b, p + 4, p + 4 + len, bitWidth(maxDefinitionLevel), fileName, "definition levels of column " + column);
-            p += 4 + len;
+            p = initLevels(levels, b, p, e, maxDefinitionLevel, "definition");
         }
         leftInPage = dh.getNum_values();
         setUpValues(b, p, e, dh.getEncoding());
+    }
+
+    /** Sets {@code decoder} on the length-prefixed levels at {@code p} of a v1 page; returns where they end. */
+    private int initLevels(HybridDecoder decoder, byte[] b, int p, int e, int maxLevel, String kind) {
+        if (e - p < 4) {
+            throw corrupt("page ends inside its " + kind + " levels");
+        }
+        int len = ByteOrderAccess.getIntLE(b, p);
+        if (len < 0 || len > e - p - 4) {
+            throw corrupt(kind + " levels run past the page end");
+        }
+        decoder.init(b, p + 4, p + 4 + len, bitWidth(maxLevel), fileName, kind + " levels of column " + column);
+        return p + 4 + len;
     }
 
     private void setUpV2(DataPageHeaderV2 dh, int start, int comp, int uncomp) {
@@ -273,6 +309,10 @@ final class ColumnCursor {
         int dl = dh.getDefinition_levels_byte_length();
         if (rl < 0 || dl < 0 || rl + dl > comp || rl + dl > uncomp) {
             throw corrupt("level lengths exceed the page");
+        }
+        if (maxRepetitionLevel > 0) {
+            repetitions.init(file, start, start + rl, bitWidth(maxRepetitionLevel), fileName,
+                    "repetition levels of column " + column);
         }
         if (maxDefinitionLevel > 0) {
             levels.init(file, start + rl, start + rl + dl, bitWidth(maxDefinitionLevel), fileName,

@@ -37,6 +37,20 @@ final class HybridDecoder {
         this.unpackedIndex = 8;
     }
 
+    /** The value {@link #next()} returns next, without consuming it. */
+    int peek() {
+        if (runLeft == 0) {
+            readRunHeader();
+        }
+        if (rle) {
+            return rleValue;
+        }
+        if (unpackedIndex == 8) {
+            unpackGroup();
+        }
+        return unpacked[unpackedIndex];
+    }
+
     int next() {
         if (runLeft == 0) {
             readRunHeader();

@@ -4,10 +4,12 @@ import java.nio.ByteBuffer;
 import java.util.Arrays;
 
 /**
- * A reusable, growable columnar buffer of messages: keys and values packed into two contiguous
- * byte arrays with per-message offsets and lengths, timestamps in a {@code long[]}. Appending
+ * A reusable, growable columnar buffer of messages: keys, values and encoded headers (see
+ * {@link io.deltaq.deltalog.Headers}) packed into three contiguous byte arrays with per-message
+ * offsets and lengths, timestamps in a {@code long[]}. Appending
  * copies bytes and allocates only when capacity grows; {@link #clear()} keeps the capacity.
- * A length of {@link #NULL_LENGTH} marks a null key or value. Not thread-safe.
+ * A length of {@link #NULL_LENGTH} marks a null key or value, and a message without headers. Not
+ * thread-safe.
  */
 public final class MessageBatch {
     public static final int NULL_LENGTH = -1;
@@ -22,6 +24,10 @@ public final class MessageBatch {
     private int[] valueOffsets;
     private int[] valueLengths;
     private long[] timestampsMicros;
+    private byte[] headerBytes;
+    private int headerBytesUsed;
+    private int[] headerOffsets;
+    private int[] headerLengths;
 
     public MessageBatch() {
         this(1024, 64 * 1024);
@@ -34,15 +40,25 @@ public final class MessageBatch {
         valueOffsets = new int[n];
         valueLengths = new int[n];
         timestampsMicros = new long[n];
+        headerOffsets = new int[n];
+        headerLengths = new int[n];
+        headerBytes = new byte[64];
         keyBytes = new byte[Math.max(64, n * 16)];
         valueBytes = new byte[Math.max(64, initialValueBytes)];
     }
 
+    /** {@link #append(byte[], int, int, byte[], int, int, long, byte[], int, int)} of a message without headers. */
+    public int append(byte[] key, int keyOff, int keyLen, byte[] value, int valueOff, int valueLen, long timestampMicros) {
+        return append(key, keyOff, keyLen, value, valueOff, valueLen, timestampMicros, null, 0, NULL_LENGTH);
+    }
+
     /**
      * Appends a message copied from array views. A null array, or a length of
-     * {@link #NULL_LENGTH}, means a null column value. Returns the message's index in this batch.
+     * {@link #NULL_LENGTH}, means a null column value (for headers: none). Returns the message's
+     * index in this batch.
      */
-    public int append(byte[] key, int keyOff, int keyLen, byte[] value, int valueOff, int valueLen, long timestampMicros) {
+    public int append(byte[] key, int keyOff, int keyLen, byte[] value, int valueOff, int valueLen, long timestampMicros,
+                      byte[] headers, int headersOff, int headersLen) {
         int i = reserve();
         if (key == null || keyLen == NULL_LENGTH) {
             keyOffsets[i] = keyBytesUsed;
@@ -64,6 +80,15 @@ public final class MessageBatch {
             valueLengths[i] = valueLen;
             valueBytesUsed += valueLen;
         }
+        headerOffsets[i] = headerBytesUsed;
+        if (headers == null || headersLen <= 0) {
+            headerLengths[i] = NULL_LENGTH;
+        } else {
+            headerBytes = withRoom(headerBytes, headerBytesUsed, headersLen, "headers");
+            System.arraycopy(headers, headersOff, headerBytes, headerBytesUsed, headersLen);
+            headerLengths[i] = headersLen;
+            headerBytesUsed += headersLen;
+        }
         timestampsMicros[i] = timestampMicros;
         size = i + 1;
         return i;
@@ -72,9 +97,11 @@ public final class MessageBatch {
     /**
      * Appends a message copied from buffer views at absolute indexes (heap or direct buffers;
      * positions and limits are not used or changed). A null buffer, or a length of
-     * {@link #NULL_LENGTH}, means a null column value. Returns the message's index in this batch.
+     * {@link #NULL_LENGTH}, means a null column value (for headers: none). Returns the message's
+     * index in this batch.
      */
-    public int appendFromBuffers(ByteBuffer key, int keyOff, int keyLen, ByteBuffer value, int valueOff, int valueLen, long timestampMicros) {
+    public int appendFromBuffers(ByteBuffer key, int keyOff, int keyLen, ByteBuffer value, int valueOff, int valueLen,
+                                 long timestampMicros, ByteBuffer headers, int headersOff, int headersLen) {
         int i = reserve();
         if (key == null || keyLen == NULL_LENGTH) {
             keyOffsets[i] = keyBytesUsed;
@@ -96,6 +123,15 @@ public final class MessageBatch {
             valueLengths[i] = valueLen;
             valueBytesUsed += valueLen;
         }
+        headerOffsets[i] = headerBytesUsed;
+        if (headers == null || headersLen <= 0) {
+            headerLengths[i] = NULL_LENGTH;
+        } else {
+            headerBytes = withRoom(headerBytes, headerBytesUsed, headersLen, "headers");
+            headers.get(headersOff, headerBytes, headerBytesUsed, headersLen);
+            headerLengths[i] = headersLen;
+            headerBytesUsed += headersLen;
+        }
         timestampsMicros[i] = timestampMicros;
         size = i + 1;
         return i;
@@ -107,7 +143,8 @@ public final class MessageBatch {
      */
     public int append(ByteBuffer key, ByteBuffer value, long timestampMicros) {
         return appendFromBuffers(key, key == null ? 0 : key.position(), key == null ? NULL_LENGTH : key.remaining(),
-                value, value == null ? 0 : value.position(), value == null ? NULL_LENGTH : value.remaining(), timestampMicros);
+                value, value == null ? 0 : value.position(), value == null ? NULL_LENGTH : value.remaining(), timestampMicros,
+                null, 0, NULL_LENGTH);
     }
 
     /** Empties the batch, keeping every array for reuse. */
@@ -115,6 +152,7 @@ public final class MessageBatch {
         size = 0;
         keyBytesUsed = 0;
         valueBytesUsed = 0;
+        headerBytesUsed = 0;
     }
 
     public int size() {
@@ -125,9 +163,9 @@ public final class MessageBatch {
         return size == 0;
     }
 
-    /** Bytes of keys plus values held (a figure for sizing batches). */
+    /** Bytes of keys, values and headers held (a figure for sizing batches). */
     public long payloadBytes() {
-        return (long) keyBytesUsed + valueBytesUsed;
+        return (long) keyBytesUsed + valueBytesUsed + headerBytesUsed;
     }
 
     public byte[] keyBytes() {
@@ -158,6 +196,20 @@ public final class MessageBatch {
 
     public long timestampMicros(int index) {
         return timestampsMicros[checkIndex(index)];
+    }
+
+    /** The encoded headers of every message (see {@link io.deltaq.deltalog.Headers}). */
+    public byte[] headerBytes() {
+        return headerBytes;
+    }
+
+    public int headersOffset(int index) {
+        return headerOffsets[checkIndex(index)];
+    }
+
+    /** Length of the encoded headers, or {@link #NULL_LENGTH} for a message without headers. */
+    public int headersLength(int index) {
+        return headerLengths[checkIndex(index)];
     }
 
     // Unchecked views for the encoder in this package.
@@ -205,6 +257,8 @@ public final class MessageBatch {
             valueOffsets = Arrays.copyOf(valueOffsets, n);
             valueLengths = Arrays.copyOf(valueLengths, n);
             timestampsMicros = Arrays.copyOf(timestampsMicros, n);
+            headerOffsets = Arrays.copyOf(headerOffsets, n);
+            headerLengths = Arrays.copyOf(headerLengths, n);
         }
         return i;
     }

@@ -1,6 +1,9 @@
 package io.deltaq.deltalog.internal.parquet;
 
+import io.deltaq.deltalog.Headers;
+
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
@@ -18,6 +21,7 @@ import org.apache.parquet.io.api.Binary;
 import org.apache.parquet.io.api.Converter;
 import org.apache.parquet.io.api.GroupConverter;
 import org.apache.parquet.io.api.PrimitiveConverter;
+import org.apache.parquet.schema.GroupType;
 import org.apache.parquet.schema.LogicalTypeAnnotation;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.PrimitiveType;
@@ -25,8 +29,8 @@ import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
 import org.apache.parquet.schema.Type;
 
 /**
- * Decodes message files (columns {@code key}, {@code value}, {@code timestamp}) into a
- * {@link MessageRowHandler}. Files that use PLAIN or dictionary values with RLE levels (deltaq's,
+ * Decodes message files (columns {@code key}, {@code value}, {@code timestamp} and, when the file
+ * has it, the {@code headers} map) into a {@link MessageRowHandler}. Files that use PLAIN or dictionary values with RLE levels (deltaq's,
  * Spark's, Kernel's, pyarrow's defaults; DATA_PAGE v1 or v2; any supported codec) go through a
  * purpose-built fast path that allocates nothing per message: values are handed out as views
  * into the file or into reused page buffers. Other encodings (DELTA_*, BYTE_STREAM_SPLIT) go
@@ -46,6 +50,11 @@ public final class MessageFileReader implements AutoCloseable {
     private final ColumnCursor keyCursor = new ColumnCursor(codecs, headerInput);
     private final ColumnCursor valueCursor = new ColumnCursor(codecs, headerInput);
     private final ColumnCursor timestampCursor = new ColumnCursor(codecs, headerInput);
+    private final ColumnCursor headerKeyCursor = new ColumnCursor(codecs, headerInput);
+    private final ColumnCursor headerValueCursor = new ColumnCursor(codecs, headerInput);
+    /** The row's headers, encoded (see {@link io.deltaq.deltalog.Headers}); reused. */
+    private byte[] headersOut = new byte[256];
+    private int headersOutLength;
     private final boolean fastPathEnabled;
 
     // The open file, and where in it the next read starts. file == null: none is open.
@@ -58,6 +67,8 @@ public final class MessageFileReader implements AutoCloseable {
     private Column key;
     private Column value;
     private Column timestamp;
+    private HeaderColumns headers;
+    private int columnCount;
     private int row;
     private int rowGroup;
     private int rowGroupEnd;
@@ -65,6 +76,9 @@ public final class MessageFileReader implements AutoCloseable {
     private ColumnReader generalKey;
     private ColumnReader generalValue;
     private ColumnReader generalTimestamp;
+    private ColumnReader generalHeaderKey;
+    private ColumnReader generalHeaderValue;
+    private long generalHeaderEntriesLeft;
 
     public MessageFileReader() {
         this(true);
@@ -118,15 +132,19 @@ public final class MessageFileReader implements AutoCloseable {
                     + " but its row groups hold " + groupRows);
         }
         MessageType schema = ThriftSchema.fromThrift(meta.getSchema(), fileName);
-        this.key = column(schema, MessageFileSchema.KEY, false, fileName);
-        this.value = column(schema, MessageFileSchema.VALUE, true, fileName);
-        this.timestamp = column(schema, MessageFileSchema.TIMESTAMP, true, fileName);
+        List<ColumnDescriptor> columns = schema.getColumns(); // built anew by each call: once per file
+        this.key = column(schema, columns, MessageFileSchema.KEY, false, fileName);
+        this.value = column(schema, columns, MessageFileSchema.VALUE, true, fileName);
+        this.timestamp = column(schema, columns, MessageFileSchema.TIMESTAMP, true, fileName);
+        this.headers = headerColumns(schema, columns, fileName);
+        this.columnCount = columns.size();
         // A footer has no checksum. A file deltaq wrote has exactly deltaq's schema, so a damaged one (a
         // renamed column would read as all-null keys, another time unit would rescale every timestamp)
         // is refused rather than believed.
         String createdBy = meta.getCreated_by();
         if (createdBy != null && createdBy.startsWith(ParquetConstants.CREATED_BY_PREFIX)
-                && !MessageFileSchema.PARQUET_SCHEMA.equals(schema)) {
+                && !MessageFileSchema.PARQUET_SCHEMA.equals(schema)
+                && !MessageFileSchema.PARQUET_SCHEMA_WITHOUT_HEADERS.equals(schema)) {
             throw new ParquetFormatException(fileName, "corrupt footer: written by " + createdBy + " but its schema is "
                     + schema.toString().replace('\n', ' ') + ", not deltaq's message schema");
         }
@@ -182,6 +200,11 @@ public final class MessageFileReader implements AutoCloseable {
                     keyCursor.skip(n);
                     valueCursor.skip(n);
                     timestampCursor.skip(n);
+                    if (headers != null) {
+                        for (int i = 0; i < n; i++) {
+                            readHeadersFast(false);
+                        }
+                    }
                 } else {
                     skipGeneral(n);
                 }
@@ -254,10 +277,10 @@ public final class MessageFileReader implements AutoCloseable {
             return false;
         }
         RowGroup rg = rowGroups.get(index);
-        if (rg.getColumns() == null || rg.getColumns().size() != schema.getColumns().size()) {
+        if (rg.getColumns() == null || rg.getColumns().size() != columnCount) {
             throw new ParquetFormatException(fileName, "corrupt footer: a row group has "
                     + (rg.getColumns() == null ? 0 : rg.getColumns().size()) + " column chunks for "
-                    + schema.getColumns().size() + " columns");
+                    + columnCount + " columns");
         }
         checkChunksDisjoint(rg, index);
         long end = rowGroupEnd + rg.getNum_rows();
@@ -272,7 +295,8 @@ public final class MessageFileReader implements AutoCloseable {
             row = rowGroupEnd;
             return true;
         }
-        fast = fastPathEnabled && fastPathApplies(rg, key, value, timestamp);
+        fast = fastPathEnabled && fastPathApplies(rg, key, value, timestamp)
+                && (headers == null || fastPathApplies(rg, headers.key, headers.value));
         if (fast) {
             if (key != null) {
                 keyCursor.open(file, fileOff, fileLen, fileName, chunk(rg, key, fileName), key);
@@ -281,6 +305,10 @@ public final class MessageFileReader implements AutoCloseable {
             }
             valueCursor.open(file, fileOff, fileLen, fileName, chunk(rg, value, fileName), value);
             timestampCursor.open(file, fileOff, fileLen, fileName, chunk(rg, timestamp, fileName), timestamp);
+            if (headers != null) {
+                headerKeyCursor.open(file, fileOff, fileLen, fileName, chunk(rg, headers.key, fileName), headers.key);
+                headerValueCursor.open(file, fileOff, fileLen, fileName, chunk(rg, headers.value, fileName), headers.value);
+            }
         } else {
             openGeneral(rg);
         }
@@ -328,13 +356,59 @@ public final class MessageFileReader implements AutoCloseable {
         ColumnCursor v = valueCursor;
         ColumnCursor t = timestampCursor;
         int firstIndex = row;
+        boolean withHeaders = headers != null;
         for (int i = 0; i < take; i++) {
             k.next();
             v.next();
             t.next();
+            int headersLength = withHeaders ? readHeadersFast(true) : MessageBatch.NULL_LENGTH;
             handler.onMessage(firstIndex + i, k.outBuf, k.outOff, k.outLen, v.outBuf, v.outOff, v.outLen,
-                    t.outNull ? MessageRowHandler.NULL_TIMESTAMP : t.outLong);
+                    t.outNull ? MessageRowHandler.NULL_TIMESTAMP : t.outLong, headersOut, 0, headersLength);
         }
+    }
+
+    /**
+     * Reads one row's entries of the headers map from its two leaf columns; with {@code keep}, encodes
+     * them into {@link #headersOut}. Returns their encoded length, or {@link MessageBatch#NULL_LENGTH}
+     * for a row without headers (a null or empty map).
+     */
+    private int readHeadersFast(boolean keep) {
+        ColumnCursor k = headerKeyCursor;
+        ColumnCursor v = headerValueCursor;
+        headersOutLength = 0;
+        int entry = 0;
+        do {
+            k.next();
+            v.next();
+            if (k.outRepetition != (entry == 0 ? 0 : 1) || v.outRepetition != k.outRepetition) {
+                throw headersCorrupt("an entry with repetition levels " + k.outRepetition + " and " + v.outRepetition
+                        + " where " + (entry == 0 ? "a row starts" : "its row goes on"));
+            }
+            if (k.outDefinition >= headers.entryLevel) {
+                if (k.outNull) {
+                    throw headersCorrupt("a null key");
+                }
+                if (keep) {
+                    appendHeader(k.outBuf, k.outOff, k.outLen, v.outBuf, v.outOff, v.outNull ? Headers.NULL_LENGTH : v.outLen);
+                }
+            } else if (entry > 0) {
+                throw headersCorrupt("a missing entry inside a row");
+            }
+            entry++;
+        } while (k.peekRepetition() > 0);
+        return headersOutLength > 0 ? headersOutLength : MessageBatch.NULL_LENGTH;
+    }
+
+    private void appendHeader(byte[] kb, int ko, int kl, byte[] vb, int vo, int vl) {
+        int needed = headersOutLength + Headers.entryLength(kl, vl);
+        if (needed > headersOut.length) {
+            headersOut = Arrays.copyOf(headersOut, Math.max(needed, headersOut.length * 2));
+        }
+        headersOutLength = Headers.putEntry(headersOut, headersOutLength, kb, ko, kl, vb, vo, vl);
+    }
+
+    private ParquetFormatException headersCorrupt(String problem) {
+        return new ParquetFormatException(fileName, "column " + MessageFileSchema.HEADERS + ": " + problem);
     }
 
     private void openGeneral(RowGroup rg) {
@@ -344,16 +418,24 @@ public final class MessageFileReader implements AutoCloseable {
         }
         fields.add(schema.getType(MessageFileSchema.VALUE));
         fields.add(schema.getType(MessageFileSchema.TIMESTAMP));
+        if (headers != null) {
+            fields.add(schema.getType(MessageFileSchema.HEADERS));
+        }
         MessageType requested = new MessageType(schema.getName(), fields);
         try {
             RowGroupPages pages = new RowGroupPages(file, fileOff, fileLen, rg, fileName, codecs);
             String createdBy = meta.getCreated_by();
-            ColumnReadStoreImpl store = new ColumnReadStoreImpl(pages, new IgnoringGroupConverter(fields.size()),
+            ColumnReadStoreImpl store = new ColumnReadStoreImpl(pages, new IgnoringGroupConverter(requested),
                     requested, createdBy == null ? "" : createdBy);
             generalKey = key == null ? null
                     : store.getColumnReader(requested.getColumnDescription(new String[] {MessageFileSchema.KEY}));
             generalValue = store.getColumnReader(requested.getColumnDescription(new String[] {MessageFileSchema.VALUE}));
             generalTimestamp = store.getColumnReader(requested.getColumnDescription(new String[] {MessageFileSchema.TIMESTAMP}));
+            if (headers != null) {
+                generalHeaderKey = store.getColumnReader(requested.getColumnDescription(headers.key.path));
+                generalHeaderValue = store.getColumnReader(requested.getColumnDescription(headers.value.path));
+                generalHeaderEntriesLeft = generalHeaderKey.getTotalValueCount();
+            }
         } catch (org.apache.parquet.io.ParquetDecodingException | IllegalArgumentException | IllegalStateException e) {
             throw cannotDecode(e);
         }
@@ -389,7 +471,8 @@ public final class MessageFileReader implements AutoCloseable {
                 }
                 v.consume();
                 t.consume();
-                handler.onMessage(firstIndex + i, keyBuf, 0, keyLen, valueBuf, 0, valueLen, ts);
+                int headersLength = headers == null ? MessageBatch.NULL_LENGTH : readHeadersGeneral(true);
+                handler.onMessage(firstIndex + i, keyBuf, 0, keyLen, valueBuf, 0, valueLen, ts, headersOut, 0, headersLength);
             }
         } catch (ParquetFormatException e) {
             throw e;
@@ -404,10 +487,50 @@ public final class MessageFileReader implements AutoCloseable {
                 skipValue(generalKey);
                 skipValue(generalValue);
                 skipValue(generalTimestamp);
+                if (headers != null) {
+                    readHeadersGeneral(false);
+                }
             }
         } catch (org.apache.parquet.io.ParquetDecodingException | IllegalArgumentException | IllegalStateException e) {
             throw cannotDecode(e);
         }
+    }
+
+    /** {@link #readHeadersFast} through parquet-column's readers. */
+    private int readHeadersGeneral(boolean keep) {
+        ColumnReader k = generalHeaderKey;
+        ColumnReader v = generalHeaderValue;
+        headersOutLength = 0;
+        int entry = 0;
+        do {
+            if (generalHeaderEntriesLeft <= 0) {
+                throw headersCorrupt("the column ends before its last row");
+            }
+            if (k.getCurrentRepetitionLevel() != (entry == 0 ? 0 : 1)) {
+                throw headersCorrupt("an entry with repetition level " + k.getCurrentRepetitionLevel() + " where "
+                        + (entry == 0 ? "a row starts" : "its row goes on"));
+            }
+            int definition = k.getCurrentDefinitionLevel();
+            if (definition >= headers.entryLevel) {
+                if (definition < k.getDescriptor().getMaxDefinitionLevel()) {
+                    throw headersCorrupt("a null key");
+                }
+                Binary key = k.getBinary();
+                boolean valueNull = v.getCurrentDefinitionLevel() < v.getDescriptor().getMaxDefinitionLevel();
+                Binary value = valueNull ? null : v.getBinary();
+                if (keep) {
+                    appendHeader(key.getBytesUnsafe(), 0, key.length(), valueNull ? null : value.getBytesUnsafe(), 0,
+                            valueNull ? Headers.NULL_LENGTH : value.length());
+                }
+            } else if (entry > 0) {
+                throw headersCorrupt("a missing entry inside a row");
+            }
+            k.consume();
+            v.consume();
+            generalHeaderEntriesLeft--;
+            entry++;
+        } while (generalHeaderEntriesLeft > 0 && k.getCurrentRepetitionLevel() > 0);
+        return headersOutLength > 0 ? headersOutLength : MessageBatch.NULL_LENGTH;
     }
 
     /** What parquet-column's readers throw on bad data, as the error that names the file. */
@@ -445,16 +568,17 @@ public final class MessageFileReader implements AutoCloseable {
     private static ColumnMetaData chunk(RowGroup rowGroup, Column c, String fileName) {
         ColumnChunk chunk = rowGroup.getColumns().get(c.leafIndex);
         ColumnMetaData md = chunk.getMeta_data();
-        if (md.getPath_in_schema().size() != 1 || !md.getPath_in_schema().get(0).equals(c.name)) {
+        if (!md.getPath_in_schema().equals(List.of(c.path))) {
             throw new ParquetFormatException(fileName, "row group's column chunk " + c.leafIndex + " is "
-                    + md.getPath_in_schema() + ", expected " + c.name);
+                    + md.getPath_in_schema() + ", expected " + String.join(".", c.path));
         }
         Codecs.checkSupported(md.getCodec(), fileName);
         return md;
     }
 
     /** Resolves a top-level message column in the file's schema, checking its type. */
-    private static Column column(MessageType schema, String name, boolean required, String fileName) {
+    private static Column column(MessageType schema, List<ColumnDescriptor> columns, String name, boolean required,
+                                 String fileName) {
         if (!schema.containsField(name)) {
             if (required) {
                 throw new ParquetFormatException(fileName, "missing required column '" + name + "' (columns: "
@@ -469,7 +593,6 @@ public final class MessageFileReader implements AutoCloseable {
         }
         PrimitiveType p = type.asPrimitiveType();
         int leaf = -1;
-        List<ColumnDescriptor> columns = schema.getColumns();
         for (int i = 0; i < columns.size(); i++) {
             String[] path = columns.get(i).getPath();
             if (path.length == 1 && path[0].equals(name)) {
@@ -477,7 +600,8 @@ public final class MessageFileReader implements AutoCloseable {
                 break;
             }
         }
-        Column c = new Column(name, leaf, p.getPrimitiveTypeName(), type.isRepetition(Type.Repetition.OPTIONAL) ? 1 : 0);
+        Column c = new Column(new String[] {name}, leaf, p.getPrimitiveTypeName(),
+                type.isRepetition(Type.Repetition.OPTIONAL) ? 1 : 0, 0);
         if (name.equals(MessageFileSchema.TIMESTAMP)) {
             if (p.getPrimitiveTypeName() == PrimitiveTypeName.INT96) {
                 c.int96 = true;
@@ -494,25 +618,78 @@ public final class MessageFileReader implements AutoCloseable {
         return c;
     }
 
+    /**
+     * Resolves the {@code headers} map's two leaf columns, or null when the file has no
+     * {@code headers} column (written before headers, or by another writer): its rows have none.
+     */
+    private static HeaderColumns headerColumns(MessageType schema, List<ColumnDescriptor> columns, String fileName) {
+        if (!schema.containsField(MessageFileSchema.HEADERS)) {
+            return null;
+        }
+        Type type = schema.getType(MessageFileSchema.HEADERS);
+        // A map: (optional|required) group headers { repeated group <any name> { key; value } }.
+        String expected = ", expected a map<string,binary>";
+        if (type.isPrimitive() || type.isRepetition(Type.Repetition.REPEATED) || type.asGroupType().getFieldCount() != 1) {
+            throw new ParquetFormatException(fileName, "column 'headers' has type " + type + expected);
+        }
+        Type entries = type.asGroupType().getType(0);
+        if (entries.isPrimitive() || !entries.isRepetition(Type.Repetition.REPEATED)
+                || entries.asGroupType().getFieldCount() != 2
+                || !isBinaryLeaf(entries.asGroupType().getType(0)) || !isBinaryLeaf(entries.asGroupType().getType(1))) {
+            throw new ParquetFormatException(fileName, "column 'headers' has type " + type + expected);
+        }
+        String[] keyPath = {MessageFileSchema.HEADERS, entries.getName(), entries.asGroupType().getType(0).getName()};
+        String[] valuePath = {MessageFileSchema.HEADERS, entries.getName(), entries.asGroupType().getType(1).getName()};
+        Column key = leaf(columns, keyPath);
+        Column value = leaf(columns, valuePath);
+        // An entry exists from the definition level of the repeated group on: one less than a
+        // key's own level when the key is optional.
+        int entryLevel = key.maxDefinitionLevel - (entries.asGroupType().getType(0).isRepetition(Type.Repetition.OPTIONAL) ? 1 : 0);
+        return new HeaderColumns(key, value, entryLevel);
+    }
+
+    private static boolean isBinaryLeaf(Type t) {
+        return t.isPrimitive() && !t.isRepetition(Type.Repetition.REPEATED)
+                && t.asPrimitiveType().getPrimitiveTypeName() == PrimitiveTypeName.BINARY;
+    }
+
+    private static Column leaf(List<ColumnDescriptor> columns, String[] path) {
+        for (int i = 0; i < columns.size(); i++) {
+            if (Arrays.equals(columns.get(i).getPath(), path)) {
+                ColumnDescriptor d = columns.get(i);
+                return new Column(path, i, PrimitiveTypeName.BINARY, d.getMaxDefinitionLevel(), d.getMaxRepetitionLevel());
+            }
+        }
+        throw new IllegalStateException("no leaf " + Arrays.toString(path) + " in " + columns);
+    }
+
     @Override
     public void close() {
         codecs.close();
     }
 
+    /** The two leaves of the {@code headers} map, and the definition level from which an entry exists. */
+    private record HeaderColumns(Column key, Column value, int entryLevel) {
+    }
+
     /** A resolved message column: where it is and how to read it. */
     static final class Column {
+        final String[] path;
         final String name;
         final int leafIndex;
         final PrimitiveTypeName type;
         final int maxDefinitionLevel;
+        final int maxRepetitionLevel;
         boolean int96;
         LogicalTypeAnnotation.TimeUnit unit = LogicalTypeAnnotation.TimeUnit.MICROS;
 
-        Column(String name, int leafIndex, PrimitiveTypeName type, int maxDefinitionLevel) {
-            this.name = name;
+        Column(String[] path, int leafIndex, PrimitiveTypeName type, int maxDefinitionLevel, int maxRepetitionLevel) {
+            this.path = path;
+            this.name = String.join(".", path);
             this.leafIndex = leafIndex;
             this.type = type;
             this.maxDefinitionLevel = maxDefinitionLevel;
+            this.maxRepetitionLevel = maxRepetitionLevel;
         }
 
         long scale(long raw) {
@@ -526,20 +703,20 @@ public final class MessageFileReader implements AutoCloseable {
 
     /** parquet-column wants a converter tree even when values are pulled from the readers directly. */
     private static final class IgnoringGroupConverter extends GroupConverter {
-        private final PrimitiveConverter ignore = new PrimitiveConverter() {
-        };
-        private final int fields;
+        private final Converter[] converters;
 
-        IgnoringGroupConverter(int fields) {
-            this.fields = fields;
+        IgnoringGroupConverter(GroupType type) {
+            converters = new Converter[type.getFieldCount()];
+            for (int i = 0; i < converters.length; i++) {
+                Type field = type.getType(i);
+                converters[i] = field.isPrimitive() ? new PrimitiveConverter() {
+                } : new IgnoringGroupConverter(field.asGroupType());
+            }
         }
 
         @Override
         public Converter getConverter(int fieldIndex) {
-            if (fieldIndex >= fields) {
-                throw new IndexOutOfBoundsException(fieldIndex);
-            }
-            return ignore;
+            return converters[fieldIndex];
         }
 
         @Override

@@ -1,9 +1,12 @@
 package io.deltaq.deltalog.internal.parquet;
 
+import io.deltaq.deltalog.Headers;
+
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.zip.CRC32;
 
@@ -43,6 +46,19 @@ public final class MessageFileWriter implements AutoCloseable {
     private final Codecs codecs = new Codecs();
     private final CRC32 crc = new CRC32();
     private final MessageFileStats stats = new MessageFileStats();
+    private final Headers headers = new Headers();
+
+    /** The definition levels of a header's key and of a header's value in the {@code headers} map. */
+    private static final int HEADER_KEY_MAX_DEFINITION = 2;
+    private static final int HEADER_VALUE_MAX_DEFINITION = 3;
+
+    // The header entries of the batch being encoded (see indexHeaders), and a scratch of levels.
+    private int[] entryStart = new int[64];
+    private int[] entryKeyOffset = new int[64];
+    private int[] entryKeyLength = new int[64];
+    private int[] entryValueOffset = new int[64];
+    private int[] entryValueLength = new int[64];
+    private int[] levels = new int[64];
 
     // Per-chunk figures of the column being written.
     private long chunkUncompressed;
@@ -92,6 +108,11 @@ public final class MessageFileWriter implements AutoCloseable {
             totalUncompressed += chunkUncompressed;
             writeTimestampChunk(batch.timestamps(), n, chunks);
             totalUncompressed += chunkUncompressed;
+            indexHeaders(batch, n);
+            writeHeaderChunk(batch, n, chunks, true);
+            totalUncompressed += chunkUncompressed;
+            writeHeaderChunk(batch, n, chunks, false);
+            totalUncompressed += chunkUncompressed;
 
             stats.keyNullCount = keyNulls;
             stats.valueNullCount = valueNulls;
@@ -109,7 +130,7 @@ public final class MessageFileWriter implements AutoCloseable {
         FileMetaData meta = new FileMetaData(1, THRIFT_SCHEMA, n, rowGroups);
         meta.setCreated_by(ParquetConstants.CREATED_BY);
         ColumnOrder typeOrder = ColumnOrder.TYPE_ORDER(new TypeDefinedOrder());
-        meta.setColumn_orders(Arrays.asList(typeOrder, typeOrder, typeOrder));
+        meta.setColumn_orders(Collections.nCopies(MessageFileSchema.PARQUET_SCHEMA.getColumns().size(), typeOrder));
         int footerStart = out.size;
         try {
             Util.writeFileMetaData(meta, out);
@@ -178,7 +199,7 @@ public final class MessageFileWriter implements AutoCloseable {
         }
         Statistics st = new Statistics();
         st.setNull_count(nulls);
-        chunks.add(chunk(Type.BYTE_ARRAY, name, n, chunkStart, st));
+        chunks.add(chunk(Type.BYTE_ARRAY, List.of(name), n, chunkStart, st));
         return nulls;
     }
 
@@ -221,11 +242,154 @@ public final class MessageFileWriter implements AutoCloseable {
         // The deprecated fields too: signed INT64 order is the same under both rules.
         st.setMin(minBytes);
         st.setMax(maxBytes);
-        chunks.add(chunk(Type.INT64, MessageFileSchema.TIMESTAMP, n, chunkStart, st));
+        chunks.add(chunk(Type.INT64, List.of(MessageFileSchema.TIMESTAMP), n, chunkStart, st));
     }
 
-    private ColumnChunk chunk(Type type, String name, int numValues, long chunkStart, Statistics st) {
-        ColumnMetaData md = new ColumnMetaData(type, ENCODINGS, List.of(name), compression.thrift,
+    /**
+     * Lists the batch's header entries for the two leaf columns of the {@code headers} map: one entry
+     * per header, and one (a null map) per message without headers; {@link #entryStart} holds where
+     * each message's entries begin.
+     */
+    private void indexHeaders(MessageBatch batch, int n) {
+        if (entryStart.length < n + 1) {
+            entryStart = new int[n + 1];
+        }
+        int e = 0;
+        for (int i = 0; i < n; i++) {
+            entryStart[i] = e;
+            int len = batch.headersLength(i);
+            if (len <= 0) {
+                ensureEntries(e + 1);
+                entryKeyLength[e] = MessageBatch.NULL_LENGTH;
+                e++;
+                continue;
+            }
+            headers.wrap(batch.headerBytes(), batch.headersOffset(i), len);
+            ensureEntries(e + headers.count());
+            for (int h = 0; h < headers.count(); h++, e++) {
+                entryKeyOffset[e] = headers.keyOffset(h);
+                entryKeyLength[e] = headers.keyLength(h);
+                entryValueOffset[e] = headers.valueOffset(h);
+                entryValueLength[e] = headers.valueLength(h);
+            }
+        }
+        entryStart[n] = e;
+    }
+
+    private void ensureEntries(int needed) {
+        if (entryKeyLength.length < needed) {
+            int size = Math.max(needed, entryKeyLength.length * 2);
+            entryKeyOffset = Arrays.copyOf(entryKeyOffset, size);
+            entryKeyLength = Arrays.copyOf(entryKeyLength, size);
+            entryValueOffset = Arrays.copyOf(entryValueOffset, size);
+            entryValueLength = Arrays.copyOf(entryValueLength, size);
+            levels = Arrays.copyOf(levels, size);
+        }
+    }
+
+    /**
+     * Writes {@code headers.key_value.key} ({@code keys}) or {@code headers.key_value.value}: per
+     * entry a repetition level (0 for a message's first, 1 for the next), a definition level (0: no
+     * headers; 2: a header, whose value is null in the value column; 3: a value) and the defined
+     * bytes. Pages end between messages, never inside one.
+     */
+    private void writeHeaderChunk(MessageBatch batch, int n, List<ColumnChunk> chunks, boolean keys) {
+        long chunkStart = out.size;
+        chunkUncompressed = 0;
+        chunkCompressed = 0;
+        byte[] data = batch.headerBytes();
+        int[] offsets = keys ? entryKeyOffset : entryValueOffset;
+        int[] lengths = keys ? entryKeyLength : entryValueLength;
+        int maxDefinition = keys ? HEADER_KEY_MAX_DEFINITION : HEADER_VALUE_MAX_DEFINITION;
+        int nulls = 0;
+        int row = 0;
+        while (row < n) {
+            int first = row;
+            long bytes = 0;
+            while (row < n && (row == first || bytes < pageSizeBytes)) {
+                for (int e = entryStart[row]; e < entryStart[row + 1]; e++) {
+                    bytes += 4 + Math.max(lengths[e], 0);
+                }
+                row++;
+            }
+            int from = entryStart[first];
+            int to = entryStart[row];
+            page.reset();
+            for (int r = first; r < row; r++) {
+                levels[entryStart[r]] = 0;
+                for (int e = entryStart[r] + 1; e < entryStart[r + 1]; e++) {
+                    levels[e] = 1;
+                }
+            }
+            writeLevels(levels, from, to, 1);
+            for (int e = from; e < to; e++) {
+                // A message without headers has no key length; a header's key is never null.
+                levels[e] = entryKeyLength[e] < 0 ? 0 : keys || lengths[e] < 0 ? HEADER_KEY_MAX_DEFINITION : maxDefinition;
+                if (levels[e] < maxDefinition) {
+                    nulls++;
+                }
+            }
+            writeLevels(levels, from, to, 2);
+            page.ensureSpare((int) Math.min(Integer.MAX_VALUE, bytes));
+            byte[] dst = page.buf;
+            int p = page.size;
+            for (int e = from; e < to; e++) {
+                if (levels[e] == maxDefinition) {
+                    int len = lengths[e];
+                    ByteOrderAccess.putIntLE(dst, p, len);
+                    System.arraycopy(data, offsets[e], dst, p + 4, len);
+                    p += 4 + len;
+                }
+            }
+            page.size = p;
+            writePage(to - from);
+        }
+        Statistics st = new Statistics();
+        st.setNull_count(nulls);
+        chunks.add(chunk(Type.BYTE_ARRAY, List.of(MessageFileSchema.HEADERS, MessageFileSchema.KEY_VALUE,
+                keys ? MessageFileSchema.HEADER_KEY : MessageFileSchema.HEADER_VALUE), entryStart[n], chunkStart, st));
+    }
+
+    /**
+     * Writes levels {@code [from, to)} into the page: a 4-byte length, then the RLE/bit-packed
+     * hybrid of {@code bitWidth} bits: one RLE run when all are equal, else one bit-packed run.
+     */
+    private void writeLevels(int[] values, int from, int to, int bitWidth) {
+        int lengthAt = page.size;
+        page.writeIntLE(0);
+        int count = to - from;
+        boolean same = true;
+        for (int i = from + 1; i < to && same; i++) {
+            same = values[i] == values[from];
+        }
+        if (same) {
+            page.writeUnsignedVarInt(count << 1);
+            page.write(count == 0 ? 0 : values[from]);
+        } else {
+            int groups = (count + 7) >>> 3;
+            page.writeUnsignedVarInt(groups << 1 | 1);
+            page.ensureSpare(groups * bitWidth);
+            byte[] dst = page.buf;
+            int p = page.size;
+            long acc = 0;
+            int bits = 0;
+            for (int i = 0; i < groups << 3; i++) {
+                int v = from + i < to ? values[from + i] : 0;
+                acc |= (long) v << bits;
+                bits += bitWidth;
+                while (bits >= 8) {
+                    dst[p++] = (byte) acc;
+                    acc >>>= 8;
+                    bits -= 8;
+                }
+            }
+            page.size = p; // 8 values of bitWidth bits fill whole bytes: nothing is left in acc
+        }
+        ByteOrderAccess.putIntLE(page.buf, lengthAt, page.size - lengthAt - 4);
+    }
+
+    private ColumnChunk chunk(Type type, List<String> path, int numValues, long chunkStart, Statistics st) {
+        ColumnMetaData md = new ColumnMetaData(type, ENCODINGS, path, compression.thrift,
                 numValues, chunkUncompressed, chunkCompressed, chunkStart);
         md.setStatistics(st);
         ColumnChunk chunk = new ColumnChunk(chunkStart);
@@ -234,47 +398,20 @@ public final class MessageFileWriter implements AutoCloseable {
     }
 
     /**
-     * Writes the definition levels of rows [first, end) into the page (4-byte length prefix, then
-     * the RLE/bit-packed hybrid with bit width 1); returns the number of nulls.
+     * Writes the definition levels of rows [first, end) of a flat column into the page (1 where the
+     * length is not {@link MessageBatch#NULL_LENGTH}); returns the number of nulls.
      */
     private int writeDefinitionLevels(int[] lengths, int first, int end) {
+        if (levels.length < end - first) {
+            levels = new int[Math.max(end - first, levels.length * 2)];
+        }
         int nulls = 0;
         for (int i = first; i < end; i++) {
-            if (lengths[i] < 0) {
-                nulls++;
-            }
+            boolean isNull = lengths[i] < 0;
+            levels[i - first] = isNull ? 0 : 1;
+            nulls += isNull ? 1 : 0;
         }
-        int count = end - first;
-        if (nulls == 0) {
-            writeAllDefinedLevels(count);
-            return 0;
-        }
-        int lengthAt = page.size;
-        page.writeIntLE(0);
-        if (nulls == count) {
-            page.writeUnsignedVarInt(count << 1);
-            page.write(0);
-        } else {
-            // One bit-packed run: a bit per row, LSB first, the last group padded with zeros.
-            int groups = (count + 7) >>> 3;
-            page.writeUnsignedVarInt(groups << 1 | 1);
-            page.ensureSpare(groups);
-            byte[] dst = page.buf;
-            int p = page.size;
-            for (int g = 0; g < groups; g++) {
-                int bits = 0;
-                int base = first + (g << 3);
-                int lim = Math.min(8, end - base);
-                for (int b = 0; b < lim; b++) {
-                    if (lengths[base + b] >= 0) {
-                        bits |= 1 << b;
-                    }
-                }
-                dst[p++] = (byte) bits;
-            }
-            page.size = p;
-        }
-        ByteOrderAccess.putIntLE(page.buf, lengthAt, page.size - lengthAt - 4);
+        writeLevels(levels, 0, end - first, 1);
         return nulls;
     }
 

@@ -14,7 +14,10 @@ public interface MessageRowHandler {
      * @param keyLen    {@link MessageBatch#NULL_LENGTH} (-1) for a null key
      * @param valueLen  {@link MessageBatch#NULL_LENGTH} (-1) for a null value
      * @param timestampMicros microseconds since the epoch, UTC, or {@link #NULL_TIMESTAMP}
+     * @param headersLen the length of the message's encoded headers ({@link io.deltaq.deltalog.Headers}),
+     *     or {@link MessageBatch#NULL_LENGTH} (-1) for none
      */
     void onMessage(int rowIndex, byte[] keyBuf, int keyOff, int keyLen,
-                   byte[] valueBuf, int valueOff, int valueLen, long timestampMicros);
+                   byte[] valueBuf, int valueOff, int valueLen, long timestampMicros,
+                   byte[] headersBuf, int headersOff, int headersLen);
 }

@@ -21,7 +21,7 @@ class CorruptFilesTest {
                 file = writer.toByteArray();
             }
             Random random = new Random(compression.ordinal());
-            MessageRowHandler ignore = (row, kb, ko, kl, vb, vo, vl, ts) -> { };
+            MessageRowHandler ignore = (row, kb, ko, kl, vb, vo, vl, ts, hb, ho, hl) -> { };
             int failures = 0;
             try (MessageFileReader reader = new MessageFileReader()) {
                 for (int i = 0; i < 1_500; i++) {

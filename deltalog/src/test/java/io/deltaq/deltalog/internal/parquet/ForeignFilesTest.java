@@ -115,6 +115,61 @@ class ForeignFilesTest {
         }
     }
 
+    private static final String WITH_HEADERS = "message spark_schema { optional binary key; optional binary value;"
+            + " optional int64 timestamp (TIMESTAMP(MICROS,true)); optional group headers (MAP) {"
+            + " repeated group key_value { required binary key (STRING); optional binary value; } } }";
+
+    /** Row i: no headers (null map) when i % 4 == 0, an empty map when 1, else i % 4 headers, one value null. */
+    private static void fillWithHeaders(int i, Group g) {
+        g.add("key", Binary.fromString("k" + (i % 13)));
+        g.add("value", Binary.fromString("value-" + (i % 50)));
+        g.add("timestamp", 1_600_000_000_000L + i);
+        if (i % 4 == 0) {
+            return;
+        }
+        Group map = g.addGroup("headers");
+        for (int h = 0; h < (i % 4 == 1 ? 0 : i % 4); h++) {
+            Group entry = map.addGroup("key_value");
+            entry.add("key", Binary.fromString("h" + h));
+            if (h != 1) {
+                entry.add("value", Binary.fromString("v" + (i % 7)));
+            }
+        }
+    }
+
+    private static List<DecodedMessage> expectedWithHeaders(int rows) {
+        List<DecodedMessage> out = new ArrayList<>();
+        for (int i = 0; i < rows; i++) {
+            List<io.deltaq.deltalog.Header> headers = new ArrayList<>();
+            for (int h = 0; h < (i % 4 <= 1 ? 0 : i % 4); h++) {
+                headers.add(new io.deltaq.deltalog.Header("h" + h, h == 1 ? null : ("v" + (i % 7)).getBytes()));
+            }
+            out.add(new DecodedMessage(i, ("k" + (i % 13)).getBytes(), ("value-" + (i % 50)).getBytes(),
+                    1_600_000_000_000L + i, headers.isEmpty() ? null : io.deltaq.deltalog.Headers.encode(headers)));
+        }
+        return out;
+    }
+
+    /** A headers map as Spark writes one: v1 pages with dictionaries (the fast path) and v2 with DELTA encodings (the general). */
+    @Test
+    void headersMapsWrittenByParquetMrOnBothPaths() throws IOException {
+        int rows = 6_000;
+        for (ParquetProperties.WriterVersion version : ParquetProperties.WriterVersion.values()) {
+            for (boolean dictionary : new boolean[] {true, false}) {
+                byte[] file = write(WITH_HEADERS, CompressionCodecName.SNAPPY, version, dictionary, rows,
+                        ForeignFilesTest::fillWithHeaders);
+                String what = version + ", dictionary " + dictionary;
+                assertEquals(expectedWithHeaders(rows), MessageFileTest.decodeAll(file), what);
+                List<DecodedMessage> window = new ArrayList<>();
+                try (MessageFileReader reader = new MessageFileReader()) {
+                    reader.decode(file, 0, file.length, "w", 4_321, 1_000, DecodedMessage.collectInto(window));
+                }
+                assertEquals(expectedWithHeaders(rows).subList(4_321, 5_321), window, what);
+                MessageFileTest.readInPiecesMatches(file, expectedWithHeaders(rows), 1_001, 3);
+            }
+        }
+    }
+
     @Test
     void millisecondAndInt96Timestamps() throws IOException {
         String millis = "message m { optional binary key; optional binary value; optional int64 timestamp (TIMESTAMP(MILLIS,true)); }";
@@ -151,7 +206,7 @@ class ForeignFilesTest {
                 CompressionCodecName.SNAPPY, ParquetProperties.WriterVersion.PARQUET_1_0, false, 1,
                 (i, g) -> g.add("timestamp", 1L));
         ParquetFormatException missing = assertThrows(ParquetFormatException.class,
-                () -> new MessageFileReader().decode(noValue, "part-9.parquet", (r, kb, ko, kl, vb, vo, vl, t) -> { }));
+                () -> new MessageFileReader().decode(noValue, "part-9.parquet", (r, kb, ko, kl, vb, vo, vl, t, hb, ho, hl) -> { }));
         assertTrue(missing.getMessage().contains("part-9.parquet") && missing.getMessage().contains("missing required column 'value'"),
                 missing.getMessage());
 
@@ -159,7 +214,7 @@ class ForeignFilesTest {
                 CompressionCodecName.SNAPPY, ParquetProperties.WriterVersion.PARQUET_1_0, false, 1,
                 (i, g) -> g.add("timestamp", 1));
         ParquetFormatException wrong = assertThrows(ParquetFormatException.class,
-                () -> new MessageFileReader().decode(wrongType, "part-8.parquet", (r, kb, ko, kl, vb, vo, vl, t) -> { }));
+                () -> new MessageFileReader().decode(wrongType, "part-8.parquet", (r, kb, ko, kl, vb, vo, vl, t, hb, ho, hl) -> { }));
         assertTrue(wrong.getMessage().contains("column 'timestamp' has type"), wrong.getMessage());
 
         byte[] zstd = write(REORDERED, CompressionCodecName.ZSTD, ParquetProperties.WriterVersion.PARQUET_1_0, false, 10,

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
  */
 class HostilePagesTest {
 
-    private static final MessageRowHandler IGNORE = (row, kb, ko, kl, vb, vo, vl, ts) -> { };
+    private static final MessageRowHandler IGNORE = (row, kb, ko, kl, vb, vo, vl, ts, hb, ho, hl) -> { };
 
     private static byte[] file(Compression compression, int messages, int valueBytes) {
         MessageBatch batch = new MessageBatch();

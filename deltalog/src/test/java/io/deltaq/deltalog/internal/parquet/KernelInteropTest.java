@@ -8,17 +8,22 @@ import io.delta.kernel.Table;
 import io.delta.kernel.data.ColumnVector;
 import io.delta.kernel.data.ColumnarBatch;
 import io.delta.kernel.data.FilteredColumnarBatch;
+import io.delta.kernel.data.MapValue;
 import io.delta.kernel.data.Row;
 import io.delta.kernel.defaults.engine.DefaultEngine;
 import io.delta.kernel.engine.Engine;
 import io.delta.kernel.engine.FileReadResult;
 import io.delta.kernel.types.BinaryType;
 import io.delta.kernel.types.DataType;
+import io.delta.kernel.types.MapType;
+import io.delta.kernel.types.StringType;
 import io.delta.kernel.types.StructType;
 import io.delta.kernel.types.TimestampType;
 import io.delta.kernel.utils.CloseableIterator;
 import io.delta.kernel.utils.DataFileStatus;
 import io.delta.kernel.utils.FileStatus;
+import io.deltaq.deltalog.Header;
+import io.deltaq.deltalog.Headers;
 import io.deltaq.testkit.GoldenTables;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -39,6 +44,8 @@ class KernelInteropTest {
             .add("key", BinaryType.BINARY, true)
             .add("value", BinaryType.BINARY, true)
             .add("timestamp", TimestampType.TIMESTAMP, true);
+    private static final StructType MESSAGE_SCHEMA_WITH_HEADERS = MESSAGE_SCHEMA
+            .add("headers", new MapType(StringType.STRING, BinaryType.BINARY, true), true);
 
     private final Engine engine = DefaultEngine.create(new Configuration());
 
@@ -57,17 +64,19 @@ class KernelInteropTest {
             List<DecodedMessage> read = new ArrayList<>();
             FileStatus status = FileStatus.of(file.toUri().toString(), Files.size(file), 0);
             try (CloseableIterator<FileReadResult> results = engine.getParquetHandler()
-                    .readParquetFiles(iterator(List.of(status)), MESSAGE_SCHEMA, Optional.empty())) {
+                    .readParquetFiles(iterator(List.of(status)), MESSAGE_SCHEMA_WITH_HEADERS, Optional.empty())) {
                 while (results.hasNext()) {
                     ColumnarBatch data = results.next().getData();
                     ColumnVector keys = data.getColumnVector(0);
                     ColumnVector values = data.getColumnVector(1);
                     ColumnVector timestamps = data.getColumnVector(2);
+                    ColumnVector headers = data.getColumnVector(3);
                     for (int i = 0; i < data.getSize(); i++) {
                         read.add(new DecodedMessage(read.size(),
                                 keys.isNullAt(i) ? null : keys.getBinary(i),
                                 values.isNullAt(i) ? null : values.getBinary(i),
-                                timestamps.getLong(i)));
+                                timestamps.getLong(i),
+                                headers.isNullAt(i) ? null : encodedHeaders(headers.getMap(i))));
                     }
                 }
             }
@@ -77,7 +86,7 @@ class KernelInteropTest {
 
     @Test
     void weDecodeMessageFilesKernelWrote() throws IOException {
-        MessageBatch batch = MessageFileTest.randomBatch(2_500, 12);
+        MessageBatch batch = MessageFileTest.randomBatch(2_500, 12, false);
         ColumnarBatch data = new MessageColumnarBatch(batch);
         List<String> written = new ArrayList<>();
         try (CloseableIterator<DataFileStatus> files = engine.getParquetHandler().writeParquetFiles(
@@ -169,6 +178,16 @@ class KernelInteropTest {
     }
 
     /** A MessageBatch seen through Kernel's columnar interfaces, so Kernel's writer can write it. */
+    /** A map Kernel read, in deltaq's encoding of headers (entries in the file's order). */
+    private static byte[] encodedHeaders(MapValue map) {
+        List<Header> headers = new ArrayList<>();
+        for (int j = 0; j < map.getSize(); j++) {
+            headers.add(new Header(map.getKeys().getString(j),
+                    map.getValues().isNullAt(j) ? null : map.getValues().getBinary(j)));
+        }
+        return Headers.encode(headers);
+    }
+
     private static final class MessageColumnarBatch implements ColumnarBatch {
         private final MessageBatch batch;
 

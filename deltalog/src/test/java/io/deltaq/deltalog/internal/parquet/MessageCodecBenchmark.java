@@ -58,7 +58,7 @@ public final class MessageCodecBenchmark {
             run("encode (deltaq)", seconds, () -> sink += writer.encode(batch));
             MessageFileReader fast = new MessageFileReader(true);
             MessageFileReader general = new MessageFileReader(false);
-            MessageRowHandler handler = (row, kb, ko, kl, vb, vo, vl, ts) -> sink += kl + vl + ts;
+            MessageRowHandler handler = (row, kb, ko, kl, vb, vo, vl, ts, hb, ho, hl) -> sink += kl + vl + ts;
             run("decode parquet-hadoop + parquet-column", seconds, () -> sink += decodeWithParquetHadoop(file));
             run("decode deltaq general (parquet-column)", seconds, () -> sink += general.decode(file, "bench", handler));
             run("decode deltaq fast path", seconds, () -> sink += fast.decode(file, "bench", handler));

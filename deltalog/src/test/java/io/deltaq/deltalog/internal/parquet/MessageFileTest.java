@@ -12,13 +12,20 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 
+import io.deltaq.deltalog.Header;
+import io.deltaq.deltalog.Headers;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 class MessageFileTest {
 
+    /** Random messages, a fifth of them with one header and a fifth with three (a null value, a repeated key). */
     static MessageBatch randomBatch(int n, long seed) {
+        return randomBatch(n, seed, true);
+    }
+
+    static MessageBatch randomBatch(int n, long seed, boolean withHeaders) {
         Random random = new Random(seed);
         MessageBatch batch = new MessageBatch(4, 64);
         for (int i = 0; i < n; i++) {
@@ -26,9 +33,23 @@ class MessageFileTest {
             byte[] value = new byte[random.nextInt(300)];
             random.nextBytes(value);
             boolean nullKey = i % 7 == 3;
-            batch.append(nullKey ? null : key, 0, key.length, value, 0, value.length, 1_700_000_000_000_000L + random.nextInt(1_000_000) - 500_000);
+            byte[] headers = withHeaders ? headers(i, random) : null;
+            batch.append(nullKey ? null : key, 0, key.length, value, 0, value.length,
+                    1_700_000_000_000_000L + random.nextInt(1_000_000) - 500_000,
+                    headers, 0, headers == null ? MessageBatch.NULL_LENGTH : headers.length);
         }
         return batch;
+    }
+
+    private static byte[] headers(int i, Random random) {
+        byte[] bytes = new byte[random.nextInt(40)];
+        random.nextBytes(bytes);
+        return switch (i % 5) {
+            case 1 -> Headers.encode(List.of(new Header("trace-id", ("t-" + i).getBytes(StandardCharsets.UTF_8))));
+            case 2 -> Headers.encode(List.of(new Header("sch\u00e9ma", bytes), new Header("empty", null),
+                    new Header("sch\u00e9ma", new byte[0])));
+            default -> null;
+        };
     }
 
     static List<DecodedMessage> decodeAll(byte[] file) {
@@ -133,11 +154,23 @@ class MessageFileTest {
                             direct.put(0, source.keyBytes(), source.keyOffset(i), kl);
                         }
                         direct.put(100, source.valueBytes(), source.valueOffset(i), source.valueLength(i));
-                        batch.appendFromBuffers(direct, 0, kl, direct, 100, source.valueLength(i), source.timestampMicros(i));
+                        int hl = source.headersLength(i);
+                        if (hl > 0) {
+                            direct.put(500, source.headerBytes(), source.headersOffset(i), hl);
+                        }
+                        batch.appendFromBuffers(direct, 0, kl, direct, 100, source.valueLength(i), source.timestampMicros(i),
+                                direct, 500, hl);
                         continue;
                     }
-                    batch.append(source.keyLength(i) < 0 ? null : ByteBuffer.wrap(source.keyBytes(), source.keyOffset(i), source.keyLength(i)),
-                            ByteBuffer.wrap(source.valueBytes(), source.valueOffset(i), source.valueLength(i)), source.timestampMicros(i));
+                    if (round == 2 && source.headersLength(i) < 0) {
+                        batch.append(source.keyLength(i) < 0 ? null : ByteBuffer.wrap(source.keyBytes(), source.keyOffset(i),
+                                source.keyLength(i)), ByteBuffer.wrap(source.valueBytes(), source.valueOffset(i),
+                                source.valueLength(i)), source.timestampMicros(i));
+                        continue;
+                    }
+                    batch.append(source.keyBytes(), source.keyOffset(i), source.keyLength(i), source.valueBytes(),
+                            source.valueOffset(i), source.valueLength(i), source.timestampMicros(i), source.headerBytes(),
+                            source.headersOffset(i), source.headersLength(i));
                 }
                 writer.encode(batch);
                 assertEquals(DecodedMessage.of(source), decodeAll(writer.toByteArray()));
@@ -197,7 +230,7 @@ class MessageFileTest {
             writer.encode(batch);
             byte[] file = writer.toByteArray();
             reader.open(file, 0, file.length, "f");
-            MessageRowHandler failing = (row, kb, ko, kl, vb, vo, vl, ts) -> {
+            MessageRowHandler failing = (row, kb, ko, kl, vb, vo, vl, ts, hb, ho, hl) -> {
                 if (row == 40) {
                     throw new IllegalStateException("handler gave up at row 40");
                 }
@@ -214,10 +247,11 @@ class MessageFileTest {
 
     @Test
     void decodeAllocatesNothingPerMessage() {
+        int messages = 40_000;
         MessageBatch batch = new MessageBatch();
         byte[] key = new byte[16];
         byte[] value = new byte[100];
-        for (int i = 0; i < 10_000; i++) {
+        for (int i = 0; i < messages; i++) {
             batch.append(key, 0, key.length, value, 0, value.length, i);
         }
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
@@ -225,7 +259,7 @@ class MessageFileTest {
             writer.encode(batch);
             byte[] file = writer.toByteArray();
             long[] sum = new long[1];
-            MessageRowHandler handler = (row, kb, ko, kl, vb, vo, vl, ts) -> sum[0] += vl + ts;
+            MessageRowHandler handler = (row, kb, ko, kl, vb, vo, vl, ts, hb, ho, hl) -> sum[0] += vl + ts;
             for (int i = 0; i < 50; i++) {
                 reader.decode(file, "f", handler);
             }
@@ -234,8 +268,9 @@ class MessageFileTest {
             for (int i = 0; i < rounds; i++) {
                 reader.decode(file, "f", handler);
             }
-            long perMessage = (threads.getCurrentThreadAllocatedBytes() - before) / (rounds * 10_000L);
-            // A single object per message would cost at least 16 bytes; footer and page headers cost less than one.
+            long perMessage = (threads.getCurrentThreadAllocatedBytes() - before) / (rounds * (long) messages);
+            // A single object per message would cost at least 16 bytes; a file's footer and page headers
+            // (about 26 KB with five columns) cost less than one over this many messages.
             assertTrue(perMessage < 2, "decode allocated " + perMessage + " bytes per message");
             assertTrue(sum[0] > 0);
         }
@@ -249,7 +284,7 @@ class MessageFileTest {
             writer.encode(batch);
             file = writer.toByteArray();
         }
-        MessageRowHandler ignore = (row, kb, ko, kl, vb, vo, vl, ts) -> { };
+        MessageRowHandler ignore = (row, kb, ko, kl, vb, vo, vl, ts, hb, ho, hl) -> { };
         try (MessageFileReader reader = new MessageFileReader()) {
             ParquetFormatException truncated = assertThrows(ParquetFormatException.class,
                     () -> reader.decode(Arrays.copyOf(file, file.length - 30), "part-1.parquet", ignore));
