@@ -120,66 +120,18 @@ public final class BenchCommand implements Command {
                         + DEFAULT_SOAK_RATE + ") instead of a sweep, e.g. 15m, 90s, 1h30m; samples the topic's storage"
                         + " cost, memory, latency and requests every --soak-sample seconds and judges each flat or growing")
                 .value("soak-sample", "SECONDS", "with --soak: the sampling period (default " + Soak.DEFAULT_SAMPLE_SECONDS + ")")
-                .value(TABLE_PROPERTY, "KEY=VALUE", "with --soak, repeatable: a table property of the topic at creation,"
+                .repeatable(TABLE_PROPERTY, "KEY=VALUE", "with --soak, repeatable: a table property of the topic at creation,"
                         + " over the soak's short defaults (" + String.join(", ", Soak.DEFAULT_TABLE_PROPERTIES.entrySet()
                         .stream().map(e -> e.getKey() + "=" + e.getValue()).toList()) + ")")
                 .value("maintenance", "on|off", "with --soak: whether the producers run maintenance (producer configuration "
                         + ProducerConfig.MAINTENANCE_ENABLED + "; default on)");
     }
 
-    /**
-     * Parses {@code args}, {@code --table-property} repeatable: the parser takes each option once, so
-     * its occurrences are joined into one value, one property per line.
-     */
-    ParsedOptions parse(List<String> args) throws UsageException {
-        List<String> rest = new ArrayList<>();
-        List<String> properties = new ArrayList<>();
-        String option = "--" + TABLE_PROPERTY;
-        for (int i = 0; i < args.size(); i++) {
-            String arg = args.get(i);
-            if (arg.equals("--")) {
-                rest.addAll(args.subList(i, args.size()));
-                break;
-            }
-            if (arg.startsWith(option + "=")) {
-                properties.add(arg.substring(option.length() + 1));
-            } else if (arg.equals(option) && i + 1 < args.size() && !args.get(i + 1).startsWith("--")) {
-                properties.add(args.get(++i));
-            } else {
-                rest.add(arg);
-            }
-        }
-        if (!properties.isEmpty()) {
-            for (String property : properties) {
-                if (property.contains("\n")) {
-                    throw options().error("--" + TABLE_PROPERTY + ": '" + property + "' spans lines");
-                }
-            }
-            rest.add(0, option + "=" + String.join("\n", properties));
-        }
-        return options().parse(rest);
-    }
-
-    @Override
-    public int run(List<String> args, CommandIo io) throws Exception {
-        ParsedOptions parsed = parse(args);
-        if (parsed.helpRequested()) {
-            io.out().print(usage());
-            io.out().flush();
-            return OK;
-        }
-        return run(parsed, io, "bin/bench " + String.join(" ", args));
-    }
-
     @Override
     public int run(ParsedOptions options, CommandIo io) throws Exception {
-        return run(options, io, "bin/bench");
-    }
-
-    private int run(ParsedOptions options, CommandIo io, String commandLine) throws Exception {
         BenchSettings settings = settings(options);
         Coordinator.Sweep sweep = new Coordinator(settings, io.err()).run();
-        Path summary = Reports.write(sweep, commandLine);
+        Path summary = Reports.write(sweep, "bin/bench " + String.join(" ", options.arguments()));
         io.out().print(Files.readString(summary, StandardCharsets.UTF_8));
         io.err().println("bench: results in " + settings.out().toAbsolutePath());
         // Falling behind is a result; a run that could not be carried out, or lost or doubled messages, a failure.
@@ -308,9 +260,9 @@ public final class BenchCommand implements Command {
                     + " s): there would be no sample");
         }
         Map<String, String> given = new LinkedHashMap<>();
-        for (String line : options.string(TABLE_PROPERTY).map(v -> v.split("\n", -1)).orElse(new String[0])) {
+        for (String property : options.strings(TABLE_PROPERTY)) {
             try {
-                KeyValues.parseInto(line, given);
+                KeyValues.parseInto(property, given);
             } catch (IllegalArgumentException e) {
                 throw parser.error("--" + TABLE_PROPERTY + ": " + e.getMessage());
             }

@@ -28,7 +28,7 @@ class BenchCommandTest {
     @Test
     void helpBenchExplainsTheSweep() {
         String usage = run(0, "help", "bench").out();
-        assertTrue(usage.startsWith("usage: deltaq bench [--rates R]"), usage);
+        assertTrue(usage.startsWith("usage: deltaq bench [-h] [--rates=R]"), usage);
         assertTrue(usage.contains("bin/bench --rates 10000:250000:60000 --driver deltaq,kafka"), usage);
         assertEquals(usage, run(0, "bench", "--help").out());
     }
@@ -110,7 +110,7 @@ class BenchCommandTest {
     @Test
     void soakOptionsAreParsedIntoTheSettings() throws Exception {
         BenchCommand command = new BenchCommand();
-        io.deltaq.bench.run.BenchSettings settings = command.settings(command.parse(java.util.List.of("--soak", "20s",
+        io.deltaq.bench.run.BenchSettings settings = command.settings(command.options().parse(java.util.List.of("--soak", "20s",
                 "--soak-sample", "5", "--rates", "5000", "--table-property", "deltaq.retention.ms=60000",
                 "--table-property=x.y=interval 1 minutes", "--maintenance", "off")));
         io.deltaq.bench.run.Soak soak = settings.soak().orElseThrow();
@@ -127,7 +127,7 @@ class BenchCommandTest {
         assertEquals(java.util.Map.of("maintenance.enabled", "false"), settings.client().producerConfig(),
                 "--maintenance off reaches the producers");
 
-        io.deltaq.bench.run.BenchSettings defaults = command.settings(command.parse(java.util.List.of("--soak", "15m")));
+        io.deltaq.bench.run.BenchSettings defaults = command.settings(command.options().parse(java.util.List.of("--soak", "15m")));
         io.deltaq.bench.run.Soak soakDefaults = defaults.soak().orElseThrow();
         assertEquals(60, soakDefaults.sampleSeconds());
         assertEquals(15, soakDefaults.samples());
@@ -135,7 +135,7 @@ class BenchCommandTest {
         assertEquals(io.deltaq.bench.run.Soak.DEFAULT_TABLE_PROPERTIES, soakDefaults.tableProperties());
         assertEquals("interval 1 minutes", soakDefaults.tableProperties().get("delta.deletedFileRetentionDuration"));
         assertTrue(soakDefaults.maintenance());
-        assertTrue(command.settings(command.parse(java.util.List.of())).soak().isEmpty());
+        assertTrue(command.settings(command.options().parse(java.util.List.of())).soak().isEmpty());
     }
 
     @Test

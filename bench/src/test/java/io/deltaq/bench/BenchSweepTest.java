@@ -101,6 +101,8 @@ class BenchSweepTest {
         assertEquals(0, status, () -> "stdout: " + captured.out() + "\nstderr: " + captured.err());
         String markdown = Files.readString(out.resolve("summary.md"), StandardCharsets.UTF_8);
         assertEquals(markdown, captured.out(), "stdout is summary.md");
+        assertTrue(markdown.contains("`bin/bench " + String.join(" ", args.subList(1, args.size())) + "`"),
+                "the command line as given: " + markdown);
         assertTrue(markdown.contains("| rate | driver | sent | received | achieved msg/s | p50 | p75 | p85 | p95 | p99 |"
                 + " p99.9 | max | p50 / floor | verdict |"), markdown);
         assertTrue(markdown.contains("## Highest stable rate"), markdown);

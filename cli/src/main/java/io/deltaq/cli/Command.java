@@ -30,34 +30,25 @@ public interface Command {
         return summary();
     }
 
-    /** The options this command accepts; {@code -h}/{@code --help} is always added. */
+    /** The options this command accepts, in a new parser each call; {@code -h}/{@code --help} is always added. */
     OptionParser options();
 
-    /** Runs with parsed options; returns the exit status. */
+    /** Runs with parsed options; returns the exit status. {@link DeltaqMain} answers {@code --help} before. */
     int run(ParsedOptions options, CommandIo io) throws Exception;
 
     /**
-     * Runs with the raw arguments after the command name: parses them, answers {@code --help} on
-     * stdout, and calls {@link #run(ParsedOptions, CommandIo)}. Override only to take over
-     * parsing entirely.
+     * Parses {@code args} (the words after the command name) with {@link #options()} and runs: for a
+     * caller that holds the command itself, such as a test with its own environment. {@code --help}
+     * is {@link DeltaqMain}'s to answer.
      *
-     * @throws UsageException for a wrong command line; the dispatcher prints it with {@link #usage()}
+     * @throws UsageException for a wrong command line
      */
     default int run(List<String> args, CommandIo io) throws Exception {
-        ParsedOptions parsed = options().parse(args);
-        if (parsed.helpRequested()) {
-            io.out().print(usage());
-            io.out().flush();
-            return OK;
-        }
-        return run(parsed, io);
+        return run(options().parse(args), io);
     }
 
-    /** The full help text: synopsis, description, options. */
+    /** The full help text ({@code deltaq NAME --help}): synopsis, description, options. */
     default String usage() {
-        OptionParser options = options();
-        return "usage: " + options.command() + options.synopsis() + "\n\n"
-                + description() + "\n\n"
-                + "options:\n" + options.help();
+        return options().describe(summary(), description()).usage();
     }
 }

@@ -60,7 +60,8 @@ final class ConfigureCommand implements Command {
     public OptionParser options() {
         return TableAddress.declare(new OptionParser("deltaq configure")
                         .value(UNSET, "KEY[,KEY...]", "remove these properties"))
-                .positionals("TABLE [KEY=VALUE...]", 1, Integer.MAX_VALUE);
+                .positionals("TABLE", 1, 1)
+                .positionals("KEY=VALUE", 0, Integer.MAX_VALUE);
     }
 
     @Override

@@ -2,51 +2,73 @@ package io.deltaq.cli;
 
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
+import picocli.CommandLine.Model.ArgSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
+import picocli.CommandLine.ParseResult;
+
 /**
- * The result of {@link OptionParser#parse}. Typed getters convert and range-check values and
- * throw {@link UsageException} naming the option; asking for an undeclared option is a bug and
- * throws {@link IllegalArgumentException}.
+ * The result of {@link OptionParser#parse}: picocli's parse result, read by option name. Typed
+ * getters convert and range-check values and throw {@link UsageException} naming the option;
+ * asking for an undeclared option is a bug and throws {@link IllegalArgumentException}. picocli
+ * keeps the values in the parser's model, so parse once per {@link OptionParser} (commands make a
+ * new one in each {@link Command#options()} call).
  */
 public final class ParsedOptions {
 
     private final OptionParser parser;
-    private final Map<String, String> values;
-    private final List<String> positionals;
-    private final boolean helpRequested;
+    private final ParseResult result;
+    private final List<String> arguments;
 
-    ParsedOptions(OptionParser parser, Map<String, String> values, List<String> positionals, boolean helpRequested) {
+    ParsedOptions(OptionParser parser, ParseResult result, List<String> arguments) {
         this.parser = parser;
-        this.values = values;
-        this.positionals = positionals;
-        this.helpRequested = helpRequested;
+        this.result = result;
+        this.arguments = arguments;
     }
 
     /** {@code -h} or {@code --help} was given. */
     public boolean helpRequested() {
-        return helpRequested;
+        return result.isUsageHelpRequested();
+    }
+
+    /** The words after the command name, as given. */
+    public List<String> arguments() {
+        return arguments;
     }
 
     /** Whether the boolean {@code --name} was given. */
     public boolean flag(String name) {
-        if (parser.option(name).takesValue()) {
+        OptionSpec option = parser.option(name);
+        if (option.arity().max() > 0) {
             throw new IllegalArgumentException("--" + name + " takes a value; use string(), not flag()");
         }
-        return values.containsKey(name);
+        return result.hasMatchedOption(option);
     }
 
     /** Whether {@code --name} was given (with any value). */
     public boolean has(String name) {
-        parser.option(name);
-        return values.containsKey(name);
+        return result.hasMatchedOption(parser.option(name));
     }
 
     public Optional<String> string(String name) {
-        valueOption(name);
-        return Optional.ofNullable(values.get(name));
+        OptionSpec option = valueOption(name);
+        if (option.isMultiValue()) {
+            throw new IllegalArgumentException("--" + name + " is repeatable; use strings(), not string()");
+        }
+        return result.hasMatchedOption(option) ? Optional.of((String) option.getValue()) : Optional.empty();
+    }
+
+    /** Every value of the repeatable {@code --name}, in order; empty when absent. */
+    public List<String> strings(String name) {
+        OptionSpec option = valueOption(name);
+        if (!option.isMultiValue()) {
+            throw new IllegalArgumentException("--" + name + " is given once; use string(), not strings()");
+        }
+        return result.hasMatchedOption(option) ? strings(option) : List.of();
     }
 
     public String string(String name, String defaultValue) {
@@ -93,12 +115,26 @@ public final class ParsedOptions {
 
     /** The arguments that are not options, in order. */
     public List<String> positionals() {
-        return positionals;
+        List<String> values = new ArrayList<>();
+        for (PositionalParamSpec positional : parser.positionalParameters()) {
+            if (result.hasMatchedPositional(positional)) {
+                values.addAll(strings(positional));
+            }
+        }
+        return List.copyOf(values);
     }
 
-    private void valueOption(String name) {
-        if (!parser.option(name).takesValue()) {
+    private OptionSpec valueOption(String name) {
+        OptionSpec option = parser.option(name);
+        if (option.arity().max() == 0) {
             throw new IllegalArgumentException("--" + name + " is a flag; use flag(), not a value getter");
         }
+        return option;
+    }
+
+    /** The values of a matched option or positional: {@link OptionParser} declares each as a String or a list of them. */
+    private static List<String> strings(ArgSpec arg) {
+        Object value = arg.getValue();
+        return value instanceof List<?> values ? values.stream().map(String.class::cast).toList() : List.of((String) value);
     }
 }

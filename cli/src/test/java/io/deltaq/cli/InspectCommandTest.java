@@ -390,7 +390,7 @@ class InspectCommandTest {
                 .startsWith("deltaq inspect: TABLE: unsupported table address 'http://example.com/t'"));
         assertTrue(run(2, "inspect", "--endpoint", "not a url", "s3://b/t").err()
                 .startsWith("deltaq inspect: --endpoint"));
-        assertTrue(run(0, "inspect", "--help").out().startsWith("usage: deltaq inspect [--json] [--commits N] [--endpoint URL] [--region NAME] TABLE"));
+        assertTrue(run(0, "inspect", "--help").out().startsWith("usage: deltaq inspect [-h] [--json] [--commits=N] [--endpoint=URL] [--region=NAME] TABLE"));
     }
 
     @SuppressWarnings("unchecked")

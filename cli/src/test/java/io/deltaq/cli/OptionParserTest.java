@@ -85,12 +85,46 @@ class OptionParserTest {
     }
 
     @Test
-    void synopsisAndHelpListEveryOption() {
-        OptionParser parser = parser();
-        assertEquals(" [--dir PATH] [--count N] [--verbose]", parser.synopsis());
-        String help = parser.help();
-        assertTrue(help.contains("  --dir PATH   a directory\n"), help);
-        assertTrue(help.contains("  -h, --help   show this help\n"), help);
+    void usageListsEveryOptionInDeclarationOrderAndKeepsTheDescriptionAsWritten() {
+        String usage = parser().positionals("TOPIC", 1, 1)
+                .describe("the summary", "Does demo things, 100% of them.\n  An indented line: ${not a variable}.").usage();
+        assertTrue(usage.startsWith("usage: deltaq demo [-h] [--dir=PATH] [--count=N] [--verbose] TOPIC\n"), usage);
+        assertTrue(usage.contains("\nDoes demo things, 100% of them.\n  An indented line: ${not a variable}.\n"), usage);
+        assertTrue(usage.contains("\n  -h, --help       show this help\n      --dir=PATH   a directory\n"), usage);
+        assertFalse(usage.contains("the summary"), "the summary is for the list of deltaq help: " + usage);
+    }
+
+    @Test
+    void repeatableOptionsKeepEveryValueInOrderAndOthersAreGivenOnce() throws UsageException {
+        OptionParser parser = parser().repeatable("property", "KEY=VALUE", "a property");
+        ParsedOptions options = parser.parse(List.of("--property", "a=1", "--property=b=", "--count", "2"));
+        assertEquals(List.of("a=1", "b="), options.strings("property"));
+        assertTrue(options.has("property"));
+        assertEquals(List.of(), parser().repeatable("property", "KEY=VALUE", "a property").parse(List.of())
+                .strings("property"));
+        assertThrows(IllegalArgumentException.class, () -> options.string("property"));
+        assertThrows(IllegalArgumentException.class, () -> options.strings("count"));
+    }
+
+    @Test
+    void positionalsDeclaredInTurnFollowOneAnother() throws UsageException {
+        OptionParser parser = parser().positionals("TABLE", 1, 1).positionals("KEY=VALUE", 0, Integer.MAX_VALUE);
+        assertEquals(List.of("t", "a=1", "-", "b=2"), parser.parse(List.of("t", "a=1", "--verbose", "-", "b=2")).positionals());
+        assertEquals(List.of("t"), parser().positionals("TABLE", 1, 1).positionals("KEY=VALUE", 0, Integer.MAX_VALUE)
+                .parse(List.of("t")).positionals());
+        assertEquals("deltaq demo: too many arguments: 'b' after TABLE",
+                assertThrows(UsageException.class, () -> parser().positionals("TABLE", 1, 1).parse(List.of("a", "b")))
+                        .getMessage());
+        assertThrows(IllegalArgumentException.class, () -> parser().positionals("REST", 0, Integer.MAX_VALUE)
+                .positionals("MORE", 0, 1));
+    }
+
+    @Test
+    void argumentsAreTheWordsAsGivenAndAnAtSignIsAValue() throws UsageException {
+        List<String> args = List.of("--dir", "@list.txt", "--count=3");
+        ParsedOptions options = parser().parse(args);
+        assertEquals(args, options.arguments());
+        assertEquals("@list.txt", options.string("dir", null));
     }
 
     @Test

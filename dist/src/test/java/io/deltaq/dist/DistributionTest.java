@@ -90,6 +90,15 @@ class DistributionTest {
         assertTrue(unknown.err.contains("no-such-command"), unknown.err);
     }
 
+    @Test
+    void versionIsTheVersionOfTheTarball(@TempDir Path elsewhere) throws Exception {
+        Result version = run(List.of(launcher.toString(), "--version"), elsewhere,
+                Map.of("JAVA_HOME", System.getProperty("java.home")), "");
+        assertEquals(0, version.status, version.err);
+        assertEquals("deltaq " + System.getProperty("deltaq.version") + "\n", version.out);
+        assertEquals("", version.err);
+    }
+
     private record Result(int status, String out, String err) {
     }
 
