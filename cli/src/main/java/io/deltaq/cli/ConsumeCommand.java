@@ -87,7 +87,9 @@ final class ConsumeCommand implements Command {
                 commit), offset the two packed into one increasing number, timestamp the producer's time
                 (ISO-8601 UTC). key and value are JSON strings of the UTF-8 text when the bytes are valid
                 UTF-8; otherwise base64, flagged by "keyEncoding":"base64" / "valueEncoding":"base64"
-                after the field. A null key is null.
+                after the field. A null key is null. A message with headers has "headers":
+                [{"key":"trace","value":"t-1"}, ...] in their order, values written as key and value are.
+                'deltaq produce --format jsonl' reads these lines back.
 
                 --name NAME stores the position after the last message written (in
                 _deltaq/consumers/NAME/ under the table) every --commit-interval-ms and on exit, after

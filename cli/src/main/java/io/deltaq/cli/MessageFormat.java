@@ -4,10 +4,19 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.List;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 
 import io.deltaq.consumer.ConsumedMessage;
+import io.deltaq.deltalog.Header;
+import io.deltaq.deltalog.Headers;
 import org.agrona.DirectBuffer;
 
 /**
@@ -18,6 +27,7 @@ abstract class MessageFormat {
 
     static final String RAW = "raw";
     static final String JSONL = "jsonl";
+    private static final JsonFactory JSON = new JsonFactory();
 
     private static final byte[] NULL = "null".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
@@ -57,10 +67,11 @@ abstract class MessageFormat {
 
     /**
      * One JSON object per line: {@code version}, {@code index}, {@code offset}, {@code timestamp}
-     * (ISO-8601 UTC, microseconds; null when the row has none), {@code key} and {@code value}. Keys and
-     * values are JSON strings of their UTF-8 text when they are valid UTF-8; otherwise base64 with
-     * {@code "keyEncoding":"base64"} / {@code "valueEncoding":"base64"} after them. A null key or
-     * value is {@code null}.
+     * (ISO-8601 UTC, microseconds; null when the row has none), {@code key}, {@code value} and, for a
+     * message with headers, {@code headers}: an array of {@code {"key":..,"value":..}} in their order.
+     * Keys and values are JSON strings of their UTF-8 text when they are valid UTF-8; otherwise base64
+     * with {@code "keyEncoding":"base64"} / {@code "valueEncoding":"base64"} after them. A null key or
+     * value is {@code null}. {@link #parse} reads these lines back ({@code deltaq produce --format jsonl}).
      */
     static final class Jsonl extends MessageFormat {
         /** The key or value being written, copied out of the consumer's buffer. */
@@ -78,14 +89,28 @@ abstract class MessageFormat {
             } else {
                 ascii("\"").ascii(isoInstant(micros)).ascii("\"");
             }
+            ascii(",");
             field("key", m.buffer(), m.keyOffset(), m.keyLength());
+            ascii(",");
             field("value", m.buffer(), m.valueOffset(), m.valueLength());
+            if (m.hasHeaders()) {
+                Headers headers = m.headers();
+                ascii(",\"headers\":[");
+                for (int i = 0; i < headers.count(); i++) {
+                    ascii(i == 0 ? "{\"key\":" : ",{\"key\":");
+                    jsonString(headers.buffer(), headers.keyOffset(i), headers.keyLength(i)); // UTF-8 by construction
+                    ascii(",");
+                    field("value", headers.buffer(), headers.valueOffset(i), headers.valueLength(i));
+                    ascii("}");
+                }
+                ascii("]");
+            }
             ascii("}\n");
         }
 
         private void field(String name, DirectBuffer buffer, int offset, int fieldLength) {
-            ascii(",\"").ascii(name).ascii("\":");
             if (fieldLength < 0) {
+                ascii("\"").ascii(name).ascii("\":");
                 bytes(NULL, 0, NULL.length);
                 return;
             }
@@ -93,11 +118,138 @@ abstract class MessageFormat {
                 copy = new byte[Math.max(fieldLength, copy.length * 2)];
             }
             buffer.getBytes(offset, copy, 0, fieldLength);
-            if (isValidUtf8(copy, 0, fieldLength)) {
-                jsonString(copy, 0, fieldLength);
+            field(name, copy, 0, fieldLength);
+        }
+
+        /** {@code "name":} and the bytes as a JSON string, or as base64 flagged by {@code nameEncoding}. */
+        private void field(String name, byte[] src, int offset, int fieldLength) {
+            ascii("\"").ascii(name).ascii("\":");
+            if (fieldLength < 0) {
+                bytes(NULL, 0, NULL.length);
+            } else if (isValidUtf8(src, offset, fieldLength)) {
+                jsonString(src, offset, fieldLength);
             } else {
-                ascii("\"").ascii(Base64.getEncoder().encodeToString(Arrays.copyOf(copy, fieldLength)))
+                ascii("\"").ascii(Base64.getEncoder().encodeToString(Arrays.copyOfRange(src, offset, offset + fieldLength)))
                         .ascii("\",\"").ascii(name).ascii("Encoding\":\"base64\"");
+            }
+        }
+
+        /** A message read from one line, as {@link #parse} gives it. */
+        record Parsed(byte[] key, byte[] value, long timestampMicros, List<Header> headers) {
+            /** The timestamp of a line without one: the producer stamps the message when it is sent. */
+            static final long NO_TIMESTAMP = Long.MIN_VALUE;
+        }
+
+        /**
+         * Reads one line in this format: {@code value} is required; {@code key}, {@code timestamp} and
+         * {@code headers} may be left out (no key, the time of sending, none); {@code version},
+         * {@code index} and {@code offset} are ignored, so that consumed lines can be produced again.
+         *
+         * @throws IllegalArgumentException naming what is wrong with the line
+         */
+        static Parsed parse(byte[] line, int offset, int length) {
+            try (JsonParser p = JSON.createParser(line, offset, length)) {
+                expect(p.nextToken() == JsonToken.START_OBJECT, "a line must be a JSON object");
+                Field key = null;
+                Field value = null;
+                long timestamp = Parsed.NO_TIMESTAMP;
+                List<Header> headers = List.of();
+                for (JsonToken t = p.nextToken(); t != JsonToken.END_OBJECT; t = p.nextToken()) {
+                    String name = p.currentName();
+                    p.nextToken();
+                    switch (name) {
+                        case "key" -> key = Field.text(p, key, "key");
+                        case "value" -> value = Field.text(p, value, "value");
+                        case "keyEncoding" -> key = Field.encoding(p, key, "key");
+                        case "valueEncoding" -> value = Field.encoding(p, value, "value");
+                        case "timestamp" -> timestamp = timestamp(p);
+                        case "headers" -> headers = headers(p);
+                        case "version", "index", "offset" -> p.skipChildren();
+                        default -> throw new IllegalArgumentException("unknown field \"" + name + "\"");
+                    }
+                }
+                expect(p.nextToken() == null, "text after the JSON object");
+                expect(value != null && value.text() != null, "\"value\" is missing or null");
+                return new Parsed(key == null ? null : key.bytes("key"), value.bytes("value"), timestamp, headers);
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new IllegalArgumentException("not valid JSON: " + e.getOriginalMessage());
+            } catch (IOException e) {
+                throw new IllegalArgumentException("not valid JSON: " + e.getMessage());
+            }
+        }
+
+        private static long timestamp(JsonParser p) throws IOException {
+            if (p.currentToken() == JsonToken.VALUE_NULL) {
+                return Parsed.NO_TIMESTAMP;
+            }
+            expect(p.currentToken() == JsonToken.VALUE_STRING, "\"timestamp\" must be an ISO-8601 string such as"
+                    + " 2024-05-01T12:00:00.123456Z");
+            try {
+                Instant t = Instant.parse(p.getText());
+                return Math.addExact(Math.multiplyExact(t.getEpochSecond(), 1_000_000L), t.getNano() / 1_000);
+            } catch (DateTimeParseException | ArithmeticException e) {
+                throw new IllegalArgumentException("\"timestamp\" is not an ISO-8601 instant: " + p.getText());
+            }
+        }
+
+        private static List<Header> headers(JsonParser p) throws IOException {
+            expect(p.currentToken() == JsonToken.START_ARRAY, "\"headers\" must be an array of {\"key\":..,\"value\":..}");
+            List<Header> headers = new ArrayList<>();
+            for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
+                expect(t == JsonToken.START_OBJECT, "\"headers\" must be an array of {\"key\":..,\"value\":..}");
+                String key = null;
+                Field value = null;
+                for (JsonToken f = p.nextToken(); f != JsonToken.END_OBJECT; f = p.nextToken()) {
+                    String name = p.currentName();
+                    p.nextToken();
+                    switch (name) {
+                        case "key" -> {
+                            expect(p.currentToken() == JsonToken.VALUE_STRING, "a header's \"key\" must be a string");
+                            key = p.getText();
+                        }
+                        case "value" -> value = Field.text(p, value, "header value");
+                        case "valueEncoding" -> value = Field.encoding(p, value, "header value");
+                        default -> throw new IllegalArgumentException("unknown field \"" + name + "\" in a header");
+                    }
+                }
+                expect(key != null, "a header without a \"key\"");
+                headers.add(new Header(key, value == null ? null : value.bytes("header value")));
+            }
+            return headers;
+        }
+
+        private static void expect(boolean condition, String problem) {
+            if (!condition) {
+                throw new IllegalArgumentException(problem);
+            }
+        }
+
+        /** A key or value as read: its text (null for JSON null) and whether that text is base64. */
+        private record Field(String text, boolean base64) {
+            static Field text(JsonParser p, Field seen, String what) throws IOException {
+                JsonToken t = p.currentToken();
+                expect(t == JsonToken.VALUE_STRING || t == JsonToken.VALUE_NULL, "\"" + what + "\" must be a string or null");
+                return new Field(t == JsonToken.VALUE_NULL ? null : p.getText(), seen != null && seen.base64);
+            }
+
+            static Field encoding(JsonParser p, Field seen, String what) throws IOException {
+                expect(p.currentToken() == JsonToken.VALUE_STRING && "base64".equals(p.getText()),
+                        "the only encoding of a " + what + " is \"base64\"");
+                return new Field(seen == null ? null : seen.text, true);
+            }
+
+            byte[] bytes(String what) {
+                if (text == null) {
+                    return null;
+                }
+                if (!base64) {
+                    return text.getBytes(StandardCharsets.UTF_8);
+                }
+                try {
+                    return Base64.getDecoder().decode(text);
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("the " + what + " is not valid base64: " + e.getMessage());
+                }
             }
         }
 

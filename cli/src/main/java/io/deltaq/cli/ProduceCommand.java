@@ -6,6 +6,7 @@ import java.io.InterruptedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
@@ -13,6 +14,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
+import io.deltaq.deltalog.Header;
 import io.deltaq.producer.AckListener;
 import io.deltaq.producer.Producer;
 import io.deltaq.producer.ProducerConfig;
@@ -68,7 +70,10 @@ final class ProduceCommand implements Command {
         return """
                 Without --count, every line of stdin becomes one message: the value is the line's bytes
                 without its newline ('\\n'), exactly (a '\\r' before it stays; an empty line is an empty
-                message; a last line without a newline is sent too). With --count, sends N generated
+                message; a last line without a newline is sent too). With --format jsonl, every line is a
+                JSON object as 'consume --format jsonl' writes it: "value" required, "key", "timestamp"
+                and "headers" ([{"key":"k","value":"v"}, ...]) optional, base64 flagged as there; a line
+                that is not stops the input with an error naming its number. With --count, sends N generated
                 messages of --size bytes (the message number, a space, then letters), paced at --rate
                 messages/s when given, else as fast as the producer takes them. Creates the table if it
                 does not exist. Waits until every message is committed, then prints one line on stderr:
@@ -88,6 +93,8 @@ final class ProduceCommand implements Command {
                 .value("rate", "R", "send at most R messages per second (default: as fast as possible)")
                 .value("size", "B", "bytes per generated message, with --count (default " + DEFAULT_SIZE + ")")
                 .value("key", "K", "the key of every message, as UTF-8 (default: no key)")
+                .value("format", "FORMAT", "raw (default): each stdin line is a value; jsonl: each line a JSON object"
+                        + " as consume --format jsonl writes (value, key, timestamp, headers)")
                 .value(Progress.OPTION, "WHEN", Progress.OPTION_HELP)
                 .value("producer-id", "ID", "the producer id in each commit's txn action (default: random)"));
     }
@@ -103,6 +110,14 @@ final class ProduceCommand implements Command {
             throw parser.error("--size applies to generated messages (--count); stdin lines are sent as they are");
         }
         int size = options.intValue("size", DEFAULT_SIZE, 0, MAX_MESSAGE_BYTES);
+        String format = options.string("format", MessageFormat.RAW).toLowerCase(Locale.ROOT);
+        if (!List.of(MessageFormat.RAW, MessageFormat.JSONL).contains(format)) {
+            throw parser.error("--format must be raw or jsonl, got '" + options.string("format").orElse("") + "'");
+        }
+        boolean jsonl = format.equals(MessageFormat.JSONL);
+        if (jsonl && (generate || options.has("key"))) {
+            throw parser.error("--format jsonl reads each message's key from its line; it takes neither --count nor --key");
+        }
         byte[] key = options.string("key").map(k -> k.getBytes(StandardCharsets.UTF_8)).orElse(null);
         int keyLength = key == null ? 0 : key.length;
         if (keyLength + size > MAX_MESSAGE_BYTES) {
@@ -129,7 +144,7 @@ final class ProduceCommand implements Command {
             if (generate) {
                 run.sendGenerated(count, size, key, pacer);
             } else {
-                run.sendLines(io.in(), key, pacer);
+                run.sendLines(io.in(), key, pacer, jsonl);
             }
         } finally {
             // Interrupted in process (the stand-in for a signal): commit what was accepted all the same.
@@ -260,11 +275,17 @@ final class ProduceCommand implements Command {
             }
         }
 
-        void sendLines(InputStream in, byte[] key, Pacer pacer) throws IOException {
+        void sendLines(InputStream in, byte[] key, Pacer pacer, boolean jsonl) throws IOException {
             int keyLength = key == null ? 0 : key.length;
             LineReader lines = new LineReader(in);
             try {
                 while (lines.next()) {
+                    if (jsonl) {
+                        if (!sendJson(lines, pacer)) {
+                            return;
+                        }
+                        continue;
+                    }
                     if (lines.length() + keyLength > MAX_MESSAGE_BYTES) {
                         problem = "line " + lines.number() + " has " + lines.length() + " bytes"
                                 + (keyLength > 0 ? " (plus a key of " + keyLength + ")" : "") + "; a message takes at most "
@@ -280,13 +301,39 @@ final class ProduceCommand implements Command {
             }
         }
 
+        /** Sends the message a JSON line describes; a line that does not is reported by its number, and ends sending. */
+        private boolean sendJson(LineReader lines, Pacer pacer) {
+            MessageFormat.Jsonl.Parsed m;
+            try {
+                m = MessageFormat.Jsonl.parse(lines.array(), lines.offset(), lines.length());
+            } catch (IllegalArgumentException e) {
+                problem = "line " + lines.number() + ": " + e.getMessage() + "; nothing after it was sent";
+                return false;
+            }
+            long timestamp = m.timestampMicros() == MessageFormat.Jsonl.Parsed.NO_TIMESTAMP ? nowMicros() : m.timestampMicros();
+            try {
+                return pacer.awaitNext() && offer(m.key(), m.key() == null ? 0 : m.key().length, m.value(), 0,
+                        m.value().length, timestamp, m.headers());
+            } catch (IllegalArgumentException e) { // too large, or headers a table without the column cannot take
+                problem = "line " + lines.number() + ": " + e.getMessage();
+                return false;
+            }
+        }
+
         /** Offers one message, waiting out back pressure; false when sending must stop. */
         private boolean offer(byte[] key, int keyLength, byte[] value, int offset, int length) {
+            return offer(key, keyLength, value, offset, length, nowMicros(), List.of());
+        }
+
+        private boolean offer(byte[] key, int keyLength, byte[] value, int offset, int length, long timestampMicros,
+                              List<Header> headers) {
             while (true) {
                 if (stopping || Thread.currentThread().isInterrupted()) {
                     return false;
                 }
-                long result = producer.offer(key, 0, keyLength, value, offset, length, nowMicros());
+                long result = headers.isEmpty()
+                        ? producer.offer(key, 0, keyLength, value, offset, length, timestampMicros)
+                        : producer.offer(key, 0, keyLength, value, offset, length, timestampMicros, headers);
                 if (result >= 0) {
                     sent = sent + 1; // one writer
                     if (progress.due()) {

@@ -157,6 +157,63 @@ class ProduceConsumeCommandTest {
                 "--progress", "loud");
     }
 
+    /** produce --format jsonl takes what consume --format jsonl writes: a round trip keeps keys, values, times and headers. */
+    @Test
+    void jsonlLinesWithHeadersRoundTripThroughProduceAndConsume() throws Exception {
+        String table = table("headers");
+        String input = String.join("\n",
+                "{\"key\":\"k1\",\"value\":\"v1\",\"timestamp\":\"2024-05-01T12:00:00.123456Z\","
+                        + "\"headers\":[{\"key\":\"trace\",\"value\":\"t-1\"},{\"key\":\"nil\",\"value\":null},"
+                        + "{\"key\":\"bin\",\"value\":\"wyg=\",\"valueEncoding\":\"base64\"},{\"key\":\"trace\",\"value\":\"\u00fc\"}]}",
+                "{\"value\":\"wyg=\",\"valueEncoding\":\"base64\",\"key\":null,\"timestamp\":\"2024-05-01T12:00:01Z\"}",
+                "{\"version\":9,\"index\":0,\"offset\":1,\"value\":\"no headers, no time\",\"headers\":[]}") + "\n";
+        long before = System.currentTimeMillis();
+        assertSummary(run(0, bytes(input), "produce", table, "--format", "jsonl"), 3);
+
+        String first = run(0, "consume", table, "--max", "3").outText();
+        String[] lines = first.split("\n");
+        assertEquals(3, lines.length, first);
+        JsonNode withHeaders = JSON.readTree(lines[0]);
+        assertEquals("2024-05-01T12:00:00.123456Z", withHeaders.get("timestamp").asText());
+        assertEquals(JSON.readTree("[{\"key\":\"trace\",\"value\":\"t-1\"},{\"key\":\"nil\",\"value\":null},"
+                + "{\"key\":\"bin\",\"value\":\"wyg=\",\"valueEncoding\":\"base64\"},{\"key\":\"trace\",\"value\":\"\u00fc\"}]"),
+                withHeaders.get("headers"));
+        assertEquals("wyg=", JSON.readTree(lines[1]).get("value").asText());
+        assertEquals("base64", JSON.readTree(lines[1]).get("valueEncoding").asText());
+        assertTrue(JSON.readTree(lines[1]).get("key").isNull());
+        JsonNode plain = JSON.readTree(lines[2]);
+        assertTrue(plain.get("headers") == null, "no headers field for a message without headers: " + plain);
+        assertTrue(java.time.Instant.parse(plain.get("timestamp").asText()).toEpochMilli() >= before, "stamped when sent");
+
+        // What consume wrote, produced again into another table, is consumed as the same messages.
+        String copy = table("headers-copy");
+        assertSummary(run(0, bytes(first), "produce", copy, "--format", "jsonl"), 3);
+        String second = run(0, "consume", copy, "--max", "3").outText();
+        assertEquals(withoutPositions(first), withoutPositions(second));
+    }
+
+    @Test
+    void aBadJsonlLineStopsTheInputNamingItsLineAndKeepsWhatCameBefore() throws Exception {
+        String table = table("bad-json");
+        BytesIo produced = run(1, bytes("{\"value\":\"ok\"}\n{\"value\":\"x\",\"headers\":{\"a\":\"b\"}}\n{\"value\":\"never\"}\n"),
+                "produce", table, "--format", "jsonl");
+        assertTrue(produced.err().contains("1 of 1 messages acknowledged"), produced.err());
+        assertTrue(produced.err().contains("line 2: \"headers\" must be an array"), produced.err());
+        assertEquals("ok\n", run(0, "consume", table, "--format", "raw", "--max", "1").outText());
+        BytesIo unknown = run(1, bytes("{\"value\":\"x\",\"vaule\":1}\n"), "produce", table("bad-field"), "--format", "jsonl");
+        assertTrue(unknown.err().contains("line 1: unknown field \"vaule\""), unknown.err());
+    }
+
+    private static List<String> withoutPositions(String jsonl) throws Exception {
+        List<String> out = new ArrayList<>();
+        for (String line : jsonl.split("\n")) {
+            com.fasterxml.jackson.databind.node.ObjectNode o = (com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree(line);
+            o.remove(List.of("version", "index", "offset"));
+            out.add(o.toString());
+        }
+        return out;
+    }
+
     @Test
     void aNullKeyIsJsonNull() throws Exception {
         String table = table("nokey");

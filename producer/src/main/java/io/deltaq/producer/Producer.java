@@ -201,6 +201,18 @@ public final class Producer implements AutoCloseable {
                 timestampMicros, NO_HEADERS, null);
     }
 
+    /**
+     * {@link #offer(byte[], int, int, byte[], int, int, long)} of a message with headers (which are
+     * encoded here, an allocation a message without headers does not make).
+     *
+     * @throws IllegalArgumentException if there are headers and the table has no headers column
+     */
+    public long offer(byte[] key, int keyOffset, int keyLength, byte[] value, int valueOffset, int valueLength,
+            long timestampMicros, List<Header> headers) {
+        return write(SendRecordDescriptor.MESSAGE_TYPE_ID, key, keyOffset, keyLength, value, valueOffset, valueLength,
+                timestampMicros, encoded(headers), null);
+    }
+
     /** {@link #offer(byte[], int, int, byte[], int, int, long)} of whole arrays, stamped now. */
     public long offer(byte[] key, byte[] value) {
         return offer(key, 0, key == null ? 0 : key.length, value, 0, value.length, nowMicros());
@@ -228,13 +240,7 @@ public final class Producer implements AutoCloseable {
      */
     public CompletableFuture<Position> send(byte[] key, byte[] value, long timestampMicros, List<Header> headers) {
         Objects.requireNonNull(value, "value");
-        byte[] encodedHeaders = NO_HEADERS;
-        if (!headers.isEmpty()) {
-            if (!tableHasHeaders) {
-                throw ProducerErrors.noHeadersColumn(config.producerId, location);
-            }
-            encodedHeaders = Headers.encode(headers);
-        }
+        byte[] encodedHeaders = encoded(headers);
         CompletableFuture<Position> future = new CompletableFuture<>();
         long deadline = 0;
         while (true) {
@@ -268,6 +274,16 @@ public final class Producer implements AutoCloseable {
     /** {@link #send(byte[], byte[])} of UTF-8 text. */
     public CompletableFuture<Position> send(String key, String value) {
         return send(key == null ? null : key.getBytes(StandardCharsets.UTF_8), value.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private byte[] encoded(List<Header> headers) {
+        if (headers.isEmpty()) {
+            return NO_HEADERS;
+        }
+        if (!tableHasHeaders) {
+            throw ProducerErrors.noHeadersColumn(config.producerId, location);
+        }
+        return Headers.encode(headers);
     }
 
     private long write(int typeId, byte[] key, int keyOffset, int keyLength, byte[] value, int valueOffset,
