@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.deltaq.consumer.Consumer;
 import io.deltaq.consumer.ConsumerConfig;
 import io.deltaq.deltalog.DeltaTable;
+import io.deltaq.deltalog.Header;
 import io.deltaq.deltalog.Maintenance;
 import io.deltaq.deltalog.MaintenanceReport;
 import io.deltaq.producer.Producer;
@@ -31,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Apache Spark 4.0 with Delta Lake 4.0 ({@code local[1]}, in its own JVM) against tables on the local
- * store: a batch read of what deltaq wrote, a Structured Streaming read of a topic deltaq keeps
+ * store: a batch read of what deltaq wrote (headers included), a Structured Streaming read of a topic deltaq keeps
  * appending to and then compacts and expires, and a table Spark wrote that deltaq reads and tails.
  * Rows are compared whole (key, value, timestamp to the microsecond), as sorted lists; each test
  * prints the count and a SHA-256 of the sorted rows it compared.
@@ -137,7 +138,10 @@ class SparkInteropTest {
                 ProducerConfig.MAINTENANCE_ENABLED, false));
     }
 
-    /** Sends {@code count} messages numbered from {@code from} (every third without a key); waits for all. */
+    /**
+     * Sends {@code count} messages numbered from {@code from} (every third without a key, every fourth
+     * with two headers, one of them with a null value); waits for all.
+     */
     private static List<String> send(Producer producer, int from, int count, long timestampMicros) throws Exception {
         List<String> rows = new ArrayList<>();
         List<CompletableFuture<?>> acks = new ArrayList<>();
@@ -145,9 +149,13 @@ class SparkInteropTest {
             String key = i % 3 == 0 ? null : "key-" + i;
             String value = "message " + i + " \u00fc";
             long ts = timestampMicros + i;
+            List<Header> headers = i % 4 == 1
+                    ? List.of(new Header("trace", ("t-" + i).getBytes(StandardCharsets.UTF_8)), new Header("\u00fcber", null))
+                    : List.of();
             acks.add(producer.send(key == null ? null : key.getBytes(StandardCharsets.UTF_8),
-                    value.getBytes(StandardCharsets.UTF_8), ts));
-            rows.add(row(key, value, ts));
+                    value.getBytes(StandardCharsets.UTF_8), ts, headers));
+            rows.add(row(key == null ? null : key.getBytes(StandardCharsets.UTF_8), value.getBytes(StandardCharsets.UTF_8),
+                    ts, headers));
         }
         CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
         return rows;
@@ -160,7 +168,7 @@ class SparkInteropTest {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             while (consumer.position().version() <= end) {
                 assertTrue(System.nanoTime() < deadline, "deltaq read the table to version " + end + " within 60 s");
-                consumer.poll(m -> rows.add(row(m.key(), m.value(), m.timestampMicros())), 10_000);
+                consumer.poll(m -> rows.add(row(m.key(), m.value(), m.timestampMicros(), m.headers().toList())), 10_000);
             }
             return rows;
         }
@@ -171,19 +179,27 @@ class SparkInteropTest {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (rows.size() < count) {
             assertTrue(System.nanoTime() < deadline, "received " + rows.size() + " of " + count + " within 60 s");
-            consumer.poll(m -> rows.add(row(m.key(), m.value(), m.timestampMicros())), count - rows.size());
+            consumer.poll(m -> rows.add(row(m.key(), m.value(), m.timestampMicros(), m.headers().toList())),
+                    count - rows.size());
         }
         return rows;
     }
 
-    /** A row as SparkTool prints it: key hex (or -), value hex, timestamp in microseconds. */
+    /** A row as SparkTool prints it: key hex (or -), value hex, timestamp in microseconds, headers if any. */
     private static String row(String key, String value, long micros) {
         return row(key == null ? null : key.getBytes(StandardCharsets.UTF_8), value.getBytes(StandardCharsets.UTF_8),
-                micros);
+                micros, List.of());
     }
 
-    private static String row(byte[] key, byte[] value, long micros) {
-        return (key == null ? "-" : HEX.formatHex(key)) + " " + HEX.formatHex(value) + " " + micros;
+    private static String row(byte[] key, byte[] value, long micros, List<Header> headers) {
+        StringBuilder row = new StringBuilder(key == null ? "-" : HEX.formatHex(key)).append(' ')
+                .append(HEX.formatHex(value)).append(' ').append(micros);
+        for (int i = 0; i < headers.size(); i++) {
+            Header h = headers.get(i);
+            row.append(i == 0 ? " " : ",").append(HEX.formatHex(h.key().getBytes(StandardCharsets.UTF_8))).append('=')
+                    .append(h.value() == null ? "-" : HEX.formatHex(h.value()));
+        }
+        return row.toString();
     }
 
     private static void assertSameRows(List<String> expected, List<String> actual, String what) throws Exception {

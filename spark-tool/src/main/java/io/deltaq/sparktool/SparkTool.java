@@ -22,8 +22,9 @@ import org.apache.spark.sql.types.StructType;
 /**
  * Apache Spark with Delta Lake, driven over stdin and stdout by deltaq's interop tests, in a JVM of
  * its own (Spark needs its own versions of Jackson, Parquet and Hadoop). Rows go out as
- * {@code ROW <key hex or -> <value hex> <timestamp micros>}; every command ends with one
- * {@code OK ...} line, or {@code ERROR <message>}.
+ * {@code ROW <key hex or -> <value hex> <timestamp micros>}, followed for a row with headers by
+ * {@code <key hex>=<value hex or ->,...} in their order; every command ends with one {@code OK ...}
+ * line, or {@code ERROR <message>}.
  *
  * <pre>
  * read PATH                   a batch read of the table: its rows, then OK count
@@ -88,7 +89,7 @@ public final class SparkTool {
     private boolean run(String[] words) throws Exception {
         switch (words[0]) {
             case "read" -> {
-                List<Row> rows = spark.read().format("delta").load(words[1]).collectAsList();
+                List<Row> rows = withHeaderEntries(spark.read().format("delta").load(words[1])).collectAsList();
                 rows.forEach(this::printRow);
                 out.println("OK " + rows.size());
             }
@@ -114,7 +115,7 @@ public final class SparkTool {
             case "drain" -> {
                 query.processAllAvailable();
                 // The memory sink keeps rows in arrival order; print only those not yet printed.
-                List<Row> all = spark.table(STREAM_TABLE).collectAsList();
+                List<Row> all = withHeaderEntries(spark.table(STREAM_TABLE)).collectAsList();
                 for (int i = (int) streamedRowsPrinted; i < all.size(); i++) {
                     printRow(all.get(i));
                 }
@@ -130,12 +131,31 @@ public final class SparkTool {
         return false;
     }
 
+    /** The headers map, where the table has one, as an array of its entries: a map's order is then kept. */
+    private static Dataset<Row> withHeaderEntries(Dataset<Row> rows) {
+        return java.util.Arrays.asList(rows.columns()).contains("headers")
+                ? rows.selectExpr("key", "value", "timestamp", "map_entries(headers) AS headers")
+                : rows;
+    }
+
     private void printRow(Row row) {
         byte[] key = row.isNullAt(row.fieldIndex("key")) ? null : row.getAs("key");
         byte[] value = row.getAs("value");
         Timestamp timestamp = row.getAs("timestamp");
         long micros = timestamp.getTime() / 1000 * 1_000_000 + timestamp.getNanos() / 1000;
-        out.println("ROW " + (key == null ? "-" : HEX.formatHex(key)) + " " + HEX.formatHex(value) + " " + micros);
+        StringBuilder line = new StringBuilder("ROW ").append(key == null ? "-" : HEX.formatHex(key)).append(' ')
+                .append(HEX.formatHex(value)).append(' ').append(micros);
+        int headers = java.util.Arrays.asList(row.schema().fieldNames()).indexOf("headers");
+        if (headers >= 0 && !row.isNullAt(headers) && !row.getList(headers).isEmpty()) {
+            List<Row> entries = row.getList(headers);
+            line.append(' ');
+            for (int i = 0; i < entries.size(); i++) {
+                Row entry = entries.get(i);
+                line.append(i == 0 ? "" : ",").append(HEX.formatHex(entry.getString(0).getBytes(StandardCharsets.UTF_8)))
+                        .append('=').append(entry.isNullAt(1) ? "-" : HEX.formatHex((byte[]) entry.get(1)));
+            }
+        }
+        out.println(line);
     }
 
     private void stop() throws TimeoutException, StreamingQueryException {
