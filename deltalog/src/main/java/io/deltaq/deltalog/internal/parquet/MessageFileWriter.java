@@ -183,18 +183,7 @@ public final class MessageFileWriter implements AutoCloseable {
             page.reset();
             int pageNulls = writeDefinitionLevels(lengths, first, row);
             nulls += pageNulls;
-            page.ensureSpare((int) Math.min(Integer.MAX_VALUE, bytes));
-            byte[] dst = page.buf;
-            int p = page.size;
-            for (int i = first; i < row; i++) {
-                int len = lengths[i];
-                if (len >= 0) {
-                    ByteOrderAccess.putIntLE(dst, p, len);
-                    System.arraycopy(data, offsets[i], dst, p + 4, len);
-                    p += 4 + len;
-                }
-            }
-            page.size = p;
+            writePlainValues(data, offsets, lengths, first, row, bytes);
             writePage(row - first);
         }
         Statistics st = new Statistics();
@@ -261,6 +250,7 @@ public final class MessageFileWriter implements AutoCloseable {
             if (len <= 0) {
                 ensureEntries(e + 1);
                 entryKeyLength[e] = MessageBatch.NULL_LENGTH;
+                entryValueLength[e] = MessageBatch.NULL_LENGTH;
                 e++;
                 continue;
             }
@@ -330,24 +320,32 @@ public final class MessageFileWriter implements AutoCloseable {
                 }
             }
             writeLevels(levels, from, to, 2);
-            page.ensureSpare((int) Math.min(Integer.MAX_VALUE, bytes));
-            byte[] dst = page.buf;
-            int p = page.size;
-            for (int e = from; e < to; e++) {
-                if (levels[e] == maxDefinition) {
-                    int len = lengths[e];
-                    ByteOrderAccess.putIntLE(dst, p, len);
-                    System.arraycopy(data, offsets[e], dst, p + 4, len);
-                    p += 4 + len;
-                }
-            }
-            page.size = p;
+            writePlainValues(data, offsets, lengths, from, to, bytes);
             writePage(to - from);
         }
         Statistics st = new Statistics();
         st.setNull_count(nulls);
         chunks.add(chunk(Type.BYTE_ARRAY, List.of(MessageFileSchema.HEADERS, MessageFileSchema.KEY_VALUE,
                 keys ? MessageFileSchema.HEADER_KEY : MessageFileSchema.HEADER_VALUE), entryStart[n], chunkStart, st));
+    }
+
+    /**
+     * Writes the values {@code [from, to)} that are not null (length {@link MessageBatch#NULL_LENGTH})
+     * into the page, PLAIN: a 4-byte length, then the bytes; {@code bytes} bounds what they take.
+     */
+    private void writePlainValues(byte[] data, int[] offsets, int[] lengths, int from, int to, long bytes) {
+        page.ensureSpare((int) Math.min(Integer.MAX_VALUE, bytes));
+        byte[] dst = page.buf;
+        int p = page.size;
+        for (int i = from; i < to; i++) {
+            int len = lengths[i];
+            if (len >= 0) {
+                ByteOrderAccess.putIntLE(dst, p, len);
+                System.arraycopy(data, offsets[i], dst, p + 4, len);
+                p += 4 + len;
+            }
+        }
+        page.size = p;
     }
 
     /**
