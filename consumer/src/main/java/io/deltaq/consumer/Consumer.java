@@ -141,8 +141,8 @@ public final class Consumer implements AutoCloseable {
             t.setDaemon(true); // a consumer that is never closed must not keep the JVM alive
             return t;
         });
-        this.jmx = JmxMetrics.register(JmxMetrics.name("consumer-metrics", "client-id", roleName, "table", tableName),
-                metrics);
+        this.jmx = JmxMetrics.register("consumer-metrics", metrics, store.metrics(), "client-id", roleName,
+                "table", tableName);
     }
 
     /**

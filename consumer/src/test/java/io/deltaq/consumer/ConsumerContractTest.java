@@ -363,8 +363,13 @@ abstract class ConsumerContractTest {
         assertEquals(c.position().version(), server.getAttribute(name, "position-version"));
         assertTrue((Long) server.getAttribute(name, "commits-read") >= 1);
         assertTrue((Long) server.getAttribute(name, "store-requests") > 0);
+        ObjectName gets = new ObjectName(name.toString().replace("type=consumer-metrics", "type=store-metrics")
+                + ",operation=get");
+        assertTrue((Long) server.getAttribute(gets, "requests") >= 1, "the consumer read at least one commit");
+        assertTrue((Long) server.getAttribute(gets, "bytes") > 0);
         c.close();
         assertFalse(server.isRegistered(name), "unregistered at close");
+        assertFalse(server.isRegistered(gets), "the store's MBeans too");
     }
 
     @Test

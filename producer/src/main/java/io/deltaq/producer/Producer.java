@@ -127,8 +127,8 @@ public final class Producer implements AutoCloseable {
         }
         this.maintenance = config.maintenanceEnabled ? startMaintenance(table, maintenancePass) : null;
         metrics.maintenanceOf(maintenance);
-        this.jmx = JmxMetrics.register(JmxMetrics.name("producer-metrics", "producer-id", config.producerId,
-                "table", location), metrics);
+        this.jmx = JmxMetrics.register("producer-metrics", metrics, store.metrics(), "producer-id", config.producerId,
+                "table", location);
     }
 
     /** The table's maintainer, started once the table is open; it acts only while it holds the table's lease. */

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.deltaq.s3io.JmxMetrics;
 import io.deltaq.s3io.ObjectStore;
+import io.deltaq.s3io.StoreMetrics;
 import io.deltaq.testkit.LogCapture;
 import io.deltaq.testkit.TestS3;
 import java.lang.management.ManagementFactory;
@@ -34,6 +35,7 @@ class ProducerJmxTest {
     void aProducerPublishesItsMetricsWhileOpenUnderItsIdAndTable() throws Exception {
         try (ObjectStore store = TestS3.local(dir)) {
             ObjectName name;
+            ObjectName storeBean;
             try (Producer producer = Producer.create(store, "orders", Map.of(ProducerConfig.PRODUCER_ID, "orders-api, 1"))) {
                 Set<ObjectName> found = SERVER.queryNames(new ObjectName("io.deltaq:type=producer-metrics,*"), null);
                 name = found.stream().filter(n -> "orders-api, 1".equals(value(n, "producer-id")))
@@ -50,8 +52,16 @@ class ProducerJmxTest {
                 assertTrue(Arrays.asList(attributes).containsAll(
                         java.util.List.of("lost-races", "unknown-messages", "failed-checkpoints", "maintenance-leader")),
                         Arrays.toString(attributes));
+                // The store's figures, per operation, under the same keys.
+                storeBean = new ObjectName(name.toString().replace("type=producer-metrics", "type=store-metrics")
+                        + ",operation=put-if-absent");
+                assertEquals(store.metrics().snapshot(StoreMetrics.Operation.PUT_IF_ABSENT).requests(),
+                        SERVER.getAttribute(storeBean, "requests"));
+                assertTrue((Long) SERVER.getAttribute(storeBean, "requests") >= 6, "version 0 and five commits at least");
+                assertTrue((Double) SERVER.getAttribute(storeBean, "latency-p99-ms") > 0);
             }
             assertFalse(SERVER.isRegistered(name), "unregistered at close");
+            assertFalse(SERVER.isRegistered(storeBean), "the store's MBeans too");
         }
     }
 

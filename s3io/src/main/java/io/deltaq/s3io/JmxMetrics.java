@@ -5,6 +5,7 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -50,6 +51,9 @@ public final class JmxMetrics {
         void close();
     }
 
+    /** What a name that could not be registered gets: nothing to unregister. */
+    private static final Registration NONE = () -> { };
+
     /**
      * The object name {@code io.deltaq:type=TYPE,k1=v1,...} from key, value pairs in order, each value
      * quoted where JMX needs it (table locations hold colons).
@@ -69,6 +73,68 @@ public final class JmxMetrics {
         }
     }
 
+    /**
+     * Registers a client's {@code metrics} as {@code io.deltaq:type=TYPE,k1=v1,...} and, when that name
+     * was free, its store's figures as one MBean per operation,
+     * {@code io.deltaq:type=store-metrics,k1=v1,...,operation=get} (attributes {@code requests},
+     * {@code failures}, {@code retries}, {@code bytes}, {@code latency-p50-ms}, {@code latency-p99-ms},
+     * {@code latency-max-ms}, read on demand). Closing the registration unregisters them all.
+     */
+    public static Registration register(String type, Object metrics, StoreMetrics store, String... keysAndValues) {
+        Registration client = register(name(type, keysAndValues), metrics);
+        if (client == NONE) {
+            return NONE;
+        }
+        List<Registration> all = new ArrayList<>();
+        all.add(client);
+        for (StoreMetrics.Operation op : StoreMetrics.Operation.values()) {
+            String[] keys = Arrays.copyOf(keysAndValues, keysAndValues.length + 2);
+            keys[keys.length - 2] = "operation";
+            keys[keys.length - 1] = op.name().toLowerCase(Locale.ROOT).replace('_', '-');
+            all.add(register(name("store-metrics", keys), new OperationFigures(store, op)));
+        }
+        return () -> all.forEach(Registration::close);
+    }
+
+    /** One store operation's figures, as the MBean shows them. */
+    static final class OperationFigures {
+        private final StoreMetrics store;
+        private final StoreMetrics.Operation op;
+
+        OperationFigures(StoreMetrics store, StoreMetrics.Operation op) {
+            this.store = store;
+            this.op = op;
+        }
+
+        public long requests() {
+            return store.snapshot(op).requests();
+        }
+
+        public long failures() {
+            return store.snapshot(op).failures();
+        }
+
+        public long retries() {
+            return store.snapshot(op).retries();
+        }
+
+        public long bytes() {
+            return store.snapshot(op).bytes();
+        }
+
+        public double latencyP50Ms() {
+            return store.snapshot(op).latencyMicros(50) / 1_000;
+        }
+
+        public double latencyP99Ms() {
+            return store.snapshot(op).latencyMicros(99) / 1_000;
+        }
+
+        public double latencyMaxMs() {
+            return store.snapshot(op).latencyMicros(100) / 1_000;
+        }
+    }
+
     /** Registers {@code metrics} under {@code name} on the platform MBean server. */
     public static Registration register(ObjectName name, Object metrics) {
         MBeanServer server = ManagementFactory.getPlatformMBeanServer();
@@ -77,10 +143,10 @@ public final class JmxMetrics {
         } catch (InstanceAlreadyExistsException e) {
             LOG.warn("metrics MBean {} is already registered (another client with the same id in this JVM); "
                     + "this one's metrics are not published over JMX", name);
-            return () -> { };
+            return NONE;
         } catch (JMException e) {
             LOG.warn("metrics MBean {} could not be registered: {}", name, e.toString());
-            return () -> { };
+            return NONE;
         }
         return () -> {
             try {
