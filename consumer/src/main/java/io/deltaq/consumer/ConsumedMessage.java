@@ -26,15 +26,15 @@ public final class ConsumedMessage {
 
     private DirectBuffer buffer;
     private int offset;
-    /** The current message's headers, indexed on first use; {@link #headersOf} is the offset they belong to. */
+    /** The current message's headers, copied and indexed on first use ({@link #headersRead}). */
     private final Headers headers = new Headers();
     private byte[] headerBytes = new byte[0];
-    private DirectBuffer headersBuffer;
-    private int headersOf = -1;
+    private boolean headersRead;
 
     ConsumedMessage wrap(DirectBuffer buffer, int offset) {
         this.buffer = buffer;
         this.offset = offset;
+        this.headersRead = false; // a later message may sit at the same offset of the ring
         return this;
     }
 
@@ -53,14 +53,13 @@ public final class ConsumedMessage {
         if (len <= 0) {
             return headers.clear();
         }
-        if (headersBuffer != buffer || headersOf != offset) {
+        if (!headersRead) {
             if (headerBytes.length < len) {
                 headerBytes = new byte[Math.max(len, headerBytes.length * 2)];
             }
             buffer.getBytes(RingRecordDescriptor.headersOffset(offset, keyLength(), valueLength()), headerBytes, 0, len);
             headers.wrap(headerBytes, 0, len);
-            headersBuffer = buffer;
-            headersOf = offset;
+            headersRead = true;
         }
         return headers;
     }

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.deltaq.deltalog.Commit;
+import io.deltaq.deltalog.Header;
 import io.deltaq.deltalog.MessageLimits;
 import io.deltaq.deltalog.Position;
 import io.deltaq.s3io.ObjectStore;
@@ -245,6 +246,29 @@ abstract class ConsumerContractTest {
         }
         assertMessages(got, TestTable.range(0, 1200));
         assertTrue(receiveUntilSentinel(c, t, 5000).isEmpty());
+    }
+
+    /** Across a ring that wraps many times, each message's headers are its own. */
+    @Test
+    void headersAreEachMessagesOwnWhereTheRingReusesAnOffset() {
+        TestTable t = newTable();
+        List<String> sent = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            String seq = String.format("%03d", i);
+            t.appendValue(("v-" + seq).getBytes(StandardCharsets.UTF_8),
+                    List.of(new Header("seq", seq.getBytes(StandardCharsets.UTF_8))));
+            sent.add(seq);
+        }
+        Consumer c = consumer(ConsumerConfig.BUFFER_BYTES, 1024, MessageLimits.MAX_MESSAGE_BYTES, 96);
+        List<String> got = new ArrayList<>();
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (got.size() < sent.size() && System.nanoTime() - deadline < 0) {
+            if (c.poll(m -> got.add(new String(m.headers().value(m.headers().lastIndexOf("seq")), StandardCharsets.UTF_8)),
+                    7) == 0) {
+                Thread.yield();
+            }
+        }
+        assertEquals(sent, got);
     }
 
     @Test

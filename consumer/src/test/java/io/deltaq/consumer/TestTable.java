@@ -108,8 +108,14 @@ final class TestTable {
 
     /** Commits one message with {@code value} (and no key), as message number {@code n}'s position. */
     long appendValue(byte[] value) {
+        return appendValue(value, List.of());
+    }
+
+    /** Commits one message with {@code value}, no key and {@code headers}. */
+    long appendValue(byte[] value, List<Header> headers) {
         batch.clear();
-        batch.append(null, 0, 0, value, 0, value.length, 1);
+        byte[] h = Headers.encode(headers);
+        batch.append(null, 0, 0, value, 0, value.length, 1, h, 0, h.length);
         int length = fileWriter.encode(batch);
         String path = "part-" + UUID.randomUUID() + ".parquet";
         await(store.put(root + path, fileWriter.toByteArray()));
