@@ -1,6 +1,7 @@
 package io.deltaq.jmh;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Optional;
 import java.util.Random;
 
@@ -9,7 +10,10 @@ import io.delta.kernel.data.ColumnarBatch;
 import io.delta.kernel.defaults.internal.data.DefaultColumnarBatch;
 import io.delta.kernel.defaults.internal.data.vector.DefaultBinaryVector;
 import io.delta.kernel.defaults.internal.data.vector.DefaultLongVector;
+import io.delta.kernel.defaults.internal.data.vector.DefaultMapVector;
 import io.delta.kernel.types.BinaryType;
+import io.delta.kernel.types.MapType;
+import io.delta.kernel.types.StringType;
 import io.delta.kernel.types.StructType;
 import io.delta.kernel.types.TimestampType;
 import io.deltaq.deltalog.internal.parquet.MessageBatch;
@@ -26,11 +30,14 @@ public final class SampleMessages {
     public static final int VALUE_BYTES = 100;
     public static final long FIRST_TIMESTAMP_MICROS = 1_764_000_000_000_000L;
 
+    private static final MapType HEADERS = new MapType(StringType.STRING, BinaryType.BINARY, true);
+
     /** The message table's schema as Kernel types, with the nullability of deltaq's {@code schemaString}. */
     public static final StructType KERNEL_SCHEMA = new StructType()
             .add("key", BinaryType.BINARY, true)
             .add("value", BinaryType.BINARY, false)
-            .add("timestamp", TimestampType.TIMESTAMP, false);
+            .add("timestamp", TimestampType.TIMESTAMP, false)
+            .add("headers", HEADERS, true);
 
     private final MessageBatch deltaq;
     private final ColumnarBatch kernel;
@@ -66,8 +73,18 @@ public final class SampleMessages {
         ColumnarBatch columnar = new DefaultColumnarBatch(count, KERNEL_SCHEMA, new ColumnVector[] {
                 new DefaultBinaryVector(BinaryType.BINARY, count, keys),
                 new DefaultBinaryVector(BinaryType.BINARY, count, values),
-                new DefaultLongVector(TimestampType.TIMESTAMP, count, Optional.empty(), timestamps)});
+                new DefaultLongVector(TimestampType.TIMESTAMP, count, Optional.empty(), timestamps),
+                noHeaders(count)});
         return new SampleMessages(batch, columnar);
+    }
+
+    /** A headers column of {@code count} null maps: the sample messages have none, on either side. */
+    private static ColumnVector noHeaders(int count) {
+        boolean[] isNull = new boolean[count];
+        Arrays.fill(isNull, true);
+        return new DefaultMapVector(count, HEADERS, Optional.of(isNull), new int[count + 1],
+                new DefaultBinaryVector(StringType.STRING, 0, new byte[0][]),
+                new DefaultBinaryVector(BinaryType.BINARY, 0, new byte[0][]));
     }
 
     public int size() {
