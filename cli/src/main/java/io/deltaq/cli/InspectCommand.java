@@ -24,7 +24,7 @@ import io.deltaq.deltalog.CompactedRange;
 import io.deltaq.deltalog.DeltaLogException;
 import io.deltaq.deltalog.DeltaTable;
 import io.deltaq.deltalog.LiveFile;
-import io.deltaq.deltalog.MaintenanceLease;
+import io.deltaq.deltalog.TableLease;
 import io.deltaq.deltalog.MaintenanceRun;
 import io.deltaq.deltalog.MaintenanceSettings;
 import io.deltaq.deltalog.Snapshot;
@@ -349,7 +349,7 @@ final class InspectCommand implements Command {
      */
     record MaintenanceView(MaintenanceSettings settings, int liveFiles, long liveBytes, int removedFiles,
                            long removedBytes, int removedWithoutSize, long logStartVersion, long compactedThrough,
-                           long oldestVersionInLog, Optional<MaintenanceLease.Lease> lease, String leaseError,
+                           long oldestVersionInLog, Optional<TableLease.Lease> lease, String leaseError,
                            Optional<MaintenanceRun> lastRun, String lastRunError,
                            Optional<DeltaTable.CheckpointFiles> newestCheckpoint, long nowMs) {
 
@@ -366,10 +366,10 @@ final class InspectCommand implements Command {
             long oldestInLog = Futures.await(table.firstVersionAfter(-1),
                     table.options().ioTimeout().toNanos(), cause -> cause instanceof RuntimeException re ? re
                             : new DeltaLogException(table.location() + ": listing the log: " + cause, cause));
-            Optional<MaintenanceLease.Lease> lease = Optional.empty();
+            Optional<TableLease.Lease> lease = Optional.empty();
             String leaseError = null;
             try {
-                lease = MaintenanceLease.read(table);
+                lease = TableLease.read(table);
             } catch (DeltaLogException e) {
                 leaseError = oneLine(e);
             }
@@ -387,7 +387,7 @@ final class InspectCommand implements Command {
         }
 
         /** held, expired or released, by the wall clock of this process. */
-        private String leaseState(MaintenanceLease.Lease l) {
+        private String leaseState(TableLease.Lease l) {
             return l.released() ? "released" : nowMs > l.expiresAtMs() ? "expired" : "held";
         }
 
@@ -421,7 +421,7 @@ final class InspectCommand implements Command {
             g.writeNumberField("oldestVersionInLog", oldestVersionInLog);
             g.writeFieldName("lease");
             if (lease.isPresent()) {
-                MaintenanceLease.Lease l = lease.get();
+                TableLease.Lease l = lease.get();
                 g.writeStartObject();
                 g.writeNumberField("epoch", l.epoch());
                 g.writeStringField("holder", l.holder());
@@ -497,7 +497,7 @@ final class InspectCommand implements Command {
             } else if (lease.isEmpty()) {
                 leaseText = "none";
             } else {
-                MaintenanceLease.Lease l = lease.get();
+                TableLease.Lease l = lease.get();
                 String state = switch (leaseState(l)) {
                     case "released" -> "released";
                     case "expired" -> "expired " + (nowMs - l.expiresAtMs()) + " ms ago";

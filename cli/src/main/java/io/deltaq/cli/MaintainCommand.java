@@ -12,7 +12,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import io.deltaq.deltalog.DeltaTable;
 import io.deltaq.deltalog.Maintenance;
-import io.deltaq.deltalog.MaintenanceLease;
+import io.deltaq.deltalog.TableLease;
 import io.deltaq.deltalog.MaintenanceRunner;
 import io.deltaq.s3io.ObjectStore;
 
@@ -80,9 +80,9 @@ final class MaintainCommand implements Command {
                         .flag("once", "run one pass, then release the lease and exit")
                         .value("interval-ms", "N", "time between passes, and between tries for a lease held by another"
                                 + " (default: the table's deltaq.maintenance.interval.ms; with --once 500)")
-                        .value("lease-ms", "N", "length of the lease (default " + MaintenanceLease.DEFAULT_LEASE_MS + ")")
+                        .value("lease-ms", "N", "length of the lease (default " + TableLease.DEFAULT_LEASE_MS + ")")
                         .value("lease-skew-ms", "N", "how far maintainers' clocks may disagree (default "
-                                + MaintenanceLease.DEFAULT_LEASE_SKEW_MS + ")"))
+                                + TableLease.DEFAULT_LEASE_SKEW_MS + ")"))
                 .positionals("TABLE", 1, 1);
     }
 
@@ -90,8 +90,8 @@ final class MaintainCommand implements Command {
     public int run(ParsedOptions options, CommandIo io) throws UsageException, InterruptedException {
         boolean once = options.flag("once");
         long intervalMs = options.longValue("interval-ms", -1, 1, TimeUnit.DAYS.toMillis(1));
-        long leaseMs = options.longValue("lease-ms", MaintenanceLease.DEFAULT_LEASE_MS, 100, 3_600_000);
-        long skewMs = options.longValue("lease-skew-ms", Math.min(MaintenanceLease.DEFAULT_LEASE_SKEW_MS, leaseMs / 2),
+        long leaseMs = options.longValue("lease-ms", TableLease.DEFAULT_LEASE_MS, 100, 3_600_000);
+        long skewMs = options.longValue("lease-skew-ms", Math.min(TableLease.DEFAULT_LEASE_SKEW_MS, leaseMs / 2),
                 0, 3_600_000);
         if (skewMs >= leaseMs) {
             throw options().error("--lease-skew-ms (" + skewMs + ") must be below --lease-ms (" + leaseMs + ")");
@@ -105,7 +105,7 @@ final class MaintainCommand implements Command {
                 io.err().println("deltaq maintain: " + InspectCommand.oneLine(e));
                 return FAILED;
             }
-            MaintenanceLease lease = new MaintenanceLease(table, "deltaq maintain " + processName(),
+            TableLease lease = new TableLease(table, "deltaq maintain " + processName(),
                     Duration.ofMillis(leaseMs), Duration.ofMillis(skewMs));
             io.out().println("maintainer " + lease.holder() + ", instance " + lease.instance() + ", table "
                     + table.location());
@@ -115,7 +115,7 @@ final class MaintainCommand implements Command {
         }
     }
 
-    private static int runOnce(DeltaTable table, MaintenanceLease lease, long retryMs, CommandIo io)
+    private static int runOnce(DeltaTable table, TableLease lease, long retryMs, CommandIo io)
             throws InterruptedException {
         CountDownLatch ended = new CountDownLatch(1);
         AtomicReference<Object> report = new AtomicReference<>();
@@ -153,7 +153,7 @@ final class MaintainCommand implements Command {
         return OK;
     }
 
-    private static int runUntilStopped(DeltaTable table, MaintenanceLease lease, Duration interval, CommandIo io)
+    private static int runUntilStopped(DeltaTable table, TableLease lease, Duration interval, CommandIo io)
             throws InterruptedException {
         PrintStream out = io.out();
         AtomicLong passes = new AtomicLong();
@@ -198,7 +198,7 @@ final class MaintainCommand implements Command {
         return OK;
     }
 
-    private static String describe(MaintenanceLease.Lease lease) {
+    private static String describe(TableLease.Lease lease) {
         return lease.holder() + " (instance " + lease.instance() + ", epoch " + lease.epoch()
                 + (lease.released() ? ", released" : ", expires " + Instant.ofEpochMilli(lease.expiresAtMs())) + ")";
     }

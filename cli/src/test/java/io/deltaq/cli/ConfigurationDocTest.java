@@ -3,7 +3,7 @@ package io.deltaq.cli;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.deltaq.consumer.ConsumerConfig;
-import io.deltaq.deltalog.MaintenanceLease;
+import io.deltaq.deltalog.TableLease;
 import io.deltaq.deltalog.MessageLimits;
 import io.deltaq.producer.ProducerConfig;
 import io.deltaq.s3io.ObjectStores;
@@ -25,8 +25,8 @@ class ConfigurationDocTest {
                 doc + " is out of date for the consumer: paste ConsumerConfig.DEFINITION.toMarkdown()");
         assertTrue(text.contains(MessageLimits.DEFINITION.toMarkdown().trim()),
                 doc + " is out of date for the message size: paste MessageLimits.DEFINITION.toMarkdown()");
-        assertTrue(text.contains(MaintenanceLease.DEFINITION.toMarkdown().trim()),
-                doc + " is out of date for the maintenance lease: paste MaintenanceLease.DEFINITION.toMarkdown()");
+        assertTrue(text.contains(TableLease.DEFINITION.toMarkdown().trim()),
+                doc + " is out of date for the maintenance lease: paste TableLease.DEFINITION.toMarkdown()");
         assertTrue(text.contains(ObjectStores.DEFINITION.toMarkdown().trim()),
                 doc + " is out of date for the store: paste ObjectStores.DEFINITION.toMarkdown()");
         String storeRetry = S3StoreConfig.DEFAULT_RETRY.worstCaseBackoff().toMillis() + " ms of waiting in all";

@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import io.deltaq.deltalog.CommitWriter;
 import io.deltaq.deltalog.DeltaTable;
 import io.deltaq.deltalog.Maintenance;
-import io.deltaq.deltalog.MaintenanceLease;
+import io.deltaq.deltalog.TableLease;
 import io.deltaq.deltalog.MaintenanceReport;
 import io.deltaq.deltalog.MaintenanceRunner;
 import io.deltaq.deltalog.MessageStats;
@@ -482,7 +482,7 @@ class InspectCommandTest {
             List<Long> epochs = new CopyOnWriteArrayList<>();
             CountDownLatch ended = new CountDownLatch(1);
             long twoHours = TimeUnit.HOURS.toMillis(2);
-            MaintenanceLease lease = new MaintenanceLease(table, "inspect-test", Duration.ofSeconds(30), Duration.ofSeconds(1));
+            TableLease lease = new TableLease(table, "inspect-test", Duration.ofSeconds(30), Duration.ofSeconds(1));
             MaintenanceRunner runner = MaintenanceRunner.start(table, lease,
                     Maintenance.of(table, () -> System.currentTimeMillis() + twoHours), Duration.ofMillis(50), 1,
                     (epoch, report, failure) -> {

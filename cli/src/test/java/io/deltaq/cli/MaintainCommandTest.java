@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.deltaq.deltalog.DeltaTable;
-import io.deltaq.deltalog.MaintenanceLease;
+import io.deltaq.deltalog.TableLease;
 import io.deltaq.s3io.ObjectStore;
 import io.deltaq.testkit.Conditions;
 import io.deltaq.testkit.TestS3;
@@ -56,9 +56,9 @@ class MaintainCommandTest {
         assertTrue(out.contains("pass (lease epoch 1): nothing to do"), out);
         assertTrue(out.contains("released the lease"), out);
         try (ObjectStore store = open(kind, address)) {
-            MaintenanceLease probe = new MaintenanceLease(DeltaTable.at(store, ""), "probe", Duration.ofSeconds(30),
+            TableLease probe = new TableLease(DeltaTable.at(store, ""), "probe", Duration.ofSeconds(30),
                     Duration.ofSeconds(5));
-            MaintenanceLease.Lease last = probe.current().orElseThrow();
+            TableLease.Lease last = probe.current().orElseThrow();
             assertTrue(last.released(), last.toString());
             assertTrue(last.holder().startsWith("deltaq maintain "), last.holder());
             assertTrue(probe.tryAcquireOrRenew());
@@ -71,7 +71,7 @@ class MaintainCommandTest {
     void onceExitsWithStatus3NamingTheHolderWhenTheLeaseIsHeld(String kind) throws Exception {
         String address = table(kind);
         try (ObjectStore store = open(kind, address)) {
-            MaintenanceLease holder = new MaintenanceLease(DeltaTable.at(store, ""), "the other maintainer",
+            TableLease holder = new TableLease(DeltaTable.at(store, ""), "the other maintainer",
                     Duration.ofSeconds(60), Duration.ofSeconds(5));
             assertTrue(holder.tryAcquireOrRenew());
             CapturedIo io = new CapturedIo();
@@ -113,7 +113,7 @@ class MaintainCommandTest {
             pool.shutdownNow();
         }
         try (ObjectStore store = open(kind, address)) {
-            MaintenanceLease probe = new MaintenanceLease(DeltaTable.at(store, ""), "probe", Duration.ofSeconds(30),
+            TableLease probe = new TableLease(DeltaTable.at(store, ""), "probe", Duration.ofSeconds(30),
                     Duration.ofSeconds(5));
             assertTrue(probe.current().orElseThrow().released());
         }

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.deltaq.deltalog.DeltaTable;
-import io.deltaq.deltalog.MaintenanceLease;
+import io.deltaq.deltalog.TableLease;
 import io.deltaq.deltalog.Snapshot;
 import io.deltaq.s3io.ObjectStore;
 import io.deltaq.testkit.Conditions;
@@ -87,9 +87,9 @@ class MaintainProcessesTest {
      * Reads the newest lease into {@code seen} and returns it. Each epoch is the newest for at least
      * the interval of the process that follows it, and this is polled every few milliseconds.
      */
-    private static Optional<MaintenanceLease.Lease> poll(ObjectStore store, MaintenanceLease reader,
-                                                         TreeMap<Long, MaintenanceLease.Lease> seen) {
-        Optional<MaintenanceLease.Lease> newest = reader.current();
+    private static Optional<TableLease.Lease> poll(ObjectStore store, TableLease reader,
+                                                         TreeMap<Long, TableLease.Lease> seen) {
+        Optional<TableLease.Lease> newest = reader.current();
         newest.ifPresent(lease -> seen.put(lease.epoch(), lease));
         return newest;
     }
@@ -99,9 +99,9 @@ class MaintainProcessesTest {
         Path table = dir.resolve("topic");
         try (ObjectStore store = TestS3.local(table)) {
             DeltaTable.at(store, "").createMessageTable();
-            MaintenanceLease reader = new MaintenanceLease(DeltaTable.at(store, ""), "test reader",
+            TableLease reader = new TableLease(DeltaTable.at(store, ""), "test reader",
                     Duration.ofMillis(LEASE_MS), Duration.ofMillis(SKEW_MS));
-            TreeMap<Long, MaintenanceLease.Lease> seen = new TreeMap<>();
+            TreeMap<Long, TableLease.Lease> seen = new TreeMap<>();
             try {
                 Process first = maintain(table, dir.resolve("first.out"));
                 Process second = maintain(table, dir.resolve("second.out"));
@@ -111,7 +111,7 @@ class MaintainProcessesTest {
                 // Both running; the holder renews a few times (every third of the lease) while the other waits.
                 Conditions.await(() -> poll(store, reader, seen).map(l -> l.epoch() >= 4).orElse(false),
                         Duration.ofSeconds(60), "four epochs");
-                MaintenanceLease.Lease newest = poll(store, reader, seen).orElseThrow();
+                TableLease.Lease newest = poll(store, reader, seen).orElseThrow();
                 Process holder = byInstance.get(newest.instance());
                 assertTrue(holder != null, "the holder is one of the two processes: " + newest);
                 Process other = holder == first ? second : first;
@@ -138,7 +138,7 @@ class MaintainProcessesTest {
 
                 other.destroy(); // SIGTERM: the shutdown hook closes the runner, which releases
                 assertTrue(other.waitFor(30, TimeUnit.SECONDS));
-                MaintenanceLease.Lease last = poll(store, reader, seen).orElseThrow();
+                TableLease.Lease last = poll(store, reader, seen).orElseThrow();
                 assertTrue(last.released() && last.instance().equals(otherInstance),
                         "SIGTERM released the lease: " + last + "\n" + Files.readString(dir.resolve(
                                 (other == first ? "first" : "second") + ".out.err")));
@@ -150,11 +150,11 @@ class MaintainProcessesTest {
     }
 
     /** The legal histories (see the class comment). */
-    private static void checkHistory(TreeMap<Long, MaintenanceLease.Lease> seen) {
+    private static void checkHistory(TreeMap<Long, TableLease.Lease> seen) {
         assertTrue(seen.size() >= 6, "epochs seen: " + seen.keySet());
         int handovers = 0;
-        MaintenanceLease.Lease previous = null;
-        for (MaintenanceLease.Lease lease : seen.values()) {
+        TableLease.Lease previous = null;
+        for (TableLease.Lease lease : seen.values()) {
             if (previous != null && previous.epoch() + 1 == lease.epoch()
                     && !previous.instance().equals(lease.instance())) {
                 handovers++;

@@ -1,7 +1,7 @@
 package io.deltaq.deltalog;
 
 /**
- * One run of a table's maintenance steps, by the holder of its {@link MaintenanceLease}. A
+ * One run of a table's maintenance steps, by the holder of its {@link TableLease}. A
  * {@link MaintenanceRunner} calls it while its lease is held, on its pass thread, one call at a time.
  */
 @FunctionalInterface

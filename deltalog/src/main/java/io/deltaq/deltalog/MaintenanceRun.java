@@ -7,7 +7,7 @@ import java.util.Optional;
 
 /**
  * The last maintenance pass of a table, as its {@link MaintenanceRunner} records it after each pass in
- * {@value #NAME} under {@link MaintenanceLease#DIR} (RFC 0005, "Who runs it"). Informational only:
+ * {@value #NAME} under {@link TableLease#DIR} (RFC 0005, "Who runs it"). Informational only:
  * a plain PUT, last writer wins; a maintainer that lost its lease and still wrote is told apart by an
  * epoch below the current lease's. Nothing reads it to decide anything.
  *
@@ -76,7 +76,7 @@ public record MaintenanceRun(long epoch, String holder, String instance, long st
     }
 
     private static String keyOf(LogStore io) {
-        return io.root + MaintenanceLease.DIR + NAME;
+        return io.root + TableLease.DIR + NAME;
     }
 
     byte[] toJson() {

@@ -12,7 +12,7 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.event.Level;
 
 /**
- * Runs a table's maintenance while holding its {@link MaintenanceLease} (RFC 0005, "Who runs it").
+ * Runs a table's maintenance while holding its {@link TableLease} (RFC 0005, "Who runs it").
  *
  * <p>Two threads: {@code deltaq-maintenance-<table>} keeps the lease, renewing it every third of the
  * lease while held (so a renewal is never later than half the lease, however long a pass runs) and
@@ -39,7 +39,7 @@ public final class MaintenanceRunner implements AutoCloseable {
     }
 
     private final DeltaTable table;
-    private final MaintenanceLease lease;
+    private final TableLease lease;
     private final MaintenancePass pass;
     private final boolean intervalFromTable;
     private final int maxPasses;
@@ -62,7 +62,7 @@ public final class MaintenanceRunner implements AutoCloseable {
     private volatile boolean closing;
     private boolean closed;
 
-    private MaintenanceRunner(DeltaTable table, MaintenanceLease lease, MaintenancePass pass, Duration interval,
+    private MaintenanceRunner(DeltaTable table, TableLease lease, MaintenancePass pass, Duration interval,
                               int maxPasses, PassListener listener) {
         this.table = Objects.requireNonNull(table, "table");
         this.lease = Objects.requireNonNull(lease, "lease");
@@ -87,7 +87,7 @@ public final class MaintenanceRunner implements AutoCloseable {
     }
 
     /** Starts maintaining {@code table} every {@code deltaq.maintenance.interval.ms}. */
-    public static MaintenanceRunner start(DeltaTable table, MaintenanceLease lease, MaintenancePass pass) {
+    public static MaintenanceRunner start(DeltaTable table, TableLease lease, MaintenancePass pass) {
         return start(table, lease, pass, null, 0, PassListener.NONE);
     }
 
@@ -98,7 +98,7 @@ public final class MaintenanceRunner implements AutoCloseable {
      *     for the table's {@code deltaq.maintenance.interval.ms}
      * @param maxPasses passes to run at most, 0 for no limit; after the last the lease is kept until close
      */
-    public static MaintenanceRunner start(DeltaTable table, MaintenanceLease lease, MaintenancePass pass,
+    public static MaintenanceRunner start(DeltaTable table, TableLease lease, MaintenancePass pass,
                                           Duration interval, int maxPasses, PassListener listener) {
         if (maxPasses < 0) {
             throw new IllegalArgumentException("maxPasses must be 0 (no limit) or positive, was " + maxPasses);
@@ -229,7 +229,7 @@ public final class MaintenanceRunner implements AutoCloseable {
                     summary).write(table);
         } catch (RuntimeException e) {
             LOG.atWarn().log(() -> "maintenance of " + table.location() + ": cannot record the last run in "
-                    + MaintenanceLease.DIR + MaintenanceRun.NAME + " (informational only): " + e.getMessage());
+                    + TableLease.DIR + MaintenanceRun.NAME + " (informational only): " + e.getMessage());
         }
     }
 
@@ -301,7 +301,7 @@ public final class MaintenanceRunner implements AutoCloseable {
 
     /* ------------------------------ introspection ------------------------------ */
 
-    public MaintenanceLease lease() {
+    public TableLease lease() {
         return lease;
     }
 

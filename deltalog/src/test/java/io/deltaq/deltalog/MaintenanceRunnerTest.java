@@ -33,17 +33,17 @@ class MaintenanceRunnerTest {
                 .filter(t -> t.getName().startsWith("deltaq-maintenance-") && t.isAlive()).toList();
     }
 
-    static MaintenanceLease lease(DeltaTable table, String holder) {
-        return new MaintenanceLease(table, holder, Duration.ofSeconds(3), Duration.ofMillis(500));
+    static TableLease lease(DeltaTable table, String holder) {
+        return new TableLease(table, holder, Duration.ofSeconds(3), Duration.ofMillis(500));
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"local", "s3"})
     void runsPassesWhileHoldingAndCloseStopsItsThreadsAndReleasesTheLease(String kind) {
-        try (ObjectStore store = MaintenanceLeaseTest.open(kind, dir)) {
-            DeltaTable table = MaintenanceLeaseTest.table(store);
+        try (ObjectStore store = TableLeaseTest.open(kind, dir)) {
+            DeltaTable table = TableLeaseTest.table(store);
             List<Long> epochs = new CopyOnWriteArrayList<>();
-            MaintenanceLease lease = lease(table, "runner");
+            TableLease lease = lease(table, "runner");
             MaintenanceRunner runner = MaintenanceRunner.start(table, lease, (instance, epoch) -> {
                 assertEquals(lease.instance(), instance);
                 epochs.add(epoch);
@@ -59,10 +59,10 @@ class MaintenanceRunnerTest {
             runner.close(Duration.ofSeconds(10));
             assertEquals(List.of(), maintenanceThreads(), "no maintenance thread outlives close");
             assertFalse(runner.isLeader());
-            MaintenanceLease.Lease last = lease.current().orElseThrow();
+            TableLease.Lease last = lease.current().orElseThrow();
             assertTrue(last.released(), "close releases the lease: " + last);
             assertEquals(lease.instance(), last.instance());
-            MaintenanceLease next = lease(table, "next");
+            TableLease next = lease(table, "next");
             assertTrue(next.tryAcquireOrRenew(), "a released lease is taken at once");
         }
     }
@@ -71,9 +71,9 @@ class MaintenanceRunnerTest {
     @ParameterizedTest
     @ValueSource(strings = {"local", "s3"})
     void closeFromAnInterruptedThreadStillReleasesTheLease(String kind) {
-        try (ObjectStore store = MaintenanceLeaseTest.open(kind, dir)) {
-            DeltaTable table = MaintenanceLeaseTest.table(store);
-            MaintenanceLease lease = lease(table, "runner");
+        try (ObjectStore store = TableLeaseTest.open(kind, dir)) {
+            DeltaTable table = TableLeaseTest.table(store);
+            TableLease lease = lease(table, "runner");
             MaintenanceRunner runner = MaintenanceRunner.start(table, lease, MaintenancePass.NONE, INTERVAL, 0,
                     MaintenanceRunner.PassListener.NONE);
             Conditions.await(runner::isLeader, "the lease");
@@ -88,8 +88,8 @@ class MaintenanceRunnerTest {
     @ParameterizedTest
     @ValueSource(strings = {"local", "s3"})
     void aPassThatThrowsIsCountedAndTheNextOneRuns(String kind) {
-        try (ObjectStore store = MaintenanceLeaseTest.open(kind, dir)) {
-            DeltaTable table = MaintenanceLeaseTest.table(store);
+        try (ObjectStore store = TableLeaseTest.open(kind, dir)) {
+            DeltaTable table = TableLeaseTest.table(store);
             AtomicInteger calls = new AtomicInteger();
             List<Throwable> heard = new CopyOnWriteArrayList<>();
             MaintenanceRunner runner = MaintenanceRunner.start(table, lease(table, "runner"), (instance, epoch) -> {
@@ -115,12 +115,12 @@ class MaintenanceRunnerTest {
     @ParameterizedTest
     @ValueSource(strings = {"local", "s3"})
     void theLeaseIsRenewedWhileALongPassRuns(String kind) throws Exception {
-        try (ObjectStore store = MaintenanceLeaseTest.open(kind, dir)) {
-            DeltaTable table = MaintenanceLeaseTest.table(store);
+        try (ObjectStore store = TableLeaseTest.open(kind, dir)) {
+            DeltaTable table = TableLeaseTest.table(store);
             CountDownLatch started = new CountDownLatch(1);
             CountDownLatch finish = new CountDownLatch(1);
-            MaintenanceLease lease = new MaintenanceLease(table, "slow", Duration.ofMillis(600), Duration.ofMillis(100));
-            MaintenanceLease other = new MaintenanceLease(table, "other", Duration.ofMillis(600), Duration.ofMillis(100));
+            TableLease lease = new TableLease(table, "slow", Duration.ofMillis(600), Duration.ofMillis(100));
+            TableLease other = new TableLease(table, "other", Duration.ofMillis(600), Duration.ofMillis(100));
             MaintenanceRunner runner = MaintenanceRunner.start(table, lease, (instance, epoch) -> {
                 started.countDown();
                 finish.await();
@@ -152,8 +152,8 @@ class MaintenanceRunnerTest {
     @ParameterizedTest
     @ValueSource(strings = {"local", "s3"})
     void twoRunnersTakeTurnsAndNeverBothRunPasses(String kind) {
-        try (ObjectStore store = MaintenanceLeaseTest.open(kind, dir)) {
-            DeltaTable table = MaintenanceLeaseTest.table(store);
+        try (ObjectStore store = TableLeaseTest.open(kind, dir)) {
+            DeltaTable table = TableLeaseTest.table(store);
             List<String> passesBy = new CopyOnWriteArrayList<>();
             MaintenanceRunner a = MaintenanceRunner.start(table, lease(table, "a"),
                     (instance, epoch) -> passesBy.add("a"), INTERVAL, 0, MaintenanceRunner.PassListener.NONE);
@@ -186,10 +186,10 @@ class MaintenanceRunnerTest {
     @ParameterizedTest
     @ValueSource(strings = {"local", "s3"})
     void eachPassIsRecordedInLastRun(String kind) {
-        try (ObjectStore store = MaintenanceLeaseTest.open(kind, dir)) {
-            DeltaTable table = MaintenanceLeaseTest.table(store);
+        try (ObjectStore store = TableLeaseTest.open(kind, dir)) {
+            DeltaTable table = TableLeaseTest.table(store);
             assertEquals(Optional.empty(), MaintenanceRun.read(table), "no run before the first pass");
-            MaintenanceLease lease = lease(table, "recorder");
+            TableLease lease = lease(table, "recorder");
             AtomicInteger calls = new AtomicInteger();
             List<Optional<MaintenanceRun>> recorded = new CopyOnWriteArrayList<>();
             List<Long> epochs = new CopyOnWriteArrayList<>();
@@ -228,8 +228,8 @@ class MaintenanceRunnerTest {
     @ParameterizedTest
     @ValueSource(strings = {"local", "s3"})
     void aLastRunThatCannotBeWrittenDoesNotFailThePass(String kind) {
-        try (FaultInjectingStore store = new FaultInjectingStore(MaintenanceLeaseTest.open(kind, dir))) {
-            DeltaTable table = MaintenanceLeaseTest.table(store);
+        try (FaultInjectingStore store = new FaultInjectingStore(TableLeaseTest.open(kind, dir))) {
+            DeltaTable table = TableLeaseTest.table(store);
             store.fail(Operation.PUT, key -> key.endsWith(MaintenanceRun.NAME), FaultInjectingStore.Fault.error(503));
             List<Throwable> heard = new CopyOnWriteArrayList<>();
             MaintenanceRunner runner = MaintenanceRunner.start(table, lease(table, "runner"), (instance, epoch) -> "done",

@@ -7,7 +7,7 @@ import io.deltaq.deltalog.DeltaTable;
 import io.deltaq.deltalog.Header;
 import io.deltaq.deltalog.Headers;
 import io.deltaq.deltalog.Maintenance;
-import io.deltaq.deltalog.MaintenanceLease;
+import io.deltaq.deltalog.TableLease;
 import io.deltaq.deltalog.MaintenancePass;
 import io.deltaq.deltalog.MaintenanceRunner;
 import io.deltaq.deltalog.Position;
@@ -134,7 +134,7 @@ public final class Producer implements AutoCloseable {
     /** The table's maintainer, started once the table is open; it acts only while it holds the table's lease. */
     private MaintenanceRunner startMaintenance(DeltaTable table,
                                                BiFunction<DeltaTable, CommitPause, MaintenancePass> maintenancePass) {
-        MaintenanceLease lease = new MaintenanceLease(table, "producer " + config.producerId, config.lease.lease(),
+        TableLease lease = new TableLease(table, "producer " + config.producerId, config.lease.lease(),
                 config.lease.skew());
         return MaintenanceRunner.start(table, lease, maintenancePass.apply(table, agent::hold));
     }

@@ -7,7 +7,7 @@ import static io.deltaq.s3io.config.ConfigDef.Type.STRING;
 import static io.deltaq.s3io.config.ConfigDef.atLeast;
 import static io.deltaq.s3io.config.ConfigDef.between;
 
-import io.deltaq.deltalog.MaintenanceLease;
+import io.deltaq.deltalog.TableLease;
 import io.deltaq.deltalog.MessageLimits;
 import io.deltaq.deltalog.Position;
 import io.deltaq.s3io.ObjectStores;
@@ -82,7 +82,7 @@ public final class ProducerConfig {
                             + " lease every deltaq.maintenance.interval.ms (a table property) and, only while it holds"
                             + " the lease, runs the maintenance steps. Of all producers and 'deltaq maintain' processes"
                             + " of a table one holds the lease at a time. false leaves maintenance to others.")
-            .include(MaintenanceLease.DEFINITION)
+            .include(TableLease.DEFINITION)
             .include(MessageLimits.DEFINITION)
             .include(ObjectStores.DEFINITION);
 
@@ -101,7 +101,7 @@ public final class ProducerConfig {
     final RetryPolicy commitRetry;
     final boolean maintenanceEnabled;
     /** The {@code maintenance.lease.*} settings. */
-    final MaintenanceLease.Settings lease;
+    final TableLease.Settings lease;
     /** The {@code store.*} and {@code fault.*} entries, for {@link ObjectStores#open}. */
     final Map<String, Object> storeOverrides;
 
@@ -142,7 +142,7 @@ public final class ProducerConfig {
         }
         this.commitRetry = RetryPolicy.of(Integer.MAX_VALUE, backoff, backoffMax);
         this.maintenanceEnabled = (Boolean) v.get(MAINTENANCE_ENABLED);
-        this.lease = MaintenanceLease.settings(props, "producer configuration");
+        this.lease = TableLease.settings(props, "producer configuration");
         this.storeOverrides = ObjectStores.DEFINITION.subset(props);
     }
 

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.deltaq.deltalog.CommitPause;
 import io.deltaq.deltalog.DeltaTable;
-import io.deltaq.deltalog.MaintenanceLease;
+import io.deltaq.deltalog.TableLease;
 import io.deltaq.deltalog.MaintenancePass;
 import io.deltaq.s3io.Listing;
 import io.deltaq.s3io.ObjectStore;
@@ -50,7 +50,7 @@ class ProducerMaintenanceTest {
 
     static List<String> leaseKeys(ObjectStore store) {
         List<String> keys = new ArrayList<>();
-        Listing.forEach(store, "topic/" + MaintenanceLease.DIR, null, 100, info -> keys.add(info.key())).join();
+        Listing.forEach(store, "topic/" + TableLease.DIR, null, 100, info -> keys.add(info.key())).join();
         return keys;
     }
 
@@ -72,9 +72,9 @@ class ProducerMaintenanceTest {
             }
             assertEquals(List.of(), maintenanceThreads(store), "close stops the maintenance threads");
             assertFalse(producer.metrics().maintenanceLeader());
-            MaintenanceLease probe = new MaintenanceLease(DeltaTable.at(store, "topic"), "probe", Duration.ofSeconds(30),
+            TableLease probe = new TableLease(DeltaTable.at(store, "topic"), "probe", Duration.ofSeconds(30),
                     Duration.ofSeconds(5));
-            MaintenanceLease.Lease last = probe.current().orElseThrow();
+            TableLease.Lease last = probe.current().orElseThrow();
             assertTrue(last.released(), "close released the lease: " + last);
             assertEquals("producer " + producer.producerId(), last.holder());
             assertTrue(probe.tryAcquireOrRenew(), "released: another maintainer takes it at once");

@@ -16,9 +16,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
 /**
- * The lease that elects one maintainer of a table (RFC 0005, "Lease"): a sequence of objects
- * {@code _deltaq/maintenance/lease-<epoch, 20 digits>.json} under the table root, each created once
- * with put-if-absent and holding {@code {"epoch", "holder", "instance", "expiresAtMs"}}.
+ * A lease that elects one holder of something about a table: its maintainer (RFC 0005, "Lease"),
+ * or a consumer group's member for one partition (RFC 0006). It is a sequence of objects
+ * {@code <dir>lease-<epoch, 20 digits>.json} under the table root ({@link #DIR} for maintenance),
+ * each created once with put-if-absent and holding {@code {"epoch", "holder", "instance", "expiresAtMs"}}.
  *
  * <p>A candidate lists the prefix and reads the newest lease. It takes the next epoch when there is
  * none, or the newest is its own, or has expired ({@code now > expiresAtMs + skew} by its wall
@@ -33,7 +34,7 @@ import java.util.function.LongSupplier;
  *
  * <p>Thread-safe: calls are serialised; {@link #holds()} and the accessors never wait.
  */
-public final class MaintenanceLease {
+public final class TableLease {
 
     public static final String LEASE_MS = "maintenance.lease.ms";
     public static final String LEASE_SKEW_MS = "maintenance.lease.skew.ms";
@@ -51,7 +52,7 @@ public final class MaintenanceLease {
                             + " only after its expiry plus this, and the holder stops acting this long before its"
                             + " expiry. Must be below maintenance.lease.ms.");
 
-    /** Where the leases live, under the table root; outside {@code _delta_log/}, so Delta readers never see it. */
+    /** Where the maintenance lease lives, under the table root; outside {@code _delta_log/}, so Delta readers never see it. */
     public static final String DIR = "_deltaq/maintenance/";
     private static final String NAME_PREFIX = "lease-";
     private static final String SUFFIX = ".json";
@@ -63,7 +64,7 @@ public final class MaintenanceLease {
      * One epoch of the lease, as stored.
      *
      * @param holder a readable name of the maintainer (a producer id, a host and process)
-     * @param instance the id of one {@link MaintenanceLease} object, unique per process run
+     * @param instance the id of one {@link TableLease} object, unique per process run
      * @param expiresAtMs the holder's wall clock at creation plus the lease; 0 when released
      */
     public record Lease(long epoch, String holder, String instance, long expiresAtMs) {
@@ -95,9 +96,9 @@ public final class MaintenanceLease {
      *
      * @param holder a readable name of this maintainer, stored in each epoch it creates
      */
-    public static MaintenanceLease of(DeltaTable table, String holder, Map<String, ?> config) {
+    public static TableLease of(DeltaTable table, String holder, Map<String, ?> config) {
         Settings settings = settings(config, "maintenance lease configuration");
-        return new MaintenanceLease(table, holder, settings.lease(), settings.skew());
+        return new TableLease(table, holder, settings.lease(), settings.skew());
     }
 
     /** A lease's length and the clock skew it allows. */
@@ -130,8 +131,17 @@ public final class MaintenanceLease {
                 : null;
     }
 
-    public MaintenanceLease(DeltaTable table, String holder, Duration lease, Duration skew) {
-        this(table, holder, lease, skew, System::currentTimeMillis, System::nanoTime);
+    public TableLease(DeltaTable table, String holder, Duration lease, Duration skew) {
+        this(table, DIR, holder, lease, skew, System::currentTimeMillis, System::nanoTime);
+    }
+
+    /**
+     * A lease at {@code dir} under the table root, on the system clocks.
+     *
+     * @param dir a directory relative to the table root, ending in {@code /}, outside {@code _delta_log/}
+     */
+    public static TableLease at(DeltaTable table, String dir, String holder, Duration lease, Duration skew) {
+        return new TableLease(table, dir, holder, lease, skew, System::currentTimeMillis, System::nanoTime);
     }
 
     /**
@@ -139,10 +149,19 @@ public final class MaintenanceLease {
      * @param monotonicNs the clock {@link #holds()} measures the lease with
      * @throws IllegalArgumentException if the skew is not below the lease
      */
-    public MaintenanceLease(DeltaTable table, String holder, Duration lease, Duration skew, LongSupplier wallClockMs,
-                            LongSupplier monotonicNs) {
+    public TableLease(DeltaTable table, String holder, Duration lease, Duration skew, LongSupplier wallClockMs,
+                      LongSupplier monotonicNs) {
+        this(table, DIR, holder, lease, skew, wallClockMs, monotonicNs);
+    }
+
+    private TableLease(DeltaTable table, String dir, String holder, Duration lease, Duration skew,
+                       LongSupplier wallClockMs, LongSupplier monotonicNs) {
+        if (!dir.endsWith("/") || dir.startsWith("/") || dir.startsWith(LogFiles.LOG_DIR)) {
+            throw new IllegalArgumentException("a lease directory is relative to the table root, ends in '/' and"
+                    + " lies outside the log: '" + dir + "'");
+        }
         this.io = table.io();
-        this.prefix = io.root + DIR;
+        this.prefix = io.root + dir;
         this.holder = Objects.requireNonNull(holder, "holder");
         this.leaseMs = lease.toMillis();
         this.skewMs = skew.toMillis();
@@ -255,9 +274,14 @@ public final class MaintenanceLease {
      * @throws DeltaLogException if the store failed or the newest lease is unreadable
      */
     public static Optional<Lease> read(DeltaTable table) {
+        return read(table, DIR);
+    }
+
+    /** {@link #read(DeltaTable)} of the lease at {@code dir}. */
+    public static Optional<Lease> read(DeltaTable table, String dir) {
         // A candidate that never creates a lease: current() only lists and reads.
-        return new MaintenanceLease(table, "reader", Duration.ofMillis(DEFAULT_LEASE_MS),
-                Duration.ofMillis(DEFAULT_LEASE_SKEW_MS)).current();
+        return at(table, dir, "reader", Duration.ofMillis(DEFAULT_LEASE_MS), Duration.ofMillis(DEFAULT_LEASE_SKEW_MS))
+                .current();
     }
 
     /**

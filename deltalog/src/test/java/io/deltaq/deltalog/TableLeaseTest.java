@@ -31,7 +31,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * The maintenance lease (RFC 0005, "Lease") on the local store and on s3proxy, with injected clocks:
  * no test waits for a lease to expire.
  */
-class MaintenanceLeaseTest {
+class TableLeaseTest {
 
     static final Duration LEASE = Duration.ofSeconds(30);
     static final Duration SKEW = Duration.ofSeconds(5);
@@ -50,14 +50,14 @@ class MaintenanceLeaseTest {
         return table;
     }
 
-    static MaintenanceLease lease(DeltaTable table, String holder, AtomicLong wallMs, AtomicLong monoNs) {
-        return new MaintenanceLease(table, holder, LEASE, SKEW, wallMs::get, monoNs::get);
+    static TableLease lease(DeltaTable table, String holder, AtomicLong wallMs, AtomicLong monoNs) {
+        return new TableLease(table, holder, LEASE, SKEW, wallMs::get, monoNs::get);
     }
 
     /** The epochs present under the lease prefix, ascending. */
-    static List<Long> epochs(ObjectStore store, MaintenanceLease lease) {
+    static List<Long> epochs(ObjectStore store, TableLease lease) {
         List<Long> out = new ArrayList<>();
-        Listing.forEach(store, "topic/" + MaintenanceLease.DIR, null, 100, info -> {
+        Listing.forEach(store, "topic/" + TableLease.DIR, null, 100, info -> {
             long epoch = lease.epochOf(info.key());
             if (epoch >= 0) {
                 out.add(epoch);
@@ -81,7 +81,7 @@ class MaintenanceLeaseTest {
             DeltaTable table = table(store);
             AtomicLong wall = new AtomicLong(START_MS);
             AtomicLong mono = new AtomicLong();
-            MaintenanceLease first = lease(table, "first", wall, mono);
+            TableLease first = lease(table, "first", wall, mono);
             assertTrue(first.tryAcquireOrRenew());
             ExecutorService pool = Executors.newFixedThreadPool(2);
             try {
@@ -89,8 +89,8 @@ class MaintenanceLeaseTest {
                     long before = first.current().orElseThrow().epoch();
                     // Every lease so far has expired, the skew included.
                     wall.addAndGet(LEASE.toMillis() + SKEW.toMillis() + 1);
-                    MaintenanceLease a = lease(table, "a" + round, wall, mono);
-                    MaintenanceLease b = lease(table, "b" + round, wall, mono);
+                    TableLease a = lease(table, "a" + round, wall, mono);
+                    TableLease b = lease(table, "b" + round, wall, mono);
                     CountDownLatch go = new CountDownLatch(1);
                     Future<Boolean> fa = pool.submit(() -> {
                         go.await();
@@ -104,9 +104,9 @@ class MaintenanceLeaseTest {
                     boolean wonA = fa.get(30, TimeUnit.SECONDS);
                     boolean wonB = fb.get(30, TimeUnit.SECONDS);
                     assertTrue(wonA ^ wonB, "round " + round + ": exactly one acquires, got a=" + wonA + " b=" + wonB);
-                    MaintenanceLease winner = wonA ? a : b;
-                    MaintenanceLease loser = wonA ? b : a;
-                    MaintenanceLease.Lease newest = first.current().orElseThrow();
+                    TableLease winner = wonA ? a : b;
+                    TableLease loser = wonA ? b : a;
+                    TableLease.Lease newest = first.current().orElseThrow();
                     assertEquals(before + 1, newest.epoch(), "round " + round);
                     assertEquals(winner.instance(), newest.instance(), "round " + round);
                     assertEquals(winner.instance(), loser.lastSeen().orElseThrow().instance(), "round " + round);
@@ -129,8 +129,8 @@ class MaintenanceLeaseTest {
             AtomicLong wall = new AtomicLong(START_MS);
             AtomicLong monoA = new AtomicLong(1_000);
             AtomicLong monoB = new AtomicLong(5_000);
-            MaintenanceLease a = lease(table, "a", wall, monoA);
-            MaintenanceLease b = lease(table, "b", wall, monoB);
+            TableLease a = lease(table, "a", wall, monoA);
+            TableLease b = lease(table, "b", wall, monoB);
             assertTrue(a.tryAcquireOrRenew());
             assertEquals(1, a.epoch());
             long expiresAt = a.current().orElseThrow().expiresAtMs();
@@ -167,13 +167,13 @@ class MaintenanceLeaseTest {
             DeltaTable table = table(store);
             AtomicLong wall = new AtomicLong(START_MS);
             AtomicLong mono = new AtomicLong();
-            MaintenanceLease a = lease(table, "a", wall, mono);
-            MaintenanceLease b = lease(table, "b", wall, mono);
+            TableLease a = lease(table, "a", wall, mono);
+            TableLease b = lease(table, "b", wall, mono);
             assertTrue(a.tryAcquireOrRenew());
             assertFalse(b.tryAcquireOrRenew(), "held by a");
             assertTrue(a.release(Duration.ofSeconds(10)));
             assertFalse(a.holds());
-            MaintenanceLease.Lease released = a.current().orElseThrow();
+            TableLease.Lease released = a.current().orElseThrow();
             assertTrue(released.released());
             assertEquals(2, released.epoch());
             // No clock moved: the release alone frees the lease.
@@ -192,7 +192,7 @@ class MaintenanceLeaseTest {
             DeltaTable table = table(store);
             AtomicLong wall = new AtomicLong(START_MS);
             AtomicLong mono = new AtomicLong();
-            MaintenanceLease a = lease(table, "a", wall, mono);
+            TableLease a = lease(table, "a", wall, mono);
             for (int i = 1; i <= 5; i++) {
                 wall.addAndGet(1_000);
                 mono.addAndGet(TimeUnit.SECONDS.toNanos(1));
@@ -215,9 +215,9 @@ class MaintenanceLeaseTest {
             DeltaTable table = DeltaTable.at(faulty, "topic");
             AtomicLong wall = new AtomicLong(START_MS);
             AtomicLong mono = new AtomicLong();
-            MaintenanceLease a = lease(table, "a", wall, mono);
-            MaintenanceLease b = lease(table, "b", wall, mono);
-            faulty.failNext(Operation.PUT_IF_ABSENT, key -> key.contains(MaintenanceLease.DIR), Fault.lostResponse());
+            TableLease a = lease(table, "a", wall, mono);
+            TableLease b = lease(table, "b", wall, mono);
+            faulty.failNext(Operation.PUT_IF_ABSENT, key -> key.contains(TableLease.DIR), Fault.lostResponse());
             assertTrue(a.tryAcquireOrRenew(), "the lost answer is settled by reading the lease back");
             assertEquals(1L, faulty.injected().get(FaultInjectingStore.Kind.LOST_RESPONSE));
             assertEquals(1, a.epoch());
@@ -240,13 +240,13 @@ class MaintenanceLeaseTest {
             DeltaTable table = DeltaTable.at(faulty, "topic");
             AtomicLong wall = new AtomicLong(START_MS);
             AtomicLong mono = new AtomicLong();
-            MaintenanceLease a = lease(table, "a", wall, mono);
-            faulty.failNext(Operation.PUT_IF_ABSENT, key -> key.contains(MaintenanceLease.DIR), Fault.lostResponse());
-            Rule readBackFails = faulty.fail(Operation.GET, key -> key.contains(MaintenanceLease.DIR), Fault.error(500));
+            TableLease a = lease(table, "a", wall, mono);
+            faulty.failNext(Operation.PUT_IF_ABSENT, key -> key.contains(TableLease.DIR), Fault.lostResponse());
+            Rule readBackFails = faulty.fail(Operation.GET, key -> key.contains(TableLease.DIR), Fault.error(500));
             assertFalse(a.tryAcquireOrRenew(), "unknown: not claimed");
             assertFalse(a.holds());
             faulty.remove(readBackFails);
-            MaintenanceLease.Lease landed = a.current().orElseThrow();
+            TableLease.Lease landed = a.current().orElseThrow();
             assertEquals(1, landed.epoch());
             assertEquals(a.instance(), landed.instance());
             assertTrue(a.tryAcquireOrRenew(), "its own epoch is no obstacle");
