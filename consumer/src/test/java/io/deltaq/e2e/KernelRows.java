@@ -31,19 +31,20 @@ import org.apache.hadoop.conf.Configuration;
 
 /**
  * Reads a table with Delta Kernel, the reference Java reader, through its full scan path (log
- * replay, scan files, Parquet read, physical-to-logical transform, selection vectors).
+ * replay, scan files, Parquet read, physical-to-logical transform, selection vectors). Public, in
+ * this module's test jar, for the modules above whose tables must be proven readable too.
  */
-final class KernelRows {
+public final class KernelRows {
 
     /** One row as Kernel returns it. */
-    record Message(byte[] key, byte[] value, long timestampMicros) {
+    public record Message(byte[] key, byte[] value, long timestampMicros) {
     }
 
     private KernelRows() {
     }
 
     /** Every row of the latest snapshot of the table in {@code dir}; also returns the snapshot's version. */
-    static List<Message> read(Path dir, long[] versionOut) {
+    public static List<Message> read(Path dir, long[] versionOut) {
         Engine engine = DefaultEngine.create(new Configuration());
         Snapshot snapshot = Table.forPath(engine, dir.toAbsolutePath().toString()).getLatestSnapshot(engine);
         versionOut[0] = snapshot.getVersion();
@@ -118,7 +119,7 @@ final class KernelRows {
      * files. deltaq's own objects ({@code _deltaq/}, the maintenance lease a running producer renews and
      * prunes) are not part of the table and are left out.
      */
-    static Path copyToDirectory(ObjectStore store, Path dir) throws Exception {
+    public static Path copyToDirectory(ObjectStore store, Path dir) throws Exception {
         String after = null;
         while (true) {
             ListPage page = store.list("", after, 1000).get(60, TimeUnit.SECONDS);

@@ -150,6 +150,15 @@ public final class DeltaTable {
         };
     }
 
+    /**
+     * Why {@code value} cannot be set for the table property {@code key} ({@link #createMessageTable(Map)},
+     * {@link #setProperties}), or null when it can: for callers that must refuse a property before
+     * they write anything of their own, such as a topic's manifest.
+     */
+    public static String propertyProblem(String key, String value) {
+        return TableProperties.problem(key, value);
+    }
+
     /** Refuses, before anything is written, a value deltaq would read as something other than what was meant. */
     private void checkProperties(Map<String, String> properties) {
         for (Map.Entry<String, String> e : properties.entrySet()) {

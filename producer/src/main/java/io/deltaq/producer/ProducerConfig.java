@@ -105,6 +105,21 @@ public final class ProducerConfig {
     /** The {@code store.*} and {@code fault.*} entries, for {@link ObjectStores#open}. */
     final Map<String, Object> storeOverrides;
 
+    /** {@value #BUFFER_BYTES}: the bytes of the producer's ring. */
+    public int bufferBytes() {
+        return bufferBytes;
+    }
+
+    /** The smallest {@value #BUFFER_BYTES} whose ring holds a message of {@code maxMessageBytes}. */
+    public static long minBufferBytes(int maxMessageBytes) {
+        return MessageLimits.ringBytesFor(maxMessageBytes, SendRecordDescriptor.HEADER_LENGTH);
+    }
+
+    /** {@code max.message.bytes}: the largest key, value and headers of one message. */
+    public int maxMessageBytes() {
+        return maxMessageBytes;
+    }
+
     public ProducerConfig(Map<String, ?> props) {
         Map<String, Object> v = DEFINITION.parse(props, "producer configuration");
         this.lingerNs = (Long) v.get(LINGER_MS) * 1_000_000L;
