@@ -38,7 +38,8 @@ public final class DeltaqMain {
             new ConsumeCommand(),
             new InspectCommand(),
             new ConfigureCommand(),
-            new MaintainCommand());
+            new MaintainCommand(),
+            new TopicCommand());
 
     static final String HELP = "help";
     static final String COMPLETION = "completion";

@@ -110,7 +110,7 @@ final class InspectCommand implements Command {
         String address = options.positionals().get(0);
         int commits = (int) options.longValue("commits", 0, 1, MAX_COMMITS);
         Report report;
-        try (ObjectStore store = openStore(address, options)) {
+        try (ObjectStore store = openExisting(address, "no Delta table here", options, options(), env)) {
             report = Report.read(DeltaTable.at(store, ""), displayName(store), System.currentTimeMillis(), commits);
         } catch (UsageException e) {
             throw e;
@@ -127,30 +127,36 @@ final class InspectCommand implements Command {
     }
 
     /**
-     * The store rooted at the table. A local directory that does not exist is refused here, because
-     * the local store would create it.
+     * The store rooted at {@code address}, for a command that reads what is there. A local directory
+     * that does not exist is refused here, because the local store would create it; the message is
+     * the directory and {@code nothingHere}, e.g. {@code "no Delta table here"}.
+     *
+     * @param parser the command's options, for wording usage errors
+     * @throws DeltaLogException for a local directory that does not exist
+     * @throws UsageException for an address or an S3 option that cannot work
      */
-    private ObjectStore openStore(String address, ParsedOptions options) throws UsageException {
+    static ObjectStore openExisting(String address, String nothingHere, ParsedOptions options, OptionParser parser,
+                                    Map<String, String> env) throws UsageException {
         if (!address.isBlank() && !ObjectStores.isS3(address)) {
             Path dir;
             try {
                 dir = ObjectStores.localPath(address);
             } catch (IllegalArgumentException e) {
-                throw options().error("TABLE: " + e.getMessage());
+                throw parser.error("TABLE: " + e.getMessage());
             }
             if (!Files.isDirectory(dir)) {
                 if (options.has(TableAddress.ENDPOINT) || options.has(TableAddress.REGION)) {
-                    return TableAddress.open(address, options, options(), env); // refuses the S3 options by name
+                    return TableAddress.open(address, options, parser, env); // refuses the S3 options by name
                 }
-                throw new DeltaLogException(dir.toAbsolutePath().normalize() + ": no Delta table here ("
+                throw new DeltaLogException(dir.toAbsolutePath().normalize() + ": " + nothingHere + " ("
                         + (Files.exists(dir) ? "not a directory" : "no such directory") + ")");
             }
         }
-        return TableAddress.open(address, options, options(), env);
+        return TableAddress.open(address, options, parser, env);
     }
 
     /** The table's address without the store's connection details: {@code s3://bucket/prefix} or a file URI. */
-    private static String displayName(ObjectStore store) {
+    static String displayName(ObjectStore store) {
         return store instanceof S3ObjectStore s3 ? s3.s3Location().toString() : store.location();
     }
 
@@ -321,7 +327,7 @@ final class InspectCommand implements Command {
         }
 
         /** {@code label: value} per row, the values aligned. */
-        private static void printAligned(PrintStream out, List<String[]> rows) {
+        static void printAligned(PrintStream out, List<String[]> rows) {
             int width = rows.stream().mapToInt(r -> r[0].length()).max().orElse(0);
             for (String[] r : rows) {
                 out.println((r[0] + ":" + " ".repeat(width - r[0].length() + 2) + r[1]).stripTrailing());

@@ -40,7 +40,7 @@ class DeltaqMainTest {
 
     @Test
     void theBuiltInCommandsAreTheOnlyOnesWithoutAModuleThatProvidesMore() {
-        assertEquals(List.of("serve", "produce", "consume", "inspect", "configure", "maintain"),
+        assertEquals(List.of("serve", "produce", "consume", "inspect", "configure", "maintain", "topic"),
                 DeltaqMain.commands().stream().map(Command::name).toList());
     }
 
