@@ -10,9 +10,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Function;
 
 import io.deltaq.consumer.ConsumedMessage;
 import io.deltaq.consumer.Consumer;
@@ -23,6 +25,11 @@ import io.deltaq.deltalog.DeltaTable;
 import io.deltaq.deltalog.Position;
 import io.deltaq.deltalog.TableNotFoundException;
 import io.deltaq.s3io.ObjectStore;
+import io.deltaq.topic.GroupConfig;
+import io.deltaq.topic.GroupConsumer;
+import io.deltaq.topic.GroupMessageHandler;
+import io.deltaq.topic.GroupRebalanceListener;
+import io.deltaq.topic.Topic;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 
@@ -31,7 +38,10 @@ import org.agrona.concurrent.IdleStrategy;
  * each ({@code --format raw}: the value; {@code jsonl}: a JSON object). Stops after {@code --max}
  * messages, after {@code --idle-exit-ms} without one, or on SIGINT/SIGTERM (in process: an
  * interrupt of the running thread); with {@code --name} it commits the position of what it has
- * written, periodically and when it stops, and the next run of that name resumes there.
+ * written, periodically and when it stops, and the next run of that name resumes there. With
+ * {@code --group} it reads a topic's partitions as a member of a consumer group
+ * ({@link GroupConsumer}), committing each partition's position under the group; a topic of several
+ * partitions can be read only so.
  *
  * <p>Output is flushed before every commit, so a committed position never runs ahead of what reached
  * stdout: a crash repeats at most the messages written since the last commit, it never skips any.
@@ -41,6 +51,7 @@ final class ConsumeCommand implements Command {
     /** The consumer's ring: takes a message of up to 8 MiB, what {@code deltaq produce} sends at most. */
     static final int BUFFER_BYTES = 64 << 20;
     static final long DEFAULT_COMMIT_INTERVAL_MS = 1_000;
+    private static final String GROUP = "group";
     private static final int POLL_LIMIT = 1_024;
     private static final int OUTPUT_BUFFER_BYTES = 64 * 1024;
     /** "Wait for the table to be created": long enough to be forever, short enough not to overflow. */
@@ -67,7 +78,7 @@ final class ConsumeCommand implements Command {
 
     @Override
     public String summary() {
-        return "print a table's messages on stdout as they are committed (raw values or JSON lines)";
+        return "print a table's or topic's messages on stdout as they are committed (raw values or JSON lines)";
     }
 
     @Override
@@ -76,7 +87,7 @@ final class ConsumeCommand implements Command {
                 Prints each message as one line on stdout, in commit order, and follows the table until
                 --max messages, --idle-exit-ms without a message, or Ctrl-C/SIGTERM. Waits for a table that
                 does not exist yet. A summary line goes to stderr. On Ctrl-C or SIGTERM it stops, commits
-                (with --name) and exits with the signal's status (130, 143).
+                (with --name or --group) and exits with the signal's status (130, 143).
 
                 --format raw: the value's bytes then '\\n', nothing else ('produce | consume --format raw'
                 gives text back byte for byte, plus a final newline if the input lacked one).
@@ -95,6 +106,17 @@ final class ConsumeCommand implements Command {
                 _deltaq/consumers/NAME/ under the table) every --commit-interval-ms and on exit, after
                 flushing stdout; the next run with that NAME resumes there and --from is ignored. A run
                 that writes nothing commits only if the table exists (recording where --from put it).
+
+                --group GROUP reads a topic ('deltaq topic create') as a member of the consumer group GROUP:
+                the members of a group split the topic's partitions between them, and each partition's
+                position is stored under GROUP (in _deltaq/consumers/GROUP/ under the partition's table)
+                every --commit-interval-ms, when a partition is handed to another member, and on exit,
+                after flushing stdout; a partition without a stored position starts where --from says.
+                Each jsonl object then begins with "partition":N, and order holds within a partition. The
+                topic must exist (a plain table is a topic of one partition). A topic of several partitions
+                is read only with --group; a topic of one partition without it is read as its table.
+                --idle-exit-ms counts from the last message or the last partitions given to the member; a
+                member given none waits at least one heartbeat (3 s) after joining the group for some.
                 """ + TableAddress.HELP;
     }
 
@@ -103,14 +125,16 @@ final class ConsumeCommand implements Command {
         return TableAddress.declare(new OptionParser("deltaq consume")
                 .positionals("TABLE", 1, 1)
                 .value("from", "WHERE", "earliest (default), latest, a version, or an ISO-8601 instant; "
-                        + "where a run without a committed position starts")
+                        + "where a run (or partition) without a committed position starts")
                 .value("max", "N", "exit after N messages")
                 .value("name", "NAME", "commit positions under NAME and resume from them")
+                .value(GROUP, "GROUP", "read a topic's partitions as a member of consumer group GROUP, committing"
+                        + " each partition's position under GROUP")
                 .value("format", "FORMAT", "jsonl (default) or raw")
                 .value(Progress.OPTION, "WHEN", Progress.OPTION_HELP)
                 .value("idle-exit-ms", "MS", "exit after MS milliseconds without a message")
-                .value("commit-interval-ms", "MS", "with --name, commit at most every MS ms while messages flow"
-                        + " (default " + DEFAULT_COMMIT_INTERVAL_MS + ")"));
+                .value("commit-interval-ms", "MS", "with --name or --group, commit at most every MS ms while messages"
+                        + " flow (default " + DEFAULT_COMMIT_INTERVAL_MS + ")"));
     }
 
     @Override
@@ -126,27 +150,34 @@ final class ConsumeCommand implements Command {
             throw parser.error("--format must be jsonl or raw, got '" + options.string("format").orElse("") + "'");
         }
         Optional<String> name = options.string("name");
-        if (name.isEmpty() && options.has("commit-interval-ms")) {
-            throw parser.error("--commit-interval-ms applies with --name only");
+        Optional<String> group = options.string(GROUP);
+        if (name.isPresent() && group.isPresent()) {
+            throw parser.error("--name and --group exclude each other: a group member commits each partition's"
+                    + " position under the group's name");
+        }
+        if (name.isEmpty() && group.isEmpty() && options.has("commit-interval-ms")) {
+            throw parser.error("--commit-interval-ms applies with --name or --group only");
         }
         Map<String, Object> config = new HashMap<>();
         config.put(ConsumerConfig.BUFFER_BYTES, BUFFER_BYTES);
         config.put(ConsumerConfig.TABLE_WAIT_TIMEOUT_MS, TABLE_WAIT_FOREVER_MS);
         config.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS, API_TIMEOUT_MS);
-        checked(parser, config, "from", ConsumerConfig.START, options.string("from"));
-        checked(parser, config, "name", ConsumerConfig.CONSUMER_NAME, name);
+        checked(parser, config, "from", ConsumerConfig.START, options.string("from"), ConsumerConfig::new);
+        checked(parser, config, "name", ConsumerConfig.CONSUMER_NAME, name, ConsumerConfig::new);
+        checked(parser, config, GROUP, GroupConfig.GROUP_ID, group, GroupConfig::new);
 
         Progress progress = Progress.of(options, parser, io.err());
         ObjectStore store = TableAddress.open(address, options, parser, env);
-        Consumer consumer;
+        Settings settings = new Settings(store, address, MessageFormat.named(format), io, max, idleExitMs,
+                commitIntervalMs, progress);
+        Run run;
         try {
-            consumer = Consumer.create(store, "", config);
-        } catch (RuntimeException e) {
+            run = group.isPresent() ? new GroupRun(settings, Topic.open(store, ""), group.get(), config)
+                    : new TableRun(settings, tablePath(store, name.isPresent(), parser), name.orElse(null), config);
+        } catch (UsageException | RuntimeException e) {
             store.close();
             throw e;
         }
-        Run run = new Run(consumer, store, address, name.orElse(null), MessageFormat.named(format), io,
-                max, idleExitMs, commitIntervalMs, progress);
         Thread hook = new Thread(run::stopFromSignal, "deltaq-consume-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
@@ -156,14 +187,36 @@ final class ConsumeCommand implements Command {
         }
     }
 
-    /** Puts {@code --option}'s value under {@code key}, refusing what the consumer would refuse, in the option's words. */
+    /**
+     * Where the one table read without {@code --group} is: the store's root (a plain table, or
+     * nothing yet: it is waited for), or the only partition of a topic of one. A topic of several
+     * partitions has no one table to read or to store one position for.
+     */
+    private static String tablePath(ObjectStore store, boolean named, OptionParser parser) throws UsageException {
+        Optional<Topic> topic = Topic.find(store, "");
+        if (topic.isEmpty() || topic.get().plainTable()) {
+            return "";
+        }
+        int partitions = topic.get().partitions();
+        if (partitions > 1) {
+            throw parser.error((named ? "--name stores the position in one table, and " : "") + "TABLE is a topic of "
+                    + partitions + " partitions; read it as a member of a consumer group with --group GROUP, which"
+                    + " stores each partition's position under GROUP");
+        }
+        return topic.get().partitionPath(0);
+    }
+
+    /**
+     * Puts {@code --option}'s value under {@code key}, refusing what {@code validate} (a consumer's or
+     * group's configuration) would refuse, in the option's words.
+     */
     private static void checked(OptionParser parser, Map<String, Object> config, String option, String key,
-            Optional<String> value) throws UsageException {
+            Optional<String> value, Function<Map<String, String>, ?> validate) throws UsageException {
         if (value.isEmpty()) {
             return;
         }
         try {
-            new ConsumerConfig(Map.of(key, value.get()));
+            validate.apply(Map.of(key, value.get()));
         } catch (IllegalArgumentException e) { // ConfigException among them
             // "consumer configuration: invalid value 'x' for 'start': <problem>": keep the problem.
             String message = String.valueOf(e.getMessage());
@@ -175,47 +228,74 @@ final class ConsumeCommand implements Command {
         config.put(key, value.get());
     }
 
-    /** One run: the poll loop on the command's thread; a signal's hook asks it to stop and waits. */
-    private static final class Run implements MessageHandler {
-        private final Consumer consumer;
-        private final ObjectStore store;
-        private final String address;
-        private final String name;
-        private final MessageFormat format;
-        private final CommandIo io;
-        private final OutputStream out;
-        private final long max;
-        private final long idleExitNs;
-        private final long commitIntervalNs;
-        private final Thread poller = Thread.currentThread();
-        private final CountDownLatch done = new CountDownLatch(1);
-        private final Progress progress;
-        private volatile boolean stopping;
-        private long written;
-        private long writtenAtCommit = -1;
-        private Position committed;
-        private IOException outputFailure;
+    /** What every run is given by the command line. */
+    private record Settings(ObjectStore store, String address, MessageFormat format, CommandIo io, long max,
+                            long idleExitMs, long commitIntervalMs, Progress progress) {
+    }
 
-        Run(Consumer consumer, ObjectStore store, String address, String name, MessageFormat format, CommandIo io,
-                long max, long idleExitMs, long commitIntervalMs, Progress progress) {
-            this.consumer = consumer;
-            this.progress = progress;
-            progress.start();
-            this.store = store;
-            this.address = address;
-            this.name = name;
-            this.format = format;
-            this.io = io;
+    /**
+     * One run: the poll loop on the command's thread; a signal's hook asks it to stop and waits. What
+     * it reads from, and how positions are committed, is a subclass's: one table, or a group's partitions.
+     */
+    private abstract static class Run {
+        final ObjectStore store;
+        final String address;
+        final MessageFormat format;
+        final CommandIo io;
+        final OutputStream out;
+        final long max;
+        final long idleExitNs;
+        final long commitIntervalNs;
+        final Thread poller = Thread.currentThread();
+        final CountDownLatch done = new CountDownLatch(1);
+        final Progress progress;
+        volatile boolean stopping;
+        long written;
+        long writtenAtCommit = -1;
+        IOException outputFailure;
+
+        Run(Settings s) {
+            this.progress = s.progress();
+            this.store = s.store();
+            this.address = s.address();
+            this.format = s.format();
+            this.io = s.io();
             this.out = new BufferedOutputStream(io.out(), OUTPUT_BUFFER_BYTES);
-            this.max = max;
-            this.idleExitNs = TimeUnit.MILLISECONDS.toNanos(idleExitMs);
-            this.commitIntervalNs = TimeUnit.MILLISECONDS.toNanos(commitIntervalMs);
+            this.max = s.max();
+            this.idleExitNs = TimeUnit.MILLISECONDS.toNanos(s.idleExitMs());
+            this.commitIntervalNs = TimeUnit.MILLISECONDS.toNanos(s.commitIntervalMs());
         }
 
-        @Override
-        public void onMessage(ConsumedMessage message) {
+        /** Hands up to {@code limit} messages to {@link #write}; how many. */
+        abstract int poll(int limit);
+
+        /** Whether positions are committed at all ({@code --name}, {@code --group}). */
+        abstract boolean commits();
+
+        /** Commits the position of everything written, which has been flushed. */
+        abstract void commitPositions();
+
+        /** Whether to commit at exit, with nothing written since the last commit. */
+        abstract boolean commitsAtExitWithoutNews(RuntimeException failure);
+
+        /** Whether {@code --idle-exit-ms} has run out at {@code now}. */
+        abstract boolean idleLongEnough(long now, long lastMessageNs);
+
+        /** Waits, before the first poll, until what is read from knows where it starts; only with {@code --idle-exit-ms}. */
+        abstract void awaitStart();
+
+        /** The progress line's figures after the count and rate. */
+        abstract String progressDetail();
+
+        /** What the summary says after {@code N messages from ADDRESS}. */
+        abstract String summaryDetail();
+
+        /** Closes what is read from (not the store). */
+        abstract void closeSource();
+
+        final void write(int partition, ConsumedMessage message) {
             try {
-                format.write(message, out);
+                format.write(partition, message, out);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -223,6 +303,7 @@ final class ConsumeCommand implements Command {
         }
 
         int loop() {
+            progress.start(); // what is read from is open
             IdleStrategy idle = new BackoffIdleStrategy(20, 10, TimeUnit.MICROSECONDS.toNanos(1), MAX_IDLE_PARK_NS);
             long nextCommitNs = System.nanoTime() + commitIntervalNs;
             long lastMessageNs = 0;
@@ -230,7 +311,7 @@ final class ConsumeCommand implements Command {
             String ending = null;
             try {
                 if (idleExitNs > 0) {
-                    awaitStartIfTableExists();
+                    awaitStart();
                 }
                 lastMessageNs = System.nanoTime();
                 while (true) {
@@ -239,7 +320,7 @@ final class ConsumeCommand implements Command {
                         break;
                     }
                     int limit = max > 0 ? (int) Math.min(POLL_LIMIT, max - written) : POLL_LIMIT;
-                    int n = consumer.poll(this, limit);
+                    int n = poll(limit);
                     long now = System.nanoTime();
                     if (progress.due()) {
                         showProgress();
@@ -254,14 +335,14 @@ final class ConsumeCommand implements Command {
                         if (!flush()) {
                             break;
                         }
-                        if (idleExitNs > 0 && now - lastMessageNs >= idleExitNs) {
+                        if (idleExitNs > 0 && idleLongEnough(now, lastMessageNs)) {
                             ending = "idle";
                             break;
                         }
                         idle.idle();
                     }
                     // Only after messages: before any, the start may not be resolved (a missing table).
-                    if (name != null && now - nextCommitNs >= 0 && written > 0 && written > writtenAtCommit) {
+                    if (commits() && now - nextCommitNs >= 0 && written > 0 && written > writtenAtCommit) {
                         if (!flush()) {
                             break;
                         }
@@ -286,25 +367,9 @@ final class ConsumeCommand implements Command {
             }
         }
 
-        /**
-         * The idle time counts from when the consumer knows where it starts, so that a cold start
-         * (loading the snapshot) is not mistaken for a quiet table.
-         */
-        private void awaitStartIfTableExists() {
-            try {
-                DeltaTable.at(store, "").latestVersion();
-            } catch (TableNotFoundException e) {
-                return; // nothing to resolve yet; idle from now
-            }
-            consumer.position();
-        }
-
         private void showProgress() {
-            ConsumerMetrics m = consumer.metrics();
-            long position = m.positionVersion();
-            progress.show(String.format(Locale.ROOT, "%,d received, %,.0f msg/s, position %s, %,d version(s) read ahead",
-                    written, progress.rate(written), position < 0 ? "not yet known" : "version " + position,
-                    m.versionsAhead()));
+            progress.show(String.format(Locale.ROOT, "%,d received, %,.0f msg/s, ", written, progress.rate(written))
+                    + progressDetail());
         }
 
         private int finish(String ending, RuntimeException failure) {
@@ -314,24 +379,21 @@ final class ConsumeCommand implements Command {
             progress.end();
             RuntimeException commitFailure = null;
             try {
-                if (flush() && name != null && shouldCommitAtExit(failure)) {
+                if (flush() && commits() && shouldCommitAtExit(failure)) {
                     commit();
                 }
             } catch (RuntimeException e) {
                 commitFailure = e;
             } finally {
                 try {
-                    consumer.close(CLOSE_TIMEOUT);
+                    closeSource();
                 } finally {
                     store.close();
                 }
             }
             StringBuilder line = new StringBuilder("deltaq consume: ").append(written)
-                    .append(written == 1 ? " message" : " messages").append(" from ").append(address);
-            if (committed != null) {
-                line.append(", position ").append(committed.version()).append(':').append(committed.index())
-                        .append(" committed as '").append(name).append('\'');
-            }
+                    .append(written == 1 ? " message" : " messages").append(" from ").append(address)
+                    .append(summaryDetail());
             if ("idle".equals(ending)) {
                 line.append(" (idle, exiting)");
             } else if ("stopped".equals(ending)) {
@@ -352,33 +414,21 @@ final class ConsumeCommand implements Command {
             return OK;
         }
 
-        /**
-         * At exit: after any message written since the last commit; and, when nothing was written at
-         * all, if the table exists, so that the run's start (e.g. --from latest) is remembered.
-         */
+        /** At exit: after any message written since the last commit; otherwise as the subclass says. */
         private boolean shouldCommitAtExit(RuntimeException failure) {
             if (written > writtenAtCommit && written > 0) {
                 return true;
             }
-            if (written > 0 || failure != null || writtenAtCommit >= 0) {
-                return false;
-            }
-            try {
-                DeltaTable.at(store, "").latestVersion();
-                return true;
-            } catch (TableNotFoundException e) {
-                return false;
-            }
+            return commitsAtExitWithoutNews(failure);
         }
 
-        private void commit() {
-            consumer.commitSync();
-            committed = consumer.committed().orElse(null);
+        final void commit() {
+            commitPositions();
             writtenAtCommit = written;
         }
 
         /** Flushes stdout; false (and remembers why) if it failed, e.g. a closed pipe. */
-        private boolean flush() {
+        final boolean flush() {
             if (outputFailure != null) {
                 return false;
             }
@@ -406,6 +456,212 @@ final class ConsumeCommand implements Command {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+    }
+
+    /** One table, through a {@link Consumer}; with {@code --name} its position is committed under that name. */
+    private static final class TableRun extends Run implements MessageHandler {
+        private final Consumer consumer;
+        private final String tablePath;
+        private final String name;
+        private Position committed;
+
+        TableRun(Settings settings, String tablePath, String name, Map<String, Object> config) {
+            super(settings);
+            this.tablePath = tablePath;
+            this.name = name;
+            this.consumer = Consumer.create(store, tablePath, config);
+        }
+
+        @Override
+        public void onMessage(ConsumedMessage message) {
+            write(MessageFormat.NO_PARTITION, message);
+        }
+
+        @Override
+        int poll(int limit) {
+            return consumer.poll(this, limit);
+        }
+
+        @Override
+        boolean commits() {
+            return name != null;
+        }
+
+        @Override
+        void commitPositions() {
+            consumer.commitSync();
+            committed = consumer.committed().orElse(null);
+        }
+
+        /**
+         * When nothing was written at all, if the table exists, so that the run's start (e.g. --from
+         * latest) is remembered.
+         */
+        @Override
+        boolean commitsAtExitWithoutNews(RuntimeException failure) {
+            if (written > 0 || failure != null || writtenAtCommit >= 0) {
+                return false;
+            }
+            return tableExists();
+        }
+
+        @Override
+        boolean idleLongEnough(long now, long lastMessageNs) {
+            return now - lastMessageNs >= idleExitNs;
+        }
+
+        /**
+         * The idle time counts from when the consumer knows where it starts, so that a cold start
+         * (loading the snapshot) is not mistaken for a quiet table.
+         */
+        @Override
+        void awaitStart() {
+            if (tableExists()) { // else nothing to resolve yet; idle from now
+                consumer.position();
+            }
+        }
+
+        private boolean tableExists() {
+            try {
+                DeltaTable.at(store, tablePath).latestVersion();
+                return true;
+            } catch (TableNotFoundException e) {
+                return false;
+            }
+        }
+
+        @Override
+        String progressDetail() {
+            ConsumerMetrics m = consumer.metrics();
+            long position = m.positionVersion();
+            return String.format(Locale.ROOT, "position %s, %,d version(s) read ahead",
+                    position < 0 ? "not yet known" : "version " + position, m.versionsAhead());
+        }
+
+        @Override
+        String summaryDetail() {
+            return committed == null ? "" : ", position " + committed.version() + ':' + committed.index()
+                    + " committed as '" + name + '\'';
+        }
+
+        @Override
+        void closeSource() {
+            consumer.close(CLOSE_TIMEOUT);
+        }
+    }
+
+    /**
+     * A member of a consumer group, through a {@link GroupConsumer}: the partitions it is given, each
+     * message written with its partition, every partition's position committed under the group.
+     */
+    private static final class GroupRun extends Run implements GroupMessageHandler, GroupRebalanceListener {
+        /** How long a member given no partition waits for one after joining: the next heartbeat may give it some. */
+        private static final long JOIN_GRACE_NS = TimeUnit.MILLISECONDS.toNanos(GroupConfig.HEARTBEAT_INTERVAL_MS_DEFAULT);
+
+        private final GroupConsumer group;
+        private final String groupId;
+        private Set<Integer> committed;
+        /** When the member was last given partitions, and when it first saw the group's members; 0 before. */
+        private long givenNs;
+        private long joinedNs;
+
+        GroupRun(Settings settings, Topic topic, String groupId, Map<String, Object> config) {
+            super(settings);
+            this.groupId = groupId;
+            Map<String, Object> groupConfig = new HashMap<>(config);
+            groupConfig.put(ConsumerConfig.BUFFER_BYTES, partitionBufferBytes(topic.partitions()));
+            // This run hears rebalances only inside the group's poll, on this thread, once constructed.
+            this.group = GroupConsumer.create(store, "", groupConfig, this);
+        }
+
+        /**
+         * Each partition's ring: {@link #BUFFER_BYTES} split between the partitions, as a topic producer
+         * splits its buffer (a ring each would take 64 MiB of direct memory per partition), but never
+         * less than a consumer's default ring, which takes a message of the default max.message.bytes.
+         */
+        static int partitionBufferBytes(int partitions) {
+            return Math.max(ConsumerConfig.BUFFER_BYTES_DEFAULT, Integer.highestOneBit(BUFFER_BYTES / partitions));
+        }
+
+        @Override
+        public void onMessage(int partition, ConsumedMessage message) {
+            write(partition, message);
+        }
+
+        @Override
+        int poll(int limit) {
+            return group.poll(this, limit);
+        }
+
+        @Override
+        public void onPartitionsAssigned(Set<Integer> partitions) {
+            givenNs = System.nanoTime(); // their starts are resolved: each was claimed at its position
+        }
+
+        /**
+         * The lease is still held: what was written of these partitions is committed, so that their
+         * next member starts after it instead of delivering it again.
+         */
+        @Override
+        public void onPartitionsRevoked(Set<Integer> partitions) {
+            if (flush() && written > writtenAtCommit && written > 0) {
+                commit();
+            }
+        }
+
+        @Override
+        boolean commits() {
+            return true;
+        }
+
+        @Override
+        void commitPositions() {
+            group.commitSync();
+            committed = group.assignment();
+        }
+
+        /** Nothing to remember: each partition's start was committed when the member claimed it. */
+        @Override
+        boolean commitsAtExitWithoutNews(RuntimeException failure) {
+            return false;
+        }
+
+        /**
+         * Idle from the last message or the last partitions given. A member given none is not idle
+         * before it joined (saw the members, then takes its partitions' leases), nor for a heartbeat
+         * after, which may give it some.
+         */
+        @Override
+        boolean idleLongEnough(long now, long lastMessageNs) {
+            if (joinedNs == 0 && !group.members().isEmpty()) {
+                joinedNs = now;
+            }
+            if (givenNs == 0 && (joinedNs == 0 || now - joinedNs < JOIN_GRACE_NS)) {
+                return false;
+            }
+            return now - Math.max(lastMessageNs, givenNs) >= idleExitNs;
+        }
+
+        /** The starts are resolved as partitions are given, inside poll; {@link #idleLongEnough} waits for them. */
+        @Override
+        void awaitStart() {
+        }
+
+        @Override
+        String progressDetail() {
+            return "group '" + groupId + "', partitions " + group.assignment();
+        }
+
+        @Override
+        String summaryDetail() {
+            return " in group '" + groupId + "'" + (committed == null ? "" : ", positions of partitions " + committed
+                    + " committed");
+        }
+
+        @Override
+        void closeSource() {
+            group.close(CLOSE_TIMEOUT);
         }
     }
 

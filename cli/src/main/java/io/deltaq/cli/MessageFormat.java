@@ -27,6 +27,8 @@ abstract class MessageFormat {
 
     static final String RAW = "raw";
     static final String JSONL = "jsonl";
+    /** The partition of a message read from a table rather than from a group's partitions: not shown. */
+    static final int NO_PARTITION = -1;
     private static final JsonFactory JSON = new JsonFactory();
 
     private static final byte[] NULL = "null".getBytes(StandardCharsets.US_ASCII);
@@ -44,19 +46,19 @@ abstract class MessageFormat {
         };
     }
 
-    /** Writes {@code message} and its line end to {@code out}. */
-    final void write(ConsumedMessage message, OutputStream out) throws IOException {
+    /** Writes {@code message} of {@code partition} (or {@link #NO_PARTITION}) and its line end to {@code out}. */
+    final void write(int partition, ConsumedMessage message, OutputStream out) throws IOException {
         length = 0;
-        format(message);
+        format(partition, message);
         out.write(line, 0, length);
     }
 
-    abstract void format(ConsumedMessage message);
+    abstract void format(int partition, ConsumedMessage message);
 
     /** The value's bytes, then a newline; a null value (only in tables deltaq did not write) is an empty line. */
     static final class Raw extends MessageFormat {
         @Override
-        void format(ConsumedMessage m) {
+        void format(int partition, ConsumedMessage m) {
             int valueLength = Math.max(m.valueLength(), 0);
             ensure(valueLength + 1);
             m.buffer().getBytes(m.valueOffset(), line, 0, valueLength);
@@ -66,7 +68,8 @@ abstract class MessageFormat {
     }
 
     /**
-     * One JSON object per line: {@code version}, {@code index}, {@code offset}, {@code timestamp}
+     * One JSON object per line: {@code partition} (only for a message of a group's partitions),
+     * {@code version}, {@code index}, {@code offset}, {@code timestamp}
      * (ISO-8601 UTC, microseconds; null when the row has none), {@code key}, {@code value} and, for a
      * message with headers, {@code headers}: an array of {@code {"key":..,"value":..}} in their order.
      * Keys and values are JSON strings of their UTF-8 text when they are valid UTF-8; otherwise base64
@@ -78,8 +81,12 @@ abstract class MessageFormat {
         private byte[] copy = new byte[256];
 
         @Override
-        void format(ConsumedMessage m) {
-            ascii("{\"version\":").number(m.version())
+        void format(int partition, ConsumedMessage m) {
+            ascii("{");
+            if (partition != NO_PARTITION) {
+                ascii("\"partition\":").number(partition).ascii(",");
+            }
+            ascii("\"version\":").number(m.version())
                     .ascii(",\"index\":").number(m.index())
                     .ascii(",\"offset\":").number(m.offset())
                     .ascii(",\"timestamp\":");
@@ -142,8 +149,9 @@ abstract class MessageFormat {
 
         /**
          * Reads one line in this format: {@code value} is required; {@code key}, {@code timestamp} and
-         * {@code headers} may be left out (no key, the time of sending, none); {@code version},
-         * {@code index} and {@code offset} are ignored, so that consumed lines can be produced again.
+         * {@code headers} may be left out (no key, the time of sending, none); {@code partition},
+         * {@code version}, {@code index} and {@code offset} are ignored, so that consumed lines can be
+         * produced again (into a topic the key, not the line, chooses the partition).
          *
          * @throws IllegalArgumentException naming what is wrong with the line
          */
@@ -164,7 +172,7 @@ abstract class MessageFormat {
                         case "valueEncoding" -> value = Field.encoding(p, value, "value");
                         case "timestamp" -> timestamp = timestamp(p);
                         case "headers" -> headers = headers(p);
-                        case "version", "index", "offset" -> p.skipChildren();
+                        case "partition", "version", "index", "offset" -> p.skipChildren();
                         default -> throw new IllegalArgumentException("unknown field \"" + name + "\"");
                     }
                 }

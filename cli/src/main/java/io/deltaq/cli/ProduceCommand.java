@@ -6,9 +6,12 @@ import java.io.InterruptedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -17,18 +20,28 @@ import java.util.concurrent.locks.LockSupport;
 import io.deltaq.deltalog.Header;
 import io.deltaq.producer.AckListener;
 import io.deltaq.producer.Producer;
+import io.deltaq.producer.ProducerBufferFullException;
 import io.deltaq.producer.ProducerConfig;
+import io.deltaq.s3io.Futures;
 import io.deltaq.s3io.ObjectStore;
+import io.deltaq.topic.Topic;
+import io.deltaq.topic.TopicPosition;
+import io.deltaq.topic.TopicProducer;
 
 /**
  * {@code deltaq produce TABLE}: sends the lines of stdin, or {@code --count} generated messages, to a
- * table (creating it if needed), waits until every message is committed, and prints a one-line
- * summary on stderr. Exit status 0 only when every message was acknowledged.
+ * table (creating it if needed) or to a topic of several partitions (each message to its key's
+ * partition), waits until every message is committed, and prints a one-line summary on stderr. Exit
+ * status 0 only when every message was acknowledged.
  *
  * <p>Lines are split on {@code \n} only: a message's value is exactly the bytes between two newlines
  * ({@code \r}, tabs, any bytes included; an empty line is an empty message). A last line without a
  * final newline is sent as a message too, so {@code consume --format raw}, which ends every message
  * with a newline, gives the input back with a newline added at the end.
+ *
+ * <p>A table is written through a {@link Producer}'s {@code offer}, which allocates nothing; a topic
+ * through a {@link TopicProducer}, which has only {@code send} (a future per message). Both sit
+ * behind {@link Sink}, so reading, pacing, stopping and the summary are the same for both.
  */
 final class ProduceCommand implements Command {
 
@@ -44,6 +57,7 @@ final class ProduceCommand implements Command {
     private static final Duration FLUSH_TIMEOUT = Duration.ofSeconds(150);
     private static final long BACK_PRESSURE_PARK_NS = 50_000;
     private static final byte[] FILL = "abcdefghijklmnopqrstuvwxyz".getBytes(StandardCharsets.US_ASCII);
+    private static final String KEY_SEPARATOR = "key-separator";
 
     private final Map<String, String> env;
 
@@ -62,7 +76,7 @@ final class ProduceCommand implements Command {
 
     @Override
     public String summary() {
-        return "send stdin lines (or --count generated messages) to a table and wait until they are committed";
+        return "send stdin lines (or --count generated messages) to a table or topic and wait until they are committed";
     }
 
     @Override
@@ -70,19 +84,27 @@ final class ProduceCommand implements Command {
         return """
                 Without --count, every line of stdin becomes one message: the value is the line's bytes
                 without its newline ('\\n'), exactly (a '\\r' before it stays; an empty line is an empty
-                message; a last line without a newline is sent too). With --format jsonl, every line is a
-                JSON object as 'consume --format jsonl' writes it: "value" required, "key", "timestamp"
-                and "headers" ([{"key":"k","value":"v"}, ...]) optional, base64 flagged as there; a line
-                that is not stops the input with an error naming its number. With --count, sends N generated
-                messages of --size bytes (the message number, a space, then letters), paced at --rate
-                messages/s when given, else as fast as the producer takes them. Creates the table if it
-                does not exist. Waits until every message is committed, then prints one line on stderr:
-                messages acknowledged, commits, elapsed time. Exit status 0 only when every message was
-                acknowledged, 1 otherwise. Ctrl-C or SIGTERM stops reading, commits what was read and
-                prints the summary; the exit status is then the signal's (130, 143).
+                message; a last line without a newline is sent too). With --key-separator SEP, every line is
+                KEY<SEP>VALUE: the key is the bytes before the first SEP, the value all after it; a line
+                without SEP stops the input with an error naming its number. With --format jsonl, every line
+                is a JSON object as 'consume --format jsonl' writes it: "value" required, "key", "timestamp"
+                and "headers" ([{"key":"k","value":"v"}, ...]) optional, base64 flagged as there ("partition",
+                "version", "index" and "offset" are ignored); a line that is not stops the input with an error
+                naming its number. With --count, sends N generated messages of --size bytes (the message
+                number, a space, then letters), paced at --rate messages/s when given, else as fast as the
+                producer takes them. Creates the table if nothing is there. Waits until every message is
+                committed, then prints one line on stderr: messages acknowledged, commits, elapsed time. Exit
+                status 0 only when every message was acknowledged, 1 otherwise. Ctrl-C or SIGTERM stops
+                reading, commits what was read and prints the summary; the exit status is then the signal's
+                (130, 143).
+
+                TABLE may be a topic ('deltaq topic create'): each message goes to its key's partition, the
+                one Kafka's default partitioner picks, so one key's messages stay in order; messages without
+                a key are spread over the partitions. A plain table is a topic of one partition.
                 """ + TableAddress.HELP + """
 
-                Example: printf 'a\\nb\\n' | deltaq produce /tmp/topic""";
+                Examples: printf 'a\\nb\\n' | deltaq produce /tmp/topic
+                          printf 'k1 a\\nk2 b\\n' | deltaq produce /tmp/orders --key-separator ' '""";
     }
 
     @Override
@@ -93,6 +115,8 @@ final class ProduceCommand implements Command {
                 .value("rate", "R", "send at most R messages per second (default: as fast as possible)")
                 .value("size", "B", "bytes per generated message, with --count (default " + DEFAULT_SIZE + ")")
                 .value("key", "K", "the key of every message, as UTF-8 (default: no key)")
+                .value(KEY_SEPARATOR, "SEP", "each stdin line is KEY<SEP>VALUE, split at the first SEP (raw format;"
+                        + " e.g. ' ', or $'\\t' in bash)")
                 .value("format", "FORMAT", "raw (default): each stdin line is a value; jsonl: each line a JSON object"
                         + " as consume --format jsonl writes (value, key, timestamp, headers)")
                 .value(Progress.OPTION, "WHEN", Progress.OPTION_HELP)
@@ -118,25 +142,35 @@ final class ProduceCommand implements Command {
         if (jsonl && (generate || options.has("key"))) {
             throw parser.error("--format jsonl reads each message's key from its line; it takes neither --count nor --key");
         }
+        Optional<String> separator = options.string(KEY_SEPARATOR);
+        if (separator.isPresent()) {
+            if (generate || jsonl || options.has("key")) {
+                throw parser.error("--" + KEY_SEPARATOR + " reads each stdin line's key (--format raw); it takes neither"
+                        + " --count, --format jsonl nor --key");
+            }
+            if (separator.get().isEmpty()) {
+                throw parser.error("--" + KEY_SEPARATOR + " must not be empty");
+            }
+        }
         byte[] key = options.string("key").map(k -> k.getBytes(StandardCharsets.UTF_8)).orElse(null);
         int keyLength = key == null ? 0 : key.length;
         if (keyLength + size > MAX_MESSAGE_BYTES) {
             throw parser.error("--key and --size together exceed " + MAX_MESSAGE_BYTES + " bytes per message");
         }
-        Map<String, Object> config = new java.util.HashMap<>();
+        Map<String, Object> config = new HashMap<>();
         options.string("producer-id").ifPresent(id -> config.put(ProducerConfig.PRODUCER_ID, id));
 
         Progress progress = Progress.of(options, parser, io.err());
         ObjectStore store = TableAddress.open(address, options, parser, env);
         Acks acks = new Acks();
-        Producer producer;
+        Sink sink;
         try {
-            producer = Producer.create(store, "", config, acks);
+            sink = openSink(store, config, acks);
         } catch (RuntimeException e) {
             store.close();
             throw e;
         }
-        Run run = new Run(producer, store, acks, address, io, Thread.currentThread(), progress);
+        Run run = new Run(sink, store, acks, address, io, Thread.currentThread(), progress);
         Thread hook = new Thread(run::stopFromSignal, "deltaq-produce-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
@@ -144,7 +178,7 @@ final class ProduceCommand implements Command {
             if (generate) {
                 run.sendGenerated(count, size, key, pacer);
             } else {
-                run.sendLines(io.in(), key, pacer, jsonl);
+                run.sendLines(io.in(), key, separator.orElse(null), pacer, jsonl);
             }
         } finally {
             // Interrupted in process (the stand-in for a signal): commit what was accepted all the same.
@@ -161,7 +195,24 @@ final class ProduceCommand implements Command {
         return run.status();
     }
 
-    /** Counts acknowledgements on the commit thread. */
+    /**
+     * A plain table, or nothing yet (which becomes a table, as before topics), is written by a
+     * {@link Producer}; a topic with a manifest, even of one partition, by a {@link TopicProducer}:
+     * its root is no table, and its partitions are.
+     */
+    private static Sink openSink(ObjectStore store, Map<String, Object> config, Acks acks) {
+        Optional<Topic> topic = Topic.find(store, "");
+        if (topic.isPresent() && !topic.get().plainTable()) {
+            Map<String, Object> topicConfig = new HashMap<>(config);
+            // A full buffer comes back at once, as from offer, and the sending loop waits it out where
+            // it sees a stop request (send would wait inside, for up to a minute by default).
+            topicConfig.put(ProducerConfig.BLOCK_TIMEOUT_MS, 0L);
+            return new TopicSink(TopicProducer.create(store, "", topicConfig), acks);
+        }
+        return new TableSink(Producer.create(store, "", config, acks));
+    }
+
+    /** Counts acknowledgements on the commit threads: a table producer's listener, or a topic's futures. */
     private static final class Acks implements AckListener {
         final AtomicLong acknowledged = new AtomicLong();
         final AtomicLong failed = new AtomicLong();
@@ -174,8 +225,123 @@ final class ProduceCommand implements Command {
 
         @Override
         public void onFailed(long sequence, Throwable cause) {
+            failed(cause);
+        }
+
+        void failed(Throwable cause) {
             failed.incrementAndGet();
             firstFailure.compareAndSet(null, cause);
+        }
+    }
+
+    /**
+     * Where the sending loop puts messages: {@link Producer#offer}'s contract (a sequence number, at
+     * least 0, for an accepted message; else {@link Producer#BACK_PRESSURED} or {@link Producer#CLOSED}),
+     * each outcome counted in the run's {@link Acks}.
+     */
+    private interface Sink {
+        long offer(byte[] key, int keyOffset, int keyLength, byte[] value, int valueOffset, int valueLength,
+                   long timestampMicros, List<Header> headers);
+
+        void flush(Duration timeout) throws TimeoutException;
+
+        void close(Duration timeout);
+
+        /** Commits made, over every partition. */
+        long commits();
+
+        /** What the summary names, e.g. {@code table /tmp/t}. */
+        String describe(String address);
+    }
+
+    /** A table: offers allocate nothing (a message with headers allocates their encoding); the producer's listener counts. */
+    private record TableSink(Producer producer) implements Sink {
+        @Override
+        public long offer(byte[] key, int keyOffset, int keyLength, byte[] value, int valueOffset, int valueLength,
+                          long timestampMicros, List<Header> headers) {
+            return headers.isEmpty()
+                    ? producer.offer(key, keyOffset, keyLength, value, valueOffset, valueLength, timestampMicros)
+                    : producer.offer(key, keyOffset, keyLength, value, valueOffset, valueLength, timestampMicros, headers);
+        }
+
+        @Override
+        public void flush(Duration timeout) throws TimeoutException {
+            producer.flush(timeout);
+        }
+
+        @Override
+        public void close(Duration timeout) {
+            producer.close(timeout);
+        }
+
+        @Override
+        public long commits() {
+            return producer.metrics().commits();
+        }
+
+        @Override
+        public String describe(String address) {
+            return "table " + address;
+        }
+    }
+
+    /**
+     * A topic: each message is sent with a future, in arrays of its own (send takes whole arrays),
+     * and the future's outcome is counted. A future that failed before the message was accepted is
+     * the offer's answer: a full buffer ({@code block.timeout.ms} is 0) or a closed producer.
+     */
+    private record TopicSink(TopicProducer producer, Acks acks) implements Sink {
+        @Override
+        public long offer(byte[] key, int keyOffset, int keyLength, byte[] value, int valueOffset, int valueLength,
+                          long timestampMicros, List<Header> headers) {
+            CompletableFuture<TopicPosition> sent = producer.send(key == null ? null : exact(key, keyOffset, keyLength),
+                    exact(value, valueOffset, valueLength), timestampMicros, headers);
+            if (sent.isCompletedExceptionally()) {
+                Throwable cause = Futures.unwrap(sent.handle((position, failure) -> failure).join());
+                if (cause instanceof ProducerBufferFullException) {
+                    return Producer.BACK_PRESSURED;
+                }
+                acks.firstFailure.compareAndSet(null, cause); // why the producer stopped accepting messages
+                return Producer.CLOSED;
+            }
+            sent.whenComplete((position, failure) -> {
+                if (failure == null) {
+                    acks.acknowledged.incrementAndGet();
+                } else {
+                    acks.failed(Futures.unwrap(failure));
+                }
+            });
+            return 0;
+        }
+
+        /** The bytes as an array of their own, or the array itself when they are all of it. */
+        private static byte[] exact(byte[] array, int offset, int length) {
+            return offset == 0 && length == array.length ? array : Arrays.copyOfRange(array, offset, offset + length);
+        }
+
+        @Override
+        public void flush(Duration timeout) throws TimeoutException {
+            producer.flush(timeout);
+        }
+
+        @Override
+        public void close(Duration timeout) {
+            producer.close(timeout);
+        }
+
+        @Override
+        public long commits() {
+            long commits = 0;
+            for (int p = 0; p < producer.partitions(); p++) {
+                commits += producer.partitionProducer(p).metrics().commits();
+            }
+            return commits;
+        }
+
+        @Override
+        public String describe(String address) {
+            return "topic " + address + " (" + producer.partitions() + (producer.partitions() == 1 ? " partition)"
+                    : " partitions)");
         }
     }
 
@@ -213,7 +379,7 @@ final class ProduceCommand implements Command {
 
     /** One run: the sending loop on the command's thread, the ending shared with a signal's hook. */
     private static final class Run {
-        private final Producer producer;
+        private final Sink sink;
         private final ObjectStore store;
         private final Acks acks;
         private final String address;
@@ -228,9 +394,8 @@ final class ProduceCommand implements Command {
         private boolean finished;
         private int status = FAILED;
 
-        Run(Producer producer, ObjectStore store, Acks acks, String address, CommandIo io, Thread sender,
-                Progress progress) {
-            this.producer = producer;
+        Run(Sink sink, ObjectStore store, Acks acks, String address, CommandIo io, Thread sender, Progress progress) {
+            this.sink = sink;
             this.progress = progress;
             progress.start();
             this.store = store;
@@ -251,7 +416,7 @@ final class ProduceCommand implements Command {
                     return;
                 }
                 writeNumber(value, n);
-                if (!offer(key, keyLength, value, 0, size)) {
+                if (!offer(key, 0, keyLength, value, 0, size)) {
                     return;
                 }
             }
@@ -275,9 +440,16 @@ final class ProduceCommand implements Command {
             }
         }
 
-        void sendLines(InputStream in, byte[] key, Pacer pacer, boolean jsonl) throws IOException {
+        /**
+         * @param key every line's key, or null
+         * @param separator what ends each line's own key, or null
+         */
+        void sendLines(InputStream in, byte[] key, String separator, Pacer pacer, boolean jsonl) throws IOException {
             int keyLength = key == null ? 0 : key.length;
-            LineReader lines = new LineReader(in);
+            byte[] separatorBytes = separator == null ? null : separator.getBytes(StandardCharsets.UTF_8);
+            int separatorLength = separatorBytes == null ? 0 : separatorBytes.length;
+            // A keyed line holds its separator besides the message's bytes.
+            LineReader lines = new LineReader(in, MAX_MESSAGE_BYTES + separatorLength);
             try {
                 while (lines.next()) {
                     if (jsonl) {
@@ -286,19 +458,54 @@ final class ProduceCommand implements Command {
                         }
                         continue;
                     }
-                    if (lines.length() + keyLength > MAX_MESSAGE_BYTES) {
+                    if (lines.length() - separatorLength + keyLength > MAX_MESSAGE_BYTES) {
                         problem = "line " + lines.number() + " has " + lines.length() + " bytes"
-                                + (keyLength > 0 ? " (plus a key of " + keyLength + ")" : "") + "; a message takes at most "
-                                + MAX_MESSAGE_BYTES + " bytes of key and value";
+                                + (keyLength > 0 ? " (plus a key of " + keyLength + ")" : "")
+                                + (separatorLength > 0 ? " (" + separatorLength + " of them the key separator)" : "")
+                                + "; a message takes at most " + MAX_MESSAGE_BYTES + " bytes of key and value";
                         return;
                     }
-                    if (!pacer.awaitNext() || !offer(key, keyLength, lines.array(), lines.offset(), lines.length())) {
+                    if (separatorBytes != null) {
+                        if (!sendKeyed(lines, separatorBytes, separator, pacer)) {
+                            return;
+                        }
+                        continue;
+                    }
+                    if (!pacer.awaitNext() || !offer(key, 0, keyLength, lines.array(), lines.offset(), lines.length())) {
                         return;
                     }
                 }
             } catch (InterruptedIOException e) {
                 Thread.currentThread().interrupt(); // a stop request while waiting for input
             }
+        }
+
+        /** Sends a KEY&lt;SEP&gt;VALUE line; a line without the separator is reported by its number, and ends sending. */
+        private boolean sendKeyed(LineReader lines, byte[] separator, String separatorText, Pacer pacer) {
+            byte[] line = lines.array();
+            int start = lines.offset();
+            int end = start + lines.length();
+            int at = indexOf(line, start, end, separator);
+            if (at < 0) {
+                problem = "line " + lines.number() + " has no key separator '" + separatorText + "'; nothing after it was sent";
+                return false;
+            }
+            int valueOffset = at + separator.length;
+            return pacer.awaitNext() && offer(line, start, at - start, line, valueOffset, end - valueOffset);
+        }
+
+        /** Where {@code target} first occurs in {@code array} between {@code from} and {@code to}, or -1. */
+        private static int indexOf(byte[] array, int from, int to, byte[] target) {
+            outer:
+            for (int i = from; i <= to - target.length; i++) {
+                for (int j = 0; j < target.length; j++) {
+                    if (array[i + j] != target[j]) {
+                        continue outer;
+                    }
+                }
+                return i;
+            }
+            return -1;
         }
 
         /** Sends the message a JSON line describes; a line that does not is reported by its number, and ends sending. */
@@ -312,7 +519,7 @@ final class ProduceCommand implements Command {
             }
             long timestamp = m.timestampMicros() == MessageFormat.Jsonl.Parsed.NO_TIMESTAMP ? nowMicros() : m.timestampMicros();
             try {
-                return pacer.awaitNext() && offer(m.key(), m.key() == null ? 0 : m.key().length, m.value(), 0,
+                return pacer.awaitNext() && offer(m.key(), 0, m.key() == null ? 0 : m.key().length, m.value(), 0,
                         m.value().length, timestamp, m.headers());
             } catch (IllegalArgumentException e) { // too large, or headers a table without the column cannot take
                 problem = "line " + lines.number() + ": " + e.getMessage();
@@ -321,19 +528,17 @@ final class ProduceCommand implements Command {
         }
 
         /** Offers one message, waiting out back pressure; false when sending must stop. */
-        private boolean offer(byte[] key, int keyLength, byte[] value, int offset, int length) {
-            return offer(key, keyLength, value, offset, length, nowMicros(), List.of());
+        private boolean offer(byte[] key, int keyOffset, int keyLength, byte[] value, int offset, int length) {
+            return offer(key, keyOffset, keyLength, value, offset, length, nowMicros(), List.of());
         }
 
-        private boolean offer(byte[] key, int keyLength, byte[] value, int offset, int length, long timestampMicros,
-                              List<Header> headers) {
+        private boolean offer(byte[] key, int keyOffset, int keyLength, byte[] value, int offset, int length,
+                              long timestampMicros, List<Header> headers) {
             while (true) {
                 if (stopping || Thread.currentThread().isInterrupted()) {
                     return false;
                 }
-                long result = headers.isEmpty()
-                        ? producer.offer(key, 0, keyLength, value, offset, length, timestampMicros)
-                        : producer.offer(key, 0, keyLength, value, offset, length, timestampMicros, headers);
+                long result = sink.offer(key, keyOffset, keyLength, value, offset, length, timestampMicros, headers);
                 if (result >= 0) {
                     sent = sent + 1; // one writer
                     if (progress.due()) {
@@ -379,12 +584,12 @@ final class ProduceCommand implements Command {
             finished = true;
             String timeout = null;
             try {
-                producer.flush(FLUSH_TIMEOUT);
+                sink.flush(FLUSH_TIMEOUT);
             } catch (TimeoutException e) {
                 timeout = e.getMessage();
             }
             long elapsedNs = System.nanoTime() - startNs;
-            producer.close(Duration.ofSeconds(10));
+            sink.close(Duration.ofSeconds(10));
             store.close();
             if (progress.isOn()) {
                 showProgress(); // the final figures
@@ -393,11 +598,12 @@ final class ProduceCommand implements Command {
             long acknowledged = acks.acknowledged.get();
             long failed = acks.failed.get();
             double seconds = elapsedNs / 1e9;
+            long commits = sink.commits();
             StringBuilder line = new StringBuilder("deltaq produce: ")
                     .append(acknowledged).append(" of ").append(sent).append(" messages acknowledged, ")
-                    .append(producer.metrics().commits()).append(producer.metrics().commits() == 1 ? " commit, " : " commits, ")
+                    .append(commits).append(commits == 1 ? " commit, " : " commits, ")
                     .append(String.format(Locale.ROOT, "%.3f s, %.0f msg/s", seconds, seconds > 0 ? acknowledged / seconds : 0))
-                    .append(", table ").append(address);
+                    .append(", ").append(sink.describe(address));
             if (failed > 0) {
                 Throwable cause = acks.firstFailure.get();
                 line.append("; ").append(failed).append(" failed: ").append(cause == null ? "?" : cause.getMessage());
@@ -428,6 +634,8 @@ final class ProduceCommand implements Command {
      */
     static final class LineReader {
         private final InputStream in;
+        /** The longest line kept whole; a longer one is only counted, since it is refused. */
+        private final int maxLineBytes;
         private final byte[] buffer = new byte[READ_BUFFER_BYTES];
         private int position;
         private int limit;
@@ -439,8 +647,9 @@ final class ProduceCommand implements Command {
         private int lineLength;
         private long number;
 
-        LineReader(InputStream in) {
+        LineReader(InputStream in, int maxLineBytes) {
             this.in = in;
+            this.maxLineBytes = maxLineBytes;
         }
 
         /** Moves to the next line; false at the end of the input. */
@@ -487,10 +696,10 @@ final class ProduceCommand implements Command {
             return -1;
         }
 
-        /** Appends to the spilled line; past the message limit only counts, since such a line is refused. */
+        /** Appends to the spilled line; past the longest line kept it only counts, since such a line is refused. */
         private int append(int spilled, int from, int length) {
             long total = Math.min((long) spilled + length, Integer.MAX_VALUE);
-            int cap = MAX_MESSAGE_BYTES + 1;
+            int cap = maxLineBytes + 1;
             if (total > spill.length && spill.length < cap) {
                 spill = Arrays.copyOf(spill, (int) Math.min(Math.max(2L * spill.length, total), cap));
             }

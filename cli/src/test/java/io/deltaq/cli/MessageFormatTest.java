@@ -83,7 +83,7 @@ class MessageFormatTest {
                 return super.read(b, off, Math.min(len, chunk));
             }
         };
-        ProduceCommand.LineReader reader = new ProduceCommand.LineReader(in);
+        ProduceCommand.LineReader reader = new ProduceCommand.LineReader(in, ProduceCommand.MAX_MESSAGE_BYTES);
         List<byte[]> lines = new ArrayList<>();
         while (reader.next()) {
             assertEquals(lines.size() + 1, reader.number());

@@ -388,7 +388,7 @@ class ProduceConsumeCommandTest {
         assertUsage("deltaq consume: --from 'yesterday': expected earliest, latest, a version number", "consume", table,
                 "--from", "yesterday");
         assertUsage("deltaq consume: --name 'a b': must be 1-200 of", "consume", table, "--name", "a b");
-        assertUsage("deltaq consume: --commit-interval-ms applies with --name only", "consume", table,
+        assertUsage("deltaq consume: --commit-interval-ms applies with --name or --group only", "consume", table,
                 "--commit-interval-ms", "5");
         assertUsage("deltaq consume: --endpoint needs http://host[:port]", "consume", "s3://b/t", "--endpoint", "localhost");
         assertFalse(Files.exists(dir.resolve("usage")), "no usage error touched the table");
