@@ -96,6 +96,7 @@ public final class CommitWriter {
      */
     private volatile long inDoubtSequence = -1;
     private volatile long inDoubtVersion = -1;
+    private final ContentionSignal contention;
 
     CommitWriter(LogStore io, String writerId, Snapshot snapshot, Checkpointer checkpointer,
                  Executor checkpointExecutor) {
@@ -104,6 +105,7 @@ public final class CommitWriter {
         this.checkpointer = checkpointer;
         this.checkpointExecutor = checkpointExecutor;
         this.operationParameters = Map.of("mode", "Append", Commit.WRITER_INSTANCE_PARAMETER, instance);
+        this.contention = new ContentionSignal(io, writerId, instance);
         this.knownVersion = snapshot.version();
         this.protocol = snapshot.protocol();
         this.metadata = snapshot.metadata();
@@ -116,6 +118,11 @@ public final class CommitWriter {
 
     public String writerId() {
         return writerId;
+    }
+
+    /** How this writer takes turns with others on the log: it announces its lost races there. */
+    public ContentionSignal contention() {
+        return contention;
     }
 
     /** The newest version this writer knows to exist (its own last commit or a winner it read). */
@@ -291,6 +298,8 @@ public final class CommitWriter {
                             return;
                         }
                         learn(file, winner);
+                        // Lost twice for one batch: starving, not a passing collision. Ask for a turn.
+                        contention.lost(version, attempts > 1);
                         catchUp(version);
                     }
                 }

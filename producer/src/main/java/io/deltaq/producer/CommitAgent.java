@@ -51,6 +51,16 @@ final class CommitAgent implements Agent, MessageHandler {
     private static final int DRAIN_LIMIT = 8_192;
     /** How long failing what is left waits for senders caught between claiming and committing. */
     private static final long IN_FLIGHT_SEND_WAIT_NS = 1_000_000_000L;
+    /** A producer that committed this recently commits back to back: it checks for writers it may be starving. */
+    private static final long BUSY_NS = TimeUnit.MILLISECONDS.toNanos(200);
+    /** Bounds of the gap a courteous producer leaves after each commit (RFC 0006, "Fairness on one log"). */
+    private static final long MIN_COURTESY_NS = TimeUnit.MILLISECONDS.toNanos(1);
+    private static final long MAX_COURTESY_NS = TimeUnit.MILLISECONDS.toNanos(500);
+    /**
+     * The gap in commit times: a loser needs about three round trips (reading the winner, listing
+     * the log, its own create) between learning of its loss and landing.
+     */
+    private static final int COURTESY_COMMITS = 3;
     /** The smallest batch byte cap that failed uploads shrink it to. */
     private static final int MIN_BATCH_CAP_BYTES = 1 << 20;
 
@@ -77,6 +87,12 @@ final class CommitAgent implements Agent, MessageHandler {
     private PendingBatch committing;
     private final ArrayDeque<PendingBatch> free = new ArrayDeque<>(4);
     private long nowNs;
+    /** When the last commit completed, and how long commits take (moving average), for courtesy. */
+    private long lastCommitEndNs = Long.MIN_VALUE / 2;
+    private long commitStartNs;
+    private long averageCommitNs;
+    /** The gap a courteous producer leaves after its last commit, jittered once per commit. */
+    private long courtesyGapNs;
 
     /** Ring position up to which every message is acknowledged or failed. */
     private volatile long completedRingPosition;
@@ -144,6 +160,9 @@ final class CommitAgent implements Agent, MessageHandler {
             return 0;
         }
         nowNs = System.nanoTime();
+        if (nowNs - lastCommitEndNs < BUSY_NS) {
+            writer.contention().poll(nowNs);
+        }
         int work = 0;
         work += completeCommit();
         work += startCommit();
@@ -251,6 +270,12 @@ final class CommitAgent implements Agent, MessageHandler {
         if (pausedUntil != 0 && nowNs - pausedUntil < 0) {
             return 0; // the maintenance commit goes first; batches keep sealing and uploading meanwhile
         }
+        if (writer.contention().yieldRequested()) {
+            if (nowNs - lastCommitEndNs < courtesyGapNs) {
+                return 0; // another writer lost to this one lately: let its catch-up land first
+            }
+            writer.contention().yielded();
+        }
         Throwable uploadFailure = failureOf(batch.upload);
         Throwable encodeFailure = failureOf(batch.encoded);
         if (encodeFailure != null) {
@@ -273,6 +298,7 @@ final class CommitAgent implements Agent, MessageHandler {
         seal();
         PendingBatch next = sealed.peek();
         commitInFlight = true;
+        commitStartNs = nowNs;
         batch.commit = writer.commit(batch.batchSequence, List.of(batch.add), next == null ? null : next.fileName);
         batch.commit.whenComplete((result, error) -> idle.wake());
         return 1;
@@ -285,6 +311,12 @@ final class CommitAgent implements Agent, MessageHandler {
         }
         committing = null;
         commitInFlight = false;
+        long tookNs = nowNs - commitStartNs;
+        averageCommitNs = averageCommitNs == 0 ? tookNs : averageCommitNs + (tookNs - averageCommitNs) / 8;
+        lastCommitEndNs = nowNs;
+        long gap = Math.max(MIN_COURTESY_NS, Math.min(MAX_COURTESY_NS, COURTESY_COMMITS * averageCommitNs));
+        // Jitter, so that two courteous writers do not stay in step.
+        courtesyGapNs = gap + java.util.concurrent.ThreadLocalRandom.current().nextLong(gap / 4 + 1);
         Throwable failure = failureOf(batch.commit);
         if (failure == null) {
             batchCapBytes = (int) Math.min(config.batchMaxBytes, 2L * batchCapBytes);
