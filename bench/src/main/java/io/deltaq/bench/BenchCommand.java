@@ -47,6 +47,8 @@ public final class BenchCommand implements Command {
     static final long DEFAULT_SOAK_RATE = 10_000;
     static final String TABLE_PROPERTY = "table-property";
     static final String DEFAULT_WORKER_JVM_OPTIONS = "-Xms1g -Xmx1g -XX:+UseG1GC";
+    /** Each partition of each deltaq producer has its own commit threads and ring, all in one worker JVM. */
+    static final int MAX_PARTITIONS = 256;
     /**
      * About 5% of requests: 500s and 503s (SlowDown) on any request, 409s on writes, conditional creates
      * that land but whose answer is lost, lost requests, connection resets, and delays.
@@ -78,6 +80,8 @@ public final class BenchCommand implements Command {
                 Examples:
                   bin/bench --rates 10000:250000:60000 --driver deltaq,kafka
                   bin/bench --rates 5000 --seconds 60 --s3-latency-ms 20
+                  bin/bench --rates 20000 --producers 4 --partitions 4   (four producers on a topic of four
+                    partitions, over which their keyless messages spread)
                   bin/bench --rates 20000 --seconds 120 --faults '<spec>' --kill-every 15   (a chaos run:
                     summary.md then holds a delivery audit, and the exit status is 1 if it failed)
                   bin/bench --soak 15m --rates 5000   (a soak: one run, a sample per minute of files, objects,
@@ -100,6 +104,8 @@ public final class BenchCommand implements Command {
                 .value("compression", "C", "snappy, gzip or none (default: deltaq snappy, kafka none)")
                 .value("producers", "N", "producers, each paced at rate/N (default 1)")
                 .value("consumers", "N", "independent consumers, each reading every message (default 1)")
+                .value("partitions", "P", "partitions of each rate's topic, over which the producers spread their keyless"
+                        + " messages; deltaq: 1 is a plain table (default 1)")
                 .value("endpoint", "URL", "S3-compatible endpoint, e.g. MinIO (needs --bucket)")
                 .value("bucket", "NAME", "bucket to write tables under (AWS unless --endpoint)")
                 .value("region", "NAME", "S3 region (default from AWS_REGION, else us-east-1)")
@@ -169,6 +175,7 @@ public final class BenchCommand implements Command {
         }
         int producers = options.intValue("producers", 1, 1, 64);
         int consumers = options.intValue("consumers", 1, 1, 64);
+        int partitions = options.intValue("partitions", 1, 1, MAX_PARTITIONS);
         Optional<URI> endpoint = options.string("endpoint").map(text -> {
             try {
                 return URI.create(text);
@@ -200,12 +207,15 @@ public final class BenchCommand implements Command {
         }
         Chaos chaos = chaos(options, parser, drivers);
         Optional<Soak> soak = soak(options, parser, drivers, rates);
+        if (partitions > 1 && soak.isPresent()) {
+            throw parser.error("--soak samples one table, a topic of one partition; drop --partitions");
+        }
         if (soak.isPresent()) {
             seconds = soak.get().seconds();
         }
         ClientOptions client = new ClientOptions(messageSize, linger, compression,
                 soak.map(k -> Map.of(ProducerConfig.MAINTENANCE_ENABLED, Boolean.toString(k.maintenance())))
-                        .orElse(Map.of()));
+                        .orElse(Map.of()), chaos.consumerConfig());
         Path out = options.path("out").orElse(Path.of("benchmark-results"));
         if (options.flag("jfr") && out.toAbsolutePath().toString().contains(",")) {
             // -XX:StartFlightRecording separates its options with commas, and has no way to quote one.
@@ -222,7 +232,8 @@ public final class BenchCommand implements Command {
         TargetOptions target = new TargetOptions(endpoint, bucket, options.string("region"), s3LatencyMs, store, runId,
                 workDir);
         return new BenchSettings(rates, seconds, warmup, drain, List.copyOf(drivers), client, producers, consumers,
-                options.flag("in-process"), jvmOptions, target, out, floorSamples, options.flag("jfr"), chaos, soak);
+                partitions, options.flag("in-process"), jvmOptions, target, out, floorSamples, options.flag("jfr"), chaos,
+                soak);
     }
 
     /** The soak options, refused without {@code --soak} and where a soak cannot work: one rate, deltaq only. */

@@ -88,11 +88,26 @@ class BenchCommandTest {
         assertEquals(2.5, chaos.killEverySeconds());
         assertEquals(0.25, chaos.consumerDelayMs());
         assertTrue(chaos.kills() && chaos.active());
+        // Kills shorten deltaq's group session, so that a killed consumer's successor is back within seconds.
+        assertEquals("6000", settings.client().consumerConfig().get("session.timeout.ms"));
+        assertEquals(java.util.Map.of(), command.settings(command.options().parse(java.util.List.of("--faults",
+                "*:delay=5:0.1"))).client().consumerConfig(), "without kills, the library's defaults");
         // Without a seed one is drawn, to be printed in the summary.
         io.deltaq.bench.run.Chaos drawn = command.settings(command.options().parse(java.util.List.of("--faults",
                 "*:delay=5:0.1"))).chaos();
         assertTrue(drawn.seed() > 0 && !drawn.kills() && drawn.active());
         assertTrue(!command.settings(command.options().parse(java.util.List.of())).chaos().active());
+    }
+
+    @Test
+    void partitionsAreParsedAndRefusedWhereTheyCannotWork() throws Exception {
+        BenchCommand command = new BenchCommand();
+        assertEquals(1, command.settings(command.options().parse(java.util.List.of())).partitions());
+        assertEquals(4, command.settings(command.options().parse(java.util.List.of("--partitions", "4"))).partitions());
+        assertTrue(run(2, "bench", "--partitions", "0").err()
+                .startsWith("deltaq bench: --partitions must be between 1 and " + BenchCommand.MAX_PARTITIONS));
+        assertTrue(run(2, "bench", "--partitions", "2", "--soak", "1m").err()
+                .startsWith("deltaq bench: --soak samples one table, a topic of one partition; drop --partitions"));
     }
 
     @Test

@@ -91,6 +91,34 @@ class BenchSweepTest {
         }
     }
 
+    /**
+     * Both drivers on topics of three partitions with two producers: every message sent is received
+     * once by the consumer, which reads every partition, in order per partition and producer; deltaq's
+     * audit reads every partition's table back and finds it clean.
+     */
+    @Test
+    void inProcessSweepOfPartitionedTopics() throws Exception {
+        Path out = dir.resolve("results");
+        Map<String, Object> summary = sweep(out, "--driver", "deltaq,kafka", "--rates", "1000", "--in-process",
+                "--partitions", "3", "--producers", "2");
+        assertEquals(3L, number(summary, "partitions"));
+        String markdown = Files.readString(out.resolve("summary.md"), StandardCharsets.UTF_8);
+        assertTrue(markdown.contains("2 producer(s), 1 consumer(s) each reading everything; topics of 3 partitions"),
+                markdown);
+        assertTrue(markdown.contains("Order is checked per partition and producer"), markdown);
+        List<Map<String, Object>> rates = list(summary.get("rates"));
+        for (String driver : List.of("deltaq", "kafka")) {
+            checkRateFiles(out.resolve(driver), 1000, find(rates, driver, 1000));
+        }
+        Map<String, Object> deltaq = find(rates, "deltaq", 1000);
+        assertTrue(number(deltaq, "commits") > 0, deltaq.toString());
+        Map<String, Object> audit = map(deltaq.get("audit"));
+        assertEquals(Boolean.TRUE, audit.get("clean"), audit.toString());
+        assertEquals(1000L * 4, number(audit, "tableMessages"), audit.toString());
+        assertEquals(1000L * 4, number(audit, "acknowledged"), audit.toString());
+        assertEquals(1000L * 4, number(audit, "deliveries"), audit.toString());
+    }
+
     /** Runs a 3 s sweep after 1 s of warm-up; returns summary.json, having checked stdout and summary.md. */
     private Map<String, Object> sweep(Path out, String... extra) throws IOException {
         List<String> args = new ArrayList<>(List.of("bench", "--seconds", "3", "--warmup", "1", "--drain", "30",

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -38,12 +39,28 @@ class ChaosSweepTest {
 
     @Test
     void killsAndWriteFaultsEndWithACleanAudit() throws Exception {
+        killsAndWriteFaults();
+    }
+
+    /**
+     * The same on a topic of two partitions with two producers: a restarted producer continues as
+     * the same writer in each partition, a restarted consumer resumes each partition at its group's
+     * committed position once its predecessor's leases ran out, and the consumers are done when each
+     * partition is delivered through its end.
+     */
+    @Test
+    void killsAndWriteFaultsOnPartitionsEndWithACleanAudit() throws Exception {
+        killsAndWriteFaults("--partitions", "2", "--producers", "2");
+    }
+
+    private void killsAndWriteFaults(String... extra) throws Exception {
         Path out = dir.resolve("results");
         TextIo captured = new TextIo();
-        String[] args = {"bench", "--rates", "500", "--seconds", "7", "--warmup", "1", "--drain", "40",
-                "--floor-samples", "0", "--out", out.toString(), "--worker-jvm-opts", "-Xms64m -Xmx256m",
-                "--faults", WRITE_FAULTS, "--fault-seed", "11", "--kill-every", "3"};
-        int status = DeltaqMain.run(args, captured.io);
+        List<String> args = new ArrayList<>(List.of("bench", "--rates", "500", "--seconds", "7", "--warmup",
+                "1", "--drain", "40", "--floor-samples", "0", "--out", out.toString(), "--worker-jvm-opts",
+                "-Xms64m -Xmx256m", "--faults", WRITE_FAULTS, "--fault-seed", "11", "--kill-every", "3"));
+        args.addAll(List.of(extra));
+        int status = DeltaqMain.run(args.toArray(String[]::new), captured.io);
         assertEquals(0, status, () -> "stdout: " + captured.out() + "\nstderr: " + captured.err());
         String markdown = Files.readString(out.resolve("summary.md"), StandardCharsets.UTF_8);
         assertTrue(markdown.contains("## Delivery audit"), markdown);

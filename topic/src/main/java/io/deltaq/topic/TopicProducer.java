@@ -10,6 +10,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeoutException;
 
 import io.deltaq.deltalog.Header;
+import io.deltaq.producer.AckListener;
 import io.deltaq.producer.Producer;
 import io.deltaq.producer.ProducerConfig;
 import io.deltaq.s3io.ObjectStore;
@@ -23,6 +24,10 @@ import io.deltaq.s3io.config.ConfigDef;
  * configuration, so order is kept per partition and per producer, and every partition's commits
  * proceed in parallel. {@code buffer.bytes} is the whole producer's, split evenly between the
  * partitions (at least a ring that holds one message of {@code max.message.bytes} each).
+ *
+ * <p>Two ways to send, as {@link Producer} has: {@link #send} returns a future per message;
+ * {@link #offer} allocates nothing and never waits, and the {@link TopicAckListener} given at
+ * creation hears each message's acknowledgement or failure.
  *
  * <p>The partition count is read when the producer opens; partitions added later are used by
  * producers opened after the growth.
@@ -52,10 +57,13 @@ public final class TopicProducer implements AutoCloseable {
     private final Partitioner partitioner;
     /** Each partition's lost commit races when keyless messages last looked; guarded by {@link #partitioner}. */
     private final long[] lostRacesSeen;
+    /** Lost races on the current partition that make keyless messages move on. */
+    private static final int CONTENDED_LOSSES = 2;
     private final boolean avoidContention;
     private final ObjectStore ownedStore;
 
-    private TopicProducer(Topic topic, Map<String, ?> config, ObjectStore ownedStore) {
+    private TopicProducer(Topic topic, Map<String, ?> config, TopicAckListener listener, ObjectStore ownedStore) {
+        Objects.requireNonNull(listener, "listener");
         this.topic = topic;
         this.ownedStore = ownedStore;
         Map<String, Object> own = DEFINITION.parse(DEFINITION.subset(config), "topic producer configuration");
@@ -74,7 +82,8 @@ public final class TopicProducer implements AutoCloseable {
         this.avoidContention = (Boolean) own.get(PARTITIONER_AVOID_CONTENTION);
         try {
             for (int p = 0; p < producers.length; p++) {
-                producers[p] = Producer.create(topic.store(), topic.partitionPath(p), producerConfig);
+                producers[p] = Producer.create(topic.store(), topic.partitionPath(p), producerConfig,
+                        new PartitionAcks(p, listener));
             }
         } catch (RuntimeException e) {
             closeOpened(Duration.ZERO);
@@ -92,7 +101,7 @@ public final class TopicProducer implements AutoCloseable {
     public static TopicProducer open(String address, Map<String, ?> config) {
         ObjectStore store = ObjectStores.open(address, System.getenv(), ObjectStores.DEFINITION.subset(config));
         try {
-            return new TopicProducer(Topic.open(store, ""), config, store);
+            return new TopicProducer(Topic.open(store, ""), config, TopicAckListener.NONE, store);
         } catch (RuntimeException e) {
             store.close();
             throw e;
@@ -101,10 +110,66 @@ public final class TopicProducer implements AutoCloseable {
 
     /** A producer for the topic at {@code topicPath} in {@code store}, which stays the caller's to close. */
     public static TopicProducer create(ObjectStore store, String topicPath, Map<String, ?> config) {
-        return new TopicProducer(Topic.open(store, topicPath), config, null);
+        return create(store, topicPath, config, TopicAckListener.NONE);
+    }
+
+    /**
+     * {@link #create(ObjectStore, String, Map)} with a listener that hears the fate of every message,
+     * those of {@link #offer} and of {@link #send} alike.
+     */
+    public static TopicProducer create(ObjectStore store, String topicPath, Map<String, ?> config,
+            TopicAckListener listener) {
+        return new TopicProducer(Topic.open(store, topicPath), config, listener, null);
+    }
+
+    /**
+     * Tells the topic's listener which partition a partition producer's outcomes are of: one per
+     * partition, made at opening, so that nothing is allocated per message.
+     */
+    private record PartitionAcks(int partition, TopicAckListener listener) implements AckListener {
+
+        @Override
+        public void onAcknowledged(long sequence, long version, int index) {
+            listener.onAcknowledged(partition, sequence, version, index);
+        }
+
+        @Override
+        public void onFailed(long sequence, Throwable cause) {
+            listener.onFailed(partition, sequence, cause);
+        }
     }
 
     /* ------------------------------ sending ------------------------------ */
+
+    /**
+     * Appends a message to its partition without waiting and without allocating: a key chooses the
+     * partition as in {@link #send}, a keyless message goes where keyless messages stick.
+     *
+     * <p>The message gets the next sequence of its partition's producer, which numbers the messages
+     * it accepts from 0 and is what the {@link TopicAckListener} hears. A caller that offers from one
+     * thread therefore knows each message's sequence by counting the messages each partition
+     * accepted; with several offering threads, only the partition is known.
+     *
+     * @param key may be null
+     * @param timestampMicros the message's time, microseconds since the epoch
+     * @return the partition the message went to, or {@link Producer#BACK_PRESSURED} when that
+     *     partition's buffer is full (nothing was sent; try again later), or {@link Producer#CLOSED}
+     * @throws io.deltaq.producer.MessageTooLargeException if key plus value bytes exceed
+     *     {@code max.message.bytes}; nothing is sent
+     * @see Producer#offer(byte[], int, int, byte[], int, int, long)
+     */
+    public long offer(byte[] key, int keyOffset, int keyLength, byte[] value, int valueOffset, int valueLength,
+            long timestampMicros) {
+        int partition = partition(key, keyOffset, keyLength, valueLength);
+        long result = producers[partition].offer(key, keyOffset, keyLength, value, valueOffset, valueLength,
+                timestampMicros);
+        return result >= 0 ? partition : result;
+    }
+
+    /** {@link #offer(byte[], int, int, byte[], int, int, long)} of whole arrays, stamped now. */
+    public long offer(byte[] key, byte[] value) {
+        return offer(key, 0, key == null ? 0 : key.length, value, 0, value.length, System.currentTimeMillis() * 1000);
+    }
 
     /** {@link #send(byte[], byte[], long, List)} at the current time, without headers. */
     public CompletableFuture<TopicPosition> send(byte[] key, byte[] value) {
@@ -118,25 +183,30 @@ public final class TopicProducer implements AutoCloseable {
      * @see Producer#send(byte[], byte[], long, List)
      */
     public CompletableFuture<TopicPosition> send(byte[] key, byte[] value, long timestampMicros, List<Header> headers) {
-        int partition = partition(key, value, headers);
+        int bytes = value == null ? 0 : value.length;
+        for (Header h : headers) {
+            bytes += h.key().length() + (h.value() == null ? 0 : h.value().length);
+        }
+        int partition = partition(key, 0, key == null ? 0 : key.length, bytes);
         return producers[partition].send(key, value, timestampMicros, headers)
                 .thenApply(position -> new TopicPosition(partition, position));
     }
 
-    /** The partition the next message with this key, value and headers goes to. */
-    private int partition(byte[] key, byte[] value, List<Header> headers) {
-        if (key != null) {
-            return Partitioner.keyPartition(key, 0, key.length, producers.length);
+    /** The partition the next message with this key and {@code bytes} of value and headers goes to. */
+    private int partition(byte[] key, int keyOffset, int keyLength, int bytes) {
+        if (producers.length == 1) {
+            return 0; // nowhere else to go: a topic of one partition sends as a plain producer does, without the lock
         }
-        int bytes = value == null ? 0 : value.length;
-        for (Header h : headers) {
-            bytes += h.key().length() + (h.value() == null ? 0 : h.value().length);
+        if (key != null) {
+            return Partitioner.keyPartition(key, keyOffset, keyLength, producers.length);
         }
         synchronized (partitioner) {
             // A race lost on the current partition means another producer commits there too: move on.
             int current = partitioner.stickyPartition(producers.length);
             long lost = producers[current].metrics().lostRaces();
-            if (avoidContention && lost != lostRacesSeen[current]) {
+            // Two lost races, not one: a producer that yielded a turn to a loser (ContentionSignal) loses
+            // the next version once, and must not give up a partition it holds for that.
+            if (avoidContention && lost - lostRacesSeen[current] >= CONTENDED_LOSSES) {
                 lostRacesSeen[current] = lost;
                 // The next one, not a random one: producers that all move on in one direction keep their
                 // distance from each other, so once spread they stay spread (measured in RFC 0006).

@@ -24,8 +24,11 @@ public interface BenchConsumer extends AutoCloseable {
         throw new UnsupportedOperationException("this driver's consumers cannot commit positions");
     }
 
-    /** Whether everything up to and including {@code end} (as {@link BenchTarget#end} says) has been delivered. */
-    default boolean reached(long end) {
+    /**
+     * Whether everything up to and including {@code end} (as {@link BenchTarget#end} says, by
+     * partition) has been delivered.
+     */
+    default boolean reached(long[] end) {
         return false;
     }
 

@@ -12,6 +12,9 @@ import java.util.Map;
  * server, a bucket) and creates one fresh topic per rate on it. The workers, given only the
  * target's {@link BenchTarget#connection() connection settings} (strings, so they cross a process
  * boundary), open {@link BenchProducer}s and {@link BenchConsumer}s against that topic.
+ *
+ * <p>Order is per partition: a producer's messages reach each partition, and each consumer, in the
+ * order they were sent, and its messages in different partitions have no order between them.
  */
 public interface BenchDriver {
 
@@ -25,7 +28,8 @@ public interface BenchDriver {
     BenchTarget openTarget(TargetOptions options) throws Exception;
 
     /**
-     * A producer of {@code topic}, in a worker.
+     * A producer of {@code topic}, in a worker. It sends keyless messages, which the client spreads
+     * over the topic's partitions as it does by default.
      *
      * @param connection {@link BenchTarget#connection()} of the coordinator's target
      * @param index which of the run's producers this is (0-based)
@@ -34,8 +38,8 @@ public interface BenchDriver {
             throws Exception;
 
     /**
-     * A consumer that reads {@code topic} from its beginning, independently of any other consumer
-     * (every consumer receives every message).
+     * A consumer that reads {@code topic}, every partition of it, from its beginning, independently
+     * of any other consumer (every consumer receives every message).
      */
     BenchConsumer newConsumer(Map<String, String> connection, String topic, ClientOptions options, int index)
             throws Exception;

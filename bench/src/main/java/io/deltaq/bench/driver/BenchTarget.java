@@ -12,18 +12,21 @@ public interface BenchTarget extends AutoCloseable {
     /** Everything a worker needs to open clients against this target, as strings. */
     Map<String, String> connection();
 
-    /** Creates a new, empty topic named {@code name} and returns the name the clients use for it. */
-    String createTopic(String name) throws Exception;
+    /**
+     * Creates a new, empty topic named {@code name} of {@code partitions} partitions and returns the
+     * name the clients use for it (OpenMessaging Benchmark's {@code createTopic(topic, partitions)}).
+     */
+    String createTopic(String name, int partitions) throws Exception;
 
     /**
-     * Creates a new, empty topic with {@code properties} set on it (deltaq: table properties in
-     * version 0). Drivers without topic properties refuse any.
+     * Creates a new, empty topic with {@code properties} set on it (deltaq: the table properties of
+     * every partition, in version 0). Drivers without topic properties refuse any.
      */
-    default String createTopic(String name, Map<String, String> properties) throws Exception {
+    default String createTopic(String name, int partitions, Map<String, String> properties) throws Exception {
         if (!properties.isEmpty()) {
             throw new UnsupportedOperationException("this driver cannot set topic properties " + properties.keySet());
         }
-        return createTopic(name);
+        return createTopic(name, partitions);
     }
 
     /** What {@code topic} costs in storage now, for the soak benchmark (deltaq only). */
@@ -42,15 +45,19 @@ public interface BenchTarget extends AutoCloseable {
     }
 
     /**
-     * Where {@code topic} ends now, as a number its consumers' {@link BenchConsumer#reached} and
-     * {@link #readAll} understand (deltaq: the latest table version).
+     * Where each partition of {@code topic} ends now, by partition, as numbers its consumers'
+     * {@link BenchConsumer#reached} and {@link #readAll} understand (deltaq: each partition table's
+     * latest version).
      */
-    default long end(String topic) throws Exception {
+    default long[] end(String topic) throws Exception {
         throw new UnsupportedOperationException("this driver cannot say where a topic ends");
     }
 
-    /** Reads {@code topic} from its beginning through {@code end}, in order, with the system's own reader. */
-    default void readAll(String topic, long end, MessageSink sink) throws Exception {
+    /**
+     * Reads {@code topic} from its beginning through {@code end}, each partition in its order, with
+     * the system's own reader.
+     */
+    default void readAll(String topic, long[] end, MessageSink sink) throws Exception {
         throw new UnsupportedOperationException("this driver cannot read a topic back");
     }
 

@@ -13,22 +13,26 @@ import java.util.OptionalLong;
  * @param compression {@code --compression}: snappy, gzip or none
  * @param producerConfig further producer configuration by its documented name (deltaq), e.g. the
  *     soak's {@code maintenance.enabled}
+ * @param consumerConfig further consumer configuration by its documented name (deltaq's group
+ *     consumer), e.g. a chaos run's {@code session.timeout.ms}
  */
 public record ClientOptions(int messageSize, OptionalLong lingerMs, Optional<String> compression,
-        Map<String, String> producerConfig) {
+        Map<String, String> producerConfig, Map<String, String> consumerConfig) {
 
     private static final String MESSAGE_SIZE = "client.messageSize";
     private static final String LINGER_MS = "client.lingerMs";
     private static final String COMPRESSION = "client.compression";
     private static final String PRODUCER_CONFIG_PREFIX = "client.producer.";
+    private static final String CONSUMER_CONFIG_PREFIX = "client.consumer.";
 
     public ClientOptions {
         producerConfig = Map.copyOf(producerConfig);
+        consumerConfig = Map.copyOf(consumerConfig);
     }
 
-    /** Options without further producer configuration. */
+    /** Options without further producer or consumer configuration. */
     public ClientOptions(int messageSize, OptionalLong lingerMs, Optional<String> compression) {
-        this(messageSize, lingerMs, compression, Map.of());
+        this(messageSize, lingerMs, compression, Map.of(), Map.of());
     }
 
     /** As strings, to cross into a worker JVM. */
@@ -38,19 +42,26 @@ public record ClientOptions(int messageSize, OptionalLong lingerMs, Optional<Str
         lingerMs.ifPresent(v -> map.put(LINGER_MS, Long.toString(v)));
         compression.ifPresent(v -> map.put(COMPRESSION, v));
         producerConfig.forEach((k, v) -> map.put(PRODUCER_CONFIG_PREFIX + k, v));
+        consumerConfig.forEach((k, v) -> map.put(CONSUMER_CONFIG_PREFIX + k, v));
         return map;
     }
 
     public static ClientOptions fromStrings(Map<String, String> map) {
         String linger = map.get(LINGER_MS);
-        Map<String, String> producerConfig = new LinkedHashMap<>();
-        map.forEach((k, v) -> {
-            if (k.startsWith(PRODUCER_CONFIG_PREFIX)) {
-                producerConfig.put(k.substring(PRODUCER_CONFIG_PREFIX.length()), v);
-            }
-        });
         return new ClientOptions(Integer.parseInt(map.get(MESSAGE_SIZE)),
                 linger == null ? OptionalLong.empty() : OptionalLong.of(Long.parseLong(linger)),
-                Optional.ofNullable(map.get(COMPRESSION)), producerConfig);
+                Optional.ofNullable(map.get(COMPRESSION)), withPrefix(map, PRODUCER_CONFIG_PREFIX),
+                withPrefix(map, CONSUMER_CONFIG_PREFIX));
+    }
+
+    /** The entries whose keys start with {@code prefix}, without it. */
+    private static Map<String, String> withPrefix(Map<String, String> map, String prefix) {
+        Map<String, String> found = new LinkedHashMap<>();
+        map.forEach((k, v) -> {
+            if (k.startsWith(prefix)) {
+                found.put(k.substring(prefix.length()), v);
+            }
+        });
+        return found;
     }
 }

@@ -1,28 +1,38 @@
 package io.deltaq.bench.driver;
 
+import java.nio.ByteOrder;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-
-import java.nio.ByteOrder;
+import java.util.concurrent.locks.LockSupport;
 
 import io.deltaq.consumer.ConsumedMessage;
 import io.deltaq.consumer.Consumer;
 import io.deltaq.consumer.ConsumerConfig;
-import io.deltaq.consumer.MessageHandler;
-import io.deltaq.producer.AckListener;
 import io.deltaq.producer.Producer;
 import io.deltaq.producer.ProducerConfig;
+import io.deltaq.producer.ProducerMetrics;
 import io.deltaq.s3io.FaultInjectingStore;
 import io.deltaq.s3io.ObjectStore;
 import io.deltaq.s3io.ObjectStores;
+import io.deltaq.topic.GroupConfig;
+import io.deltaq.topic.GroupConsumer;
+import io.deltaq.topic.GroupMessageHandler;
+import io.deltaq.topic.GroupRebalanceListener;
+import io.deltaq.topic.Topic;
+import io.deltaq.topic.TopicAckListener;
+import io.deltaq.topic.TopicProducer;
 import org.agrona.DirectBuffer;
 
 /**
- * deltaq as the system under test: one fresh Delta table per rate in the target store, producers
- * appending with {@link Producer#offer} (no allocation) and consumers tailing the log.
+ * deltaq as the system under test: a fresh topic per rate in the target store (a plain table when it
+ * has one partition, as before topics), producers sending keyless messages with
+ * {@link TopicProducer#offer} (no allocation), and consumers that are each a group of their own
+ * ({@link GroupConsumer}), so each holds and tails every partition.
  */
 public final class DeltaqDriver implements BenchDriver {
 
@@ -33,7 +43,8 @@ public final class DeltaqDriver implements BenchDriver {
 
     @Override
     public String describeDefaults() {
-        return "linger.ms=0 (group commit), compression snappy, one table per rate";
+        return "linger.ms=0 (group commit), compression snappy, a topic per rate (one partition: a plain table),"
+                + " keyless messages, each consumer a group of its own";
     }
 
     @Override
@@ -59,7 +70,7 @@ public final class DeltaqDriver implements BenchDriver {
 
     /**
      * The producer's id is its index, so that a producer restarted after its worker was killed
-     * continues as the same writer (its batch sequence, its fencing).
+     * continues as the same writer (its batch sequence, its fencing) in every partition.
      */
     @Override
     public BenchProducer newProducer(Map<String, String> connection, String topic, ClientOptions options, int index,
@@ -72,8 +83,16 @@ public final class DeltaqDriver implements BenchDriver {
             options.lingerMs().ifPresent(v -> config.put(ProducerConfig.LINGER_MS, v));
             options.compression().ifPresent(v -> config.put(ProducerConfig.COMPRESSION, v));
             config.putAll(options.producerConfig());
-            AckCounter acks = new AckCounter(outcomes);
-            Producer producer = Producer.create(store, topic, config, acks);
+            // The listener is made before the producer, which needs it: sized by the topic as it is now,
+            // and checked against the producer's own count below (the bench never grows a topic).
+            int partitions = Topic.open(store, topic).partitions();
+            AckCounter acks = new AckCounter(new OfferIndexes(partitions), outcomes);
+            TopicProducer producer = TopicProducer.create(store, topic, config, acks);
+            if (producer.partitions() != partitions) {
+                producer.close(Duration.ZERO);
+                throw new IllegalStateException("topic " + topic + " grew from " + partitions + " to "
+                        + producer.partitions() + " partitions while producer " + index + " opened");
+            }
             return new DeltaqProducer(store, producer, acks);
         } catch (RuntimeException e) {
             store.close();
@@ -81,16 +100,26 @@ public final class DeltaqDriver implements BenchDriver {
         }
     }
 
-    /** Named by its index, so that a consumer restarted after its worker was killed resumes at its committed position. */
+    /**
+     * A group of its own, named by its index: it holds every partition, and a consumer restarted
+     * after its worker was killed resumes at the group's committed positions. Opened once it holds
+     * them all, so that taking the leases and opening the partitions is not part of its first timed poll.
+     */
     @Override
     public BenchConsumer newConsumer(Map<String, String> connection, String topic, ClientOptions options, int index) {
         ObjectStore store = DeltaqTarget.openStore(connection, 2L * index + 1);
+        DeltaqConsumer consumer = new DeltaqConsumer(store);
         try {
-            Consumer consumer = Consumer.create(store, topic, Map.of(ConsumerConfig.START, "earliest",
-                    ConsumerConfig.CONSUMER_NAME, consumerName(index)));
-            return new DeltaqConsumer(store, consumer);
+            Map<String, Object> config = new HashMap<>();
+            config.put(GroupConfig.GROUP_ID, consumerName(index));
+            config.put(ConsumerConfig.START, "earliest");
+            // Alone in its group, a consumer's session matters only when its worker is killed: the
+            // library's defaults, unless the run says otherwise (a run with kills shortens it).
+            config.putAll(options.consumerConfig());
+            consumer.open(GroupConsumer.create(store, topic, config, consumer));
+            return consumer;
         } catch (RuntimeException e) {
-            store.close();
+            consumer.close();
             throw e;
         }
     }
@@ -117,40 +146,133 @@ public final class DeltaqDriver implements BenchDriver {
     /** Tick counters of injected faults start with this, followed by the kind in lower case. */
     public static final String FAULT_COUNTER_PREFIX = "fault.";
 
-    /** Polls with one reused handler that decodes the {@link Payload} header in place. */
-    private static final class DeltaqConsumer implements BenchConsumer, MessageHandler {
-        private final ObjectStore store;
-        private final Consumer consumer;
-        private MessageSink sink;
+    /**
+     * How long a consumer may take to hold every partition of its topic when it opens: at once on a
+     * fresh topic; after a kill, once its predecessor's leases ran out.
+     */
+    private static final long ASSIGNMENT_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(60);
 
-        DeltaqConsumer(ObjectStore store, Consumer consumer) {
+    /** Hands a consumed message's {@link Payload} header to {@code sink}, decoded in place. */
+    static void deliver(int partition, ConsumedMessage message, MessageSink sink) {
+        DirectBuffer buffer = message.buffer();
+        int value = message.valueOffset();
+        sink.onMessage(partition, buffer.getLong(value + Payload.INTENDED_MICROS_OFFSET, ByteOrder.BIG_ENDIAN),
+                buffer.getInt(value + Payload.PRODUCER_INDEX_OFFSET, ByteOrder.BIG_ENDIAN),
+                buffer.getLong(value + Payload.SEQUENCE_OFFSET, ByteOrder.BIG_ENDIAN));
+    }
+
+    /**
+     * A group member of its own that polls with itself as the reused handler. It keeps each held
+     * partition's consumer by partition number, from the rebalance callbacks, so that
+     * {@link #reached} looks at their positions without allocating.
+     */
+    private static final class DeltaqConsumer implements BenchConsumer, GroupMessageHandler, GroupRebalanceListener {
+        private final ObjectStore store;
+        private GroupConsumer group;
+        private Consumer[] byPartition = new Consumer[0];
+        private MessageSink sink;
+        /** A message delivered while waiting for the partitions at opening, handed to the first poll's sink. */
+        private boolean holding;
+        private int heldPartition;
+        private long heldIntendedMicros;
+        private int heldProducer;
+        private long heldSequence;
+        private final MessageSink hold = (partition, intendedMicros, producerIndex, sequence) -> {
+            holding = true;
+            heldPartition = partition;
+            heldIntendedMicros = intendedMicros;
+            heldProducer = producerIndex;
+            heldSequence = sequence;
+        };
+
+        DeltaqConsumer(ObjectStore store) {
             this.store = store;
-            this.consumer = consumer;
+        }
+
+        /**
+         * Polls one message at a time until every partition is held and open. A fresh topic has no
+         * messages yet; a restarted consumer's has, and the one a poll may deliver is held for the
+         * first real poll rather than lost.
+         */
+        void open(GroupConsumer group) {
+            this.group = group;
+            this.byPartition = new Consumer[group.topic().partitions()];
+            this.sink = hold;
+            long deadline = System.nanoTime() + ASSIGNMENT_TIMEOUT_NS;
+            RuntimeException lastFailure = null;
+            while (!holding && group.assignment().size() < byPartition.length) {
+                if (System.nanoTime() - deadline > 0) {
+                    IllegalStateException e = new IllegalStateException("consumer group member " + group.memberId()
+                            + " of " + group.topic() + " held partitions " + group.assignment() + " of "
+                            + byPartition.length + " after " + TimeUnit.NANOSECONDS.toSeconds(ASSIGNMENT_TIMEOUT_NS) + " s");
+                    if (lastFailure != null) {
+                        e.addSuppressed(lastFailure);
+                    }
+                    throw e;
+                }
+                try {
+                    if (group.poll(this, 1) > 0) {
+                        continue;
+                    }
+                } catch (RuntimeException e) {
+                    // Claiming a partition failed (storage): it is handed back and taken again at the next heartbeat.
+                    lastFailure = e;
+                }
+                LockSupport.parkNanos(1_000_000);
+            }
+            this.sink = null;
         }
 
         @Override
         public int poll(MessageSink sink, int limit) {
+            int delivered = 0;
+            if (holding) {
+                holding = false;
+                sink.onMessage(heldPartition, heldIntendedMicros, heldProducer, heldSequence);
+                if (++delivered == limit) {
+                    return delivered;
+                }
+            }
             this.sink = sink;
-            return consumer.poll(this, limit);
+            return delivered + group.poll(this, limit - delivered);
         }
 
         @Override
-        public void onMessage(ConsumedMessage message) {
-            DirectBuffer buffer = message.buffer();
-            int value = message.valueOffset();
-            sink.onMessage(buffer.getLong(value + Payload.INTENDED_MICROS_OFFSET, ByteOrder.BIG_ENDIAN),
-                    buffer.getInt(value + Payload.PRODUCER_INDEX_OFFSET, ByteOrder.BIG_ENDIAN),
-                    buffer.getLong(value + Payload.SEQUENCE_OFFSET, ByteOrder.BIG_ENDIAN));
+        public void onMessage(int partition, ConsumedMessage message) {
+            deliver(partition, message, sink);
+        }
+
+        @Override
+        public void onPartitionsAssigned(Set<Integer> partitions) {
+            for (int p : partitions) {
+                byPartition[p] = group.partitionConsumer(p).orElse(null);
+            }
+        }
+
+        @Override
+        public void onPartitionsRevoked(Set<Integer> partitions) {
+            partitions.forEach(p -> byPartition[p] = null);
+        }
+
+        @Override
+        public void onPartitionsLost(Set<Integer> partitions) {
+            partitions.forEach(p -> byPartition[p] = null);
         }
 
         @Override
         public void commitPosition() {
-            consumer.commitSync();
+            group.commitSync();
         }
 
         @Override
-        public boolean reached(long end) {
-            return consumer.position().version() > end;
+        public boolean reached(long[] end) {
+            for (int p = 0; p < end.length; p++) {
+                Consumer c = p < byPartition.length ? byPartition[p] : null;
+                if (c == null || c.position().version() <= end[p]) {
+                    return false;
+                }
+            }
+            return true;
         }
 
         @Override
@@ -162,7 +284,9 @@ public final class DeltaqDriver implements BenchDriver {
         @Override
         public void close() {
             try {
-                consumer.close(Duration.ofSeconds(10));
+                if (group != null) {
+                    group.close(Duration.ofSeconds(10));
+                }
             } finally {
                 store.close();
             }
@@ -170,41 +294,56 @@ public final class DeltaqDriver implements BenchDriver {
     }
 
     /**
-     * Counts acknowledgements on the commit thread, its only writer, and passes each on. The
-     * producer numbers the messages it accepts from 0 without gaps, so its sequence is the offer index.
+     * Counts outcomes on the partitions' commit threads and passes each on by its offer index. Each
+     * partition's thread is the only writer of its own outcomes, but several partitions report at
+     * once, hence the atomic increments.
      */
-    private static final class AckCounter implements AckListener {
+    private static final class AckCounter implements TopicAckListener {
         final AtomicLong acknowledged = new AtomicLong();
         final AtomicLong failed = new AtomicLong();
+        final OfferIndexes offers;
         final SendOutcomes outcomes;
         volatile Throwable firstFailure;
+        /** Set when an outcome could not be matched to its offer: the books would be wrong, so the run fails. */
+        volatile RuntimeException broken;
 
-        AckCounter(SendOutcomes outcomes) {
+        AckCounter(OfferIndexes offers, SendOutcomes outcomes) {
+            this.offers = offers;
             this.outcomes = outcomes;
         }
 
         @Override
-        public void onAcknowledged(long sequence, long version, int index) {
-            outcomes.acknowledged(sequence);
-            acknowledged.lazySet(acknowledged.get() + 1);
+        public void onAcknowledged(int partition, long sequence, long version, int index) {
+            try {
+                outcomes.acknowledged(offers.settle(partition, sequence));
+            } catch (RuntimeException e) {
+                broken = e;
+            }
+            acknowledged.incrementAndGet();
         }
 
         @Override
-        public void onFailed(long sequence, Throwable cause) {
+        public void onFailed(int partition, long sequence, Throwable cause) {
             if (firstFailure == null) {
                 firstFailure = cause;
             }
-            outcomes.failed(sequence, cause);
-            failed.lazySet(failed.get() + 1);
+            try {
+                outcomes.failed(offers.settle(partition, sequence), cause);
+            } catch (RuntimeException e) {
+                broken = e;
+            }
+            failed.incrementAndGet();
         }
     }
 
     private static final class DeltaqProducer implements BenchProducer {
         private final ObjectStore store;
-        private final Producer producer;
+        private final TopicProducer producer;
         private final AckCounter acks;
+        /** Messages accepted so far: the next offer's index. */
+        private long offered;
 
-        DeltaqProducer(ObjectStore store, Producer producer, AckCounter acks) {
+        DeltaqProducer(ObjectStore store, TopicProducer producer, AckCounter acks) {
             this.store = store;
             this.producer = producer;
             this.acks = acks;
@@ -212,13 +351,27 @@ public final class DeltaqDriver implements BenchDriver {
 
         @Override
         public boolean offer(byte[] value, int length, long timestampMicros) {
+            RuntimeException broken = acks.broken;
+            if (broken != null) {
+                throw new IllegalStateException("deltaq producer " + producerId() + ": " + broken.getMessage(), broken);
+            }
+            acks.offers.prepare(offered);
             long result = producer.offer(null, 0, 0, value, 0, length, timestampMicros);
             if (result == Producer.CLOSED) {
                 Throwable cause = acks.firstFailure;
-                throw new IllegalStateException("deltaq producer " + producer.producerId() + " can send no more"
+                throw new IllegalStateException("deltaq producer " + producerId() + " can send no more"
                         + (cause == null ? "" : ": " + cause.getMessage()), cause);
             }
-            return result >= 0;
+            if (result < 0) {
+                return false;
+            }
+            acks.offers.accepted((int) result);
+            offered++;
+            return true;
+        }
+
+        private String producerId() {
+            return producer.partitionProducer(0).producerId();
         }
 
         @Override
@@ -231,19 +384,23 @@ public final class DeltaqDriver implements BenchDriver {
             return acks.failed.get();
         }
 
+        /** The partitions' producers' counters, summed: a topic's commits are those of all its partitions. */
         @Override
         public void addCounters(Map<String, Long> into) {
-            into.merge("commits", producer.metrics().commits(), Long::sum);
-            into.merge("committedMessages", producer.metrics().messages(), Long::sum);
-            into.merge("lostRaces", producer.metrics().lostRaces(), Long::sum);
-            into.merge("retriedBatches", producer.metrics().retriedBatches(), Long::sum);
-            into.merge("failedMessages", producer.metrics().failedMessages(), Long::sum);
-            into.merge("unknownOutcomes", producer.metrics().unknownOutcomes(), Long::sum);
-            into.merge("unknownMessages", producer.metrics().unknownMessages(), Long::sum);
-            into.merge("failedCheckpoints", producer.metrics().failedCheckpoints(), Long::sum);
-            double checkpointMs = producer.metrics().lastCheckpointMillis();
-            if (checkpointMs >= 0) { // absent before the producer's first checkpoint
-                into.merge(LAST_CHECKPOINT_MS, Math.round(checkpointMs), Math::max);
+            for (int p = 0; p < producer.partitions(); p++) {
+                ProducerMetrics metrics = producer.partitionProducer(p).metrics();
+                into.merge("commits", metrics.commits(), Long::sum);
+                into.merge("committedMessages", metrics.messages(), Long::sum);
+                into.merge("lostRaces", metrics.lostRaces(), Long::sum);
+                into.merge("retriedBatches", metrics.retriedBatches(), Long::sum);
+                into.merge("failedMessages", metrics.failedMessages(), Long::sum);
+                into.merge("unknownOutcomes", metrics.unknownOutcomes(), Long::sum);
+                into.merge("unknownMessages", metrics.unknownMessages(), Long::sum);
+                into.merge("failedCheckpoints", metrics.failedCheckpoints(), Long::sum);
+                double checkpointMs = metrics.lastCheckpointMillis();
+                if (checkpointMs >= 0) { // absent before the producer's first checkpoint
+                    into.merge(LAST_CHECKPOINT_MS, Math.round(checkpointMs), Math::max);
+                }
             }
             into.merge("storeRequests", store.metrics().totalRequests(), Long::sum);
             addFaultCounters(store, into);

@@ -1,7 +1,6 @@
 package io.deltaq.bench.driver;
 
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -22,12 +21,12 @@ import io.deltaq.s3io.Listing;
 import io.deltaq.s3io.ObjectStore;
 import io.deltaq.s3io.ObjectStores;
 import io.deltaq.s3server.EmbeddedS3Server;
-import org.agrona.DirectBuffer;
+import io.deltaq.topic.Topic;
 
 /**
  * Where deltaq's tables live for a sweep: the embedded S3 server (default), an S3-compatible
  * service ({@code --endpoint}, {@code --bucket}), AWS ({@code --bucket} alone) or a local
- * directory ({@code --store}). Each sweep gets its own prefix, each rate its own table under it.
+ * directory ({@code --store}). Each sweep gets its own prefix, each rate its own topic under it.
  */
 final class DeltaqTarget implements BenchTarget {
 
@@ -116,33 +115,44 @@ final class DeltaqTarget implements BenchTarget {
         return ObjectStores.open(connection.get(ADDRESS), env, overrides);
     }
 
+    /** Each partition table's latest version. */
     @Override
-    public long end(String topic) {
-        return DeltaTable.at(store, topic).latestVersion();
+    public long[] end(String topic) {
+        Topic opened = Topic.open(store, topic);
+        long[] end = new long[opened.partitions()];
+        for (int p = 0; p < end.length; p++) {
+            end[p] = opened.partitionTable(p).latestVersion();
+        }
+        return end;
     }
 
-    /** A fresh consumer from the earliest position, without faults, through version {@code end}. */
+    /**
+     * A fresh consumer of each partition in turn, from the earliest position, without faults, through
+     * the partition's version in {@code end}.
+     */
     @Override
-    public void readAll(String topic, long end, MessageSink sink) {
-        MessageSink[] target = {sink};
-        try (Consumer consumer = Consumer.create(store, topic, Map.of(ConsumerConfig.START, "earliest"))) {
-            MessageHandler handler = message -> {
-                DirectBuffer buffer = message.buffer();
-                int value = message.valueOffset();
-                target[0].onMessage(buffer.getLong(value + Payload.INTENDED_MICROS_OFFSET, ByteOrder.BIG_ENDIAN),
-                        buffer.getInt(value + Payload.PRODUCER_INDEX_OFFSET, ByteOrder.BIG_ENDIAN),
-                        buffer.getLong(value + Payload.SEQUENCE_OFFSET, ByteOrder.BIG_ENDIAN));
-            };
-            long lastProgress = System.nanoTime();
-            while (consumer.position().version() <= end) {
-                if (consumer.poll(handler, 100_000) > 0) {
-                    lastProgress = System.nanoTime();
-                } else if (System.nanoTime() - lastProgress > READ_ALL_STALL_NS) {
-                    throw new IllegalStateException("reading " + topic + " in " + store.location() + " back: stuck at "
-                            + consumer.position() + " for " + TimeUnit.NANOSECONDS.toSeconds(READ_ALL_STALL_NS)
-                            + " s, short of version " + end);
-                } else {
-                    LockSupport.parkNanos(1_000_000);
+    public void readAll(String topic, long[] end, MessageSink sink) {
+        Topic opened = Topic.open(store, topic);
+        if (opened.partitions() != end.length) {
+            throw new IllegalStateException("topic " + topic + " has " + opened.partitions() + " partitions, its end "
+                    + end.length);
+        }
+        for (int p = 0; p < end.length; p++) {
+            int partition = p;
+            String table = opened.partitionPath(p);
+            try (Consumer consumer = Consumer.create(store, table, Map.of(ConsumerConfig.START, "earliest"))) {
+                MessageHandler handler = message -> DeltaqDriver.deliver(partition, message, sink);
+                long lastProgress = System.nanoTime();
+                while (consumer.position().version() <= end[p]) {
+                    if (consumer.poll(handler, 100_000) > 0) {
+                        lastProgress = System.nanoTime();
+                    } else if (System.nanoTime() - lastProgress > READ_ALL_STALL_NS) {
+                        throw new IllegalStateException("reading " + table + " in " + store.location() + " back: stuck at "
+                                + consumer.position() + " for " + TimeUnit.NANOSECONDS.toSeconds(READ_ALL_STALL_NS)
+                                + " s, short of version " + end[p]);
+                    } else {
+                        LockSupport.parkNanos(1_000_000);
+                    }
                 }
             }
         }
@@ -159,13 +169,22 @@ final class DeltaqTarget implements BenchTarget {
     }
 
     @Override
-    public String createTopic(String name) {
-        return createTopic(name, Map.of());
+    public String createTopic(String name, int partitions) {
+        return createTopic(name, partitions, Map.of());
     }
 
+    /**
+     * One partition: a plain table, exactly what the bench wrote before topics, so that its results
+     * compare with earlier ones (and a plain table is a topic of one partition to every client).
+     * More: a topic of that many partition tables, each with {@code properties}.
+     */
     @Override
-    public String createTopic(String name, Map<String, String> properties) {
-        DeltaTable.at(store, name).createMessageTable(properties);
+    public String createTopic(String name, int partitions, Map<String, String> properties) {
+        if (partitions == 1) {
+            DeltaTable.at(store, name).createMessageTable(properties);
+        } else {
+            Topic.create(store, name, partitions, properties);
+        }
         return name;
     }
 
@@ -174,8 +193,12 @@ final class DeltaqTarget implements BenchTarget {
      * the table with a listing, and times a fresh consumer at the head from its creation until it has
      * resolved where it starts.
      */
+    /** Of a topic of one partition, a plain table: the soak runs on one. */
     @Override
     public TopicSample sampleTopic(String topic) {
+        if (!Topic.open(store, topic).plainTable()) {
+            throw new UnsupportedOperationException("sampling " + topic + ": only a topic of one partition (a plain table)");
+        }
         DeltaTable table = DeltaTable.at(store, topic);
         long liveFiles = table.snapshot().liveFiles().size();
         Optional<DeltaTable.CheckpointFiles> checkpoint = table.latestCheckpoint();

@@ -130,9 +130,9 @@ final class EmbeddedKafka implements BenchTarget {
     }
 
     @Override
-    public String createTopic(String name) throws Exception {
-        admin.createTopics(List.of(new NewTopic(name, 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
-        // The topic exists once the controller says so; wait until the partition has its leader too. Until
+    public String createTopic(String name, int partitions) throws Exception {
+        admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1))).all().get(30, TimeUnit.SECONDS);
+        // The topic exists once the controller says so; wait until every partition has its leader too. Until
         // the broker's metadata has caught up with the controller, it answers that it does not know the topic.
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (true) {
@@ -145,12 +145,13 @@ final class EmbeddedKafka implements BenchTarget {
                 }
                 description = null;
             }
-            if (description != null && description.partitions().get(0).leader() != null
-                    && !description.partitions().get(0).leader().isEmpty()) {
+            if (description != null && description.partitions().size() == partitions
+                    && description.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty())) {
                 return name;
             }
             if (System.nanoTime() - deadline >= 0) {
-                throw new IllegalStateException("Kafka topic " + name + " got no partition leader within 30 s");
+                throw new IllegalStateException("Kafka topic " + name + " did not get a leader for each of its "
+                        + partitions + " partitions within 30 s");
             }
             Thread.sleep(50);
         }

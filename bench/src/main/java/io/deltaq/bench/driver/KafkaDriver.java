@@ -20,9 +20,10 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
- * Kafka 4.4 as the system under test: a single-node KRaft broker in the coordinator's JVM, one
- * partition per topic, {@code acks=all}, and consumers that each {@code assign} the partition (no
- * group: every consumer reads everything, and no rebalance delays the start).
+ * Kafka 4.4 as the system under test: a single-node KRaft broker in the coordinator's JVM, topics
+ * of {@code --partitions} partitions, {@code acks=all}, keyless records spread by the producer's
+ * default partitioner, and consumers that each {@code assign} every partition (no group: every
+ * consumer reads everything, and no rebalance delays the start).
  *
  * <p>The Kafka clients allocate per message (a {@link ProducerRecord} per send, the records of each
  * poll); the harness's own loops do not, and the summary's per-message allocation shows the
@@ -43,7 +44,7 @@ public final class KafkaDriver implements BenchDriver {
     @Override
     public String describeDefaults() {
         return "acks=all, linger.ms=" + DEFAULT_LINGER_MS + ", batch.size=" + BATCH_BYTES + ", compression none,"
-                + " one partition, replication factor 1";
+                + " replication factor 1, keyless records (default partitioner), consumers assigned every partition";
     }
 
     @Override
@@ -77,10 +78,11 @@ public final class KafkaDriver implements BenchDriver {
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props);
         try {
-            TopicPartition partition = new TopicPartition(topic, 0);
-            consumer.assign(List.of(partition));
-            consumer.seekToBeginning(List.of(partition));
-            consumer.position(partition); // resolve the start now, not inside the first timed poll
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(info -> new TopicPartition(topic, info.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            partitions.forEach(consumer::position); // resolve the start now, not inside the first timed poll
         } catch (RuntimeException e) {
             consumer.close(Duration.ZERO);
             throw e;
@@ -103,8 +105,9 @@ public final class KafkaDriver implements BenchDriver {
         @Override
         public boolean offer(byte[] value, int length, long timestampMicros) {
             // send() copies the value into its batch before returning, so the caller may reuse it.
-            // It blocks (max.block.ms) rather than refusing when its buffer is full.
-            producer.send(new ProducerRecord<>(topic, 0, timestampMicros / 1000, null, value), this);
+            // It blocks (max.block.ms) rather than refusing when its buffer is full. No partition and no
+            // key: the default partitioner sticks to a partition per batch, as deltaq's keyless messages do.
+            producer.send(new ProducerRecord<>(topic, null, timestampMicros / 1000, null, value), this);
             return true;
         }
 
@@ -158,7 +161,7 @@ public final class KafkaDriver implements BenchDriver {
             int count = 0;
             for (ConsumerRecord<byte[], byte[]> record : records) {
                 byte[] value = record.value();
-                sink.onMessage(Payload.intendedMicros(value, 0), Payload.producerIndex(value, 0),
+                sink.onMessage(record.partition(), Payload.intendedMicros(value, 0), Payload.producerIndex(value, 0),
                         Payload.sequence(value, 0));
                 count++;
             }

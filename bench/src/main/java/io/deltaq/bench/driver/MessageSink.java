@@ -1,8 +1,8 @@
 package io.deltaq.bench.driver;
 
-/** Receives each delivered message's {@link Payload} header, decoded by the driver. */
+/** Receives each delivered message's {@link Payload} header, decoded by the driver, and the partition it came from. */
 @FunctionalInterface
 public interface MessageSink {
 
-    void onMessage(long intendedMicros, int producerIndex, long sequence);
+    void onMessage(int partition, long intendedMicros, int producerIndex, long sequence);
 }

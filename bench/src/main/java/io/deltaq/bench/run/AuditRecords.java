@@ -30,14 +30,14 @@ import io.deltaq.bench.driver.SendOutcomes;
  *       per-producer sequence numbers: {@code O first last} offered so far, {@code A first last}
  *       acknowledged, {@code F first last class} failed, {@code U first last class} failed with
  *       the outcome unknown.
- *   <li>{@code consumer-<index>-<incarnation>.bin}, 12-byte big-endian records in delivery order:
- *       (producer index, sequence) per delivery, or (-1, deliveries so far) once a position
- *       covering every delivery before it was committed.
+ *   <li>{@code consumer-<index>-<incarnation>.bin}, 16-byte big-endian records in delivery order:
+ *       (producer index, partition, sequence) per delivery, or (-1, 0, deliveries so far) once a
+ *       position covering every delivery before it was committed.
  * </ul>
  */
 final class AuditRecords {
 
-    static final int RECORD_BYTES = 12;
+    static final int RECORD_BYTES = 16;
     static final int COMMIT_MARK = -1;
 
     private static final Pattern PRODUCER_FILE = Pattern.compile("producer-(\\d+)-(\\d+)\\.log");
@@ -208,11 +208,11 @@ final class AuditRecords {
             this.channel = create(file);
         }
 
-        void delivered(int producer, long sequence) {
+        void delivered(int partition, int producer, long sequence) {
             if (buffer.remaining() < RECORD_BYTES) {
                 writeOut();
             }
-            buffer.putInt(producer).putLong(sequence);
+            buffer.putInt(producer).putInt(partition).putLong(sequence);
             deliveries++;
         }
 
@@ -226,7 +226,7 @@ final class AuditRecords {
             if (buffer.remaining() < RECORD_BYTES) {
                 writeOut();
             }
-            buffer.putInt(COMMIT_MARK).putLong(deliveries);
+            buffer.putInt(COMMIT_MARK).putInt(0).putLong(deliveries);
             writeOut();
         }
 
@@ -331,11 +331,12 @@ final class AuditRecords {
                 }
                 while (buffer.remaining() >= RECORD_BYTES) {
                     int producer = buffer.getInt();
+                    int partition = buffer.getInt();
                     long sequence = buffer.getLong();
                     if (producer == COMMIT_MARK) {
                         audit.committed(consumer);
                     } else {
-                        audit.delivered(consumer, producer, sequence);
+                        audit.delivered(consumer, partition, producer, sequence);
                     }
                 }
                 buffer.compact();

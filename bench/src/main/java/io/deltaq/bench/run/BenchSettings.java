@@ -17,6 +17,7 @@ import io.deltaq.bench.driver.TargetOptions;
  * @param drainSeconds how long the consumers may take to catch up after the measured time
  * @param producers producers per run, each paced at {@code rate / producers}
  * @param consumers independent consumers per run, each reading every message
+ * @param partitions partitions of each run's topic
  * @param inProcess producers and consumers in the coordinator's JVM instead of two worker JVMs
  * @param workerJvmOptions options of the worker JVMs
  * @param floorSamples round trips of each kind for the storage floor
@@ -26,14 +27,15 @@ import io.deltaq.bench.driver.TargetOptions;
  *     the soak's duration)
  */
 public record BenchSettings(List<Long> rates, int seconds, int warmupSeconds, int drainSeconds, List<BenchDriver> drivers,
-        ClientOptions client, int producers, int consumers, boolean inProcess, List<String> workerJvmOptions,
-        TargetOptions target, Path out, int floorSamples, boolean flightRecordings, Chaos chaos, Optional<Soak> soak) {
+        ClientOptions client, int producers, int consumers, int partitions, boolean inProcess,
+        List<String> workerJvmOptions, TargetOptions target, Path out, int floorSamples, boolean flightRecordings,
+        Chaos chaos, Optional<Soak> soak) {
 
-    /** Settings of a sweep, not a soak. */
+    /** Settings of a sweep, not a soak, on topics of one partition. */
     public BenchSettings(List<Long> rates, int seconds, int warmupSeconds, int drainSeconds, List<BenchDriver> drivers,
             ClientOptions client, int producers, int consumers, boolean inProcess, List<String> workerJvmOptions,
             TargetOptions target, Path out, int floorSamples, boolean flightRecordings, Chaos chaos) {
-        this(rates, seconds, warmupSeconds, drainSeconds, drivers, client, producers, consumers, inProcess,
+        this(rates, seconds, warmupSeconds, drainSeconds, drivers, client, producers, consumers, 1, inProcess,
                 workerJvmOptions, target, out, floorSamples, flightRecordings, chaos, Optional.empty());
     }
 

@@ -1,6 +1,9 @@
 package io.deltaq.bench.run;
 
+import java.util.Map;
 import java.util.Optional;
+
+import io.deltaq.topic.GroupConfig;
 
 /**
  * The chaos options of a sweep (deltaq only): storage faults, worker kills and a slow consumer.
@@ -18,8 +21,28 @@ public record Chaos(Optional<String> faults, long seed, double killEverySeconds,
     /** Nothing injected. */
     public static final Chaos NONE = new Chaos(Optional.empty(), 0, 0, 0);
 
+    /**
+     * The group session of deltaq's consumers in a run with kills: a killed consumer's successor takes
+     * its partitions once their leases ran out, about this plus the clock skew after its last
+     * heartbeat (the library's default of 30 s would leave it idle for most of a short run).
+     */
+    public static final long GROUP_SESSION_MS = 6_000;
+
     public boolean kills() {
         return killEverySeconds > 0;
+    }
+
+    /**
+     * The consumer configuration the run needs: with kills, a short group session (a heartbeat a
+     * quarter of it, so that three renewals may fail before a lease runs out); otherwise none.
+     */
+    public Map<String, String> consumerConfig() {
+        if (!kills()) {
+            return Map.of();
+        }
+        return Map.of(GroupConfig.SESSION_TIMEOUT_MS, Long.toString(GROUP_SESSION_MS),
+                GroupConfig.HEARTBEAT_INTERVAL_MS, Long.toString(GROUP_SESSION_MS / 4),
+                GroupConfig.CLOCK_SKEW_MS, Long.toString(GROUP_SESSION_MS / 6));
     }
 
     /** Whether anything is injected at all. */

@@ -126,8 +126,9 @@ public final class Coordinator {
         String topic;
         try {
             String name = (settings.soak().isPresent() ? "soak-" : "bench-") + rate + "-" + settings.target().runId();
-            topic = settings.soak().isPresent() ? target.createTopic(name, settings.soak().get().tableProperties())
-                    : target.createTopic(name);
+            topic = settings.soak().isPresent()
+                    ? target.createTopic(name, settings.partitions(), settings.soak().get().tableProperties())
+                    : target.createTopic(name, settings.partitions());
         } catch (Exception e) {
             result.error = "could not create the topic: " + Worker.describe(e);
             result.verdict = "failed: " + result.error;
@@ -138,6 +139,7 @@ public final class Coordinator {
         spec.put(Worker.TOPIC, topic);
         spec.put(Worker.PRODUCERS, Integer.toString(settings.producers()));
         spec.put(Worker.CONSUMERS, Integer.toString(settings.consumers()));
+        spec.put(Worker.PARTITIONS, Integer.toString(settings.partitions()));
         spec.put(Worker.RATE, Long.toString(rate));
         target.connection().forEach((k, v) -> spec.put(Worker.CONNECTION_PREFIX + k, v));
         spec.putAll(settings.client().toStrings());
@@ -185,10 +187,11 @@ public final class Coordinator {
     private DeliveryAudit.Result audit(BenchTarget target, String topic, Path auditDir, boolean consumersReachedEnd)
             throws Exception {
         err.println("bench: auditing deliveries of " + topic + " ...");
-        DeliveryAudit audit = new DeliveryAudit(settings.producers(),
+        DeliveryAudit audit = new DeliveryAudit(settings.producers(), settings.partitions(),
                 settings.soak().map(Soak::maintenance).orElse(false));
-        long end = target.end(topic);
-        target.readAll(topic, end, (intendedMicros, producerIndex, sequence) -> audit.inTable(producerIndex, sequence));
+        long[] end = target.end(topic);
+        target.readAll(topic, end, (partition, intendedMicros, producerIndex, sequence) ->
+                audit.inTable(partition, producerIndex, sequence));
         AuditRecords.read(auditDir, audit);
         if (consumersReachedEnd) {
             for (int j = 0; j < settings.consumers(); j++) {
@@ -238,7 +241,8 @@ public final class Coordinator {
         private final Map<String, Long> consumerCarried = new LinkedHashMap<>();
         private Map<String, String> producerLastRaw = Map.of();
         private Map<String, String> consumerLastRaw = Map.of();
-        private long endSent = -1;
+        /** Where each partition ended when the producers were done, as the consumers were told (with kills); null before. */
+        private long[] endSent;
         private String startLine;
         private final BlockingQueue<WorkerHandle.Event> events;
         private final List<Map<String, String>> producerTicks = new ArrayList<>();
@@ -368,8 +372,8 @@ public final class Coordinator {
                 if (startLine != null) {
                     consumer.send(startLine);
                 }
-                if (endSent >= 0) {
-                    consumer.send(Wire.END + " " + endSent);
+                if (endSent != null) {
+                    consumer.send(Wire.END + " " + Wire.formatEnd(endSent));
                 }
                 nextConsumerKill = Long.MAX_VALUE;
             }
@@ -674,7 +678,7 @@ public final class Coordinator {
                     fail("could not read where " + topic + " ends: " + Worker.describe(e));
                     return;
                 }
-                consumer.send(Wire.END + " " + endSent);
+                consumer.send(Wire.END + " " + Wire.formatEnd(endSent));
             } else {
                 consumer.send(Wire.EXPECT + " " + result.sent);
             }

@@ -7,13 +7,15 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Checks a run's deliveries against what its producers were told and what the table holds: the
+ * Checks a run's deliveries against what its producers were told and what the topic holds: the
  * delivery audit of a chaos run. Messages are named by (producer index, the producer's sequence
  * number in the payload); sequence numbers of one producer increase in send order across restarts
  * of its worker (a restarted pacer continues at the current time's number), so a set of them per
- * producer, and the last one seen, are all the books it needs.
+ * producer, and the last one seen per partition, are all the books it needs. Order is checked per
+ * partition and producer: a producer's messages in one partition must come in its send order, and
+ * its messages in different partitions have no order between them.
  *
- * <p>Feed it the table in order ({@link #inTable}), the producers' records ({@link #offered},
+ * <p>Feed it each partition's table in order ({@link #inTable}), the producers' records ({@link #offered},
  * {@link #acknowledged}, {@link #failed}) and each consumer's incarnations in order
  * ({@link #consumerStarted}, then its {@link #delivered} and {@link #committed} records in the
  * order they happened), then {@link #finish}. The checks that must come out 0:
@@ -21,7 +23,7 @@ import java.util.TreeMap;
  *   <li>acknowledged messages missing from the table;
  *   <li>messages delivered again to a consumer although a position after them had been committed
  *       before its restart, or delivered twice by one incarnation;
- *   <li>per-producer order violations, in the table and in each incarnation's delivery stream;
+ *   <li>order violations per partition and producer, in the table and in each incarnation's delivery stream;
  *   <li>messages reported failed (not "outcome unknown") that are in the table;
  * </ol>
  * and, as the table is exactly-once too, duplicates in the table, and messages of the table never
@@ -47,8 +49,8 @@ final class DeliveryAudit {
             List<String> problems = new ArrayList<>();
             add(problems, acknowledgedMissing, "acknowledged messages missing from the table");
             add(problems, illegalRedeliveries, "deliveries of messages at or before a committed position");
-            add(problems, tableOrderViolations, "per-producer order violations in the table");
-            add(problems, deliveryOrderViolations, "per-producer order violations in a consumer's deliveries");
+            add(problems, tableOrderViolations, "order violations per partition and producer in the table");
+            add(problems, deliveryOrderViolations, "order violations per partition and producer in a consumer's deliveries");
             add(problems, failedInTable, "messages reported failed that are in the table");
             add(problems, tableDuplicates, "messages twice in the table");
             add(problems, undelivered, "messages in the table never delivered to a consumer that reached its end");
@@ -72,7 +74,13 @@ final class DeliveryAudit {
         final BitSet acked = new BitSet();
         final BitSet failed = new BitSet();
         final BitSet unknown = new BitSet();
-        long lastInTable = -1;
+        /** By partition, the highest sequence read from its table so far. */
+        final long[] lastInTable;
+
+        Producer(int partitions) {
+            lastInTable = new long[partitions];
+            java.util.Arrays.fill(lastInTable, -1);
+        }
     }
 
     /** One consumer's books across its incarnations. */
@@ -82,7 +90,8 @@ final class DeliveryAudit {
         final List<BitSet> covered = new ArrayList<>();
         /** Delivered by the current incarnation. */
         final List<BitSet> current = new ArrayList<>();
-        final List<long[]> lastSequence = new ArrayList<>();
+        /** By producer and partition, the highest sequence the current incarnation delivered. */
+        long[][] lastSequence;
         /** Delivered by the current incarnation since its last commit, as (producer, sequence) pairs. */
         long[] sinceCommit = new long[1024];
         int sinceCommitCount;
@@ -108,27 +117,37 @@ final class DeliveryAudit {
 
     /** Whether retention may have removed the oldest messages before the table was read back. */
     private final boolean retention;
+    private final int partitions;
 
-    DeliveryAudit(int producerCount) {
-        this(producerCount, false);
+    DeliveryAudit(int producerCount, int partitions) {
+        this(producerCount, partitions, false);
     }
 
     /**
      * @param retention the table's retention may have expired its oldest messages (a soak with
-     *     maintenance): an acknowledged message missing from the table is then legal when it is older
-     *     than its producer's oldest message in the table, since retention removes whole prefixes of
-     *     positions and a producer's messages are in the table in its order; a missing message after
-     *     that is lost as always
+     *     maintenance, on a topic of one partition): an acknowledged message missing from the table
+     *     is then legal when it is older than its producer's oldest message in the table, since
+     *     retention removes whole prefixes of positions and a producer's messages are in the table in
+     *     its order; a missing message after that is lost as always
      */
-    DeliveryAudit(int producerCount, boolean retention) {
+    DeliveryAudit(int producerCount, int partitions, boolean retention) {
+        if (retention && partitions != 1) {
+            throw new IllegalArgumentException("retention is audited on a topic of one partition only, not "
+                    + partitions);
+        }
         this.retention = retention;
+        this.partitions = partitions;
         for (int i = 0; i < producerCount; i++) {
-            producers.add(new Producer());
+            producers.add(new Producer(partitions));
         }
     }
 
     private Producer producer(int index) {
         return index >= 0 && index < producers.size() ? producers.get(index) : null;
+    }
+
+    private boolean knownPartition(int partition) {
+        return partition >= 0 && partition < partitions;
     }
 
     private void example(String text) {
@@ -144,25 +163,28 @@ final class DeliveryAudit {
         return (int) sequence;
     }
 
-    /** The next message of the table, in table order. */
-    void inTable(int producerIndex, long sequence) {
+    /** The next message of {@code partition}'s table, in that table's order. */
+    void inTable(int partition, int producerIndex, long sequence) {
         tableMessages++;
         Producer p = producer(producerIndex);
-        if (p == null) {
+        if (p == null || !knownPartition(partition)) {
             foreign++;
-            example("table: message of unknown producer " + producerIndex + " seq " + sequence);
+            example("table: message of unknown producer " + producerIndex + " or partition " + partition + " seq "
+                    + sequence);
             return;
         }
         int s = bit(sequence);
+        long last = p.lastInTable[partition];
         if (p.table.get(s)) {
             tableDuplicates++;
             example("table: producer " + producerIndex + " seq " + sequence + " twice");
-        } else if (sequence < p.lastInTable) {
+        } else if (sequence < last) {
             tableOrderViolations++;
-            example("table: producer " + producerIndex + " seq " + sequence + " after seq " + p.lastInTable);
+            example("table: partition " + partition + ": producer " + producerIndex + " seq " + sequence
+                    + " after seq " + last);
         }
         p.table.set(s);
-        p.lastInTable = Math.max(p.lastInTable, sequence);
+        p.lastInTable[partition] = Math.max(last, sequence);
     }
 
     void offered(int producerIndex, long from, long to) {
@@ -215,25 +237,26 @@ final class DeliveryAudit {
         c.committedNowCount = 0;
         c.sinceCommitCount = 0;
         c.current.forEach(BitSet::clear);
-        c.lastSequence.clear();
-        long[] last = new long[producers.size()];
-        java.util.Arrays.fill(last, -1);
-        c.lastSequence.add(last);
+        c.lastSequence = new long[producers.size()][partitions];
+        for (long[] byPartition : c.lastSequence) {
+            java.util.Arrays.fill(byPartition, -1);
+        }
     }
 
-    void delivered(int consumerIndex, int producerIndex, long sequence) {
+    void delivered(int consumerIndex, int partition, int producerIndex, long sequence) {
         Consumer c = consumers.get(consumerIndex);
         if (c == null || !c.started) {
             throw new IllegalStateException("a delivery to consumer " + consumerIndex + " before it started");
         }
         deliveries++;
-        if (producer(producerIndex) == null) {
+        if (producer(producerIndex) == null || !knownPartition(partition)) {
             foreign++;
-            example("consumer " + consumerIndex + ": message of unknown producer " + producerIndex + " seq " + sequence);
+            example("consumer " + consumerIndex + ": message of unknown producer " + producerIndex + " or partition "
+                    + partition + " seq " + sequence);
             return;
         }
         int s = bit(sequence);
-        long[] last = c.lastSequence.get(0);
+        long[] last = c.lastSequence[producerIndex];
         if (c.current.get(producerIndex).get(s)) {
             illegalRedeliveries++;
             example("consumer " + consumerIndex + ": producer " + producerIndex + " seq " + sequence
@@ -245,12 +268,12 @@ final class DeliveryAudit {
         } else if (c.delivered.get(producerIndex).get(s)) {
             legalRedeliveries++;
         }
-        if (sequence < last[producerIndex]) {
+        if (sequence < last[partition]) {
             deliveryOrderViolations++;
-            example("consumer " + consumerIndex + ": producer " + producerIndex + " seq " + sequence + " after seq "
-                    + last[producerIndex]);
+            example("consumer " + consumerIndex + ": partition " + partition + ": producer " + producerIndex + " seq "
+                    + sequence + " after seq " + last[partition]);
         }
-        last[producerIndex] = Math.max(last[producerIndex], sequence);
+        last[partition] = Math.max(last[partition], sequence);
         c.current.get(producerIndex).set(s);
         c.delivered.get(producerIndex).set(s);
         if (c.sinceCommitCount == c.sinceCommit.length) {

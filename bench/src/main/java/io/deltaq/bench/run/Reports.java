@@ -85,8 +85,10 @@ public final class Reports {
         StringBuilder md = new StringBuilder("# deltaq bench\n\n");
         md.append("`").append(commandLine).append("`\n\n");
         md.append(String.format(Locale.ROOT, "- %d s measured per rate after %d s of warm-up (excluded), up to %d s of"
-                        + " drain; %d-byte messages; %d producer(s), %d consumer(s) each reading everything%n",
-                s.seconds(), s.warmupSeconds(), s.drainSeconds(), s.client().messageSize(), s.producers(), s.consumers()));
+                        + " drain; %d-byte messages; %d producer(s), %d consumer(s) each reading everything; %s%n",
+                s.seconds(), s.warmupSeconds(), s.drainSeconds(), s.client().messageSize(), s.producers(), s.consumers(),
+                s.partitions() == 1 ? "topics of 1 partition"
+                        : "topics of " + s.partitions() + " partitions, keyless messages spread over them"));
         md.append("- ").append(s.inProcess() ? "producers and consumers in the coordinator's JVM (--in-process)"
                 : "producers and consumers in two worker JVMs (" + String.join(" ", s.workerJvmOptions()) + ")")
                 .append('\n');
@@ -149,6 +151,11 @@ public final class Reports {
         }
         md.append("\nhot B/msg: bytes allocated by the harness's pacing or polling threads per message, the driver's"
                 + " client calls included (deltaq's offer and poll allocate nothing; the Kafka clients allocate records).\n");
+        if (s.partitions() > 1) {
+            md.append("\nCommits, lost races and retried batches are summed over the partitions (deltaq: each partition a"
+                    + " table with its own log). Gaps and dups are checked per partition and producer: a producer's"
+                    + " messages in one partition must arrive in its order, in different partitions in any order.\n");
+        }
 
         audit(md, sweep);
 
@@ -194,8 +201,10 @@ public final class Reports {
             md.append("- faults: ").append(chaos.faults().map(f -> "`" + f + "`").orElse("none")).append('\n');
             md.append("- kills: ").append(chaos.kills() ? String.format(Locale.ROOT, "SIGKILL of the producer worker and,"
                     + " independently, of the consumer worker every %.1f s on average during the run, restarted as the"
-                    + " same producers and consumers (consumers commit their positions every %d ms)",
-                    chaos.killEverySeconds(), Coordinator.CHAOS_COMMIT_INTERVAL_MS) : "none").append('\n');
+                    + " same producers and consumers (consumers commit their positions every %d ms; deltaq's consumer"
+                    + " groups have a %d s session, after which a killed consumer's successor takes its partitions)",
+                    chaos.killEverySeconds(), Coordinator.CHAOS_COMMIT_INTERVAL_MS, Chaos.GROUP_SESSION_MS / 1000)
+                    : "none").append('\n');
             if (chaos.consumerDelayMs() > 0) {
                 md.append(String.format(Locale.ROOT, "- slow consumers: %s ms per message delivered (at most %,.0f msg/s"
                         + " each)%n", chaos.consumerDelayMs(), 1000 / chaos.consumerDelayMs()));
@@ -203,8 +212,10 @@ public final class Reports {
             md.append("- fault seed: **").append(chaos.seed()).append("** (`--fault-seed ").append(chaos.seed())
                     .append("` repeats the faults' and the kills' random choices)\n");
         }
-        md.append("\nThe table read back whole with deltaq's own consumer, checked against what the producers were told"
-                + " (recorded by the workers as they heard it) and what each consumer delivered.\n");
+        md.append("\nThe topic read back whole (every partition's table) with deltaq's own consumer, checked against what"
+                + " the producers were told (recorded by the workers as they heard it) and what each consumer delivered."
+                + " Order is checked per partition and producer: a producer's messages in one partition must be in its"
+                + " send order, its messages in different partitions have no order between them.\n");
         for (RateResult r : audited) {
             md.append(String.format(Locale.ROOT, "%n### %s %,d msg/s: %s%s%n%n", r.driver, r.rate,
                     r.audit == null ? "not audited" : r.audit.clean() ? "audit clean" : "**audit failed**",
@@ -254,8 +265,9 @@ public final class Reports {
                     + " by retention, legal: %,d)", a.acknowledgedExpired()), a.acknowledgedMissing());
             row(md, String.format(Locale.ROOT, "(b) deliveries to a consumer at or before a position it had committed"
                     + " (redeliveries after it, legal: %,d)", a.legalRedeliveries()), a.illegalRedeliveries());
-            row(md, "(c) per-producer order violations in the table", a.tableOrderViolations());
-            row(md, "(c) per-producer order violations in a consumer's deliveries", a.deliveryOrderViolations());
+            row(md, "(c) order violations per partition and producer in the table", a.tableOrderViolations());
+            row(md, "(c) order violations per partition and producer in a consumer's deliveries",
+                    a.deliveryOrderViolations());
             row(md, "(d) messages reported failed that are in the table", a.failedInTable());
             row(md, "messages twice in the table", a.tableDuplicates());
             row(md, "messages in the table never delivered to a consumer that reached its end", a.undelivered());
@@ -342,6 +354,7 @@ public final class Reports {
             json.writeNumberField("messageSize", s.client().messageSize());
             json.writeNumberField("producers", s.producers());
             json.writeNumberField("consumers", s.consumers());
+            json.writeNumberField("partitions", s.partitions());
             json.writeBooleanField("inProcess", s.inProcess());
             if (s.chaos().active()) {
                 json.writeObjectFieldStart("chaos");

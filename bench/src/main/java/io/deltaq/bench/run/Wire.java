@@ -20,8 +20,8 @@ import java.util.TreeMap;
  *   SPEC &lt;base64 properties&gt;        @dq READY                    clients open, ready to start
  *   START &lt;start&gt; &lt;warmupEnd&gt; &lt;end&gt;   @dq TICK t=&lt;micros&gt; k=v ...   once a second, and a last one
  *   EXPECT &lt;messages&gt;  (consumer)    @dq DONE k=v ...             finished; the worker exits
- *   END &lt;end&gt;  (consumer) done once the topic is delivered through end (a chaos run's restarts
- *                         make counts meaningless)
+ *   END &lt;end&gt;,...  (consumer) done once each partition is delivered through its end (a chaos
+ *                         run's restarts make counts meaningless)
  *   STOP  give up waiting            @dq FAIL &lt;text&gt;              failed; the worker exits
  *   end of input: coordinator gone, the worker exits at once
  * </pre>
@@ -87,6 +87,24 @@ final class Wire {
         StringBuilder line = new StringBuilder(PREFIX).append(verb);
         fields.forEach((k, v) -> line.append(' ').append(k).append('=').append(v));
         return line.toString();
+    }
+
+    /** Where each partition ends, for an {@link #END} line: {@code 12,40,7}. */
+    static String formatEnd(long[] end) {
+        StringBuilder text = new StringBuilder();
+        for (long v : end) {
+            text.append(text.length() == 0 ? "" : ",").append(v);
+        }
+        return text.toString();
+    }
+
+    static long[] parseEnd(String text) {
+        String[] words = text.trim().split(",");
+        long[] end = new long[words.length];
+        for (int p = 0; p < words.length; p++) {
+            end[p] = Long.parseLong(words[p]);
+        }
+        return end;
     }
 
     static String abbreviate(String text) {

@@ -47,6 +47,8 @@ final class Worker {
     static final String TOPIC = "topic";
     static final String PRODUCERS = "producers";
     static final String CONSUMERS = "consumers";
+    /** The topic's partitions; absent: 1. */
+    static final String PARTITIONS = "partitions";
     static final String RATE = "rate";
     static final String CONNECTION_PREFIX = "connection.";
     static final String PRODUCER = "producer";
@@ -138,7 +140,7 @@ final class Worker {
                 if (line.startsWith(Wire.EXPECT + " ")) {
                     current.expect(Long.parseLong(line.substring(Wire.EXPECT.length() + 1).trim()));
                 } else if (line.startsWith(Wire.END + " ")) {
-                    current.expectEnd(Long.parseLong(line.substring(Wire.END.length() + 1).trim()));
+                    current.expectEnd(Wire.parseEnd(line.substring(Wire.END.length() + 1)));
                 } else if (line.equals(Wire.STOP)) {
                     current.stop();
                 }
@@ -211,7 +213,7 @@ final class Worker {
         void expect(long messages) {
         }
 
-        void expectEnd(long end) {
+        void expectEnd(long[] end) {
         }
 
         /** Called by a hot thread as its last act, so its allocation still counts once it has ended. */
@@ -527,18 +529,21 @@ final class Worker {
     private final class ConsumerRole extends Role {
         private final int count;
         private final int producerCount;
+        private final int partitions;
         private final BenchConsumer[] consumers;
         private final Sink[] sinks;
         private final long commitIntervalNs;
         private final long delayNs;
         private volatile long expected = -1;
-        private volatile long end = -1;
+        /** Where each partition ends, once the coordinator said (a run with kills); null before. */
+        private volatile long[] end;
         private volatile long warmupEndMicros;
 
         ConsumerRole(Map<String, String> spec) {
             super(spec);
             this.count = Integer.parseInt(spec.get(CONSUMERS));
             this.producerCount = Integer.parseInt(spec.get(PRODUCERS));
+            this.partitions = Integer.parseInt(spec.getOrDefault(PARTITIONS, "1"));
             this.consumers = new BenchConsumer[count];
             this.sinks = new Sink[count];
             this.commitIntervalNs = TimeUnit.MILLISECONDS.toNanos(Long.parseLong(spec.getOrDefault(COMMIT_INTERVAL_MS, "0")));
@@ -549,7 +554,7 @@ final class Worker {
         void open() throws Exception {
             for (int j = 0; j < count; j++) {
                 consumers[j] = driver.newConsumer(connection, topic, options, j);
-                sinks[j] = new Sink(producerCount, auditDir == null ? null
+                sinks[j] = new Sink(producerCount, partitions, auditDir == null ? null
                         : new AuditRecords.ConsumerLog(AuditRecords.consumerFile(auditDir, j, incarnation)));
             }
         }
@@ -560,7 +565,7 @@ final class Worker {
         }
 
         @Override
-        void expectEnd(long end) {
+        void expectEnd(long[] end) {
             this.end = end;
         }
 
@@ -606,7 +611,7 @@ final class Worker {
             for (Sink sink : sinks) {
                 allReached &= sink.reachedEnd;
             }
-            result.put("caughtUp", end >= 0 ? allReached : target >= 0 && minReceived() >= target);
+            result.put("caughtUp", end != null ? allReached : target >= 0 && minReceived() >= target);
             result.put("commits", sum(s -> s.commits));
             result.put("commitFailures", sum(s -> s.commitFailures));
             result.put("gaps", sum(s -> s.gaps));
@@ -627,8 +632,8 @@ final class Worker {
                 if (target >= 0 && sink.received.get() >= target) {
                     return;
                 }
-                long endMark = end;
-                if (endMark >= 0 && consumer.reached(endMark)) {
+                long[] endMark = end;
+                if (endMark != null && consumer.reached(endMark)) {
                     sink.reachedEnd = true;
                     return;
                 }
@@ -729,11 +734,20 @@ final class Worker {
             }
         }
 
-        /** One consumer's bookkeeping; written by its polling thread only. */
+        /**
+         * One consumer's bookkeeping; written by its polling thread only. A producer's messages come
+         * in its order within each partition, and its messages in different partitions in any order
+         * between them: a message at or below the last one of its producer in its partition is a
+         * duplicate (or out of order), and the messages of a producer below its highest one delivered
+         * and not delivered yet are the gaps, which its other partitions may still fill.
+         */
         private final class Sink implements MessageSink {
             final AtomicLong received = new AtomicLong();
             final AtomicLong measured = new AtomicLong();
-            final long[] nextSequence;
+            /** By producer and partition, the last sequence delivered; -1 before the first. */
+            final long[][] lastSequence;
+            /** By producer, the highest sequence delivered from any partition; -1 before the first. */
+            final long[] highestSequence;
             final AuditRecords.ConsumerLog log;
             volatile long lastIntendedMicros;
             volatile long gaps;
@@ -744,16 +758,21 @@ final class Worker {
             volatile boolean reachedEnd;
             volatile Throwable failure;
 
-            Sink(int producers, AuditRecords.ConsumerLog log) {
-                this.nextSequence = new long[producers];
+            Sink(int producers, int partitions, AuditRecords.ConsumerLog log) {
+                this.lastSequence = new long[producers][partitions];
+                for (long[] byPartition : lastSequence) {
+                    java.util.Arrays.fill(byPartition, -1);
+                }
+                this.highestSequence = new long[producers];
+                java.util.Arrays.fill(highestSequence, -1);
                 this.log = log;
             }
 
             @Override
-            public void onMessage(long intendedMicros, int producerIndex, long sequence) {
+            public void onMessage(int partition, long intendedMicros, int producerIndex, long sequence) {
                 long now = WallClock.nowMicros();
                 if (log != null) {
-                    log.delivered(producerIndex, sequence);
+                    log.delivered(partition, producerIndex, sequence);
                 }
                 received.lazySet(received.get() + 1);
                 if (intendedMicros >= warmupEndMicros) {
@@ -763,18 +782,23 @@ final class Worker {
                 if (intendedMicros > lastIntendedMicros) {
                     lastIntendedMicros = intendedMicros;
                 }
-                if (producerIndex < 0 || producerIndex >= nextSequence.length) {
+                if (producerIndex < 0 || producerIndex >= lastSequence.length || partition < 0
+                        || partition >= lastSequence[producerIndex].length) {
                     foreign++;
                     return;
                 }
-                long next = nextSequence[producerIndex];
-                if (sequence == next) {
-                    nextSequence[producerIndex] = next + 1;
-                } else if (sequence < next) {
+                long[] last = lastSequence[producerIndex];
+                if (sequence <= last[partition]) {
                     duplicates++;
+                    return;
+                }
+                last[partition] = sequence;
+                long highest = highestSequence[producerIndex];
+                if (sequence > highest) {
+                    gaps += sequence - highest - 1;
+                    highestSequence[producerIndex] = sequence;
                 } else {
-                    gaps += sequence - next;
-                    nextSequence[producerIndex] = sequence + 1;
+                    gaps--; // new in its partition, so new at all (a message is in one partition): a gap filled
                 }
             }
         }

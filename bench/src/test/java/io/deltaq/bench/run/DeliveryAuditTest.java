@@ -22,10 +22,10 @@ class DeliveryAuditTest {
 
     /** Two producers, 0..9 each, interleaved in the table; all acknowledged. */
     private static DeliveryAudit cleanTable() {
-        DeliveryAudit audit = new DeliveryAudit(2);
+        DeliveryAudit audit = new DeliveryAudit(2, 1);
         for (int s = 0; s < 10; s++) {
-            audit.inTable(0, s);
-            audit.inTable(1, s);
+            audit.inTable(0, 0, s);
+            audit.inTable(0, 1, s);
         }
         audit.offered(0, 0, 9);
         audit.offered(1, 0, 9);
@@ -36,8 +36,8 @@ class DeliveryAuditTest {
 
     private static void deliverAll(DeliveryAudit audit, int consumer, int from, int to) {
         for (int s = from; s <= to; s++) {
-            audit.delivered(consumer, 0, s);
-            audit.delivered(consumer, 1, s);
+            audit.delivered(consumer, 0, 0, s);
+            audit.delivered(consumer, 0, 1, s);
         }
     }
 
@@ -57,9 +57,9 @@ class DeliveryAuditTest {
 
     @Test
     void anAcknowledgedMessageMissingFromTheTableIsALoss() {
-        DeliveryAudit audit = new DeliveryAudit(1);
-        audit.inTable(0, 0);
-        audit.inTable(0, 2);
+        DeliveryAudit audit = new DeliveryAudit(1, 1);
+        audit.inTable(0, 0, 0);
+        audit.inTable(0, 0, 2);
         audit.acknowledged(0, 0, 2);
         DeliveryAudit.Result result = audit.finish();
         assertFalse(result.clean());
@@ -88,7 +88,7 @@ class DeliveryAuditTest {
         deliverAll(again, 0, 0, 4);
         again.committed(0);
         again.consumerStarted(0);
-        again.delivered(0, 0, 4); // at or before the committed position: must not come again
+        again.delivered(0, 0, 0, 4); // at or before the committed position: must not come again
         deliverAll(again, 0, 5, 9);
         DeliveryAudit.Result illegal = again.finish();
         assertFalse(illegal.clean());
@@ -102,7 +102,7 @@ class DeliveryAuditTest {
         DeliveryAudit audit = cleanTable();
         audit.consumerStarted(0);
         deliverAll(audit, 0, 0, 9);
-        audit.delivered(0, 1, 9);
+        audit.delivered(0, 0, 1, 9);
         DeliveryAudit.Result result = audit.finish();
         assertFalse(result.clean());
         assertEquals(1, result.illegalRedeliveries());
@@ -110,18 +110,18 @@ class DeliveryAuditTest {
 
     @Test
     void orderViolationsInTheTableAndInADeliveryStreamAreCaught() {
-        DeliveryAudit audit = new DeliveryAudit(2);
-        audit.inTable(0, 0);
-        audit.inTable(0, 2);
-        audit.inTable(1, 0); // another producer's messages may interleave in any way
-        audit.inTable(0, 1); // but producer 0's 1 after its 2 is out of send order
+        DeliveryAudit audit = new DeliveryAudit(2, 1);
+        audit.inTable(0, 0, 0);
+        audit.inTable(0, 0, 2);
+        audit.inTable(0, 1, 0); // another producer's messages may interleave in any way
+        audit.inTable(0, 0, 1); // but producer 0's 1 after its 2 is out of send order
         audit.acknowledged(0, 0, 2);
         audit.acknowledged(1, 0, 0);
         audit.consumerStarted(0);
-        audit.delivered(0, 1, 0);
-        audit.delivered(0, 0, 1);
-        audit.delivered(0, 0, 0);
-        audit.delivered(0, 0, 2);
+        audit.delivered(0, 0, 1, 0);
+        audit.delivered(0, 0, 0, 1);
+        audit.delivered(0, 0, 0, 0);
+        audit.delivered(0, 0, 0, 2);
         DeliveryAudit.Result result = audit.finish();
         assertEquals(1, result.tableOrderViolations());
         assertEquals(1, result.deliveryOrderViolations());
@@ -129,11 +129,54 @@ class DeliveryAuditTest {
         assertFalse(result.clean());
     }
 
+    /**
+     * Producer 0 sent 0 and 1 to partition 0, then 2 and 3 to partition 1, then 4 to partition 0:
+     * read partition by partition, or delivered with the partitions interleaved, its messages are out
+     * of its send order across partitions, which is no violation; within a partition it is.
+     */
+    @Test
+    void orderIsCheckedPerPartitionAndProducer() {
+        DeliveryAudit audit = new DeliveryAudit(1, 2);
+        audit.inTable(1, 0, 2);
+        audit.inTable(1, 0, 3);
+        audit.inTable(0, 0, 0);
+        audit.inTable(0, 0, 1);
+        audit.inTable(0, 0, 4);
+        audit.acknowledged(0, 0, 4);
+        audit.consumerStarted(0);
+        audit.delivered(0, 1, 0, 2);
+        audit.delivered(0, 0, 0, 0);
+        audit.delivered(0, 1, 0, 3);
+        audit.delivered(0, 0, 0, 1);
+        audit.delivered(0, 0, 0, 4);
+        audit.reachedEnd(0);
+        DeliveryAudit.Result clean = audit.finish();
+        assertTrue(clean.clean(), clean.toString());
+
+        DeliveryAudit swapped = new DeliveryAudit(1, 2);
+        swapped.inTable(0, 0, 1);
+        swapped.inTable(0, 0, 0); // 0 after 1 in one partition's table
+        swapped.inTable(1, 0, 2);
+        swapped.acknowledged(0, 0, 2);
+        swapped.consumerStarted(0);
+        swapped.delivered(0, 1, 0, 2);
+        swapped.delivered(0, 0, 0, 1);
+        swapped.delivered(0, 0, 0, 0); // and in one partition's deliveries
+        swapped.delivered(0, 2, 0, 9); // a partition the topic does not have
+        DeliveryAudit.Result result = swapped.finish();
+        assertEquals(1, result.tableOrderViolations());
+        assertEquals(1, result.deliveryOrderViolations());
+        assertEquals(1, result.foreign());
+        assertTrue(result.examples().contains("table: partition 0: producer 0 seq 0 after seq 1"),
+                result.examples().toString());
+        assertFalse(result.clean());
+    }
+
     @Test
     void aMessageReportedFailedMustNotBeInTheTableOneWithItsOutcomeUnknownMay() {
-        DeliveryAudit audit = new DeliveryAudit(1);
+        DeliveryAudit audit = new DeliveryAudit(1, 1);
         for (int s = 0; s < 6; s++) {
-            audit.inTable(0, s);
+            audit.inTable(0, 0, s);
         }
         audit.acknowledged(0, 0, 1);
         audit.failed(0, 2, 3, true, "io.deltaq.producer.CommitOutcomeUnknownException");
@@ -154,14 +197,14 @@ class DeliveryAuditTest {
 
     @Test
     void messagesInFlightWhenAProducerWasKilledAreUnresolvedNotLost() {
-        DeliveryAudit audit = new DeliveryAudit(1);
+        DeliveryAudit audit = new DeliveryAudit(1, 1);
         for (int s = 0; s < 8; s++) {
-            audit.inTable(0, s); // 5..7 landed, 8 and 9 did not; the kill came before any was acknowledged
+            audit.inTable(0, 0, s); // 5..7 landed, 8 and 9 did not; the kill came before any was acknowledged
         }
         audit.offered(0, 0, 6); // 7 was offered after the last record
         audit.acknowledged(0, 0, 4);
         audit.offered(0, 20, 25); // the restarted producer skipped what fell due while it was down
-        audit.inTable(0, 20);
+        audit.inTable(0, 0, 20);
         audit.acknowledged(0, 20, 20);
         audit.failed(0, 21, 25, false, "x");
         DeliveryAudit.Result result = audit.finish();
@@ -173,7 +216,7 @@ class DeliveryAuditTest {
     @Test
     void twiceInTheTableAndNeverDeliveredToAConsumerThatReachedTheEndAreCaught() {
         DeliveryAudit audit = cleanTable();
-        audit.inTable(0, 9);
+        audit.inTable(0, 0, 9);
         audit.consumerStarted(0);
         deliverAll(audit, 0, 0, 8);
         audit.consumerStarted(1);
@@ -200,15 +243,15 @@ class DeliveryAuditTest {
             log.failed(4, new CommitOutcomeUnknownException());
         }
         try (AuditRecords.ConsumerLog log = new AuditRecords.ConsumerLog(AuditRecords.consumerFile(dir, 0, 0))) {
-            log.delivered(0, 100);
-            log.delivered(0, 101);
+            log.delivered(0, 0, 100);
+            log.delivered(0, 0, 101);
             log.beforeCommit();
             log.committed();
-            log.delivered(0, 102);
+            log.delivered(0, 0, 102);
         }
         try (AuditRecords.ConsumerLog log = new AuditRecords.ConsumerLog(AuditRecords.consumerFile(dir, 0, 1))) {
-            log.delivered(0, 101); // at the committed position's left: an illegal redelivery
-            log.delivered(0, 102);
+            log.delivered(0, 0, 101); // at the committed position's left: an illegal redelivery
+            log.delivered(0, 0, 102);
         }
         // A record a kill cut short is ignored.
         Files.write(AuditRecords.consumerFile(dir, 0, 1), new byte[] {0, 0, 0}, java.nio.file.StandardOpenOption.APPEND);
@@ -216,9 +259,9 @@ class DeliveryAuditTest {
                 "U 104 104 " + CommitOutcomeUnknownException.class.getName(), ""),
                 Files.readString(AuditRecords.producerFile(dir, 0, 0)));
 
-        DeliveryAudit audit = new DeliveryAudit(1);
+        DeliveryAudit audit = new DeliveryAudit(1, 1);
         for (int s = 100; s <= 102; s++) {
-            audit.inTable(0, s);
+            audit.inTable(0, 0, s);
         }
         AuditRecords.read(dir, audit);
         DeliveryAudit.Result result = audit.finish();
@@ -263,10 +306,10 @@ class DeliveryAuditTest {
     @Test
     void retentionExplainsAMissingPrefixButNeverAGap() {
         for (boolean retention : new boolean[] {true, false}) {
-            DeliveryAudit audit = new DeliveryAudit(2, retention);
+            DeliveryAudit audit = new DeliveryAudit(2, 1, retention);
             for (int s = 4; s < 10; s++) {
                 if (s != 7) {
-                    audit.inTable(0, s); // 0..3 expired, 7 lost
+                    audit.inTable(0, 0, s); // 0..3 expired, 7 lost
                 }
             }
             audit.offered(0, 0, 9);

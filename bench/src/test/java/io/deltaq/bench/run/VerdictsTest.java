@@ -97,7 +97,7 @@ class VerdictsTest {
     @Test
     void aFailedDeliveryAuditFailsTheVerdictWhateverTheSpeed() {
         RateResult r = run(5, 5, 5, 5, 5, 5, 5, 5, 5);
-        DeliveryAudit audit = new DeliveryAudit(1);
+        DeliveryAudit audit = new DeliveryAudit(1, 1);
         audit.acknowledged(0, 0, 0); // acknowledged, never in the table
         r.audit = audit.finish();
         Verdicts.judge(r, SETTINGS);
@@ -115,8 +115,8 @@ class VerdictsTest {
         r.achievedRate = 700;
         r.received = 12_000;
         r.failed = 4;
-        DeliveryAudit audit = new DeliveryAudit(1);
-        audit.inTable(0, 0);
+        DeliveryAudit audit = new DeliveryAudit(1, 1);
+        audit.inTable(0, 0, 0);
         audit.acknowledged(0, 0, 0);
         r.audit = audit.finish();
         Verdicts.judge(r, kills);

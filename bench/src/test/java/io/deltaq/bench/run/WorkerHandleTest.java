@@ -34,7 +34,7 @@ class WorkerHandleTest {
         BenchDriver deltaq = BenchDrivers.byName("deltaq").orElseThrow();
         try (BenchTarget target = deltaq.openTarget(new TargetOptions(Optional.empty(), Optional.empty(),
                 Optional.empty(), 0, Optional.of(dir.resolve("store")), "test", dir.resolve("work")))) {
-            String topic = target.createTopic("orphan");
+            String topic = target.createTopic("orphan", 1);
             Map<String, String> spec = new LinkedHashMap<>();
             spec.put(Worker.ROLE, Worker.CONSUMER);
             spec.put(Worker.DRIVER, "deltaq");
