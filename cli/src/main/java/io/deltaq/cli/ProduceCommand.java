@@ -26,6 +26,7 @@ import io.deltaq.s3io.Futures;
 import io.deltaq.s3io.ObjectStore;
 import io.deltaq.topic.Topic;
 import io.deltaq.topic.TopicPosition;
+import io.deltaq.topic.TopicAckListener;
 import io.deltaq.topic.TopicProducer;
 
 /**
@@ -39,9 +40,10 @@ import io.deltaq.topic.TopicProducer;
  * final newline is sent as a message too, so {@code consume --format raw}, which ends every message
  * with a newline, gives the input back with a newline added at the end.
  *
- * <p>A table is written through a {@link Producer}'s {@code offer}, which allocates nothing; a topic
- * through a {@link TopicProducer}, which has only {@code send} (a future per message). Both sit
- * behind {@link Sink}, so reading, pacing, stopping and the summary are the same for both.
+ * <p>A table is written through a {@link Producer}'s {@code offer}, a topic through a
+ * {@link TopicProducer}'s; both allocate nothing (a message with headers goes through the topic
+ * producer's {@code send}, which takes them). Both sit behind {@link Sink}, so reading, pacing,
+ * stopping and the summary are the same for both.
  */
 final class ProduceCommand implements Command {
 
@@ -207,13 +209,13 @@ final class ProduceCommand implements Command {
             // A full buffer comes back at once, as from offer, and the sending loop waits it out where
             // it sees a stop request (send would wait inside, for up to a minute by default).
             topicConfig.put(ProducerConfig.BLOCK_TIMEOUT_MS, 0L);
-            return new TopicSink(TopicProducer.create(store, "", topicConfig), acks);
+            return new TopicSink(TopicProducer.create(store, "", topicConfig, acks), acks);
         }
         return new TableSink(Producer.create(store, "", config, acks));
     }
 
-    /** Counts acknowledgements on the commit threads: a table producer's listener, or a topic's futures. */
-    private static final class Acks implements AckListener {
+    /** Counts acknowledgements on the commit threads: a table producer's listener, or a topic producer's. */
+    private static final class Acks implements AckListener, TopicAckListener {
         final AtomicLong acknowledged = new AtomicLong();
         final AtomicLong failed = new AtomicLong();
         final AtomicReference<Throwable> firstFailure = new AtomicReference<>();
@@ -225,6 +227,16 @@ final class ProduceCommand implements Command {
 
         @Override
         public void onFailed(long sequence, Throwable cause) {
+            failed(cause);
+        }
+
+        @Override
+        public void onAcknowledged(int partition, long sequence, long version, int index) {
+            acknowledged.incrementAndGet();
+        }
+
+        @Override
+        public void onFailed(int partition, long sequence, Throwable cause) {
             failed(cause);
         }
 
@@ -286,14 +298,19 @@ final class ProduceCommand implements Command {
     }
 
     /**
-     * A topic: each message is sent with a future, in arrays of its own (send takes whole arrays),
-     * and the future's outcome is counted. A future that failed before the message was accepted is
-     * the offer's answer: a full buffer ({@code block.timeout.ms} is 0) or a closed producer.
+     * A topic: messages without headers through {@link TopicProducer#offer}, which allocates
+     * nothing; with headers through {@code send}, whose future failed at once is the offer's answer
+     * (a full buffer, {@code block.timeout.ms} being 0, or a closed producer). Either way the run's
+     * {@link Acks}, the producer's listener, hears the outcome.
      */
     private record TopicSink(TopicProducer producer, Acks acks) implements Sink {
         @Override
         public long offer(byte[] key, int keyOffset, int keyLength, byte[] value, int valueOffset, int valueLength,
                           long timestampMicros, List<Header> headers) {
+            if (headers.isEmpty()) {
+                long partition = producer.offer(key, keyOffset, keyLength, value, valueOffset, valueLength, timestampMicros);
+                return partition >= 0 ? 0 : partition;
+            }
             CompletableFuture<TopicPosition> sent = producer.send(key == null ? null : exact(key, keyOffset, keyLength),
                     exact(value, valueOffset, valueLength), timestampMicros, headers);
             if (sent.isCompletedExceptionally()) {
@@ -304,13 +321,6 @@ final class ProduceCommand implements Command {
                 acks.firstFailure.compareAndSet(null, cause); // why the producer stopped accepting messages
                 return Producer.CLOSED;
             }
-            sent.whenComplete((position, failure) -> {
-                if (failure == null) {
-                    acks.acknowledged.incrementAndGet();
-                } else {
-                    acks.failed(Futures.unwrap(failure));
-                }
-            });
             return 0;
         }
 
