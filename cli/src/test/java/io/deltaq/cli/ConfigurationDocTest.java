@@ -27,6 +27,10 @@ class ConfigurationDocTest {
                 doc + " is out of date for the message size: paste MessageLimits.DEFINITION.toMarkdown()");
         assertTrue(text.contains(TableLease.DEFINITION.toMarkdown().trim()),
                 doc + " is out of date for the maintenance lease: paste TableLease.DEFINITION.toMarkdown()");
+        assertTrue(text.contains(io.deltaq.topic.TopicProducer.DEFINITION.toMarkdown().trim()),
+                doc + " is out of date for the topic producer: paste TopicProducer.DEFINITION.toMarkdown()");
+        assertTrue(text.contains(io.deltaq.topic.GroupConfig.DEFINITION.toMarkdown().trim()),
+                doc + " is out of date for consumer groups: paste GroupConfig.DEFINITION.toMarkdown()");
         assertTrue(text.contains(ObjectStores.DEFINITION.toMarkdown().trim()),
                 doc + " is out of date for the store: paste ObjectStores.DEFINITION.toMarkdown()");
         String storeRetry = S3StoreConfig.DEFAULT_RETRY.worstCaseBackoff().toMillis() + " ms of waiting in all";

@@ -48,8 +48,8 @@ public final class TopicProducer implements AutoCloseable {
                             + " to the next, so that each partition's producer gets runs long enough to fill batches. A"
                             + " producer starts at a random partition.")
             .define(PARTITIONER_AVOID_CONTENTION, ConfigDef.Type.BOOLEAN, true,
-                    "Whether keyless messages move on to the next partition as soon as the current one's producer lost"
-                            + " a commit race (another producer commits there too), so that the producers of a topic"
+                    "Whether keyless messages move on to the next partition when the current one's producer lost two"
+                            + " commit races there (another producer commits there too), so that the producers of a topic"
                             + " spread over its partitions instead of taking turns on one log.");
 
     private final Topic topic;
