@@ -47,6 +47,8 @@ public final class BenchCommand implements Command {
     static final long DEFAULT_SOAK_RATE = 10_000;
     static final String TABLE_PROPERTY = "table-property";
     static final String DEFAULT_WORKER_JVM_OPTIONS = "-Xms1g -Xmx1g -XX:+UseG1GC";
+    /** What the rings of all producers of one worker JVM may take together, when there are several. */
+    static final long PRODUCER_RINGS_BYTES = 512L << 20;
     /** Each partition of each deltaq producer has its own commit threads and ring, all in one worker JVM. */
     static final int MAX_PARTITIONS = 256;
     /**
@@ -102,7 +104,8 @@ public final class BenchCommand implements Command {
                 .value("message-size", "BYTES", "value size of each message (default 100, at least " + Payload.MIN_LENGTH + ")")
                 .value("linger-ms", "N", "producer linger (default: deltaq 0, kafka 5)")
                 .value("compression", "C", "snappy, gzip or none (default: deltaq snappy, kafka none)")
-                .value("producers", "N", "producers, each paced at rate/N (default 1)")
+                .value("producers", "N", "producers, each paced at rate/N (default 1); several share 512 MiB of"
+                        + " buffer.bytes in their worker JVM")
                 .value("consumers", "N", "independent consumers, each reading every message (default 1)")
                 .value("partitions", "P", "partitions of each rate's topic, over which the producers spread their keyless"
                         + " messages; deltaq: 1 is a plain table (default 1)")
@@ -213,9 +216,14 @@ public final class BenchCommand implements Command {
         if (soak.isPresent()) {
             seconds = soak.get().seconds();
         }
-        ClientOptions client = new ClientOptions(messageSize, linger, compression,
-                soak.map(k -> Map.of(ProducerConfig.MAINTENANCE_ENABLED, Boolean.toString(k.maintenance())))
-                        .orElse(Map.of()), chaos.consumerConfig());
+        Map<String, String> producerConfig = new java.util.HashMap<>();
+        soak.ifPresent(k -> producerConfig.put(ProducerConfig.MAINTENANCE_ENABLED, Boolean.toString(k.maintenance())));
+        if (producers > 1) {
+            // The producers share one worker JVM, whose direct memory is its heap (1 GiB by default):
+            // sixteen rings of the default 64 MiB would not fit. A single producer keeps the default.
+            producerConfig.put(ProducerConfig.BUFFER_BYTES, Long.toString(PRODUCER_RINGS_BYTES / producers));
+        }
+        ClientOptions client = new ClientOptions(messageSize, linger, compression, producerConfig, chaos.consumerConfig());
         Path out = options.path("out").orElse(Path.of("benchmark-results"));
         if (options.flag("jfr") && out.toAbsolutePath().toString().contains(",")) {
             // -XX:StartFlightRecording separates its options with commas, and has no way to quote one.
