@@ -104,8 +104,8 @@ public final class BenchCommand implements Command {
                 .value("message-size", "BYTES", "value size of each message (default 100, at least " + Payload.MIN_LENGTH + ")")
                 .value("linger-ms", "N", "producer linger (default: deltaq 0, kafka 5)")
                 .value("compression", "C", "snappy, gzip or none (default: deltaq snappy, kafka none)")
-                .value("producers", "N", "producers, each paced at rate/N (default 1); several share 512 MiB of"
-                        + " buffer.bytes in their worker JVM")
+                .value("producers", "N", "producers, each paced at rate/N (default 1); more than eight share 512 MiB"
+                        + " of buffer.bytes in their worker JVM")
                 .value("consumers", "N", "independent consumers, each reading every message (default 1)")
                 .value("partitions", "P", "partitions of each rate's topic, over which the producers spread their keyless"
                         + " messages; deltaq: 1 is a plain table (default 1)")
@@ -218,9 +218,9 @@ public final class BenchCommand implements Command {
         }
         Map<String, String> producerConfig = new java.util.HashMap<>();
         soak.ifPresent(k -> producerConfig.put(ProducerConfig.MAINTENANCE_ENABLED, Boolean.toString(k.maintenance())));
-        if (producers > 1) {
+        if (producers * (long) ProducerConfig.BUFFER_BYTES_DEFAULT > PRODUCER_RINGS_BYTES) {
             // The producers share one worker JVM, whose direct memory is its heap (1 GiB by default):
-            // sixteen rings of the default 64 MiB would not fit. A single producer keeps the default.
+            // sixteen rings of the default 64 MiB would not fit. Up to eight keep the default.
             producerConfig.put(ProducerConfig.BUFFER_BYTES, Long.toString(PRODUCER_RINGS_BYTES / producers));
         }
         ClientOptions client = new ClientOptions(messageSize, linger, compression, producerConfig, chaos.consumerConfig());

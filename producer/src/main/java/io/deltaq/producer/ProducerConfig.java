@@ -30,6 +30,7 @@ public final class ProducerConfig {
     public static final String BATCH_MAX_RECORDS = "batch.max.records";
     public static final String BATCH_MAX_BYTES = "batch.max.bytes";
     public static final String BUFFER_BYTES = "buffer.bytes";
+    public static final int BUFFER_BYTES_DEFAULT = 64 << 20;
     public static final String COMPRESSION = "compression";
     public static final String PRODUCER_ID = "producer.id";
     public static final String BLOCK_TIMEOUT_MS = "block.timeout.ms";
@@ -52,7 +53,7 @@ public final class ProducerConfig {
                     "Most messages in one commit.")
             .define(BATCH_MAX_BYTES, INT, 32 * 1024 * 1024, between(1024, 1 << 30),
                     "Most key and value bytes in one commit; a batch is sealed when the next message would pass it.")
-            .define(BUFFER_BYTES, INT, 64 * 1024 * 1024, between(64 * 1024, 1 << 30),
+            .define(BUFFER_BYTES, INT, BUFFER_BYTES_DEFAULT, between(64 * 1024, 1 << 30),
                     "Capacity of the ring buffer between sending threads and the commit thread, rounded up to a power"
                             + " of two. With the batches in the commit pipeline it bounds the producer's memory.")
             .define(COMPRESSION, STRING, "snappy", ConfigDef.oneOf("snappy", "gzip", "none"),
