@@ -86,6 +86,8 @@ public final class TableLease {
     private volatile long heldEpoch = -1;
     /** The monotonic time until which {@link #heldEpoch} may be acted on. */
     private volatile long actUntilNs;
+    /** The monotonic time from which {@link #heldEpoch} is due for renewal: a third of the lease after its create was sent. */
+    private volatile long renewFromNs;
     /** The newest lease the last call saw (its own, or another holder's), for messages. */
     private volatile Lease lastSeen;
     /** Whether a create was ever sent: only then can there be a lease of this instance to release. */
@@ -199,6 +201,7 @@ public final class TableLease {
         switch (outcome.kind()) {
             case CREATED -> {
                 actUntilNs = sentNs + TimeUnit.MILLISECONDS.toNanos(leaseMs - skewMs);
+                renewFromNs = sentNs + TimeUnit.MILLISECONDS.toNanos(leaseMs / 3);
                 heldEpoch = epoch;
                 lastSeen = mine;
                 if (current != null) {
@@ -222,6 +225,15 @@ public final class TableLease {
     /** Whether this instance holds the lease and may act: its monotonic clock is within the lease minus the skew. */
     public boolean holds() {
         return heldEpoch >= 0 && monotonicNs.getAsLong() - actUntilNs < 0;
+    }
+
+    /**
+     * Whether {@link #tryAcquireOrRenew()} is due: the lease is not held, or a third of it has passed
+     * since this instance's last create, so that a renewal comes well before half the lease however
+     * slow the store is. A holder that calls more often only writes epochs nobody needs.
+     */
+    public boolean renewalDue() {
+        return heldEpoch < 0 || monotonicNs.getAsLong() - renewFromNs >= 0;
     }
 
     /** The epoch this instance holds, or -1 when it does not hold the lease. */

@@ -23,6 +23,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -66,6 +67,25 @@ class TableLeaseTest {
         }).join();
         out.sort(null);
         return out;
+    }
+
+    @Test
+    void aRenewalIsDueBeforeAnyLeaseIsHeldAndAThirdOfTheLeaseAfterEachCreate() {
+        try (ObjectStore store = TestS3.local(dir)) {
+            AtomicLong wall = new AtomicLong(1_000_000);
+            AtomicLong mono = new AtomicLong();
+            TableLease lease = lease(table(store), "holder", wall, mono);
+            assertTrue(lease.renewalDue(), "not held: taking it is due");
+            assertTrue(lease.tryAcquireOrRenew());
+            long third = LEASE.toNanos() / 3;
+            mono.addAndGet(third - 1);
+            assertFalse(lease.renewalDue(), "renewed less than a third of the lease ago");
+            mono.addAndGet(1);
+            assertTrue(lease.renewalDue(), "a third of the lease passed");
+            wall.addAndGet(third / 1_000_000);
+            assertTrue(lease.tryAcquireOrRenew());
+            assertFalse(lease.renewalDue(), "the renewal starts the next third");
+        }
     }
 
     /**

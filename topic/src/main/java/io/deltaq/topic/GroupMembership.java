@@ -214,6 +214,9 @@ final class GroupMembership {
 
     private void renew(int partition) {
         TableLease lease = leases.get(partition);
+        if (!lease.renewalDue()) {
+            return; // renewed less than a third of the session ago: dropExpired() guards the deadline
+        }
         try {
             if (!lease.tryAcquireOrRenew()) {
                 markLost(partition, "its lease was taken by " + lease.lastSeen().map(TableLease.Lease::holder).orElse("?"));

@@ -248,12 +248,12 @@ public final class Topic {
     }
 
     private static long deleteUnder(ObjectStore store, String prefix) {
-        long[] count = {0};
+        long count = 0;
         List<CompletableFuture<Void>> inFlight = new ArrayList<>();
         while (true) {
             ListPage page = await(store.list(prefix, null, 1000), deadline(), "listing " + display(store, prefix));
             if (page.objects().isEmpty()) {
-                return count[0];
+                return count;
             }
             for (ObjectInfo info : page.objects()) {
                 inFlight.add(store.delete(info.key()));
@@ -262,7 +262,7 @@ public final class Topic {
                             "deleting under " + display(store, prefix));
                     inFlight.clear();
                 }
-                count[0]++;
+                count++;
             }
             await(CompletableFuture.allOf(inFlight.toArray(CompletableFuture[]::new)), deadline(),
                     "deleting under " + display(store, prefix));
