@@ -172,7 +172,7 @@ final class ConsumeCommand implements Command {
                 commitIntervalMs, progress);
         Run run;
         try {
-            run = group.isPresent() ? new GroupRun(settings, Topic.open(store, ""), group.get(), config)
+            run = group.isPresent() ? new GroupRun(settings, group.get(), config)
                     : new TableRun(settings, tablePath(store, name.isPresent(), parser), name.orElse(null), config);
         } catch (UsageException | RuntimeException e) {
             store.close();
@@ -566,22 +566,12 @@ final class ConsumeCommand implements Command {
         private long givenNs;
         private long joinedNs;
 
-        GroupRun(Settings settings, Topic topic, String groupId, Map<String, Object> config) {
+        GroupRun(Settings settings, String groupId, Map<String, Object> config) {
             super(settings);
             this.groupId = groupId;
-            Map<String, Object> groupConfig = new HashMap<>(config);
-            groupConfig.put(ConsumerConfig.BUFFER_BYTES, partitionBufferBytes(topic.partitions()));
             // This run hears rebalances only inside the group's poll, on this thread, once constructed.
-            this.group = GroupConsumer.create(store, "", groupConfig, this);
-        }
-
-        /**
-         * Each partition's ring: {@link #BUFFER_BYTES} split between the partitions, as a topic producer
-         * splits its buffer (a ring each would take 64 MiB of direct memory per partition), but never
-         * less than a consumer's default ring, which takes a message of the default max.message.bytes.
-         */
-        static int partitionBufferBytes(int partitions) {
-            return Math.max(ConsumerConfig.BUFFER_BYTES_DEFAULT, Integer.highestOneBit(BUFFER_BYTES / partitions));
+            // BUFFER_BYTES is the member's whole: the group consumer splits it between the partitions.
+            this.group = GroupConsumer.create(store, "", config, this);
         }
 
         @Override

@@ -268,6 +268,11 @@ public final class ConsumerConfig {
         return prefetchCommits;
     }
 
+    /** The smallest {@value #BUFFER_BYTES} (a power of two) whose ring delivers a message of {@code maxMessageBytes}. */
+    public static int minBufferBytes(int maxMessageBytes) {
+        return (int) MessageLimits.ringBytesFor(maxMessageBytes, RingRecordDescriptor.HEADER_LENGTH);
+    }
+
     public int bufferBytes() {
         return bufferBytes;
     }

@@ -46,8 +46,23 @@ public final class GroupConfig {
     final long sessionTimeoutMs;
     final long heartbeatIntervalMs;
     final long clockSkewMs;
-    /** What each partition's consumer is opened with. */
+    /** What each partition's consumer is opened with, but {@code buffer.bytes}, which is split ({@link #partitionConsumerConfig}). */
     final Map<String, Object> consumerConfig;
+    private final ConsumerConfig whole;
+
+    /**
+     * What the consumer of each partition is opened with: {@code buffer.bytes} is the member's whole,
+     * as a topic producer's is, split between the topic's {@code partitions} (a member may hold them
+     * all) and rounded down to a power of two, but never below a ring that delivers a message of
+     * {@code max.message.bytes}.
+     */
+    Map<String, Object> partitionConsumerConfig(int partitions) {
+        int share = Math.max(ConsumerConfig.minBufferBytes(whole.maxMessageBytes()),
+                Integer.highestOneBit(whole.bufferBytes() / partitions));
+        Map<String, Object> config = new HashMap<>(consumerConfig);
+        config.put(ConsumerConfig.BUFFER_BYTES, share);
+        return Map.copyOf(config);
+    }
 
     public GroupConfig(Map<String, ?> props) {
         Map<String, Object> own = DEFINITION.parse(DEFINITION.subset(props), "group consumer configuration");
@@ -74,7 +89,7 @@ public final class GroupConfig {
         Map<String, Object> rest = new HashMap<>(props);
         rest.keySet().removeIf(DEFINITION::defines);
         rest.put(ConsumerConfig.CONSUMER_NAME, groupId);
-        new ConsumerConfig(rest); // refuses a wrong consumer setting now, not when a partition is first given
+        this.whole = new ConsumerConfig(rest); // refuses a wrong consumer setting now, not when a partition is first given
         this.consumerConfig = Map.copyOf(rest);
     }
 }

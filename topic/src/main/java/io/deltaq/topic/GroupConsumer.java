@@ -43,6 +43,8 @@ public final class GroupConsumer implements AutoCloseable {
 
     private final Topic topic;
     private final GroupConfig config;
+    /** What each partition's consumer is opened with: the member's buffer split between the partitions at opening. */
+    private final Map<String, Object> partitionConfig;
     private final GroupRebalanceListener listener;
     private final GroupMembership membership;
     private final ObjectStore ownedStore;
@@ -74,6 +76,7 @@ public final class GroupConsumer implements AutoCloseable {
     private GroupConsumer(Topic topic, Map<String, ?> config, GroupRebalanceListener listener, ObjectStore ownedStore) {
         this.topic = topic;
         this.config = new GroupConfig(config);
+        this.partitionConfig = this.config.partitionConsumerConfig(topic.partitions());
         this.listener = Objects.requireNonNull(listener, "listener");
         this.ownedStore = ownedStore;
         this.membership = new GroupMembership(topic, this.config);
@@ -258,7 +261,7 @@ public final class GroupConsumer implements AutoCloseable {
         Set<Integer> added = new TreeSet<>();
         for (int p : membership.held()) {
             if (!assigned.containsKey(p) && !membership.toRevoke().contains(p)) {
-                Consumer consumer = Consumer.create(topic.store(), topic.partitionPath(p), config.consumerConfig);
+                Consumer consumer = Consumer.create(topic.store(), topic.partitionPath(p), partitionConfig);
                 try {
                     // The claim: a position generation of this instance, so that a former holder that
                     // still believes in its lease is fenced at its next commit (RFC 0006, I3).
