@@ -9,6 +9,7 @@ import io.deltaq.deltalog.Position;
 import io.deltaq.s3io.JmxMetrics;
 import io.deltaq.s3io.ObjectStore;
 import io.deltaq.s3io.ObjectStores;
+import io.deltaq.s3io.Threads;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -93,6 +94,7 @@ public final class Consumer implements AutoCloseable {
     private final CommittedPositions positions;
     private final TailerAgent agent;
     private final AgentRunner runner;
+    private final Thread tailer;
     private final ConsumerMetrics metrics;
     private final JmxMetrics.Registration jmx;
 
@@ -136,7 +138,7 @@ public final class Consumer implements AutoCloseable {
                     }
                 },
                 null, agent);
-        AgentRunner.startOnThread(runner, runnable -> {
+        this.tailer = AgentRunner.startOnThread(runner, runnable -> {
             Thread t = new Thread(runnable);
             t.setDaemon(true); // a consumer that is never closed must not keep the JVM alive
             return t;
@@ -497,6 +499,9 @@ public final class Consumer implements AutoCloseable {
                     }
                     thread.interrupt();
                 });
+                if (!Threads.awaitExit(tailer, deadline)) {
+                    throw ConsumerErrors.tailerDidNotStop(tableName, tailer.getName(), timeout);
+                }
             } finally {
                 jmx.close();
                 // The ring's direct memory is an aligned slice, which agrona cannot free early: the GC does.

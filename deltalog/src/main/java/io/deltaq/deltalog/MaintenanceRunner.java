@@ -1,5 +1,6 @@
 package io.deltaq.deltalog;
 
+import io.deltaq.s3io.Threads;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
@@ -47,6 +48,8 @@ public final class MaintenanceRunner implements AutoCloseable {
     private final long renewNs;
     private final Thread leaseThread;
     private final ExecutorService passThread;
+    /** The pass executor's thread once it made one: its termination is reported before the thread has ended. */
+    private volatile Thread passWorker;
 
     private final AtomicLong passes = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
@@ -80,6 +83,7 @@ public final class MaintenanceRunner implements AutoCloseable {
         this.passThread = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, name + "-pass");
             t.setDaemon(true);
+            passWorker = t;
             return t;
         });
         this.leaseThread = new Thread(this::keepLease, name);
@@ -281,6 +285,7 @@ public final class MaintenanceRunner implements AutoCloseable {
             leaseThread.interrupt();
             passEnded = false;
         }
+        passEnded = passEnded && Threads.awaitExit(passWorker, deadline);
         if (passEnded && !leaseThread.isAlive()) {
             lease.release(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
         } else {

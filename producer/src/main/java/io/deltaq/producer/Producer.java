@@ -14,6 +14,7 @@ import io.deltaq.deltalog.Position;
 import io.deltaq.s3io.JmxMetrics;
 import io.deltaq.s3io.ObjectStore;
 import io.deltaq.s3io.ObjectStores;
+import io.deltaq.s3io.Threads;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -81,6 +82,7 @@ public final class Producer implements AutoCloseable {
     private final WakeableIdleStrategy idle;
     private final CommitAgent agent;
     private final AgentRunner runner;
+    private final Thread committer;
     /** The table's maintainer, null when {@code maintenance.enabled} is false. */
     private final MaintenanceRunner maintenance;
     private final JmxMetrics.Registration jmx;
@@ -115,7 +117,7 @@ public final class Producer implements AutoCloseable {
             metrics.checkpointsOf(writer);
             this.agent = new CommitAgent(config, ring, table, writer, encoder, listener, futures, metrics, idle);
             this.runner = new AgentRunner(idle, this::onAgentError, null, agent);
-            AgentRunner.startOnThread(runner, r -> {
+            this.committer = AgentRunner.startOnThread(runner, r -> {
                 Thread t = new Thread(r);
                 t.setDaemon(true);
                 return t;
@@ -407,6 +409,9 @@ public final class Producer implements AutoCloseable {
             // What is left is settled and failed below, with a cause that says so.
         }
         runner.close();
+        // Within the deadline, the commit thread is gone when close returns; runner.close() may return
+        // while it is still unwinding.
+        Threads.awaitExit(committer, deadline);
         if (maintenance != null) {
             // Within the same deadline: a pass in progress may finish, then the lease is released.
             maintenance.close(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
