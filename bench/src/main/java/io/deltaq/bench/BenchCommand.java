@@ -47,6 +47,8 @@ public final class BenchCommand implements Command {
     static final long DEFAULT_SOAK_RATE = 10_000;
     static final String TABLE_PROPERTY = "table-property";
     static final String DEFAULT_WORKER_JVM_OPTIONS = "-Xms1g -Xmx1g -XX:+UseG1GC";
+    /** A worker JVM that runs one client: twenty of them fit in the machine's memory. */
+    static final String PER_CLIENT_WORKER_JVM_OPTIONS = "-Xms256m -Xmx512m -XX:+UseG1GC";
     /** What the rings of all producers of one worker JVM may take together, when there are several. */
     static final long PRODUCER_RINGS_BYTES = 512L << 20;
     /** Each partition of each deltaq producer has its own commit threads and ring, all in one worker JVM. */
@@ -106,7 +108,12 @@ public final class BenchCommand implements Command {
                 .value("compression", "C", "snappy, gzip or none (default: deltaq snappy, kafka none)")
                 .value("producers", "N", "producers, each paced at rate/N (default 1); more than eight share 512 MiB"
                         + " of buffer.bytes in their worker JVM")
-                .value("consumers", "N", "independent consumers, each reading every message (default 1)")
+                .value("consumers", "N", "consumer groups, each receiving every message (default 1)")
+                .value("members", "M", "members of each consumer group, which split its partitions between them; the"
+                        + " summary gives each member's partitions (default 1: each consumer reads every partition)")
+                .flag("jvm-per-client", "run each producer and each group member in a worker JVM of its own (default"
+                        + " --worker-jvm-opts then \"" + PER_CLIENT_WORKER_JVM_OPTIONS + "\"), sharing only the bucket"
+                        + " and this coordinator")
                 .value("partitions", "P", "partitions of each rate's topic, over which the producers spread their keyless"
                         + " messages; deltaq: 1 is a plain table (default 1)")
                 .value("endpoint", "URL", "S3-compatible endpoint, e.g. MinIO (needs --bucket)")
@@ -179,6 +186,15 @@ public final class BenchCommand implements Command {
         int producers = options.intValue("producers", 1, 1, 64);
         int consumers = options.intValue("consumers", 1, 1, 64);
         int partitions = options.intValue("partitions", 1, 1, MAX_PARTITIONS);
+        int members = options.intValue("members", 1, 1, 64);
+        boolean jvmPerClient = options.flag("jvm-per-client");
+        if (members > 1 && partitions > BenchSettings.MAX_GROUP_PARTITIONS) {
+            throw parser.error("--members " + members + " needs at most " + BenchSettings.MAX_GROUP_PARTITIONS
+                    + " --partitions, got " + partitions);
+        }
+        if (jvmPerClient && options.flag("in-process")) {
+            throw parser.error("--jvm-per-client and --in-process contradict each other: choose one");
+        }
         Optional<URI> endpoint = options.string("endpoint").map(text -> {
             try {
                 return URI.create(text);
@@ -202,7 +218,8 @@ public final class BenchCommand implements Command {
         if (bucket.isPresent() && options.has("s3-latency-ms")) {
             throw parser.error("--s3-latency-ms applies to the embedded S3 server only, not to --bucket");
         }
-        List<String> jvmOptions = Arrays.stream(options.string("worker-jvm-opts", DEFAULT_WORKER_JVM_OPTIONS).trim()
+        List<String> jvmOptions = Arrays.stream(options.string("worker-jvm-opts",
+                        jvmPerClient ? PER_CLIENT_WORKER_JVM_OPTIONS : DEFAULT_WORKER_JVM_OPTIONS).trim()
                 .split("\\s+")).filter(s -> !s.isEmpty()).toList();
         int floorSamples = options.intValue("floor-samples", 200, 0, 100_000);
         if (options.flag("jfr") && options.flag("in-process")) {
@@ -218,7 +235,7 @@ public final class BenchCommand implements Command {
         }
         Map<String, String> producerConfig = new java.util.HashMap<>();
         soak.ifPresent(k -> producerConfig.put(ProducerConfig.MAINTENANCE_ENABLED, Boolean.toString(k.maintenance())));
-        if (producers * (long) ProducerConfig.BUFFER_BYTES_DEFAULT > PRODUCER_RINGS_BYTES) {
+        if (!jvmPerClient && producers * (long) ProducerConfig.BUFFER_BYTES_DEFAULT > PRODUCER_RINGS_BYTES) {
             // The producers share one worker JVM, whose direct memory is its heap (1 GiB by default):
             // sixteen rings of the default 64 MiB would not fit. Up to eight keep the default.
             producerConfig.put(ProducerConfig.BUFFER_BYTES, Long.toString(PRODUCER_RINGS_BYTES / producers));
@@ -239,8 +256,11 @@ public final class BenchCommand implements Command {
         }
         TargetOptions target = new TargetOptions(endpoint, bucket, options.string("region"), s3LatencyMs, store, runId,
                 workDir);
+        if (members > 1 && chaos.kills()) {
+            throw parser.error("--kill-every restarts consumers that each read every partition; drop --members");
+        }
         return new BenchSettings(rates, seconds, warmup, drain, List.copyOf(drivers), client, producers, consumers,
-                partitions, options.flag("in-process"), jvmOptions, target, out, floorSamples, options.flag("jfr"), chaos,
+                partitions, members, jvmPerClient, options.flag("in-process"), jvmOptions, target, out, floorSamples, options.flag("jfr"), chaos,
                 soak);
     }
 

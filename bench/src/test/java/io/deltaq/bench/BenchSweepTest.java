@@ -119,6 +119,55 @@ class BenchSweepTest {
         assertEquals(1000L * 4, number(audit, "deliveries"), audit.toString());
     }
 
+    /**
+     * Each producer and each group member in a JVM of its own, for both drivers: two producers on a topic
+     * of four partitions, one group of two members. The members split the partitions (each holds some,
+     * together all four) and between them receive every message (at least once: a rebalance may legally
+     * deliver again what was not committed); each producer's rate and latency are reported; deltaq's audit
+     * finds every acknowledged message in the table and delivered to the group.
+     */
+    @Test
+    void aJvmPerProducerAndPerGroupMember() throws Exception {
+        Path out = dir.resolve("results");
+        Map<String, Object> summary = sweep(out, "--driver", "deltaq,kafka", "--rates", "1000", "--producers", "2",
+                "--partitions", "4", "--members", "2", "--jvm-per-client", "--worker-jvm-opts", "-Xms64m -Xmx256m");
+        assertEquals(Boolean.TRUE, summary.get("jvmPerClient"));
+        String markdown = Files.readString(out.resolve("summary.md"), StandardCharsets.UTF_8);
+        assertTrue(markdown.contains("1 consumer group(s) of 2 members, which split the partitions"), markdown);
+        assertTrue(markdown.contains("each producer and each group member in a worker JVM of its own, 4 in all"), markdown);
+        assertTrue(markdown.contains("## Per producer") && markdown.contains("## Group members"), markdown);
+        List<Map<String, Object>> rates = list(summary.get("rates"));
+        for (String driver : List.of("deltaq", "kafka")) {
+            Map<String, Object> rate = find(rates, driver, 1000);
+            String what = driver + ": " + rate;
+            assertEquals(1000L * 4, number(rate, "sent"), what);
+            assertTrue(number(rate, "received") >= number(rate, "sent"), what);
+            assertEquals(Boolean.TRUE, rate.get("caughtUp"), what);
+            for (String client : List.of("producer-p0", "producer-p1", "consumer-g0m0", "consumer-g0m1")) {
+                assertTrue(Files.isRegularFile(out.resolve(driver).resolve("logs").resolve("1000-" + client + ".log")),
+                        "a worker JVM of its own for " + client + " (" + driver + ")");
+            }
+            List<Map<String, Object>> producers = list(rate.get("producers"));
+            assertEquals(2, producers.size(), what);
+            for (Map<String, Object> producer : producers) {
+                assertEquals(500.0, ((Number) producer.get("achievedRate")).doubleValue(), 50.0, what);
+                assertTrue(((Number) producer.get("p99_ms")).doubleValue() > 0, what);
+            }
+            List<Map<String, Object>> members = list(rate.get("members"));
+            assertEquals(2, members.size(), what);
+            long held = 0;
+            for (Map<String, Object> member : members) {
+                assertTrue(number(member, "partitionsAtEnd") >= 1, "every member holds a partition: " + what);
+                held += number(member, "partitionsAtEnd");
+            }
+            assertEquals(4L, held, "the members hold the four partitions between them: " + what);
+        }
+        Map<String, Object> audit = map(find(rates, "deltaq", 1000).get("audit"));
+        assertEquals(Boolean.TRUE, audit.get("clean"), audit.toString());
+        assertEquals(1000L * 4, number(audit, "tableMessages"), audit.toString());
+        assertEquals(1000L * 4, number(audit, "acknowledged"), audit.toString());
+    }
+
     /** Runs a 3 s sweep after 1 s of warm-up; returns summary.json, having checked stdout and summary.md. */
     private Map<String, Object> sweep(Path out, String... extra) throws IOException {
         List<String> args = new ArrayList<>(List.of("bench", "--seconds", "3", "--warmup", "1", "--drain", "30",

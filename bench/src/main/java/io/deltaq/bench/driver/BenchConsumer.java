@@ -32,6 +32,22 @@ public interface BenchConsumer extends AutoCloseable {
         return false;
     }
 
+    /**
+     * The partitions this group member holds now, bit {@code p} for partition {@code p} (a bench topic of
+     * a group with several members has at most 64). Called by the polling thread only.
+     */
+    default long heldPartitions() {
+        throw new UnsupportedOperationException("this driver's consumers are not group members");
+    }
+
+    /**
+     * Of {@link #heldPartitions()}, those delivered up to and including {@code end} (as {@link #reached}).
+     * Called by the polling thread only.
+     */
+    default long reachedPartitions(long[] end) {
+        throw new UnsupportedOperationException("this driver's consumers are not group members");
+    }
+
     /** Adds this consumer's counters to {@code into}, as {@link BenchProducer#addCounters}. */
     default void addCounters(Map<String, Long> into) {
     }

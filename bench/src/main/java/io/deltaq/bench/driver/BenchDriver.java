@@ -45,6 +45,17 @@ public interface BenchDriver {
             throws Exception;
 
     /**
+     * Member {@code member} of consumer group {@code group}: the group's members split the topic's
+     * partitions between them, and together receive every message. On a rebalance a member commits
+     * its position before it gives a partition up, as an application does, so the next holder goes on
+     * where it stopped.
+     */
+    default BenchConsumer newGroupMember(Map<String, String> connection, String topic, ClientOptions options, int group,
+            int member) throws Exception {
+        throw new UnsupportedOperationException(name() + " has no consumer groups");
+    }
+
+    /**
      * Whether this driver can run under the chaos options: it reports each message's outcome to
      * {@link SendOutcomes}, keeps a producer's identity and a consumer's committed position across
      * a restart of its worker (by index), injects storage faults from its connection settings, and

@@ -124,6 +124,28 @@ public final class DeltaqDriver implements BenchDriver {
         }
     }
 
+    /**
+     * A member of group {@link #consumerName} {@code group}, sharing its partitions with the others: it
+     * starts at once, holding what the group gives it, and commits before it gives a partition up.
+     */
+    @Override
+    public BenchConsumer newGroupMember(Map<String, String> connection, String topic, ClientOptions options, int group,
+            int member) {
+        ObjectStore store = DeltaqTarget.openStore(connection, 2L * (group + 1_000L * member) + 1);
+        DeltaqConsumer consumer = new DeltaqConsumer(store);
+        try {
+            Map<String, Object> config = new HashMap<>();
+            config.put(GroupConfig.GROUP_ID, consumerName(group));
+            config.put(ConsumerConfig.START, "earliest");
+            config.putAll(options.consumerConfig());
+            consumer.join(GroupConsumer.create(store, topic, config, consumer));
+            return consumer;
+        } catch (RuntimeException e) {
+            consumer.close();
+            throw e;
+        }
+    }
+
     static String producerId(int index) {
         return "bench-producer-" + index;
     }
@@ -171,6 +193,8 @@ public final class DeltaqDriver implements BenchDriver {
         private GroupConsumer group;
         private Consumer[] byPartition = new Consumer[0];
         private MessageSink sink;
+        /** A member of a group of several, which commits before it gives a partition up. */
+        private boolean shared;
         /** A message delivered while waiting for the partitions at opening, handed to the first poll's sink. */
         private boolean holding;
         private int heldPartition;
@@ -223,6 +247,13 @@ public final class DeltaqDriver implements BenchDriver {
             this.sink = null;
         }
 
+        /** Joins a group shared with other members: what it holds comes with its polls. */
+        void join(GroupConsumer group) {
+            this.group = group;
+            this.byPartition = new Consumer[group.topic().partitions()];
+            this.shared = true;
+        }
+
         @Override
         public int poll(MessageSink sink, int limit) {
             int delivered = 0;
@@ -251,6 +282,10 @@ public final class DeltaqDriver implements BenchDriver {
 
         @Override
         public void onPartitionsRevoked(Set<Integer> partitions) {
+            if (shared) {
+                // The leases are still held: the next holder starts after what this member delivered.
+                group.commitSync();
+            }
             partitions.forEach(p -> byPartition[p] = null);
         }
 
@@ -273,6 +308,29 @@ public final class DeltaqDriver implements BenchDriver {
                 }
             }
             return true;
+        }
+
+        @Override
+        public long heldPartitions() {
+            long held = 0;
+            for (int p = 0; p < byPartition.length; p++) {
+                if (byPartition[p] != null) {
+                    held |= 1L << p;
+                }
+            }
+            return held;
+        }
+
+        @Override
+        public long reachedPartitions(long[] end) {
+            long reached = 0;
+            for (int p = 0; p < byPartition.length && p < end.length; p++) {
+                Consumer c = byPartition[p];
+                if (c != null && c.position().version() > end[p]) {
+                    reached |= 1L << p;
+                }
+            }
+            return reached;
         }
 
         @Override

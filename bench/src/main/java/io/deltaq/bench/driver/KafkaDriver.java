@@ -1,12 +1,14 @@
 package io.deltaq.bench.driver;
 
 import java.time.Duration;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -90,6 +92,36 @@ public final class KafkaDriver implements BenchDriver {
         return new Consumer(consumer);
     }
 
+    /**
+     * A member of group {@code bench-consumer-<group>} by {@code subscribe}: Kafka's own assignment,
+     * committing the delivered position before a partition is revoked.
+     */
+    @Override
+    public BenchConsumer newGroupMember(Map<String, String> connection, String topic, ClientOptions options, int group,
+            int member) {
+        Map<String, Object> props = new HashMap<>();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, connection.get(BOOTSTRAP));
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "bench-consumer-" + group + "-" + member);
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, "bench-consumer-" + group);
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "10000");
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props);
+        consumer.subscribe(List.of(topic), new ConsumerRebalanceListener() {
+            @Override
+            public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+                consumer.commitSync();
+            }
+
+            @Override
+            public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            }
+        });
+        return new Consumer(consumer);
+    }
+
     private static final class Producer implements BenchProducer, Callback {
         private final KafkaProducer<byte[], byte[]> producer;
         private final String topic;
@@ -166,6 +198,26 @@ public final class KafkaDriver implements BenchDriver {
                 count++;
             }
             return count;
+        }
+
+        @Override
+        public long heldPartitions() {
+            long held = 0;
+            for (TopicPartition tp : consumer.assignment()) {
+                held |= 1L << tp.partition();
+            }
+            return held;
+        }
+
+        @Override
+        public long reachedPartitions(long[] end) {
+            long reached = 0;
+            for (TopicPartition tp : consumer.assignment()) {
+                if (tp.partition() < end.length && consumer.position(tp) > end[tp.partition()]) {
+                    reached |= 1L << tp.partition();
+                }
+            }
+            return reached;
         }
 
         @Override

@@ -16,8 +16,11 @@ import io.deltaq.bench.driver.TargetOptions;
  * @param warmupSeconds streaming before the measured time, excluded from the results
  * @param drainSeconds how long the consumers may take to catch up after the measured time
  * @param producers producers per run, each paced at {@code rate / producers}
- * @param consumers independent consumers per run, each reading every message
+ * @param consumers consumer groups per run, each receiving every message
  * @param partitions partitions of each run's topic
+ * @param members members of each consumer group, which split its partitions
+ * @param jvmPerClient each producer and each group member in a worker JVM of its own, instead of all
+ *     producers in one and all consumers in another
  * @param inProcess producers and consumers in the coordinator's JVM instead of two worker JVMs
  * @param workerJvmOptions options of the worker JVMs
  * @param floorSamples round trips of each kind for the storage floor
@@ -27,15 +30,18 @@ import io.deltaq.bench.driver.TargetOptions;
  *     the soak's duration)
  */
 public record BenchSettings(List<Long> rates, int seconds, int warmupSeconds, int drainSeconds, List<BenchDriver> drivers,
-        ClientOptions client, int producers, int consumers, int partitions, boolean inProcess,
-        List<String> workerJvmOptions, TargetOptions target, Path out, int floorSamples, boolean flightRecordings,
-        Chaos chaos, Optional<Soak> soak) {
+        ClientOptions client, int producers, int consumers, int partitions, int members, boolean jvmPerClient,
+        boolean inProcess, List<String> workerJvmOptions, TargetOptions target, Path out, int floorSamples,
+        boolean flightRecordings, Chaos chaos, Optional<Soak> soak) {
+
+    /** The most partitions a topic of a group with several members may have: members report theirs as 64-bit masks. */
+    public static final int MAX_GROUP_PARTITIONS = 64;
 
     /** Settings of a sweep, not a soak, on topics of one partition. */
     public BenchSettings(List<Long> rates, int seconds, int warmupSeconds, int drainSeconds, List<BenchDriver> drivers,
             ClientOptions client, int producers, int consumers, boolean inProcess, List<String> workerJvmOptions,
             TargetOptions target, Path out, int floorSamples, boolean flightRecordings, Chaos chaos) {
-        this(rates, seconds, warmupSeconds, drainSeconds, drivers, client, producers, consumers, 1, inProcess,
+        this(rates, seconds, warmupSeconds, drainSeconds, drivers, client, producers, consumers, 1, 1, false, inProcess,
                 workerJvmOptions, target, out, floorSamples, flightRecordings, chaos, Optional.empty());
     }
 

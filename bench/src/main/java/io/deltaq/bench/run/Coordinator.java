@@ -121,6 +121,8 @@ public final class Coordinator {
     private RateResult runRate(BenchDriver driver, BenchTarget target, long rate, Path dir) throws Exception {
         RateResult result = new RateResult(driver.name(), rate, settings.seconds());
         result.consumers = settings.consumers();
+        result.members = settings.members();
+        result.jvmPerClient = settings.jvmPerClient();
         result.sharedJvm = settings.inProcess();
         Files.createDirectories(dir);
         String topic;
@@ -140,6 +142,7 @@ public final class Coordinator {
         spec.put(Worker.PRODUCERS, Integer.toString(settings.producers()));
         spec.put(Worker.CONSUMERS, Integer.toString(settings.consumers()));
         spec.put(Worker.PARTITIONS, Integer.toString(settings.partitions()));
+        spec.put(Worker.MEMBERS, Integer.toString(settings.members()));
         spec.put(Worker.RATE, Long.toString(rate));
         target.connection().forEach((k, v) -> spec.put(Worker.CONNECTION_PREFIX + k, v));
         spec.putAll(settings.client().toStrings());
@@ -188,7 +191,7 @@ public final class Coordinator {
             throws Exception {
         err.println("bench: auditing deliveries of " + topic + " ...");
         DeliveryAudit audit = new DeliveryAudit(settings.producers(), settings.partitions(),
-                settings.soak().map(Soak::maintenance).orElse(false));
+                settings.soak().map(Soak::maintenance).orElse(false), settings.members());
         long[] end = target.end(topic);
         target.readAll(topic, end, (partition, intendedMicros, producerIndex, sequence) ->
                 audit.inTable(partition, producerIndex, sequence));
@@ -201,7 +204,40 @@ public final class Coordinator {
         return audit.finish();
     }
 
-    private WorkerHandle start(String role, BenchDriver driver, long rate, Path dir,
+    /**
+     * The workers of one role: one worker for all its clients, or with {@code --jvm-per-client} a
+     * fleet of one worker JVM per producer or per group member, seen as one.
+     */
+    private WorkerHandle start(int roleKind, String role, BenchDriver driver, long rate, Path dir,
+            BlockingQueue<WorkerHandle.Event> events) throws IOException {
+        if (!settings.jvmPerClient()) {
+            return startOne(role, driver, rate, dir, events);
+        }
+        List<Map<String, String>> extras = new ArrayList<>();
+        int[] groupOf;
+        if (roleKind == PRODUCER_ROLE) {
+            for (int i = 0; i < settings.producers(); i++) {
+                extras.add(Map.of(Worker.PRODUCER_INDEXES, Integer.toString(i)));
+            }
+            groupOf = null;
+        } else {
+            int slots = settings.consumers() * settings.members();
+            groupOf = new int[slots];
+            for (int slot = 0; slot < slots; slot++) {
+                extras.add(Map.of(Worker.CONSUMER_SLOTS, Integer.toString(slot)));
+                groupOf[slot] = slot / settings.members();
+            }
+        }
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < extras.size(); i++) {
+            names.add(roleKind == PRODUCER_ROLE ? role + "-p" + i
+                    : role + "-g" + groupOf[i] + "m" + (i % settings.members()));
+        }
+        return WorkerHandle.fleet(role, extras, groupOf,
+                (i, inner) -> startOne(names.get(i), driver, rate, dir, inner), events);
+    }
+
+    private WorkerHandle startOne(String role, BenchDriver driver, long rate, Path dir,
             BlockingQueue<WorkerHandle.Event> events) throws IOException {
         if (settings.inProcess()) {
             return WorkerHandle.inProcess(role, events);
@@ -256,6 +292,8 @@ public final class Coordinator {
         private long drainDeadline = Long.MAX_VALUE;
         private long stopDeadline = Long.MAX_VALUE;
         private long lastProgressMicros;
+        /** With several members per group: every group delivered the topic through its end, and was told to stop. */
+        private boolean groupsReachedEnd;
         private int progressWidth;
         private double lastIntervalP99Ms = Double.NaN;
         private volatile boolean samplerStopped;
@@ -274,8 +312,8 @@ public final class Coordinator {
         }
 
         void startWorkers() throws IOException {
-            consumer = start("consumer", driver, rate, dir, events);
-            producer = start("producer", driver, rate, dir, events);
+            consumer = start(CONSUMER_ROLE, "consumer", driver, rate, dir, events);
+            producer = start(PRODUCER_ROLE, "producer", driver, rate, dir, events);
             consumer.send(Wire.encodeSpec(workerSpec(CONSUMER_ROLE, 0)));
             producer.send(Wire.encodeSpec(workerSpec(PRODUCER_ROLE, 0)));
         }
@@ -357,7 +395,7 @@ public final class Coordinator {
                 producerLastRaw = Map.of();
                 int incarnation = ++producerIncarnation;
                 result.producerRestarts++;
-                producer = start("producer-" + incarnation, driver, rate, dir, events);
+                producer = start(PRODUCER_ROLE, "producer-" + incarnation, driver, rate, dir, events);
                 producer.send(workerSpecLine(PRODUCER_ROLE, incarnation));
                 if (startLine != null) {
                     producer.send(startLine);
@@ -367,7 +405,7 @@ public final class Coordinator {
                 consumerLastRaw = Map.of();
                 int incarnation = ++consumerIncarnation;
                 result.consumerRestarts++;
-                consumer = start("consumer-" + incarnation, driver, rate, dir, events);
+                consumer = start(CONSUMER_ROLE, "consumer-" + incarnation, driver, rate, dir, events);
                 consumer.send(workerSpecLine(CONSUMER_ROLE, incarnation));
                 if (startLine != null) {
                     consumer.send(startLine);
@@ -626,6 +664,15 @@ public final class Coordinator {
             result.consumerMemory.add(fields);
             long t = Long.parseLong(fields.get("t"));
             Histogram interval = HistogramCodec.decode(fields.remove("hist"));
+            for (int i = 0; i < settings.producers(); i++) {
+                String byProducer = fields.remove(Worker.HIST_OF + i);
+                if (byProducer != null) { // measured messages only, as the total
+                    result.latencyOf(i).add(HistogramCodec.decode(byProducer));
+                }
+            }
+            if (settings.members() > 1) {
+                groupMembers(fields, t);
+            }
             if (result.soak != null) {
                 result.soak.latency(t, interval);
             }
@@ -659,6 +706,33 @@ public final class Coordinator {
             progress(now);
         }
 
+        /**
+         * Keeps each member's partition counts over the measured time, and once every group's members hold
+         * and have delivered every partition through its end, tells them to stop.
+         */
+        private void groupMembers(Map<String, String> fields, long t) {
+            int slots = settings.consumers() * settings.members();
+            long all = settings.partitions() == 64 ? -1L : (1L << settings.partitions()) - 1;
+            boolean everyGroup = true;
+            for (int group = 0; group < settings.consumers(); group++) {
+                long reached = 0;
+                for (int m = 0; m < settings.members(); m++) {
+                    int slot = group * settings.members() + m;
+                    String held = fields.get(Worker.HELD_OF + slot);
+                    if (held != null && t > warmupEndMicros && t <= endMicros + 1_000_000) {
+                        result.memberPartitions(slot, Long.bitCount(Long.parseLong(held)));
+                    }
+                    String r = fields.get(Worker.REACHED_OF + slot);
+                    reached |= r == null ? 0 : Long.parseLong(r);
+                }
+                everyGroup &= reached == all;
+            }
+            if (everyGroup && endSent != null && !groupsReachedEnd && slots > 0) {
+                groupsReachedEnd = true;
+                consumer.send(Wire.STOP);
+            }
+        }
+
         private void producerDone(Map<String, String> fields, long now) {
             producerDone = true;
             result.sent = Long.parseLong(fields.get("sent"));
@@ -669,9 +743,16 @@ public final class Coordinator {
             long lastSend = Long.parseLong(fields.get("lastSend"));
             double sendingSeconds = Math.max(lastSend, endMicros) - warmupEndMicros;
             result.achievedRate = sendingSeconds <= 0 ? 0 : result.measuredSent / (sendingSeconds / 1e6);
-            if (chaos.kills()) {
-                // Killed producers leave messages that may or may not be in the table: the consumers are
-                // done when they have delivered the table through its last version, not at a count.
+            for (int i = 0; i < settings.producers(); i++) {
+                String measured = fields.get(Worker.MEASURED_OF + i);
+                if (measured != null && sendingSeconds > 0) {
+                    result.achievedRateOf(i, Long.parseLong(measured) / (sendingSeconds / 1e6));
+                }
+            }
+            if (chaos.kills() || settings.members() > 1) {
+                // Killed producers leave messages that may or may not be in the table, and the members of a
+                // group each see only their partitions: the consumers are done when they have delivered the
+                // topic through where it ends now, not at a count.
                 try {
                     endSent = target.end(topic);
                 } catch (Exception e) {
@@ -689,8 +770,12 @@ public final class Coordinator {
             consumerDone = true;
             result.received = Long.parseLong(fields.get("received"));
             result.deliveries = Long.parseLong(fields.get("deliveries"));
-            result.caughtUp = Boolean.parseBoolean(fields.get("caughtUp"));
-            if (!chaos.kills()) {
+            result.caughtUp = settings.members() > 1 ? groupsReachedEnd : Boolean.parseBoolean(fields.get("caughtUp"));
+            if (settings.members() > 1) {
+                // A member sees some partitions only: gaps and duplicates are for the audit to count.
+                result.gaps = -1;
+                result.duplicates = -1;
+            } else if (!chaos.kills()) {
                 // With kills, restarted producers skip what fell due while they were down, and restarted
                 // consumers legally see messages again after their committed position: the audit judges.
                 result.gaps = Long.parseLong(fields.get("gaps"));

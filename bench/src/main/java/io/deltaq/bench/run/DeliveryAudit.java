@@ -98,7 +98,6 @@ final class DeliveryAudit {
         /** Covered by the current incarnation's commits, for the next incarnations. */
         final List<long[]> committedNow = new ArrayList<>();
         int committedNowCount;
-        boolean reachedEnd;
         boolean started;
     }
 
@@ -118,9 +117,12 @@ final class DeliveryAudit {
     /** Whether retention may have removed the oldest messages before the table was read back. */
     private final boolean retention;
     private final int partitions;
+    /** Members per consumer group: consumer {@code c} of the records is member {@code c % members} of group {@code c / members}. */
+    private final int members;
+    private final java.util.Set<Integer> groupsReachedEnd = new java.util.TreeSet<>();
 
     DeliveryAudit(int producerCount, int partitions) {
-        this(producerCount, partitions, false);
+        this(producerCount, partitions, false, 1);
     }
 
     /**
@@ -130,13 +132,14 @@ final class DeliveryAudit {
      *     retention removes whole prefixes of positions and a producer's messages are in the table in
      *     its order; a missing message after that is lost as always
      */
-    DeliveryAudit(int producerCount, int partitions, boolean retention) {
+    DeliveryAudit(int producerCount, int partitions, boolean retention, int members) {
         if (retention && partitions != 1) {
             throw new IllegalArgumentException("retention is audited on a topic of one partition only, not "
                     + partitions);
         }
         this.retention = retention;
         this.partitions = partitions;
+        this.members = members;
         for (int i = 0; i < producerCount; i++) {
             producers.add(new Producer(partitions));
         }
@@ -293,12 +296,13 @@ final class DeliveryAudit {
         c.sinceCommitCount = 0;
     }
 
-    /** The consumer's last incarnation reached the end of the table. */
-    void reachedEnd(int consumerIndex) {
-        Consumer c = consumers.get(consumerIndex);
-        if (c != null) {
-            c.reachedEnd = true;
-        }
+    /**
+     * Consumer group {@code group} (its last incarnations) delivered the table through its end: between
+     * them, its members must have delivered every message in it. With one member per group, the group
+     * is the consumer of the same index.
+     */
+    void reachedEnd(int group) {
+        groupsReachedEnd.add(group);
     }
 
     Result finish() {
@@ -349,17 +353,20 @@ final class DeliveryAudit {
             unresolvedInTable += open.cardinality();
         }
         long undelivered = 0;
-        for (Map.Entry<Integer, Consumer> e : consumers.entrySet()) {
-            if (!e.getValue().reachedEnd) {
-                continue;
-            }
+        for (int group : groupsReachedEnd) {
             for (int i = 0; i < producers.size(); i++) {
                 BitSet never = (BitSet) producers.get(i).table.clone();
-                never.andNot(e.getValue().delivered.get(i));
+                for (int m = 0; m < members; m++) {
+                    Consumer member = consumers.get(group * members + m);
+                    if (member != null) {
+                        never.andNot(member.delivered.get(i));
+                    }
+                }
                 undelivered += never.cardinality();
                 int s = never.nextSetBit(0);
                 if (s >= 0) {
-                    example("consumer " + e.getKey() + ": producer " + i + " seq " + s + " in the table, never delivered");
+                    example((members == 1 ? "consumer " : "consumer group ") + group + ": producer " + i + " seq " + s
+                            + " in the table, never delivered");
                 }
             }
         }

@@ -39,6 +39,18 @@ final class RateResult {
     final Histogram publishDelay = HistogramCodec.empty();
     final List<Interval> intervals = new ArrayList<>();
 
+    /** By producer index: the end-to-end latency of its measured messages, and the rate it sent at. */
+    final java.util.Map<Integer, Histogram> latencyByProducer = new java.util.TreeMap<>();
+    final java.util.Map<Integer, Double> achievedRateByProducer = new java.util.TreeMap<>();
+    /**
+     * By group member ({@code group * members + member}), with several members per group: the fewest and
+     * most partitions it held at a tick of the measured time, and how many at the last.
+     */
+    final java.util.Map<Integer, int[]> partitionsByMember = new java.util.TreeMap<>();
+    int members = 1;
+    /** Each producer and group member in a worker JVM of its own: memory figures are sums over them. */
+    boolean jvmPerClient;
+
     long commits = -1;
     long lostRaces = -1;
     long retriedBatches = -1;
@@ -109,8 +121,24 @@ final class RateResult {
         this.seconds = seconds;
     }
 
+    Histogram latencyOf(int producer) {
+        return latencyByProducer.computeIfAbsent(producer, i -> HistogramCodec.empty());
+    }
+
+    void achievedRateOf(int producer, double rate) {
+        achievedRateByProducer.put(producer, rate);
+    }
+
+    void memberPartitions(int slot, int held) {
+        int[] seen = partitionsByMember.computeIfAbsent(slot, s -> new int[] {held, held, held});
+        seen[0] = Math.min(seen[0], held);
+        seen[1] = Math.max(seen[1], held);
+        seen[2] = held;
+    }
+
     boolean complete() {
-        return error == null && caughtUp && received == sent && gaps == 0 && duplicates == 0;
+        // With several members per group, gaps and duplicates are not counted (-1): the audit judges them.
+        return error == null && caughtUp && received == sent && gaps <= 0 && duplicates <= 0;
     }
 
     static double ms(long micros) {

@@ -85,11 +85,16 @@ public final class Reports {
         StringBuilder md = new StringBuilder("# deltaq bench\n\n");
         md.append("`").append(commandLine).append("`\n\n");
         md.append(String.format(Locale.ROOT, "- %d s measured per rate after %d s of warm-up (excluded), up to %d s of"
-                        + " drain; %d-byte messages; %d producer(s), %d consumer(s) each reading everything; %s%n",
-                s.seconds(), s.warmupSeconds(), s.drainSeconds(), s.client().messageSize(), s.producers(), s.consumers(),
+                        + " drain; %d-byte messages; %d producer(s), %s; %s%n",
+                s.seconds(), s.warmupSeconds(), s.drainSeconds(), s.client().messageSize(), s.producers(),
+                s.members() == 1 ? s.consumers() + " consumer(s) each reading everything"
+                        : s.consumers() + " consumer group(s) of " + s.members() + " members, which split the partitions",
                 s.partitions() == 1 ? "topics of 1 partition"
                         : "topics of " + s.partitions() + " partitions, keyless messages spread over them"));
         md.append("- ").append(s.inProcess() ? "producers and consumers in the coordinator's JVM (--in-process)"
+                : s.jvmPerClient() ? String.format(Locale.ROOT, "each producer and each group member in a worker JVM of"
+                        + " its own, %d in all (%s)", s.producers() + s.consumers() * s.members(),
+                        String.join(" ", s.workerJvmOptions()))
                 : "producers and consumers in two worker JVMs (" + String.join(" ", s.workerJvmOptions()) + ")")
                 .append('\n');
         md.append("- latency: consumer delivery time minus the message's intended send time (the pacer's schedule, so"
@@ -135,7 +140,7 @@ public final class Reports {
                 + " caught up | gaps / dups |\n");
         md.append("|---:|---|---:|---:|---:|---:|---|---|---:|---:|---|---:|\n");
         for (RateResult r : ordered(sweep)) {
-            md.append(String.format(Locale.ROOT, "| %,d | %s | %s | %s | %s | %s / %s | %s | %s | %s | %s | %s | %d / %d |%n",
+            md.append(String.format(Locale.ROOT, "| %,d | %s | %s | %s | %s | %s / %s | %s | %s | %s | %s | %s | %s / %s |%n",
                     r.rate, r.driver, r.commits < 0 ? "–"
                             : String.format(Locale.ROOT, "%,d (%,d, %,d)", r.commits, r.lostRaces, r.retriedBatches),
                     r.meanBatchSize < 0 ? "–" : String.format(Locale.ROOT, "%,.0f", r.meanBatchSize),
@@ -144,7 +149,8 @@ public final class Reports {
                     r.lagMessagesAtEnd < 0 ? "–" : String.format(Locale.ROOT, "%,d msgs / %.2f s", r.lagMessagesAtEnd,
                             r.lagSecondsAtEnd),
                     r.drainSeconds < 0 ? "–" : String.format(Locale.ROOT, "%.1f", r.drainSeconds),
-                    r.caughtUp ? "yes" : "**no**", r.gaps, r.duplicates));
+                    r.caughtUp ? "yes" : "**no**", r.gaps < 0 ? uncounted(r) : Long.toString(r.gaps),
+                    r.duplicates < 0 ? uncounted(r) : Long.toString(r.duplicates)));
         }
         if (sweep.settings().inProcess()) {
             md.append("\nIn-process: both columns of GC and allocation are the one shared JVM's.\n");
@@ -157,6 +163,7 @@ public final class Reports {
                     + " messages in one partition must arrive in its order, in different partitions in any order.\n");
         }
 
+        producersAndMembers(md, sweep);
         audit(md, sweep);
 
         md.append("\n## Verdicts\n\n");
@@ -181,6 +188,56 @@ public final class Reports {
                 + (sweep.settings().drivers().size() > 1 ? "; per-rate files in one directory per driver" : "")
                 + (sweep.settings().soak().isPresent() ? "; `soak-<figure>.svg`, one chart per soak figure" : "") + ".\n");
         return md.toString();
+    }
+
+    /**
+     * With several producers, each one's rate and end-to-end latency next to the best and worst of them;
+     * with several members per group, how many partitions each held over the measured time.
+     */
+    static void producersAndMembers(StringBuilder md, Coordinator.Sweep sweep) {
+        BenchSettings s = sweep.settings();
+        if (s.producers() > 1) {
+            md.append("\n## Per producer\n\n");
+            md.append("End-to-end latency of each producer's measured messages (every consumer group's deliveries), and"
+                    + " the rate it sent at. Worst / best: the highest p99 over the lowest.\n\n");
+            md.append("| rate | driver | producer | msg/s | p50 | p99 | max |\n|---:|---|---:|---:|---:|---:|---:|\n");
+            for (RateResult r : ordered(sweep)) {
+                double best = Double.NaN;
+                double worst = Double.NaN;
+                for (Map.Entry<Integer, org.HdrHistogram.Histogram> e : r.latencyByProducer.entrySet()) {
+                    org.HdrHistogram.Histogram h = e.getValue();
+                    if (h.getTotalCount() == 0) {
+                        continue;
+                    }
+                    double p99 = h.getValueAtPercentile(99) / 1000.0;
+                    best = Double.isNaN(best) ? p99 : Math.min(best, p99);
+                    worst = Double.isNaN(worst) ? p99 : Math.max(worst, p99);
+                    md.append(String.format(Locale.ROOT, "| %,d | %s | %d | %,.0f | %s | %s | %s |%n", r.rate, r.driver,
+                            e.getKey(), r.achievedRateByProducer.getOrDefault(e.getKey(), Double.NaN),
+                            ms(h.getValueAtPercentile(50) / 1000.0), ms(p99), ms(h.getMaxValue() / 1000.0)));
+                }
+                if (!Double.isNaN(best)) {
+                    md.append(String.format(Locale.ROOT, "| %,d | %s | worst / best p99 | | | %.2f× | |%n", r.rate,
+                            r.driver, worst / best));
+                }
+            }
+        }
+        if (s.members() > 1) {
+            md.append("\n## Group members\n\n");
+            md.append("Partitions each member held at the ticks of the measured time (fewest–most), and at its last.\n\n");
+            md.append("| rate | driver | group | member | partitions (fewest–most) | at the end |\n"
+                    + "|---:|---|---:|---:|---|---:|\n");
+            for (RateResult r : ordered(sweep)) {
+                r.partitionsByMember.forEach((slot, seen) -> md.append(String.format(Locale.ROOT,
+                        "| %,d | %s | %d | %d | %d–%d | %d |%n", r.rate, r.driver, slot / s.members(), slot % s.members(),
+                        seen[0], seen[1], seen[2])));
+            }
+        }
+    }
+
+    /** Gaps and duplicates of a run whose consumers could not count them (group members): the audit's, if any. */
+    private static String uncounted(RateResult r) {
+        return r.audit != null ? "audit" : "–";
     }
 
     /** What the soak's producers were told about maintenance. */
@@ -250,7 +307,7 @@ public final class Reports {
             memory(md, "consumer", r.consumerMemory, r);
             if (r.driver.equals("deltaq") && r.consumerMemory.known()) {
                 md.append(String.format(Locale.ROOT, "  - its bound: %d consumer ring(s) of %s (buffer.bytes) in direct"
-                        + " memory, whatever the backlog%n", sweep.settings().consumers(),
+                        + " memory, whatever the backlog%n", sweep.settings().consumers() * sweep.settings().members(),
                         mib(io.deltaq.consumer.ConsumerConfig.BUFFER_BYTES_DEFAULT)));
             }
             DeliveryAudit.Result a = r.audit;
@@ -296,7 +353,7 @@ public final class Reports {
             return;
         }
         md.append(String.format(Locale.ROOT, "- %s worker memory, peak over its ticks%s: heap %s of %s, direct buffers %s%s%n",
-                role, r.sharedJvm ? " (one shared JVM)" : "", mib(m.heapUsedBytes), mib(m.heapMaxBytes),
+                role, r.sharedJvm ? " (one shared JVM)" : r.jvmPerClient ? " (summed over its JVMs, one per client)" : "", mib(m.heapUsedBytes), mib(m.heapMaxBytes),
                 mib(m.directBytes), m.rssBytes < 0 ? "" : ", resident " + mib(m.rssBytes)));
     }
 
@@ -355,6 +412,8 @@ public final class Reports {
             json.writeNumberField("producers", s.producers());
             json.writeNumberField("consumers", s.consumers());
             json.writeNumberField("partitions", s.partitions());
+            json.writeNumberField("members", s.members());
+            json.writeBooleanField("jvmPerClient", s.jvmPerClient());
             json.writeBooleanField("inProcess", s.inProcess());
             if (s.chaos().active()) {
                 json.writeObjectFieldStart("chaos");
@@ -409,6 +468,32 @@ public final class Reports {
                 number(json, "publishDelayP99_ms", r.publishDelayMs(99));
                 StorageFloor floor = floorOf(sweep, r.driver);
                 number(json, "p50OverFloor", floor == null ? Double.NaN : r.latencyMs(50) * 1000 / floor.floorMicros());
+                if (!r.latencyByProducer.isEmpty() && s.producers() > 1) {
+                    json.writeArrayFieldStart("producers");
+                    for (Map.Entry<Integer, org.HdrHistogram.Histogram> e : r.latencyByProducer.entrySet()) {
+                        org.HdrHistogram.Histogram h = e.getValue();
+                        json.writeStartObject();
+                        json.writeNumberField("producer", e.getKey());
+                        number(json, "achievedRate", r.achievedRateByProducer.getOrDefault(e.getKey(), Double.NaN));
+                        number(json, "p50_ms", h.getTotalCount() == 0 ? Double.NaN : h.getValueAtPercentile(50) / 1000.0);
+                        number(json, "p99_ms", h.getTotalCount() == 0 ? Double.NaN : h.getValueAtPercentile(99) / 1000.0);
+                        json.writeEndObject();
+                    }
+                    json.writeEndArray();
+                }
+                if (!r.partitionsByMember.isEmpty()) {
+                    json.writeArrayFieldStart("members");
+                    for (Map.Entry<Integer, int[]> e : r.partitionsByMember.entrySet()) {
+                        json.writeStartObject();
+                        json.writeNumberField("group", e.getKey() / s.members());
+                        json.writeNumberField("member", e.getKey() % s.members());
+                        json.writeNumberField("fewestPartitions", e.getValue()[0]);
+                        json.writeNumberField("mostPartitions", e.getValue()[1]);
+                        json.writeNumberField("partitionsAtEnd", e.getValue()[2]);
+                        json.writeEndObject();
+                    }
+                    json.writeEndArray();
+                }
                 if (r.commits >= 0) {
                     json.writeNumberField("commits", r.commits);
                     json.writeNumberField("lostRaces", r.lostRaces);

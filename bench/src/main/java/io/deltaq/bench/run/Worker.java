@@ -49,6 +49,15 @@ final class Worker {
     static final String CONSUMERS = "consumers";
     /** The topic's partitions; absent: 1. */
     static final String PARTITIONS = "partitions";
+    /** Members of each consumer group; absent: 1 (each consumer alone in its group, reading every partition). */
+    static final String MEMBERS = "members";
+    /** Which of the run's producers this worker paces, comma-separated indexes; absent: all of them. */
+    static final String PRODUCER_INDEXES = "producer.indexes";
+    /**
+     * Which group members this worker runs, comma-separated slots ({@code group * members + member});
+     * absent: member 0 of every group.
+     */
+    static final String CONSUMER_SLOTS = "consumer.slots";
     static final String RATE = "rate";
     static final String CONNECTION_PREFIX = "connection.";
     static final String PRODUCER = "producer";
@@ -68,6 +77,17 @@ final class Worker {
      * which looks like a leak in a 15-minute run.
      */
     static final String FULL_GC_EVERY_TICKS = "fullGc.everyTicks";
+
+    /** DONE field of a producer's measured messages: this prefix and its index. */
+    static final String MEASURED_OF = "measured.";
+    /** Tick field of one producer's end-to-end latency histogram, measured messages only: this prefix and its index. */
+    static final String HIST_OF = "hist.";
+    /** Tick fields of a group member's partitions, bit p for partition p: this prefix and its slot. */
+    static final String HELD_OF = "held.";
+    /** Tick fields of the partitions a group member holds and delivered through the end it was told. */
+    static final String REACHED_OF = "reached.";
+    /** How often a consumer's polling thread looks at which partitions it holds (not thread-safe to ask elsewhere). */
+    private static final long HELD_CHECK_NS = TimeUnit.MILLISECONDS.toNanos(100);
 
     private static final long AUDIT_FLUSH_NS = TimeUnit.MILLISECONDS.toNanos(100);
 
@@ -159,6 +179,26 @@ final class Worker {
 
     private synchronized void send(String line) {
         out.accept(line);
+    }
+
+    /** {@code "0,3,4"} as indexes, each below {@code count}; absent: {@code 0 .. count - 1}. */
+    static int[] indexes(String text, int count) {
+        if (text == null) {
+            int[] all = new int[count];
+            for (int i = 0; i < count; i++) {
+                all[i] = i;
+            }
+            return all;
+        }
+        String[] words = text.trim().split(",");
+        int[] indexes = new int[words.length];
+        for (int i = 0; i < words.length; i++) {
+            indexes[i] = Integer.parseInt(words[i].trim());
+            if (indexes[i] < 0 || indexes[i] >= count) {
+                throw new IllegalArgumentException("index " + indexes[i] + " of '" + text + "' is not below " + count);
+            }
+        }
+        return indexes;
     }
 
     static String describe(Throwable e) {
@@ -268,7 +308,9 @@ final class Worker {
 
     /** Paces {@code producers} producers, each at {@code rate / producers}, interleaved. */
     private final class ProducerRole extends Role {
+        /** The run's producers, over which the rate is split; this worker paces those of {@link #indexes}. */
         private final int count;
+        private final int[] indexes;
         private final double rate;
         private final BenchProducer[] producers;
         private final Pacer[] pacers;
@@ -280,20 +322,21 @@ final class Worker {
         ProducerRole(Map<String, String> spec) {
             super(spec);
             this.count = Integer.parseInt(spec.get(PRODUCERS));
+            this.indexes = indexes(spec.get(PRODUCER_INDEXES), count);
             this.rate = Double.parseDouble(spec.get(RATE));
-            this.producers = new BenchProducer[count];
-            this.pacers = new Pacer[count];
-            this.logs = new AuditRecords.ProducerLog[count];
+            this.producers = new BenchProducer[indexes.length];
+            this.pacers = new Pacer[indexes.length];
+            this.logs = new AuditRecords.ProducerLog[indexes.length];
         }
 
         @Override
         void open() throws Exception {
-            for (int i = 0; i < count; i++) {
+            for (int i = 0; i < indexes.length; i++) {
                 if (auditDir != null) {
-                    logs[i] = new AuditRecords.ProducerLog(AuditRecords.producerFile(auditDir, i, incarnation));
-                    producers[i] = driver.newProducer(connection, topic, options, i, logs[i]);
+                    logs[i] = new AuditRecords.ProducerLog(AuditRecords.producerFile(auditDir, indexes[i], incarnation));
+                    producers[i] = driver.newProducer(connection, topic, options, indexes[i], logs[i]);
                 } else {
-                    producers[i] = driver.newProducer(connection, topic, options, i);
+                    producers[i] = driver.newProducer(connection, topic, options, indexes[i]);
                 }
             }
         }
@@ -328,9 +371,9 @@ final class Worker {
 
         @Override
         Map<String, Object> run(long startMicros, long warmupEndMicros, long endMicros) throws Exception {
-            for (int i = 0; i < count; i++) {
-                pacers[i] = new Pacer(i, producers[i], startMicros, warmupEndMicros, endMicros);
-                Thread thread = new Thread(pacers[i], "bench-pacer-" + i);
+            for (int i = 0; i < indexes.length; i++) {
+                pacers[i] = new Pacer(indexes[i], producers[i], logs[i], startMicros, warmupEndMicros, endMicros);
+                Thread thread = new Thread(pacers[i], "bench-pacer-" + indexes[i]);
                 thread.setDaemon(true);
                 hotThreads.add(thread);
             }
@@ -374,6 +417,9 @@ final class Worker {
             done.put("failed", failed());
             done.put("backpressured", sum(p -> p.backpressured.get()));
             done.put("lastSend", lastSendNanos == Long.MIN_VALUE ? 0 : WallClock.microsAt(lastSendNanos));
+            for (Pacer pacer : pacers) {
+                done.put(MEASURED_OF + pacer.index, pacer.measured.get());
+            }
             return done;
         }
 
@@ -444,6 +490,7 @@ final class Worker {
         private final class Pacer implements Runnable {
             final int index;
             final BenchProducer producer;
+            final AuditRecords.ProducerLog log;
             final long startMicros;
             final long warmupEndMicros;
             final long endMicros;
@@ -453,9 +500,11 @@ final class Worker {
             volatile long lastSendNanos = Long.MIN_VALUE;
             volatile Throwable failure;
 
-            Pacer(int index, BenchProducer producer, long startMicros, long warmupEndMicros, long endMicros) {
+            Pacer(int index, BenchProducer producer, AuditRecords.ProducerLog log, long startMicros, long warmupEndMicros,
+                    long endMicros) {
                 this.index = index;
                 this.producer = producer;
+                this.log = log;
                 this.startMicros = startMicros;
                 this.warmupEndMicros = warmupEndMicros;
                 this.endMicros = endMicros;
@@ -486,7 +535,6 @@ final class Worker {
                     double due = (System.nanoTime() - startNanos) / intervalNanos;
                     first = Math.max(0, (long) Math.ceil((due - index) / count));
                 }
-                AuditRecords.ProducerLog log = logs[index];
                 if (log != null) {
                     log.begin(first);
                 }
@@ -525,11 +573,22 @@ final class Worker {
         }
     }
 
-    /** {@code consumers} independent consumers, each expected to receive every message. */
+    /**
+     * Consumers of {@code consumers} groups, each group expected to receive every message. With one
+     * member per group (the default) every consumer reads every partition and knows when it is done;
+     * with more, the members split the partitions and the coordinator says when their group is done
+     * (the partitions they hold and have delivered through the end, reported in ticks, cover the topic).
+     */
     private final class ConsumerRole extends Role {
+        /** The slots this worker runs: {@code group * members + member}. */
+        private final int[] slots;
         private final int count;
+        private final int members;
         private final int producerCount;
         private final int partitions;
+        /** One per producer, shared by this worker's consumers (a Recorder takes concurrent writers). */
+        private final Recorder[] byProducer;
+        private final Histogram[] byProducerInterval;
         private final BenchConsumer[] consumers;
         private final Sink[] sinks;
         private final long commitIntervalNs;
@@ -541,9 +600,18 @@ final class Worker {
 
         ConsumerRole(Map<String, String> spec) {
             super(spec);
-            this.count = Integer.parseInt(spec.get(CONSUMERS));
+            this.members = Integer.parseInt(spec.getOrDefault(MEMBERS, "1"));
+            int groups = Integer.parseInt(spec.get(CONSUMERS));
+            this.slots = spec.containsKey(CONSUMER_SLOTS) ? indexes(spec.get(CONSUMER_SLOTS), groups * members)
+                    : java.util.stream.IntStream.range(0, groups).map(j -> j * members).toArray();
+            this.count = slots.length;
             this.producerCount = Integer.parseInt(spec.get(PRODUCERS));
             this.partitions = Integer.parseInt(spec.getOrDefault(PARTITIONS, "1"));
+            this.byProducer = new Recorder[producerCount];
+            this.byProducerInterval = new Histogram[producerCount];
+            for (int i = 0; i < producerCount; i++) {
+                byProducer[i] = new Recorder(HistogramCodec.HIGHEST_MICROS, HistogramCodec.SIGNIFICANT_DIGITS);
+            }
             this.consumers = new BenchConsumer[count];
             this.sinks = new Sink[count];
             this.commitIntervalNs = TimeUnit.MILLISECONDS.toNanos(Long.parseLong(spec.getOrDefault(COMMIT_INTERVAL_MS, "0")));
@@ -553,9 +621,11 @@ final class Worker {
         @Override
         void open() throws Exception {
             for (int j = 0; j < count; j++) {
-                consumers[j] = driver.newConsumer(connection, topic, options, j);
+                int group = slots[j] / members;
+                consumers[j] = members == 1 ? driver.newConsumer(connection, topic, options, group)
+                        : driver.newGroupMember(connection, topic, options, group, slots[j] % members);
                 sinks[j] = new Sink(producerCount, partitions, auditDir == null ? null
-                        : new AuditRecords.ConsumerLog(AuditRecords.consumerFile(auditDir, j, incarnation)));
+                        : new AuditRecords.ConsumerLog(AuditRecords.consumerFile(auditDir, slots[j], incarnation)));
             }
         }
 
@@ -611,7 +681,8 @@ final class Worker {
             for (Sink sink : sinks) {
                 allReached &= sink.reachedEnd;
             }
-            result.put("caughtUp", end != null ? allReached : target >= 0 && minReceived() >= target);
+            // A group member cannot tell: the coordinator judges its group from the members' ticks.
+            result.put("caughtUp", members > 1 ? false : end != null ? allReached : target >= 0 && minReceived() >= target);
             result.put("commits", sum(s -> s.commits));
             result.put("commitFailures", sum(s -> s.commitFailures));
             result.put("gaps", sum(s -> s.gaps));
@@ -627,13 +698,21 @@ final class Worker {
             // through a stop.
             int limit = delayNs > 0 ? (int) Math.max(1, Math.min(POLL_LIMIT, SLOW_POLL_NS / delayNs)) : POLL_LIMIT;
             long lastCommit = System.nanoTime();
+            long lastHeldCheck = System.nanoTime() - HELD_CHECK_NS;
             while (!stopped) {
                 long target = expected;
-                if (target >= 0 && sink.received.get() >= target) {
+                if (members == 1 && target >= 0 && sink.received.get() >= target) {
                     return;
                 }
                 long[] endMark = end;
-                if (endMark != null && consumer.reached(endMark)) {
+                if (members > 1) {
+                    // A member runs until told to stop: leaving early would move its partitions to the others.
+                    if (System.nanoTime() - lastHeldCheck >= HELD_CHECK_NS) {
+                        sink.held = consumer.heldPartitions();
+                        sink.reached = endMark == null ? 0 : consumer.reachedPartitions(endMark);
+                        lastHeldCheck = System.nanoTime();
+                    }
+                } else if (endMark != null && consumer.reached(endMark)) {
                     sink.reachedEnd = true;
                     return;
                 }
@@ -705,6 +784,18 @@ final class Worker {
             fields.put("duplicates", sum(s -> s.duplicates));
             fields.put("commits", sum(s -> s.commits));
             fields.put("commitFailures", sum(s -> s.commitFailures));
+            for (int i = 0; i < producerCount; i++) {
+                byProducerInterval[i] = byProducer[i].getIntervalHistogram(byProducerInterval[i]);
+                if (byProducerInterval[i].getTotalCount() > 0) {
+                    fields.put(HIST_OF + i, HistogramCodec.encode(byProducerInterval[i]));
+                }
+            }
+            if (members > 1) {
+                for (int j = 0; j < count; j++) {
+                    fields.put(HELD_OF + slots[j], sinks[j].held);
+                    fields.put(REACHED_OF + slots[j], sinks[j].reached);
+                }
+            }
             Map<String, Long> counters = new LinkedHashMap<>();
             for (BenchConsumer consumer : consumers) {
                 consumer.addCounters(counters);
@@ -756,6 +847,9 @@ final class Worker {
             volatile long commits;
             volatile long commitFailures;
             volatile boolean reachedEnd;
+            /** A group member's partitions, and those of them delivered through the end: bit p for partition p. */
+            volatile long held;
+            volatile long reached;
             volatile Throwable failure;
 
             Sink(int producers, int partitions, AuditRecords.ConsumerLog log) {
@@ -776,7 +870,11 @@ final class Worker {
                 }
                 received.lazySet(received.get() + 1);
                 if (intendedMicros >= warmupEndMicros) {
-                    recorder.recordValue(HistogramCodec.clamp(now - intendedMicros));
+                    long latency = HistogramCodec.clamp(now - intendedMicros);
+                    recorder.recordValue(latency);
+                    if (producerIndex >= 0 && producerIndex < byProducer.length) {
+                        byProducer[producerIndex].recordValue(latency);
+                    }
                     measured.lazySet(measured.get() + 1);
                 }
                 if (intendedMicros > lastIntendedMicros) {

@@ -306,7 +306,7 @@ class DeliveryAuditTest {
     @Test
     void retentionExplainsAMissingPrefixButNeverAGap() {
         for (boolean retention : new boolean[] {true, false}) {
-            DeliveryAudit audit = new DeliveryAudit(2, 1, retention);
+            DeliveryAudit audit = new DeliveryAudit(2, 1, retention, 1);
             for (int s = 4; s < 10; s++) {
                 if (s != 7) {
                     audit.inTable(0, 0, s); // 0..3 expired, 7 lost
