@@ -51,6 +51,7 @@ public final class BenchCommand implements Command {
     static final String PER_CLIENT_WORKER_JVM_OPTIONS = "-Xms256m -Xmx512m -XX:+UseG1GC";
     /** What the rings of all producers of one worker JVM may take together, when there are several. */
     static final long PRODUCER_RINGS_BYTES = 512L << 20;
+    static final int DEFAULT_LISTEN_PORT = 7480;
     /** Each partition of each deltaq producer has its own commit threads and ring, all in one worker JVM. */
     static final int MAX_PARTITIONS = 256;
     /**
@@ -114,6 +115,12 @@ public final class BenchCommand implements Command {
                 .flag("jvm-per-client", "run each producer and each group member in a worker JVM of its own (default"
                         + " --worker-jvm-opts then \"" + PER_CLIENT_WORKER_JVM_OPTIONS + "\"), sharing only the bucket"
                         + " and this coordinator")
+                .value("remote-workers", "K", "with --jvm-per-client: the first K clients of each run (producers first,"
+                        + " then group members) run in workers on other machines, each started with `bin/bench-worker"
+                        + " --coordinator HOST:PORT`; they need a target they can reach (--endpoint and --bucket), and"
+                        + " keep their records, so the run is not audited")
+                .value("listen", "HOST:PORT", "with --remote-workers: where the workers connect (default 0.0.0.0:"
+                        + DEFAULT_LISTEN_PORT + ")")
                 .value("partitions", "P", "partitions of each rate's topic, over which the producers spread their keyless"
                         + " messages; deltaq: 1 is a plain table (default 1)")
                 .value("endpoint", "URL", "S3-compatible endpoint, e.g. MinIO (needs --bucket)")
@@ -256,15 +263,45 @@ public final class BenchCommand implements Command {
         }
         TargetOptions target = new TargetOptions(endpoint, bucket, options.string("region"), s3LatencyMs, store, runId,
                 workDir);
+        Optional<BenchSettings.Remote> remote = remote(options, parser, jvmPerClient, chaos);
         if (members > 1 && chaos.kills()) {
             throw parser.error("--kill-every restarts consumers that each read every partition; drop --members");
         }
         return new BenchSettings(rates, seconds, warmup, drain, List.copyOf(drivers), client, producers, consumers,
-                partitions, members, jvmPerClient, options.flag("in-process"), jvmOptions, target, out, floorSamples, options.flag("jfr"), chaos,
-                soak);
+                partitions, members, jvmPerClient, options.flag("in-process"), jvmOptions, target, out, floorSamples,
+                options.flag("jfr"), chaos, remote, soak);
     }
 
     /** The soak options, refused without {@code --soak} and where a soak cannot work: one rate, deltaq only. */
+    private static Optional<BenchSettings.Remote> remote(ParsedOptions options, OptionParser parser, boolean jvmPerClient,
+            Chaos chaos) throws UsageException {
+        if (!options.has("remote-workers")) {
+            if (options.has("listen")) {
+                throw parser.error("--listen is where remote workers connect: it needs --remote-workers");
+            }
+            return Optional.empty();
+        }
+        int workers = options.intValue("remote-workers", 0, 1, 1024);
+        if (!jvmPerClient) {
+            throw parser.error("--remote-workers runs clients one per worker: it needs --jvm-per-client");
+        }
+        if (chaos.kills()) {
+            throw parser.error("--kill-every kills worker JVMs of this machine; it cannot be combined with --remote-workers");
+        }
+        String listen = options.string("listen", "0.0.0.0:" + DEFAULT_LISTEN_PORT);
+        int colon = listen.lastIndexOf(':');
+        try {
+            int port = Integer.parseInt(listen.substring(colon + 1));
+            if (colon <= 0 || port < 0 || port > 65_535) {
+                throw new NumberFormatException();
+            }
+            return Optional.of(new BenchSettings.Remote(workers, new java.net.InetSocketAddress(listen.substring(0, colon),
+                    port)));
+        } catch (NumberFormatException e) {
+            throw parser.error("--listen needs HOST:PORT, such as 0.0.0.0:" + DEFAULT_LISTEN_PORT + ", got '" + listen + "'");
+        }
+    }
+
     private static Optional<Soak> soak(ParsedOptions options, OptionParser parser, List<BenchDriver> drivers,
             List<Long> rates) throws UsageException {
         if (!options.has("soak")) {

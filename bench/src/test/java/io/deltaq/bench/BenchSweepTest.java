@@ -168,6 +168,51 @@ class BenchSweepTest {
         assertEquals(1000L * 4, number(audit, "acknowledged"), audit.toString());
     }
 
+    /**
+     * Two workers started as on other machines ({@code bench-worker --coordinator}, each a JVM of its own
+     * that knows only the coordinator's address) run the two producers of every run; the consumer runs
+     * here. Each worker serves both rates, then exits cleanly when the sweep is over.
+     */
+    @Test
+    void remoteWorkersRunTheFirstClientsOfEachRun() throws Exception {
+        int port;
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = probe.getLocalPort();
+        }
+        List<Process> workers = new ArrayList<>();
+        try {
+            for (int w = 0; w < 2; w++) {
+                workers.add(new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-Xmx256m", "-cp", System.getProperty("java.class.path"), DeltaqMain.class.getName(),
+                        "bench-worker", "--coordinator", "127.0.0.1:" + port)
+                        .redirectErrorStream(true).redirectOutput(dir.resolve("worker-" + w + ".log").toFile()).start());
+            }
+            Path out = dir.resolve("results");
+            Map<String, Object> summary = sweep(out, "--rates", "500,1000", "--producers", "2", "--jvm-per-client",
+                    "--remote-workers", "2", "--listen", "127.0.0.1:" + port, "--worker-jvm-opts", "-Xms64m -Xmx256m");
+            String markdown = Files.readString(out.resolve("summary.md"), StandardCharsets.UTF_8);
+            assertTrue(markdown.contains("the first 2 of them remote workers"), markdown);
+            for (long rate : List.of(500L, 1000L)) {
+                Map<String, Object> result = find(list(summary.get("rates")), "deltaq", rate);
+                assertEquals(rate * 4, number(result, "sent"), result.toString());
+                assertEquals(rate * 4, number(result, "received"), result.toString());
+                assertEquals(2, list(result.get("producers")).size(), result.toString());
+                assertFalse(Files.exists(out.resolve("logs").resolve(rate + "-producer-p0.log")),
+                        "producer 0 ran remotely, not in a worker JVM of the coordinator's");
+                assertTrue(Files.exists(out.resolve("logs").resolve(rate + "-consumer-g0m0.log")));
+            }
+            for (int w = 0; w < 2; w++) {
+                Process worker = workers.get(w);
+                assertTrue(worker.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "worker " + w + " exits");
+                String log = Files.readString(dir.resolve("worker-" + w + ".log"));
+                assertEquals(0, worker.exitValue(), log);
+                assertTrue(log.contains("the coordinator's sweep is over; exiting after 2 run(s)"), log);
+            }
+        } finally {
+            workers.forEach(Process::destroyForcibly);
+        }
+    }
+
     /** Runs a 3 s sweep after 1 s of warm-up; returns summary.json, having checked stdout and summary.md. */
     private Map<String, Object> sweep(Path out, String... extra) throws IOException {
         List<String> args = new ArrayList<>(List.of("bench", "--seconds", "3", "--warmup", "1", "--drain", "30",

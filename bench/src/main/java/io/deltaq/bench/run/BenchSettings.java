@@ -26,13 +26,19 @@ import io.deltaq.bench.driver.TargetOptions;
  * @param floorSamples round trips of each kind for the storage floor
  * @param flightRecordings whether each worker JVM records a Java Flight Recorder profile into {@code out/jfr}
  * @param chaos faults, kills and a slow consumer, if any
+ * @param remote {@code --remote-workers}: how many of the clients of a {@code jvmPerClient} run go to
+ *     workers on other machines, and where they connect; empty: none
  * @param soak {@code --soak}: one long run sampled over time instead of a sweep ({@code seconds} is then
  *     the soak's duration)
  */
 public record BenchSettings(List<Long> rates, int seconds, int warmupSeconds, int drainSeconds, List<BenchDriver> drivers,
         ClientOptions client, int producers, int consumers, int partitions, int members, boolean jvmPerClient,
         boolean inProcess, List<String> workerJvmOptions, TargetOptions target, Path out, int floorSamples,
-        boolean flightRecordings, Chaos chaos, Optional<Soak> soak) {
+        boolean flightRecordings, Chaos chaos, Optional<Remote> remote, Optional<Soak> soak) {
+
+    /** Workers on other machines: the first {@code workers} clients of each run (producers first, then members). */
+    public record Remote(int workers, java.net.InetSocketAddress listen) {
+    }
 
     /** The most partitions a topic of a group with several members may have: members report theirs as 64-bit masks. */
     public static final int MAX_GROUP_PARTITIONS = 64;
@@ -42,7 +48,7 @@ public record BenchSettings(List<Long> rates, int seconds, int warmupSeconds, in
             ClientOptions client, int producers, int consumers, boolean inProcess, List<String> workerJvmOptions,
             TargetOptions target, Path out, int floorSamples, boolean flightRecordings, Chaos chaos) {
         this(rates, seconds, warmupSeconds, drainSeconds, drivers, client, producers, consumers, 1, 1, false, inProcess,
-                workerJvmOptions, target, out, floorSamples, flightRecordings, chaos, Optional.empty());
+                workerJvmOptions, target, out, floorSamples, flightRecordings, chaos, Optional.empty(), Optional.empty());
     }
 
     /** Settings without chaos. */

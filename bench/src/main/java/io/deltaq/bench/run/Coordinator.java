@@ -65,6 +65,8 @@ public final class Coordinator {
 
     private final BenchSettings settings;
     private final PrintStream err;
+    /** Workers on other machines, with {@code --remote-workers}; null otherwise. */
+    private RemoteWorkers remote;
     private final boolean console = System.console() != null;
 
     public Coordinator(BenchSettings settings, PrintStream err) {
@@ -80,6 +82,14 @@ public final class Coordinator {
         List<BenchTarget> targets = new ArrayList<>();
         List<RateResult> results = new ArrayList<>();
         try {
+            if (settings.remote().isPresent()) {
+                BenchSettings.Remote r = settings.remote().get();
+                remote = RemoteWorkers.listen(r.listen());
+                err.printf(Locale.ROOT, "bench: listening on %s:%d for %d remote worker(s); start each with"
+                        + " `bin/bench-worker --coordinator <this host>:%d` (they take the first %d clients of each run,"
+                        + " producers first)%n", r.listen().getHostString(), remote.port(), r.workers(), remote.port(),
+                        r.workers());
+            }
             for (BenchDriver driver : settings.drivers()) {
                 err.println("bench: starting " + driver.name() + " target ...");
                 BenchTarget target = driver.openTarget(settings.target());
@@ -101,6 +111,9 @@ public final class Coordinator {
                 }
             }
         } finally {
+            if (remote != null) {
+                remote.close();
+            }
             for (BenchTarget target : targets) {
                 try {
                     target.close();
@@ -148,7 +161,7 @@ public final class Coordinator {
         spec.putAll(settings.client().toStrings());
         Chaos chaos = settings.chaos();
         Path auditDir = dir.resolve("audit").resolve(Long.toString(rate)).toAbsolutePath();
-        if (driver.auditable()) {
+        if (auditable(driver)) {
             deleteQuietly(auditDir); // from an earlier sweep into the same directory
             Files.createDirectories(auditDir);
             spec.put(Worker.AUDIT_DIR, auditDir.toString());
@@ -174,7 +187,7 @@ public final class Coordinator {
             }
         }
         // A run that failed is audited too, as far as its records go: what was acknowledged must be there.
-        if (driver.auditable() && (result.error == null || chaos.active())) {
+        if (auditable(driver) && (result.error == null || chaos.active())) {
             try {
                 result.audit = audit(target, topic, auditDir, result.error == null && result.caughtUp);
             } catch (Exception e) {
@@ -184,6 +197,11 @@ public final class Coordinator {
         }
         Verdicts.judge(result, settings);
         return result;
+    }
+
+    /** Whether the run is audited: remote workers keep their records on their own machines. */
+    private boolean auditable(BenchDriver driver) {
+        return driver.auditable() && settings.remote().isEmpty();
     }
 
     /** Reads the table back with the system's own reader and checks the workers' records against it. */
@@ -233,8 +251,13 @@ public final class Coordinator {
             names.add(roleKind == PRODUCER_ROLE ? role + "-p" + i
                     : role + "-g" + groupOf[i] + "m" + (i % settings.members()));
         }
-        return WorkerHandle.fleet(role, extras, groupOf,
-                (i, inner) -> startOne(names.get(i), driver, rate, dir, inner), events);
+        int remoteClients = settings.remote().map(BenchSettings.Remote::workers).orElse(0);
+        return WorkerHandle.fleet(role, extras, groupOf, (i, inner) -> {
+            // Producers are clients 0 .. producers - 1, group members the ones after them.
+            int client = roleKind == PRODUCER_ROLE ? i : settings.producers() + i;
+            return client < remoteClients ? remote.take(names.get(i), inner)
+                    : startOne(names.get(i), driver, rate, dir, inner);
+        }, events);
     }
 
     private WorkerHandle startOne(String role, BenchDriver driver, long rate, Path dir,

@@ -93,8 +93,10 @@ public final class Reports {
                         : "topics of " + s.partitions() + " partitions, keyless messages spread over them"));
         md.append("- ").append(s.inProcess() ? "producers and consumers in the coordinator's JVM (--in-process)"
                 : s.jvmPerClient() ? String.format(Locale.ROOT, "each producer and each group member in a worker JVM of"
-                        + " its own, %d in all (%s)", s.producers() + s.consumers() * s.members(),
-                        String.join(" ", s.workerJvmOptions()))
+                        + " its own, %d in all (%s)%s", s.producers() + s.consumers() * s.members(),
+                        String.join(" ", s.workerJvmOptions()), s.remote().map(r -> String.format(Locale.ROOT,
+                                "; the first %d of them remote workers (`bin/bench-worker`), so the runs are not audited",
+                                r.workers())).orElse(""))
                 : "producers and consumers in two worker JVMs (" + String.join(" ", s.workerJvmOptions()) + ")")
                 .append('\n');
         md.append("- latency: consumer delivery time minus the message's intended send time (the pacer's schedule, so"
