@@ -111,6 +111,31 @@ class BenchCommandTest {
     }
 
     @Test
+    void clientLayoutOptionsAreParsedAndRefusedWhereTheyCannotWork() throws Exception {
+        BenchCommand command = new BenchCommand();
+        io.deltaq.bench.run.BenchSettings settings = command.settings(command.options().parse(java.util.List.of(
+                "--jvm-per-client", "--members", "3", "--remote-workers", "2", "--listen", "127.0.0.1:9999")));
+        assertTrue(settings.jvmPerClient());
+        assertEquals(3, settings.members());
+        assertEquals(2, settings.remote().orElseThrow().workers());
+        assertEquals(9999, settings.remote().orElseThrow().listen().getPort());
+        assertEquals(java.util.List.of(BenchCommand.PER_CLIENT_WORKER_JVM_OPTIONS.split(" ")), settings.workerJvmOptions());
+        assertTrue(run(2, "bench", "--jvm-per-client", "--in-process").err()
+                .startsWith("deltaq bench: --jvm-per-client and --in-process contradict each other"));
+        assertTrue(run(2, "bench", "--remote-workers", "2").err()
+                .startsWith("deltaq bench: --remote-workers runs clients one per worker: it needs --jvm-per-client"));
+        assertTrue(run(2, "bench", "--listen", "0.0.0.0:1").err()
+                .startsWith("deltaq bench: --listen is where remote workers connect: it needs --remote-workers"));
+        assertTrue(run(2, "bench", "--jvm-per-client", "--remote-workers", "1", "--listen", "nowhere").err()
+                .startsWith("deltaq bench: --listen needs HOST:PORT"));
+        assertTrue(run(2, "bench", "--members", "2", "--partitions", "65").err()
+                .startsWith("deltaq bench: --members 2 needs at most 64 --partitions, got 65"));
+        assertTrue(run(2, "bench-worker").err().contains("needs --coordinator HOST:PORT"));
+        assertTrue(run(2, "bench-worker", "--coordinator", "host").err()
+                .contains("--coordinator needs HOST:PORT, such as bench-host:7480, got 'host'"));
+    }
+
+    @Test
     void soakDurationsAndProperties() {
         assertEquals(90, io.deltaq.bench.run.Soak.parseDuration("90s"));
         assertEquals(90, io.deltaq.bench.run.Soak.parseDuration("90"));
