@@ -76,6 +76,8 @@ class BenchSweepTest {
             Map<String, Object> consumerJvm = map(rate.get("consumerJvm"));
             assertNotNull(producerJvm.get("allocMBps"), driver);
             assertNotNull(consumerJvm.get("gcPauseMs"), driver);
+            assertTrue(((Number) producerJvm.get("cpuMicrosPerMessage")).doubleValue() > 0, producerJvm.toString());
+            assertTrue(((Number) consumerJvm.get("cpuMicrosPerMessage")).doubleValue() > 0, consumerJvm.toString());
             if (driver.equals("deltaq")) {
                 // Fewer bytes than the smallest object per message: the hot loops do not allocate per message.
                 assertTrue(((Number) producerJvm.get("hotBytesPerMessage")).doubleValue() < 16, producerJvm.toString());

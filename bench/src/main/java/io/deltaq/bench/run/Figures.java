@@ -81,8 +81,10 @@ final class Figures {
                 : (value(to, "allocBytes") - value(from, "allocBytes")) / seconds / 1e6;
         double hotPerMessage = messages <= 0 || !to.containsKey("hotAllocBytes") ? Double.NaN
                 : (double) (value(to, "hotAllocBytes") - value(from, "hotAllocBytes")) / messages;
+        double cpuPerMessage = messages <= 0 || !to.containsKey("cpuNanos") || !from.containsKey("cpuNanos") ? Double.NaN
+                : (value(to, "cpuNanos") - value(from, "cpuNanos")) / 1e3 / messages;
         return new RateResult.JvmFigures(value(to, "gcMs") - value(from, "gcMs"),
-                value(to, "gcCount") - value(from, "gcCount"), allocMBps, hotPerMessage);
+                value(to, "gcCount") - value(from, "gcCount"), allocMBps, hotPerMessage, cpuPerMessage);
     }
 
     private static Map<String, String> baseline(List<Map<String, String>> ticks, long warmupEndMicros) {

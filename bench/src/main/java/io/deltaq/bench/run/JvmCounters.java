@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Cumulative GC and allocation figures of this JVM, for the summary's per-rate deltas: collection
- * time and count from the {@link GarbageCollectorMXBean}s, bytes allocated by all threads and by
+ * Cumulative GC, CPU and allocation figures of this JVM, for the summary's per-rate deltas: collection
+ * time and count from the {@link GarbageCollectorMXBean}s, the process's CPU time, bytes allocated by all threads and by
  * the harness's hot threads (pacing, polling) from HotSpot's {@code ThreadMXBean}.
  */
 final class JvmCounters {
@@ -50,6 +50,10 @@ final class JvmCounters {
         }
         into.put("gcMs", gcMs);
         into.put("gcCount", gcCount);
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+                && os.getProcessCpuTime() >= 0) {
+            into.put("cpuNanos", os.getProcessCpuTime());
+        }
         if (THREADS != null) {
             into.put("allocBytes", THREADS.getTotalThreadAllocatedBytes());
             long hot = 0;

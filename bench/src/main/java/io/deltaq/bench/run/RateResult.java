@@ -13,8 +13,12 @@ final class RateResult {
             long cumP85, long cumP95, long cumP99) {
     }
 
-    /** GC and allocation of one worker JVM over the measured time. */
-    record JvmFigures(double gcPauseMs, long gcCount, double allocMBps, double hotBytesPerMessage) {
+    /**
+     * GC, CPU and allocation of a role's worker JVMs over the measured time (summed over them when there
+     * are several); CPU in microseconds of all its threads per message, NaN when unknown.
+     */
+    record JvmFigures(double gcPauseMs, long gcCount, double allocMBps, double hotBytesPerMessage,
+            double cpuMicrosPerMessage) {
     }
 
     final String driver;

@@ -138,7 +138,7 @@ public final class Reports {
 
         md.append("\n## Costs and delivery\n\n");
         md.append("| rate | driver | commits (lost races, retried) | mean batch | S3 req/s | publish delay p50 / p99 ms | producer JVM GC ms,"
-                + " alloc MB/s, hot B/msg | consumer JVM GC ms, alloc MB/s, hot B/msg | lag at end | drain s |"
+                + " alloc MB/s, hot B/msg, CPU µs/msg | consumer JVM GC ms, alloc MB/s, hot B/msg, CPU µs/msg | lag at end | drain s |"
                 + " caught up | gaps / dups |\n");
         md.append("|---:|---|---:|---:|---:|---:|---|---|---:|---:|---|---:|\n");
         for (RateResult r : ordered(sweep)) {
@@ -158,7 +158,10 @@ public final class Reports {
             md.append("\nIn-process: both columns of GC and allocation are the one shared JVM's.\n");
         }
         md.append("\nhot B/msg: bytes allocated by the harness's pacing or polling threads per message, the driver's"
-                + " client calls included (deltaq's offer and poll allocate nothing; the Kafka clients allocate records).\n");
+                + " client calls included (deltaq's offer and poll allocate nothing; the Kafka clients allocate records)."
+                + " CPU µs/msg: CPU time of every thread of the role's worker JVMs per message sent (producers) or"
+                + " delivered (consumers), so that the figure reads on a machine of any size; the storage server or"
+                + " broker in the coordinator's JVM is not in it.\n");
         if (s.partitions() > 1) {
             md.append("\nCommits, lost races and retried batches are summed over the partitions (deltaq: each partition a"
                     + " table with its own log). Gaps and dups are checked per partition and producer: a producer's"
@@ -391,8 +394,9 @@ public final class Reports {
         if (f == null) {
             return "–";
         }
-        return String.format(Locale.ROOT, "%.0f ms (%d), %.1f MB/s, %s", f.gcPauseMs(), f.gcCount(), f.allocMBps(),
-                Double.isNaN(f.hotBytesPerMessage()) ? "–" : String.format(Locale.ROOT, "%.1f", f.hotBytesPerMessage()));
+        return String.format(Locale.ROOT, "%.0f ms (%d), %.1f MB/s, %s, %s", f.gcPauseMs(), f.gcCount(), f.allocMBps(),
+                Double.isNaN(f.hotBytesPerMessage()) ? "–" : String.format(Locale.ROOT, "%.1f", f.hotBytesPerMessage()),
+                Double.isNaN(f.cpuMicrosPerMessage()) ? "–" : String.format(Locale.ROOT, "%.1f", f.cpuMicrosPerMessage()));
     }
 
     private static String loadTriple(String loadavg) {
@@ -655,6 +659,7 @@ public final class Reports {
         json.writeNumberField("gcCount", f.gcCount());
         number(json, "allocMBps", f.allocMBps());
         number(json, "hotBytesPerMessage", f.hotBytesPerMessage());
+        number(json, "cpuMicrosPerMessage", f.cpuMicrosPerMessage());
         json.writeEndObject();
     }
 
