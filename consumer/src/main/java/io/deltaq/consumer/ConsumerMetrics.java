@@ -1,7 +1,9 @@
 package io.deltaq.consumer;
 
+import io.deltaq.s3io.StageTimes;
 import io.deltaq.s3io.StoreMetrics;
 import java.util.concurrent.atomic.AtomicLong;
+import org.HdrHistogram.Histogram;
 
 /**
  * What a consumer has done, readable from any thread while the polling and tailing threads go on:
@@ -10,6 +12,26 @@ import java.util.concurrent.atomic.AtomicLong;
  * open.
  */
 public final class ConsumerMetrics {
+
+    /**
+     * Where the time of a commit that gains rows goes on the consumer's side, stage by stage
+     * (docs/performance.md); recorded by the tailing thread once per such commit, once all its rows are
+     * in the ring. {@link #stageNanos} gives the times, and the MBean each stage's p99.
+     */
+    public enum Stage {
+        /**
+         * The commit's own time (its {@code commitInfo.timestamp}, taken as its writer sent it) until this
+         * consumer read it from the log: the commit's PUT and the wait for this consumer's next look.
+         * Millisecond resolution; across machines, their clocks' difference is in it.
+         */
+        DISCOVERY,
+        /** Read from the log until its first row goes into the ring: its data file's GET, and commits ahead of it. */
+        FETCH,
+        /** First row into the ring until its last: decoding, and waiting for room the application makes by polling. */
+        DECODE
+    }
+
+    final StageTimes<Stage> stages = new StageTimes<>(Stage.class);
 
     // Polling thread.
     final AtomicLong messages = new AtomicLong();
@@ -24,6 +46,26 @@ public final class ConsumerMetrics {
 
     ConsumerMetrics(StoreMetrics store) {
         this.store = store;
+    }
+
+    /** A copy of the times {@code stage} took, in nanoseconds, one per commit that gained rows. */
+    public Histogram stageNanos(Stage stage) {
+        return stages.snapshot(stage);
+    }
+
+    /** p99 of {@link Stage#DISCOVERY}, in milliseconds. */
+    public double discoveryP99Ms() {
+        return stages.millis(Stage.DISCOVERY, 99);
+    }
+
+    /** p99 of {@link Stage#FETCH}, in milliseconds. */
+    public double fetchP99Ms() {
+        return stages.millis(Stage.FETCH, 99);
+    }
+
+    /** p99 of {@link Stage#DECODE}, in milliseconds. */
+    public double decodeP99Ms() {
+        return stages.millis(Stage.DECODE, 99);
     }
 
     /** Messages handed to the application by {@code poll}. */

@@ -40,6 +40,11 @@ final class PendingCommit {
      */
     ConsumerException dataFileMissing;
 
+    /** For the stage times: the commit's own time (ms since the epoch, -1 unknown), when it was read, when its first row went out. */
+    long commitMillis = -1;
+    long readNs;
+    long firstRowNs;
+
     PendingCommit(long version, long skip) {
         this.version = version;
         this.skip = skip;

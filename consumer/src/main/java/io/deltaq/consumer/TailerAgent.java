@@ -425,6 +425,12 @@ final class TailerAgent implements Agent {
         PendingCommit pending = new PendingCommit(version, version == start.version() ? start.index() : 0);
         Delivery delivery = commit.delivery();
         if (delivery == Delivery.GAINS_DATA) {
+            pending.readNs = clock.nanoTime();
+            Long written = commit.commitInfo().map(CommitInfo::timestamp).orElse(null);
+            if (written != null) {
+                metrics.stages.record(ConsumerMetrics.Stage.DISCOVERY,
+                        TimeUnit.MILLISECONDS.toNanos(System.currentTimeMillis() - written));
+            }
             prefetcher.fetchDataFiles(pending, commit.dataAdds());
         } else if (delivery == Delivery.REWRITE && !config.skipRewrites()) {
             // Raised when it reaches the head of the pipeline; skipped, it is a commit without rows.
@@ -469,6 +475,9 @@ final class TailerAgent implements Agent {
             int written = publisher.publish(c, budget);
             budget -= written;
             work += written;
+            if (written > 0 && c.firstRowNs == 0) {
+                c.firstRowNs = clock.nanoTime();
+            }
             if (c.dataFileMissing != null) {
                 readFromCompacted(c);
                 return work + 1;
@@ -477,6 +486,11 @@ final class TailerAgent implements Agent {
                 break; // the ring is full, the next file's bytes are not there yet, or the budget is spent
             }
             pipeline.pollFirst();
+            if (c.readNs != 0 && c.firstRowNs != 0) {
+                long now = clock.nanoTime();
+                metrics.stages.record(ConsumerMetrics.Stage.FETCH, c.firstRowNs - c.readNs);
+                metrics.stages.record(ConsumerMetrics.Stage.DECODE, now - c.firstRowNs);
+            }
             work++;
         }
         if (publisher.blocked()) {

@@ -387,6 +387,13 @@ abstract class ConsumerContractTest {
         assertEquals(c.position().version(), server.getAttribute(name, "position-version"));
         assertTrue((Long) server.getAttribute(name, "commits-read") >= 1);
         assertTrue((Long) server.getAttribute(name, "store-requests") > 0);
+        // Where the time went: each stage once per commit that gained rows, all of them in the ring by now.
+        long withRows = c.metrics().stageNanos(ConsumerMetrics.Stage.FETCH).getTotalCount();
+        assertTrue(withRows >= 1, "the commits that brought the 10 messages");
+        for (ConsumerMetrics.Stage stage : ConsumerMetrics.Stage.values()) {
+            assertEquals(withRows, c.metrics().stageNanos(stage).getTotalCount(), stage.toString());
+        }
+        assertTrue((Double) server.getAttribute(name, "decode-p99-ms") >= 0);
         ObjectName gets = new ObjectName(name.toString().replace("type=consumer-metrics", "type=store-metrics")
                 + ",operation=get");
         assertTrue((Long) server.getAttribute(gets, "requests") >= 1, "the consumer read at least one commit");

@@ -9,6 +9,7 @@ import io.deltaq.deltalog.DeltaTable;
 import io.deltaq.deltalog.MessageStats;
 import io.deltaq.deltalog.Position;
 import io.deltaq.deltalog.actions.AddFile;
+import io.deltaq.s3io.StageTimes;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.List;
@@ -238,12 +239,14 @@ final class CommitAgent implements Agent, MessageHandler {
         batch.writer.encode(batch.messages);
         batch.add = AddFile.ofNewFile(batch.fileName, batch.writer.length(), System.currentTimeMillis(),
                 MessageStats.of(batch.writer.stats()).toJson());
+        batch.encodedNs = System.nanoTime();
     }
 
     private void startUpload(PendingBatch batch) {
         batch.retryAtNs = 0;
         batch.upload = batch.encoded.thenCompose(
-                encoded -> table.writeDataFile(batch.add.path(), batch.writer.asByteBuffer()));
+                encoded -> table.writeDataFile(batch.add.path(), batch.writer.asByteBuffer()))
+                .whenComplete((ok, error) -> batch.uploadedNs = System.nanoTime());
         batch.upload.whenComplete((ok, error) -> idle.wake());
     }
 
@@ -299,6 +302,7 @@ final class CommitAgent implements Agent, MessageHandler {
         PendingBatch next = sealed.peek();
         commitInFlight = true;
         commitStartNs = nowNs;
+        batch.commitStartNs = nowNs;
         batch.commit = writer.commit(batch.batchSequence, List.of(batch.add), next == null ? null : next.fileName);
         batch.commit.whenComplete((result, error) -> idle.wake());
         return 1;
@@ -373,6 +377,12 @@ final class CommitAgent implements Agent, MessageHandler {
         ProducerMetrics.add(metrics.messages, count);
         ProducerMetrics.add(metrics.pendingMessages, -count);
         ProducerMetrics.add(metrics.dataFileBytes, batch.add.size());
+        StageTimes<ProducerMetrics.Stage> stages = metrics.stages;
+        stages.record(ProducerMetrics.Stage.BATCHING, batch.sealedNs - batch.firstMessageNs);
+        stages.record(ProducerMetrics.Stage.ENCODE, batch.encodedNs - batch.sealedNs);
+        stages.record(ProducerMetrics.Stage.UPLOAD, batch.uploadedNs - batch.encodedNs);
+        stages.record(ProducerMetrics.Stage.COMMIT_WAIT, batch.commitStartNs - batch.uploadedNs);
+        stages.record(ProducerMetrics.Stage.COMMIT, nowNs - batch.commitStartNs);
         for (int i = 0; i < count; i++) {
             long sequence = batch.sequences[i];
             listener.onAcknowledged(sequence, version, i);

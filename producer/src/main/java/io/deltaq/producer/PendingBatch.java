@@ -22,6 +22,11 @@ final class PendingBatch {
 
     long firstMessageNs;
     long sealedNs;
+    /** Set on the encoder thread before {@link #encoded} completes; read after it. */
+    long encodedNs;
+    /** Set before {@link #upload} completes (the stamp is the future's last step); read after it. */
+    long uploadedNs;
+    long commitStartNs;
     long batchSequence;
     /** The ring position just after this batch's last message; flush waits for it. */
     long endRingPosition;

@@ -2,13 +2,34 @@ package io.deltaq.producer;
 
 import io.deltaq.deltalog.CommitWriter;
 import io.deltaq.deltalog.MaintenanceRunner;
+import io.deltaq.s3io.StageTimes;
 import java.util.concurrent.atomic.AtomicLong;
+import org.HdrHistogram.Histogram;
 
 /**
  * What the producer's commit thread has done. Written by that thread alone, readable from any:
  * plain counters with ordered writes, so reading never slows the commit path.
  */
 public final class ProducerMetrics {
+
+    /**
+     * Where a committed batch's time goes, stage by stage (docs/performance.md); each is recorded once per
+     * committed batch. {@link #stageNanos} gives the times, and the MBean each stage's p99.
+     */
+    public enum Stage {
+        /** Its first message taken from the buffer until it is sealed: the linger, or the commit before it still in flight. */
+        BATCHING,
+        /** Sealed until its Parquet data file is encoded (on the encoder thread). */
+        ENCODE,
+        /** Encoded until the data file is durable in the store. */
+        UPLOAD,
+        /** Data file durable until its commit is sent: waiting for the commit before it, or a courtesy pause. */
+        COMMIT_WAIT,
+        /** Commit sent until it is durable and the commit thread knows: the conditional PUT, lost races and retries included. */
+        COMMIT
+    }
+
+    final StageTimes<Stage> stages = new StageTimes<>(Stage.class);
 
     final AtomicLong commits = new AtomicLong();
     final AtomicLong messages = new AtomicLong();
@@ -128,6 +149,36 @@ public final class ProducerMetrics {
     /** Messages taken from the buffer into batches and not yet acknowledged or failed. */
     public long pendingMessages() {
         return pendingMessages.get();
+    }
+
+    /** A copy of the times {@code stage} took, in nanoseconds, one per committed batch. */
+    public Histogram stageNanos(Stage stage) {
+        return stages.snapshot(stage);
+    }
+
+    /** p99 of {@link Stage#BATCHING}, in milliseconds. */
+    public double batchingP99Ms() {
+        return stages.millis(Stage.BATCHING, 99);
+    }
+
+    /** p99 of {@link Stage#ENCODE}, in milliseconds. */
+    public double encodeP99Ms() {
+        return stages.millis(Stage.ENCODE, 99);
+    }
+
+    /** p99 of {@link Stage#UPLOAD}, in milliseconds. */
+    public double uploadP99Ms() {
+        return stages.millis(Stage.UPLOAD, 99);
+    }
+
+    /** p99 of {@link Stage#COMMIT_WAIT}, in milliseconds. */
+    public double commitWaitP99Ms() {
+        return stages.millis(Stage.COMMIT_WAIT, 99);
+    }
+
+    /** p99 of {@link Stage#COMMIT}, in milliseconds. */
+    public double commitP99Ms() {
+        return stages.millis(Stage.COMMIT, 99);
     }
 
     /** Mean messages per commit, 0 before the first. */

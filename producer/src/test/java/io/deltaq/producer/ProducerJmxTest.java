@@ -47,6 +47,12 @@ class ProducerJmxTest {
                 assertEquals(5L, SERVER.getAttribute(name, "messages"));
                 assertEquals(producer.metrics().commits(), SERVER.getAttribute(name, "commits"));
                 assertEquals(0L, SERVER.getAttribute(name, "failed-messages"));
+                // Where the time went: each stage once per committed batch, the commit's PUT taking some.
+                for (ProducerMetrics.Stage stage : ProducerMetrics.Stage.values()) {
+                    assertEquals(producer.metrics().commits(), producer.metrics().stageNanos(stage).getTotalCount(),
+                            stage.toString());
+                }
+                assertTrue((Double) SERVER.getAttribute(name, "commit-p99-ms") > 0);
                 String[] attributes = Arrays.stream(SERVER.getMBeanInfo(name).getAttributes())
                         .map(MBeanAttributeInfo::getName).toArray(String[]::new);
                 assertTrue(Arrays.asList(attributes).containsAll(
