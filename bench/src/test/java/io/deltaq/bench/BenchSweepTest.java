@@ -84,6 +84,13 @@ class BenchSweepTest {
                 assertTrue(((Number) consumerJvm.get("hotBytesPerMessage")).doubleValue() < 16, consumerJvm.toString());
                 assertTrue(((Number) rate.get("commits")).longValue() > 0, rate.toString());
                 assertTrue(((Number) rate.get("storeRequestsPerSecond")).doubleValue() > 0, rate.toString());
+                // Where the time goes: every stage of the producer's and the consumer's path was timed.
+                Map<String, Object> stages = map(rate.get("stages"));
+                for (String stage : List.of("batching", "encode", "upload", "commit-wait", "commit", "discovery", "fetch",
+                        "decode")) {
+                    assertTrue(number(map(stages.get(stage)), "count") > 0, stage + " in " + stages);
+                }
+                assertTrue(Files.readString(out.resolve("summary.md")).contains("## Where the time goes"));
                 // Every deltaq run is audited: the table read back holds what was acknowledged, once, in order.
                 Map<String, Object> audit = map(rate.get("audit"));
                 assertEquals(Boolean.TRUE, audit.get("clean"), audit.toString());

@@ -48,6 +48,10 @@ public interface BenchConsumer extends AutoCloseable {
         throw new UnsupportedOperationException("this driver's consumers are not group members");
     }
 
+    /** Adds this consumer's stage times to {@code into}, as {@link BenchProducer#addStages}. */
+    default void addStages(Map<String, org.HdrHistogram.Histogram> into) {
+    }
+
     /** Adds this consumer's counters to {@code into}, as {@link BenchProducer#addCounters}. */
     default void addCounters(Map<String, Long> into) {
     }

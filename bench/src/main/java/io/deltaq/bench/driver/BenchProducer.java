@@ -33,6 +33,13 @@ public interface BenchProducer extends AutoCloseable {
     default void addCounters(Map<String, Long> into) {
     }
 
+    /**
+     * Adds the client's own stage times so far (cumulative, nanoseconds) to {@code into} by stage
+     * name, adding to what is there: where its batches' time went. Called about once a second.
+     */
+    default void addStages(Map<String, org.HdrHistogram.Histogram> into) {
+    }
+
     @Override
     void close();
 }

@@ -162,6 +162,17 @@ public final class DeltaqDriver implements BenchDriver {
         }
     }
 
+    /** Adds {@code nanos} to {@code into} under the stage's name in lower case, {@code commit_wait} as {@code commit-wait}. */
+    static void addStage(Map<String, org.HdrHistogram.Histogram> into, Enum<?> stage, org.HdrHistogram.Histogram nanos) {
+        String name = stage.name().toLowerCase(Locale.ROOT).replace('_', '-');
+        org.HdrHistogram.Histogram sum = into.get(name);
+        if (sum == null) {
+            into.put(name, nanos);
+        } else {
+            sum.add(nanos);
+        }
+    }
+
     /** Tick field: how long the newest checkpoint a producer wrote took, in ms; absent before its first. */
     public static final String LAST_CHECKPOINT_MS = "lastCheckpointMs";
 
@@ -308,6 +319,19 @@ public final class DeltaqDriver implements BenchDriver {
                 }
             }
             return true;
+        }
+
+        /** The held partitions' consumers' stages (a partition given up takes its times along). */
+        @Override
+        public void addStages(Map<String, org.HdrHistogram.Histogram> into) {
+            Consumer[] held = byPartition;
+            for (Consumer c : held) {
+                if (c != null) {
+                    for (io.deltaq.consumer.ConsumerMetrics.Stage stage : io.deltaq.consumer.ConsumerMetrics.Stage.values()) {
+                        addStage(into, stage, c.metrics().stageNanos(stage));
+                    }
+                }
+            }
         }
 
         @Override
@@ -462,6 +486,16 @@ public final class DeltaqDriver implements BenchDriver {
             }
             into.merge("storeRequests", store.metrics().totalRequests(), Long::sum);
             addFaultCounters(store, into);
+        }
+
+        @Override
+        public void addStages(Map<String, org.HdrHistogram.Histogram> into) {
+            for (int p = 0; p < producer.partitions(); p++) {
+                ProducerMetrics metrics = producer.partitionProducer(p).metrics();
+                for (ProducerMetrics.Stage stage : ProducerMetrics.Stage.values()) {
+                    addStage(into, stage, metrics.stageNanos(stage));
+                }
+            }
         }
 
         @Override

@@ -44,6 +44,30 @@ final class Figures {
             double seconds = (value(c1, "t") - value(c0, "t")) / 1e6;
             result.consumerJvm = jvm(c0, c1, seconds, value(c1, "deliveries") - value(c0, "deliveries"));
         }
+        stages(result, p0, p1);
+        stages(result, c0, c1);
+    }
+
+    /** Each stage's times between two ticks: the cumulative histogram at the end less the one at the start. */
+    private static void stages(RateResult result, Map<String, String> from, Map<String, String> to) {
+        if (from == null || to == null || from == to) {
+            return;
+        }
+        to.forEach((key, encoded) -> {
+            if (!key.startsWith(Worker.STAGE_OF)) {
+                return;
+            }
+            org.HdrHistogram.Histogram times = HistogramCodec.decode(encoded);
+            String before = from.get(key);
+            try {
+                if (before != null) {
+                    times.subtract(HistogramCodec.decode(before));
+                }
+                result.stages.put(key.substring(Worker.STAGE_OF.length()), times);
+            } catch (IllegalArgumentException e) {
+                // A client closed between the two ticks (a partition given up) took its times along: no figure.
+            }
+        });
     }
 
     /**

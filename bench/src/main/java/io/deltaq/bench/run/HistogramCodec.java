@@ -35,6 +35,15 @@ final class HistogramCodec {
         return new Histogram(HIGHEST_MICROS, SIGNIFICANT_DIGITS);
     }
 
+    /** {@code nanos} (any range and precision) as a histogram of microseconds that {@link #encode} and adding take. */
+    static Histogram micros(Histogram nanos) {
+        Histogram micros = empty();
+        for (org.HdrHistogram.HistogramIterationValue v : nanos.recordedValues()) {
+            micros.recordValueWithCount(clamp(v.getValueIteratedTo() / 1_000), v.getCountAtValueIteratedTo());
+        }
+        return micros;
+    }
+
     static long clamp(long micros) {
         return micros < 0 ? 0 : Math.min(micros, HIGHEST_MICROS);
     }

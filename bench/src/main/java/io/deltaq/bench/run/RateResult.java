@@ -55,6 +55,12 @@ final class RateResult {
     /** Each producer and group member in a worker JVM of its own: memory figures are sums over them. */
     boolean jvmPerClient;
 
+    /**
+     * The clients' own stage times over the measured time, in µs, by stage name in path order (producer's
+     * stages, then the consumers'); empty for a driver that has none.
+     */
+    final java.util.Map<String, Histogram> stages = new java.util.LinkedHashMap<>();
+
     long commits = -1;
     long lostRaces = -1;
     long retriedBatches = -1;

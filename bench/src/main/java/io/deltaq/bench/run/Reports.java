@@ -168,6 +168,7 @@ public final class Reports {
                     + " messages in one partition must arrive in its order, in different partitions in any order.\n");
         }
 
+        whereTheTimeGoes(md, sweep);
         producersAndMembers(md, sweep);
         audit(md, sweep);
 
@@ -193,6 +194,63 @@ public final class Reports {
                 + (sweep.settings().drivers().size() > 1 ? "; per-rate files in one directory per driver" : "")
                 + (sweep.settings().soak().isPresent() ? "; `soak-<figure>.svg`, one chart per soak figure" : "") + ".\n");
         return md.toString();
+    }
+
+    /** What each stage means, in path order, for the stage table. */
+    private static final Map<String, String> STAGES = stageDescriptions();
+
+    private static Map<String, String> stageDescriptions() {
+        Map<String, String> stages = new LinkedHashMap<>();
+        stages.put("batching", "producer: first message taken from its buffer → batch sealed (linger, or the commit before it in flight)");
+        stages.put("encode", "producer: sealed → Parquet file encoded");
+        stages.put("upload", "producer: encoded → data file durable (PUT)");
+        stages.put("commit-wait", "producer: data file durable → commit sent (the commit before it, a courtesy pause)");
+        stages.put("commit", "producer: commit sent → durable and known (conditional PUT, lost races, retries)");
+        stages.put("discovery", "consumer: commit's timestamp (as sent) → read from the log (includes the commit's PUT)");
+        stages.put("fetch", "consumer: commit read → its first row in the ring (data file GET, commits ahead of it)");
+        stages.put("decode", "consumer: first row → last row in the ring (decoding, room in the ring)");
+        return stages;
+    }
+
+    /**
+     * Per batch (producer stages) and per commit (consumer stages), p50 / p99 in ms of the measured time,
+     * by rate, next to the per-message figures they add up to and the storage floor.
+     */
+    static void whereTheTimeGoes(StringBuilder md, Coordinator.Sweep sweep) {
+        List<RateResult> timed = ordered(sweep).stream().filter(r -> !r.stages.isEmpty()).toList();
+        if (timed.isEmpty()) {
+            return;
+        }
+        md.append("\n## Where the time goes\n\n");
+        md.append("Each stage's p50 / p99 in ms over the measured time: the producer's per committed batch, the"
+                + " consumer's per commit that brought rows, each measured inside the client (its metrics'"
+                + " `stageNanos`). A message waits through part of its batch's batching and all of the rest; the"
+                + " end-to-end row is per message. Percentiles do not add up: the stages name where the time"
+                + " goes, the end-to-end row is what it came to.\n\n");
+        md.append("| stage | what |");
+        timed.forEach(r -> md.append(String.format(Locale.ROOT, " %s %,d |", r.driver, r.rate)));
+        md.append("\n|---|---|");
+        timed.forEach(r -> md.append("---:|"));
+        md.append("\n| publish delay | per message: intended send time → accepted by `send` |");
+        timed.forEach(r -> md.append(' ').append(ms(r.publishDelayMs(50))).append(" / ").append(ms(r.publishDelayMs(99)))
+                .append(" |"));
+        for (Map.Entry<String, String> stage : STAGES.entrySet()) {
+            md.append("\n| ").append(stage.getKey()).append(" | ").append(stage.getValue()).append(" |");
+            for (RateResult r : timed) {
+                org.HdrHistogram.Histogram h = r.stages.get(stage.getKey());
+                md.append(' ').append(h == null || h.getTotalCount() == 0 ? "–" : ms(h.getValueAtPercentile(50) / 1000.0)
+                        + " / " + ms(h.getValueAtPercentile(99) / 1000.0)).append(" |");
+            }
+        }
+        md.append("\n| **end to end** | per message: intended send time → delivered by `poll` |");
+        timed.forEach(r -> md.append(" **").append(ms(r.latencyMs(50))).append(" / ").append(ms(r.latencyMs(99)))
+                .append("** |"));
+        md.append("\n| storage floor | 2 conditional PUTs + 2 GETs, medians, measured before the sweep |");
+        timed.forEach(r -> {
+            StorageFloor floor = floorOf(sweep, r.driver);
+            md.append(' ').append(floor == null ? "–" : ms(floor.floorMicros() / 1000)).append(" |");
+        });
+        md.append('\n');
     }
 
     /**
@@ -499,6 +557,18 @@ public final class Reports {
                         json.writeEndObject();
                     }
                     json.writeEndArray();
+                }
+                if (!r.stages.isEmpty()) {
+                    json.writeObjectFieldStart("stages");
+                    for (Map.Entry<String, org.HdrHistogram.Histogram> e : r.stages.entrySet()) {
+                        org.HdrHistogram.Histogram h = e.getValue();
+                        json.writeObjectFieldStart(e.getKey());
+                        json.writeNumberField("count", h.getTotalCount());
+                        number(json, "p50_ms", h.getTotalCount() == 0 ? Double.NaN : h.getValueAtPercentile(50) / 1000.0);
+                        number(json, "p99_ms", h.getTotalCount() == 0 ? Double.NaN : h.getValueAtPercentile(99) / 1000.0);
+                        json.writeEndObject();
+                    }
+                    json.writeEndObject();
                 }
                 if (r.commits >= 0) {
                     json.writeNumberField("commits", r.commits);

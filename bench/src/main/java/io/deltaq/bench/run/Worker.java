@@ -82,6 +82,11 @@ final class Worker {
     static final String MEASURED_OF = "measured.";
     /** Tick field of one producer's end-to-end latency histogram, measured messages only: this prefix and its index. */
     static final String HIST_OF = "hist.";
+    /**
+     * Tick fields of the clients' own stage times, cumulative, in microseconds (a histogram each): this
+     * prefix and the stage's name, e.g. {@code stage.commit-wait}.
+     */
+    static final String STAGE_OF = "stage.";
     /** Tick fields of a group member's partitions, bit p for partition p: this prefix and its slot. */
     static final String HELD_OF = "held.";
     /** Tick fields of the partitions a group member holds and delivered through the end it was told. */
@@ -248,6 +253,9 @@ final class Worker {
 
         abstract void addTickFields(Map<String, Object> fields);
 
+        /** Adds the clients' stage times so far, in nanoseconds, by stage name. */
+        abstract void addStages(Map<String, Histogram> into);
+
         abstract void close();
 
         void expect(long messages) {
@@ -298,6 +306,9 @@ final class Worker {
             Map<String, Object> fields = new LinkedHashMap<>();
             fields.put("t", tickMicros);
             addTickFields(fields);
+            Map<String, Histogram> stages = new LinkedHashMap<>();
+            addStages(stages);
+            stages.forEach((name, nanos) -> fields.put(STAGE_OF + name, HistogramCodec.encode(HistogramCodec.micros(nanos))));
             Map<String, Long> counters = new LinkedHashMap<>();
             JvmCounters.addTo(counters, hotThreads, finishedHotBytes);
             fields.putAll(counters);
@@ -461,6 +472,15 @@ final class Worker {
                 producer.addCounters(counters);
             }
             fields.putAll(counters);
+        }
+
+        @Override
+        void addStages(Map<String, Histogram> into) {
+            for (BenchProducer producer : producers) {
+                if (producer != null) {
+                    producer.addStages(into);
+                }
+            }
         }
 
         @Override
@@ -801,6 +821,15 @@ final class Worker {
                 consumer.addCounters(counters);
             }
             fields.putAll(counters);
+        }
+
+        @Override
+        void addStages(Map<String, Histogram> into) {
+            for (BenchConsumer consumer : consumers) {
+                if (consumer != null) {
+                    consumer.addStages(into);
+                }
+            }
         }
 
         @Override
