@@ -46,6 +46,8 @@ public final class BenchCommand implements Command {
     static final String DEFAULT_RATES = "10000:50000:20000";
     static final long DEFAULT_SOAK_RATE = 10_000;
     static final String TABLE_PROPERTY = "table-property";
+    static final String PRODUCER_CONFIG = "producer-config";
+    static final String CONSUMER_CONFIG = "consumer-config";
     static final String DEFAULT_WORKER_JVM_OPTIONS = "-Xms1g -Xmx1g -XX:+UseG1GC";
     /** A worker JVM that runs one client: twenty of them fit in the machine's memory. */
     static final String PER_CLIENT_WORKER_JVM_OPTIONS = "-Xms256m -Xmx512m -XX:+UseG1GC";
@@ -105,7 +107,7 @@ public final class BenchCommand implements Command {
                 .value("out", "DIR", "output directory (default benchmark-results)")
                 .flag("in-process", "run producers and consumers in this JVM instead of two worker JVMs")
                 .value("message-size", "BYTES", "value size of each message (default 100, at least " + Payload.MIN_LENGTH + ")")
-                .value("linger-ms", "N", "producer linger (default: deltaq 0, kafka 5)")
+                .value("linger-ms", "N", "producer linger (default 5 for both drivers)")
                 .value("compression", "C", "snappy, gzip or none (default: deltaq snappy, kafka none)")
                 .value("producers", "N", "producers, each paced at rate/N (default 1); more than eight share 512 MiB"
                         + " of buffer.bytes in their worker JVM")
@@ -143,6 +145,10 @@ public final class BenchCommand implements Command {
                         + DEFAULT_SOAK_RATE + ") instead of a sweep, e.g. 15m, 90s, 1h30m; samples the topic's storage"
                         + " cost, memory, latency and requests every --soak-sample seconds and judges each flat or growing")
                 .value("soak-sample", "SECONDS", "with --soak: the sampling period (default " + Soak.DEFAULT_SAMPLE_SECONDS + ")")
+                .repeatable(PRODUCER_CONFIG, "KEY=VALUE", "repeatable: deltaq producer configuration by its documented"
+                        + " name (docs/configuration.md), e.g. linger.ms=2; validated when the producers open")
+                .repeatable(CONSUMER_CONFIG, "KEY=VALUE", "repeatable: deltaq consumer configuration by its documented"
+                        + " name, e.g. poll.interval.min.ms=1")
                 .repeatable(TABLE_PROPERTY, "KEY=VALUE", "with --soak, repeatable: a table property of the topic at creation,"
                         + " over the soak's short defaults (" + String.join(", ", Soak.DEFAULT_TABLE_PROPERTIES.entrySet()
                         .stream().map(e -> e.getKey() + "=" + e.getValue()).toList()) + ")")
@@ -247,7 +253,15 @@ public final class BenchCommand implements Command {
             // sixteen rings of the default 64 MiB would not fit. Up to eight keep the default.
             producerConfig.put(ProducerConfig.BUFFER_BYTES, Long.toString(PRODUCER_RINGS_BYTES / producers));
         }
-        ClientOptions client = new ClientOptions(messageSize, linger, compression, producerConfig, chaos.consumerConfig());
+        producerConfig.putAll(keyValues(options, parser, PRODUCER_CONFIG));
+        Map<String, String> consumerConfig = new java.util.HashMap<>(chaos.consumerConfig());
+        consumerConfig.putAll(keyValues(options, parser, CONSUMER_CONFIG));
+        if ((options.has(PRODUCER_CONFIG) || options.has(CONSUMER_CONFIG))
+                && drivers.stream().noneMatch(d -> d.name().equals("deltaq"))) {
+            throw parser.error("--" + PRODUCER_CONFIG + " and --" + CONSUMER_CONFIG + " configure deltaq's clients;"
+                    + " --driver has no deltaq");
+        }
+        ClientOptions client = new ClientOptions(messageSize, linger, compression, producerConfig, consumerConfig);
         Path out = options.path("out").orElse(Path.of("benchmark-results"));
         if (options.flag("jfr") && out.toAbsolutePath().toString().contains(",")) {
             // -XX:StartFlightRecording separates its options with commas, and has no way to quote one.
@@ -335,14 +349,7 @@ public final class BenchCommand implements Command {
             throw parser.error("--soak-sample (" + sampleSeconds + " s) is longer than the soak (" + seconds
                     + " s): there would be no sample");
         }
-        Map<String, String> given = new LinkedHashMap<>();
-        for (String property : options.strings(TABLE_PROPERTY)) {
-            try {
-                KeyValues.parseInto(property, given);
-            } catch (IllegalArgumentException e) {
-                throw parser.error("--" + TABLE_PROPERTY + ": " + e.getMessage());
-            }
-        }
+        Map<String, String> given = keyValues(options, parser, TABLE_PROPERTY);
         Map<String, String> properties = new LinkedHashMap<>(Soak.DEFAULT_TABLE_PROPERTIES);
         properties.putAll(given);
         boolean maintenance;
@@ -352,6 +359,20 @@ public final class BenchCommand implements Command {
             throw parser.error("--maintenance " + e.getMessage());
         }
         return Optional.of(new Soak(seconds, sampleSeconds, properties, given.keySet(), maintenance));
+    }
+
+    /** Every {@code --NAME KEY=VALUE} given, in order; a later key overrides an earlier one. */
+    private static Map<String, String> keyValues(ParsedOptions options, OptionParser parser, String name)
+            throws UsageException {
+        Map<String, String> values = new LinkedHashMap<>();
+        for (String pair : options.strings(name)) {
+            try {
+                KeyValues.parseInto(pair, values);
+            } catch (IllegalArgumentException e) {
+                throw parser.error("--" + name + ": " + e.getMessage());
+            }
+        }
+        return values;
     }
 
     /** The chaos options, refused where they cannot work: faults and kills need deltaq, kills need worker JVMs. */

@@ -130,6 +130,12 @@ class BenchCommandTest {
                 .startsWith("deltaq bench: --listen needs HOST:PORT"));
         assertTrue(run(2, "bench", "--members", "2", "--partitions", "65").err()
                 .startsWith("deltaq bench: --members 2 needs at most 64 --partitions, got 65"));
+        assertTrue(run(2, "bench", "--driver", "kafka", "--consumer-config", "poll.interval.min.ms=1").err()
+                .startsWith("deltaq bench: --producer-config and --consumer-config configure deltaq's clients;"));
+        io.deltaq.bench.run.BenchSettings configured = command.settings(command.options().parse(java.util.List.of(
+                "--producer-config", "linger.ms=2", "--consumer-config", "poll.interval.min.ms=1")));
+        assertEquals("2", configured.client().producerConfig().get("linger.ms"));
+        assertEquals("1", configured.client().consumerConfig().get("poll.interval.min.ms"));
         assertTrue(run(2, "bench-worker").err().contains("needs --coordinator HOST:PORT"));
         assertTrue(run(2, "bench-worker", "--coordinator", "host").err()
                 .contains("--coordinator needs HOST:PORT, such as bench-host:7480, got 'host'"));

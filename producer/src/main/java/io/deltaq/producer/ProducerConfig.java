@@ -45,10 +45,12 @@ public final class ProducerConfig {
     public static final String MAINTENANCE_ENABLED = "maintenance.enabled";
 
     public static final ConfigDef DEFINITION = new ConfigDef()
-            .define(LINGER_MS, LONG, 0L, between(0, 60_000),
-                    "How long the first message of a batch may wait for more before the batch is sealed. 0 seals"
-                            + " as soon as the pipeline has room: while one commit is in flight the next batch"
-                            + " accumulates by itself, so batches grow with the rate without adding latency at low rates.")
+            .define(LINGER_MS, LONG, 5L, between(0, 60_000),
+                    "How long the first message of a batch may wait for more before the batch is sealed (while"
+                            + " a commit is in flight the next batch accumulates anyway). 0 seals as soon as the"
+                            + " pipeline has room, which on fast storage makes a commit per round trip: twice the"
+                            + " requests of 5 ms, and the storage and the consumers then fall behind the log's head"
+                            + " (docs/performance.md). Kafka's default is 5 too.")
             .define(BATCH_MAX_RECORDS, INT, 500_000, between(1, Position.MAX_INDEX + 1),
                     "Most messages in one commit.")
             .define(BATCH_MAX_BYTES, INT, 32 * 1024 * 1024, between(1024, 1 << 30),

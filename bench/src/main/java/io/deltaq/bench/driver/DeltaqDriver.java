@@ -19,6 +19,7 @@ import io.deltaq.producer.ProducerMetrics;
 import io.deltaq.s3io.FaultInjectingStore;
 import io.deltaq.s3io.ObjectStore;
 import io.deltaq.s3io.ObjectStores;
+import io.deltaq.s3io.StoreMetrics;
 import io.deltaq.topic.GroupConfig;
 import io.deltaq.topic.GroupConsumer;
 import io.deltaq.topic.GroupMessageHandler;
@@ -43,7 +44,7 @@ public final class DeltaqDriver implements BenchDriver {
 
     @Override
     public String describeDefaults() {
-        return "linger.ms=0 (group commit), compression snappy, a topic per rate (one partition: a plain table),"
+        return "linger.ms=5 (group commit), compression snappy, a topic per rate (one partition: a plain table),"
                 + " keyless messages, each consumer a group of its own";
     }
 
@@ -164,13 +165,26 @@ public final class DeltaqDriver implements BenchDriver {
 
     /** Adds {@code nanos} to {@code into} under the stage's name in lower case, {@code commit_wait} as {@code commit-wait}. */
     static void addStage(Map<String, org.HdrHistogram.Histogram> into, Enum<?> stage, org.HdrHistogram.Histogram nanos) {
-        String name = stage.name().toLowerCase(Locale.ROOT).replace('_', '-');
+        addTimes(into, stage.name().toLowerCase(Locale.ROOT).replace('_', '-'), nanos);
+    }
+
+    private static void addTimes(Map<String, org.HdrHistogram.Histogram> into, String name,
+            org.HdrHistogram.Histogram nanos) {
         org.HdrHistogram.Histogram sum = into.get(name);
         if (sum == null) {
             into.put(name, nanos);
         } else {
             sum.add(nanos);
         }
+    }
+
+    /**
+     * Adds the latency of every {@code op} request {@code store} sent (retries included) under
+     * {@code store.<op>}: the storage round trips under this run's load, beside the stages they are in.
+     */
+    static void addStoreTimes(ObjectStore store, StoreMetrics.Operation op, Map<String, org.HdrHistogram.Histogram> into) {
+        addTimes(into, "store." + op.name().toLowerCase(Locale.ROOT).replace('_', '-'),
+                store.metrics().snapshot(op).latencyNanos());
     }
 
     /** Tick field: how long the newest checkpoint a producer wrote took, in ms; absent before its first. */
@@ -324,6 +338,7 @@ public final class DeltaqDriver implements BenchDriver {
         /** The held partitions' consumers' stages (a partition given up takes its times along). */
         @Override
         public void addStages(Map<String, org.HdrHistogram.Histogram> into) {
+            addStoreTimes(store, StoreMetrics.Operation.GET, into);
             Consumer[] held = byPartition;
             for (Consumer c : held) {
                 if (c != null) {
@@ -490,6 +505,8 @@ public final class DeltaqDriver implements BenchDriver {
 
         @Override
         public void addStages(Map<String, org.HdrHistogram.Histogram> into) {
+            addStoreTimes(store, StoreMetrics.Operation.PUT_IF_ABSENT, into);
+            addStoreTimes(store, StoreMetrics.Operation.PUT, into);
             for (int p = 0; p < producer.partitions(); p++) {
                 ProducerMetrics metrics = producer.partitionProducer(p).metrics();
                 for (ProducerMetrics.Stage stage : ProducerMetrics.Stage.values()) {

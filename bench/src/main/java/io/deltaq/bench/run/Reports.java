@@ -209,6 +209,9 @@ public final class Reports {
         stages.put("discovery", "consumer: commit's timestamp (as sent) → read from the log (includes the commit's PUT)");
         stages.put("fetch", "consumer: commit read → its first row in the ring (data file GET, commits ahead of it)");
         stages.put("decode", "consumer: first row → last row in the ring (decoding, room in the ring)");
+        stages.put("store.put", "storage: a producer's PUT (data files, checkpoints), per request under this load");
+        stages.put("store.put-if-absent", "storage: a producer's conditional PUT (commits), per request");
+        stages.put("store.get", "storage: a consumer's GET (commits, misses of the next one, data files), per request");
         return stages;
     }
 
@@ -428,6 +431,11 @@ public final class Reports {
         List<String> overrides = new ArrayList<>();
         s.client().lingerMs().ifPresent(v -> overrides.add("linger.ms=" + v));
         s.client().compression().ifPresent(v -> overrides.add("compression " + v));
+        if (driver.name().equals("deltaq")) {
+            // What the command line gave; the soak's and chaos's own settings are stated in their sections.
+            s.client().producerConfig().forEach((k, v) -> overrides.add("producer " + k + "=" + v));
+            s.client().consumerConfig().forEach((k, v) -> overrides.add("consumer " + k + "=" + v));
+        }
         return driver.describeDefaults() + (overrides.isEmpty() ? "" : "; overridden: " + String.join(", ", overrides));
     }
 
