@@ -105,6 +105,10 @@ public final class BenchCommand implements Command {
                 .value("drain", "N", "seconds the consumers may take to catch up afterwards (default 30)")
                 .value("driver", "D", "deltaq, kafka, or both as deltaq,kafka (default deltaq)")
                 .value("out", "DIR", "output directory (default benchmark-results)")
+                .value("max-p99", "MS", "a rate is sustained only if its measured p99 stays at or below this (default "
+                        + (long) BenchSettings.MAX_P99_MS_DEFAULT + ", the reference's bound)")
+                .value("max-publish-delay", "MS", "and only if the producers keep their schedule: publish delay p50 at"
+                        + " or below this (default " + (long) BenchSettings.MAX_PUBLISH_DELAY_MS_DEFAULT + ")")
                 .flag("in-process", "run producers and consumers in this JVM instead of two worker JVMs")
                 .value("message-size", "BYTES", "value size of each message (default 100, at least " + Payload.MIN_LENGTH + ")")
                 .value("linger-ms", "N", "producer linger (default 5 for both drivers)")
@@ -283,7 +287,9 @@ public final class BenchCommand implements Command {
         }
         return new BenchSettings(rates, seconds, warmup, drain, List.copyOf(drivers), client, producers, consumers,
                 partitions, members, jvmPerClient, options.flag("in-process"), jvmOptions, target, out, floorSamples,
-                options.flag("jfr"), chaos, remote, soak);
+                options.flag("jfr"), chaos, remote, options.longValue("max-p99", (long) BenchSettings.MAX_P99_MS_DEFAULT,
+                1, 3_600_000), options.longValue("max-publish-delay", (long) BenchSettings.MAX_PUBLISH_DELAY_MS_DEFAULT, 0,
+                3_600_000), soak);
     }
 
     /** The soak options, refused without {@code --soak} and where a soak cannot work: one rate, deltaq only. */

@@ -51,7 +51,7 @@ class BenchSweepTest {
                 checkRateFiles(out.resolve(driver), rate, find(rates, driver, rate));
             }
         }
-        Map<String, Object> maxStable = map(summary.get("maxStableRateByDriver"));
+        Map<String, Object> maxStable = map(summary.get("maxSustainedRateByDriver"));
         assertEquals(List.of("deltaq", "kafka"), new ArrayList<>(maxStable.keySet()));
         Map<String, Object> deltaqTarget = map(list(summary.get("targets")).get(0));
         assertNotNull(map(deltaqTarget.get("storageFloor")).get("floorMs"));
@@ -236,7 +236,7 @@ class BenchSweepTest {
                 "the command line as given: " + markdown);
         assertTrue(markdown.contains("| rate | driver | sent | received | achieved msg/s | p50 | p75 | p85 | p95 | p99 |"
                 + " p99.9 | max | p50 / floor | verdict |"), markdown);
-        assertTrue(markdown.contains("## Highest stable rate"), markdown);
+        assertTrue(markdown.contains("## Highest sustained rate"), markdown);
         assertTrue(Files.readString(out.resolve("latency-by-rate.svg")).startsWith("<svg "));
         assertTrue(captured.err().contains("msg/s]"), "a progress line: " + captured.err());
         return readJson(out.resolve("summary.json"));

@@ -28,13 +28,22 @@ import io.deltaq.bench.driver.TargetOptions;
  * @param chaos faults, kills and a slow consumer, if any
  * @param remote {@code --remote-workers}: how many of the clients of a {@code jvmPerClient} run go to
  *     workers on other machines, and where they connect; empty: none
+ * @param maxP99Ms {@code --max-p99}: a run whose measured p99 passes it is not sustained
+ * @param maxPublishDelayMs {@code --max-publish-delay}: a run whose producers' publish delay at p50 passes it
+ *     is not sustained (they could not send on schedule)
  * @param soak {@code --soak}: one long run sampled over time instead of a sweep ({@code seconds} is then
  *     the soak's duration)
  */
 public record BenchSettings(List<Long> rates, int seconds, int warmupSeconds, int drainSeconds, List<BenchDriver> drivers,
         ClientOptions client, int producers, int consumers, int partitions, int members, boolean jvmPerClient,
         boolean inProcess, List<String> workerJvmOptions, TargetOptions target, Path out, int floorSamples,
-        boolean flightRecordings, Chaos chaos, Optional<Remote> remote, Optional<Soak> soak) {
+        boolean flightRecordings, Chaos chaos, Optional<Remote> remote, double maxP99Ms, double maxPublishDelayMs,
+        Optional<Soak> soak) {
+
+    /** The reference's bound: a rate whose p99 passes 2 s is falling behind. */
+    public static final double MAX_P99_MS_DEFAULT = 2_000;
+    /** Producers half a batch interval late at the median are not keeping their schedule. */
+    public static final double MAX_PUBLISH_DELAY_MS_DEFAULT = 50;
 
     /** Workers on other machines: the first {@code workers} clients of each run (producers first, then members). */
     public record Remote(int workers, java.net.InetSocketAddress listen) {
@@ -48,7 +57,8 @@ public record BenchSettings(List<Long> rates, int seconds, int warmupSeconds, in
             ClientOptions client, int producers, int consumers, boolean inProcess, List<String> workerJvmOptions,
             TargetOptions target, Path out, int floorSamples, boolean flightRecordings, Chaos chaos) {
         this(rates, seconds, warmupSeconds, drainSeconds, drivers, client, producers, consumers, 1, 1, false, inProcess,
-                workerJvmOptions, target, out, floorSamples, flightRecordings, chaos, Optional.empty(), Optional.empty());
+                workerJvmOptions, target, out, floorSamples, flightRecordings, chaos, Optional.empty(), MAX_P99_MS_DEFAULT,
+                MAX_PUBLISH_DELAY_MS_DEFAULT, Optional.empty());
     }
 
     /** Settings without chaos. */

@@ -122,7 +122,7 @@ final class RateResult {
     double lagSecondsAtEnd = -1;
     double drainSeconds = -1;
 
-    boolean stable;
+    boolean sustained;
     String verdict = "";
 
     RateResult(String driver, long rate, int seconds) {

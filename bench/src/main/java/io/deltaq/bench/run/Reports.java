@@ -51,13 +51,13 @@ public final class Reports {
      * is read from the bottom up, and a rate that happens to pass above a failure is not a
      * sustainable rate.
      */
-    static OptionalLong maxStableRate(Coordinator.Sweep sweep, String driver) {
+    static OptionalLong maxSustainedRate(Coordinator.Sweep sweep, String driver) {
         OptionalLong max = OptionalLong.empty();
         for (RateResult r : ordered(sweep)) {
             if (!r.driver.equals(driver)) {
                 continue;
             }
-            if (!r.stable) {
+            if (!r.sustained) {
                 break;
             }
             max = OptionalLong.of(r.rate);
@@ -66,13 +66,13 @@ public final class Reports {
     }
 
     /** Stable rates above the first rate that was not: worth a rerun, not a claim. */
-    static List<Long> stableAboveAFailure(Coordinator.Sweep sweep, String driver) {
+    static List<Long> sustainedAboveAFailure(Coordinator.Sweep sweep, String driver) {
         List<Long> rates = new ArrayList<>();
         boolean failed = false;
         for (RateResult r : ordered(sweep)) {
             if (r.driver.equals(driver)) {
-                failed |= !r.stable;
-                if (failed && r.stable) {
+                failed |= !r.sustained;
+                if (failed && r.sustained) {
                     rates.add(r.rate);
                 }
             }
@@ -104,6 +104,7 @@ public final class Reports {
         md.append(String.format(Locale.ROOT, "- machine: %d CPUs; load average %s before, %s after; %s to %s%n",
                 Runtime.getRuntime().availableProcessors(), loadTriple(sweep.loadBefore()), loadTriple(sweep.loadAfter()),
                 Instant.ofEpochMilli(sweep.startedMillis()), Instant.ofEpochMilli(sweep.finishedMillis())));
+        headline(md, sweep);
         md.append("\n## Targets\n\n");
         for (Coordinator.DriverSetup setup : sweep.setups()) {
             md.append("- **").append(setup.driver().name()).append("**: ").append(setup.target()).append("; ")
@@ -132,7 +133,7 @@ public final class Reports {
                     ms(r.maxLatencyMs()),
                     floor == null || Double.isNaN(r.latencyMs(50)) ? "–"
                             : String.format(Locale.ROOT, "%.1f×", r.latencyMs(50) * 1000 / floor.floorMicros()),
-                    r.stable ? (r.verdict.equals("stable") ? "stable" : "stable, after a backlog")
+                    r.sustained ? (r.verdict.equals("sustained") ? "sustained" : "sustained, after a backlog")
                             : r.error != null ? "**failed**" : "**falling behind**"));
         }
 
@@ -176,24 +177,36 @@ public final class Reports {
         for (RateResult r : ordered(sweep)) {
             md.append(String.format(Locale.ROOT, "- %s %,d msg/s: %s%n", r.driver, r.rate, r.verdict.replace("\n", " ")));
         }
-        md.append("\n## Highest stable rate\n\n");
-        for (Coordinator.DriverSetup setup : sweep.setups()) {
-            String name = setup.driver().name();
-            OptionalLong max = maxStableRate(sweep, name);
-            List<Long> above = stableAboveAFailure(sweep, name);
-            md.append("- ").append(name).append(": ").append(max.isPresent()
-                    ? String.format(Locale.ROOT, "**%,d msg/s**", max.getAsLong()) : "none (the lowest rate tried was not stable)")
-                    .append(above.isEmpty() ? "" : "; also stable above the first failure, at "
-                            + String.join(", ", above.stream().map(r -> String.format(Locale.ROOT, "%,d", r)).toList())
-                            + " msg/s (noise? rerun those rates)")
-                    .append('\n');
-        }
         md.append("\nFiles: `<rate>.csv` (cumulative percentiles in seconds per 1 s interval), `<rate>.hlog`"
                 + " (HdrHistogram interval log of end-to-end latency, µs), `<rate>-publish-delay.hlog`, `<rate>-latency.svg`,"
                 + " `latency-by-rate.svg`, `summary.json`, worker logs under `logs/`"
                 + (sweep.settings().drivers().size() > 1 ? "; per-rate files in one directory per driver" : "")
                 + (sweep.settings().soak().isPresent() ? "; `soak-<figure>.svg`, one chart per soak figure" : "") + ".\n");
         return md.toString();
+    }
+
+    /**
+     * The headline: each driver's highest sustained rate (every rate up to it sustained: flat latency,
+     * p99 within {@code --max-p99}, producers on schedule, consumers caught up, audit clean).
+     */
+    static void headline(StringBuilder md, Coordinator.Sweep sweep) {
+        BenchSettings s = sweep.settings();
+        md.append("\n## Highest sustained rate\n\n");
+        for (Coordinator.DriverSetup setup : sweep.setups()) {
+            String name = setup.driver().name();
+            OptionalLong max = maxSustainedRate(sweep, name);
+            List<Long> above = sustainedAboveAFailure(sweep, name);
+            md.append("- ").append(name).append(": ").append(max.isPresent()
+                    ? String.format(Locale.ROOT, "**%,d msg/s**", max.getAsLong()) : "none (the lowest rate tried was not sustained)")
+                    .append(above.isEmpty() ? "" : "; also sustained above the first failure, at "
+                            + String.join(", ", above.stream().map(r -> String.format(Locale.ROOT, "%,d", r)).toList())
+                            + " msg/s (noise? rerun those rates)")
+                    .append('\n');
+        }
+        md.append(String.format(Locale.ROOT, "%nSustained: latency flat over the run, p99 at most %,.0f ms (`--max-p99`),"
+                + " the producers on schedule (publish delay p50 at most %,.0f ms, `--max-publish-delay`) and at the"
+                + " rate, the consumers caught up, every message delivered; each rate's reasons are under Verdicts.%n",
+                s.maxP99Ms(), s.maxPublishDelayMs()));
     }
 
     /** What each stage means, in path order, for the stage table. */
@@ -601,7 +614,7 @@ public final class Reports {
                 if (r.soak != null) {
                     r.soak.json(json);
                 }
-                json.writeBooleanField("stable", r.stable);
+                json.writeBooleanField("sustained", r.sustained);
                 json.writeStringField("verdict", r.verdict);
                 if (r.error != null) {
                     json.writeStringField("error", r.error);
@@ -611,16 +624,16 @@ public final class Reports {
             json.writeEndArray();
             Map<String, OptionalLong> byDriver = new LinkedHashMap<>();
             for (Coordinator.DriverSetup setup : sweep.setups()) {
-                byDriver.put(setup.driver().name(), maxStableRate(sweep, setup.driver().name()));
+                byDriver.put(setup.driver().name(), maxSustainedRate(sweep, setup.driver().name()));
             }
-            json.writeFieldName("maxStableRate");
+            json.writeFieldName("maxSustainedRate");
             OptionalLong first = byDriver.isEmpty() ? OptionalLong.empty() : byDriver.values().iterator().next();
             if (first.isPresent()) {
                 json.writeNumber(first.getAsLong());
             } else {
                 json.writeNull();
             }
-            json.writeObjectFieldStart("maxStableRateByDriver");
+            json.writeObjectFieldStart("maxSustainedRateByDriver");
             for (Map.Entry<String, OptionalLong> e : byDriver.entrySet()) {
                 json.writeFieldName(e.getKey());
                 if (e.getValue().isPresent()) {
@@ -630,10 +643,10 @@ public final class Reports {
                 }
             }
             json.writeEndObject();
-            json.writeObjectFieldStart("stableAboveAFailureByDriver");
+            json.writeObjectFieldStart("sustainedAboveAFailureByDriver");
             for (String driver : byDriver.keySet()) {
                 json.writeArrayFieldStart(driver);
-                for (long rate : stableAboveAFailure(sweep, driver)) {
+                for (long rate : sustainedAboveAFailure(sweep, driver)) {
                     json.writeNumber(rate);
                 }
                 json.writeEndArray();

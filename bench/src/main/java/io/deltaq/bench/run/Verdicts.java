@@ -6,8 +6,10 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Decides whether a run kept up. A run falls behind when its consumers had not caught up by the
- * end of the drain time, when the producers could not send at the rate, when latency was still
+ * Decides whether a run kept up: it is <em>sustained</em> unless it falls behind. A run falls behind
+ * when its consumers had not caught up by the end of the drain time, when the producers could not send
+ * at the rate or not on schedule (publish delay p50 above {@code --max-publish-delay}), when its p99
+ * passed {@code --max-p99}, when latency was still
  * growing at the end (the median interval p50 of the last third of the intervals, drain included,
  * well above that of the first third), or when the consumers were far behind as the measured time
  * ended (in time of the newest message received, or in messages not yet received at the rate).
@@ -24,7 +26,7 @@ final class Verdicts {
 
     static void judge(RateResult result, BenchSettings settings) {
         if (result.error != null) {
-            result.stable = false;
+            result.sustained = false;
             result.verdict = "failed: " + result.error
                     + (result.audit != null && !result.audit.clean() ? "; delivery audit failed: " + result.audit.problems() : "");
             return;
@@ -33,7 +35,7 @@ final class Verdicts {
         boolean kills = settings.chaos().kills();
         if (result.audit != null && !result.audit.clean()) {
             // Not a matter of speed: the run broke the queue's promise.
-            result.stable = false;
+            result.sustained = false;
             result.verdict = "delivery audit failed: " + result.audit.problems();
             return;
         }
@@ -57,6 +59,15 @@ final class Verdicts {
             if (result.achievedRate < ACHIEVED_FRACTION * result.rate) {
                 reasons.add(String.format(Locale.ROOT, "producers sent only %,.0f msg/s", result.achievedRate));
             }
+            double p99 = result.latencyMs(99);
+            if (p99 > settings.maxP99Ms()) {
+                reasons.add(String.format(Locale.ROOT, "p99 %,.0f ms above --max-p99 %,.0f ms", p99, settings.maxP99Ms()));
+            }
+            double publishDelay = result.publishDelayMs(50);
+            if (publishDelay > settings.maxPublishDelayMs()) {
+                reasons.add(String.format(Locale.ROOT, "producers off their schedule: publish delay p50 %,.1f ms above"
+                        + " --max-publish-delay %,.0f ms", publishDelay, settings.maxPublishDelayMs()));
+            }
             if (growth != null && growth[1] > 2 * growth[0] + GROWTH_SLACK_MS) {
                 reasons.add(String.format(Locale.ROOT, "latency still growing (interval p50 %.1f ms in the first third,"
                         + " %.1f ms in the last)", growth[0], growth[1]));
@@ -74,16 +85,16 @@ final class Verdicts {
         if (!kills && result.failed > 0) {
             reasons.add(result.failed + " sends failed");
         }
-        result.stable = reasons.isEmpty();
-        if (!result.stable) {
+        result.sustained = reasons.isEmpty();
+        if (!result.sustained) {
             result.verdict = "falling behind: " + String.join("; ", reasons);
         } else if (growth != null && growth[0] > 2 * growth[1] + GROWTH_SLACK_MS) {
             // Kept up by the end, but a backlog from the start (JIT, first commits) leaked into the measured time.
-            result.verdict = String.format(Locale.ROOT, "stable, after a backlog from the start (interval p50 %.1f ms in"
+            result.verdict = String.format(Locale.ROOT, "sustained, after a backlog from the start (interval p50 %.1f ms in"
                     + " the first third, %.1f ms in the last); a longer --warmup keeps it out of the results",
                     growth[0], growth[1]);
         } else {
-            result.verdict = "stable";
+            result.verdict = "sustained";
         }
     }
 

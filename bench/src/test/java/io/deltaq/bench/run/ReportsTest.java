@@ -44,13 +44,13 @@ class ReportsTest {
                 "4.00 5.00 6.00 1/1 1", 0, 1000);
     }
 
-    private static RateResult result(String driver, long rate, boolean stable, long p50Ms) {
+    private static RateResult result(String driver, long rate, boolean sustained, long p50Ms) {
         RateResult r = new RateResult(driver, rate, 30);
         r.sent = rate * 35;
         r.received = r.sent;
         r.caughtUp = true;
-        r.stable = stable;
-        r.verdict = stable ? "stable" : "falling behind: test";
+        r.sustained = sustained;
+        r.verdict = sustained ? "sustained" : "falling behind: test";
         r.latency.recordValueWithCount(p50Ms * 1000, 10);
         return r;
     }
@@ -58,10 +58,10 @@ class ReportsTest {
     @Test
     void theHighestStableRateIsCappedByTheFirstFailure() {
         Coordinator.Sweep sweep = sweep();
-        assertEquals(OptionalLong.empty(), Reports.maxStableRate(sweep, "deltaq"));
-        assertEquals(List.of(70_000L, 130_000L), Reports.stableAboveAFailure(sweep, "deltaq"));
-        assertEquals(OptionalLong.of(70_000), Reports.maxStableRate(sweep, "kafka"));
-        assertEquals(List.of(190_000L), Reports.stableAboveAFailure(sweep, "kafka"));
+        assertEquals(OptionalLong.empty(), Reports.maxSustainedRate(sweep, "deltaq"));
+        assertEquals(List.of(70_000L, 130_000L), Reports.sustainedAboveAFailure(sweep, "deltaq"));
+        assertEquals(OptionalLong.of(70_000), Reports.maxSustainedRate(sweep, "kafka"));
+        assertEquals(List.of(190_000L), Reports.sustainedAboveAFailure(sweep, "kafka"));
     }
 
     @Test
@@ -74,11 +74,11 @@ class ReportsTest {
         assertTrue(deltaq10k > 0 && deltaq10k < kafka10k && kafka10k < deltaq70k, md);
         assertTrue(md.contains("2 writes + 2 reads = **26.00 ms**"), md);
         assertTrue(md.contains("| 20.02 | 0.8× | **falling behind** |"), "p50 20 ms over a 26 ms floor: " + md);
-        assertTrue(md.contains("- deltaq: none (the lowest rate tried was not stable); also stable above the first"
+        assertTrue(md.contains("- deltaq: none (the lowest rate tried was not sustained); also sustained above the first"
                 + " failure, at 70,000, 130,000 msg/s"), md);
-        assertTrue(md.contains("- kafka: **70,000 msg/s**; also stable above the first failure, at 190,000 msg/s"), md);
+        assertTrue(md.contains("- kafka: **70,000 msg/s**; also sustained above the first failure, at 190,000 msg/s"), md);
         String json = Files.readString(out.resolve("summary.json"));
-        assertTrue(json.contains("\"maxStableRate\" : null"), json);
+        assertTrue(json.contains("\"maxSustainedRate\" : null"), json);
         assertTrue(json.contains("\"kafka\" : 70000"), json);
         assertTrue(json.contains("\"p50_ms\" : 20.015"), json);
         assertTrue(Files.readString(out.resolve("kafka").resolve("130000-latency.svg")).contains("no data"));

@@ -39,8 +39,35 @@ class VerdictsTest {
     void flatLatencyIsStable() {
         RateResult r = run(5, 6, 5, 7, 5, 6, 5, 6, 5);
         Verdicts.judge(r, SETTINGS);
-        assertTrue(r.stable, r.verdict);
-        assertEquals("stable", r.verdict);
+        assertTrue(r.sustained, r.verdict);
+        assertEquals("sustained", r.verdict);
+    }
+
+    /**
+     * The 2,000,000 msg/s run the old verdict called stable: flat, but p99 2.7 s and the producers half a
+     * second behind their schedule at the median. Each bound alone makes it fall behind.
+     */
+    @Test
+    void flatButSlowOrOffScheduleIsNotSustained() {
+        RateResult slow = run(2500, 2500, 2500, 2500, 2500, 2500);
+        slow.latency.recordValue(2_700_000);
+        Verdicts.judge(slow, SETTINGS);
+        assertFalse(slow.sustained);
+        assertEquals("falling behind: p99 2,701 ms above --max-p99 2,000 ms", slow.verdict);
+
+        RateResult late = run(20, 20, 20, 20, 20, 20);
+        late.latency.recordValue(20_000);
+        late.publishDelay.recordValue(500_000);
+        Verdicts.judge(late, SETTINGS);
+        assertFalse(late.sustained);
+        assertEquals("falling behind: producers off their schedule: publish delay p50 500.2 ms above"
+                + " --max-publish-delay 50 ms", late.verdict);
+
+        RateResult onTime = run(20, 20, 20, 20, 20, 20);
+        onTime.latency.recordValue(1_999_000);
+        onTime.publishDelay.recordValue(49_000);
+        Verdicts.judge(onTime, SETTINGS);
+        assertTrue(onTime.sustained, onTime.verdict);
     }
 
     @Test
@@ -48,14 +75,14 @@ class VerdictsTest {
         // One bad second in the last third does not move the median.
         RateResult r = run(20, 25, 22, 30, 24, 26, 21, 400, 23);
         Verdicts.judge(r, SETTINGS);
-        assertTrue(r.stable, r.verdict);
+        assertTrue(r.sustained, r.verdict);
     }
 
     @Test
     void latencyStillGrowingAtTheEndIsFallingBehind() {
         RateResult r = run(20, 40, 80, 160, 320, 640, 1280, 2560, 5120);
         Verdicts.judge(r, SETTINGS);
-        assertFalse(r.stable);
+        assertFalse(r.sustained);
         assertTrue(r.verdict.startsWith("falling behind: latency still growing (interval p50 40.0 ms in the first third"),
                 r.verdict);
     }
@@ -64,8 +91,8 @@ class VerdictsTest {
     void aBacklogFromTheStartThatDrainsIsStableButSaysSo() {
         RateResult r = run(2400, 2300, 2200, 1500, 900, 400, 20, 15, 12);
         Verdicts.judge(r, SETTINGS);
-        assertTrue(r.stable, r.verdict);
-        assertTrue(r.verdict.startsWith("stable, after a backlog from the start (interval p50 2300.0 ms in the first"
+        assertTrue(r.sustained, r.verdict);
+        assertTrue(r.verdict.startsWith("sustained, after a backlog from the start (interval p50 2300.0 ms in the first"
                 + " third, 15.0 ms in the last)"), r.verdict);
     }
 
@@ -75,7 +102,7 @@ class VerdictsTest {
         behind.caughtUp = false;
         behind.received = 9_000;
         Verdicts.judge(behind, SETTINGS);
-        assertFalse(behind.stable);
+        assertFalse(behind.sustained);
         assertTrue(behind.verdict.contains("consumers had received 9,000 of 10,000 messages after 30 s of drain"),
                 behind.verdict);
 
@@ -90,7 +117,7 @@ class VerdictsTest {
         RateResult r = run(5, 5, 5, 5, 5, 5, 5, 5, 5);
         r.gaps = 3;
         Verdicts.judge(r, SETTINGS);
-        assertFalse(r.stable);
+        assertFalse(r.sustained);
         assertTrue(r.verdict.contains("3 missing, 0 duplicated"), r.verdict);
     }
 
@@ -101,7 +128,7 @@ class VerdictsTest {
         audit.acknowledged(0, 0, 0); // acknowledged, never in the table
         r.audit = audit.finish();
         Verdicts.judge(r, SETTINGS);
-        assertFalse(r.stable);
+        assertFalse(r.sustained);
         assertEquals("delivery audit failed: 1 acknowledged messages missing from the table", r.verdict);
     }
 
@@ -120,7 +147,7 @@ class VerdictsTest {
         audit.acknowledged(0, 0, 0);
         r.audit = audit.finish();
         Verdicts.judge(r, kills);
-        assertTrue(r.stable, r.verdict);
+        assertTrue(r.sustained, r.verdict);
 
         r.caughtUp = false;
         r.workerFailures.add("producer-1 failed: HTTP 500 (injected)");
@@ -134,7 +161,7 @@ class VerdictsTest {
         RateResult r = run();
         r.error = "the producer worker ended unexpectedly";
         Verdicts.judge(r, SETTINGS);
-        assertFalse(r.stable);
+        assertFalse(r.sustained);
         assertEquals("failed: the producer worker ended unexpectedly", r.verdict);
     }
 }
