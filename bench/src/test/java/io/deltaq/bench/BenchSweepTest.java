@@ -51,8 +51,19 @@ class BenchSweepTest {
                 checkRateFiles(out.resolve(driver), rate, find(rates, driver, rate));
             }
         }
-        Map<String, Object> maxStable = map(summary.get("maxSustainedRateByDriver"));
-        assertEquals(List.of("deltaq", "kafka"), new ArrayList<>(maxStable.keySet()));
+        Map<String, Object> maxSustained = map(summary.get("maxSustainedRateByDriver"));
+        assertEquals(List.of("deltaq", "kafka"), new ArrayList<>(maxSustained.keySet()));
+        // Each driver's own steady state, found from its latency: when it began, and its figures from then.
+        for (Map<String, Object> rate : rates) {
+            long from = number(rate, "steadyFromSeconds");
+            assertTrue(from >= 0 && from <= 4, "within the 4 s run: " + rate);
+            assertTrue(((Number) rate.get("steadyP50_ms")).doubleValue() <= ((Number) rate.get("steadyP99_ms")).doubleValue(),
+                    rate.toString());
+        }
+        String markdown = Files.readString(out.resolve("summary.md"), StandardCharsets.UTF_8);
+        assertTrue(markdown.indexOf("## Highest sustained rate") < markdown.indexOf("## End-to-end latency"),
+                "the headline first: " + markdown);
+        assertTrue(markdown.contains("## Side by side, steady state\n"), markdown);
         Map<String, Object> deltaqTarget = map(list(summary.get("targets")).get(0));
         assertNotNull(map(deltaqTarget.get("storageFloor")).get("floorMs"));
     }
@@ -235,7 +246,7 @@ class BenchSweepTest {
         assertTrue(markdown.contains("`bin/bench " + String.join(" ", args.subList(1, args.size())) + "`"),
                 "the command line as given: " + markdown);
         assertTrue(markdown.contains("| rate | driver | sent | received | achieved msg/s | p50 | p75 | p85 | p95 | p99 |"
-                + " p99.9 | max | p50 / floor | verdict |"), markdown);
+                + " p99.9 | max | p50 / floor | steady state: from, p50 / p99 | verdict |"), markdown);
         assertTrue(markdown.contains("## Highest sustained rate"), markdown);
         assertTrue(Files.readString(out.resolve("latency-by-rate.svg")).startsWith("<svg "));
         assertTrue(captured.err().contains("msg/s]"), "a progress line: " + captured.err());

@@ -520,6 +520,8 @@ public final class Coordinator {
                 result.soak.finish(producerTicks, consumerTicks);
             }
             Figures.derive(result, producerTicks, consumerTicks, warmupEndMicros, endMicros);
+            result.steady = SteadyState.find(result.everySecond, startMicros, endMicros);
+            result.everySecond.clear();
             Figures.faultsAndRetries(result, producerTicks, consumerTicks);
         }
 
@@ -687,6 +689,10 @@ public final class Coordinator {
             result.consumerMemory.add(fields);
             long t = Long.parseLong(fields.get("t"));
             Histogram interval = HistogramCodec.decode(fields.remove("hist"));
+            String everyDelivery = fields.remove(Worker.HIST_ALL);
+            if (everyDelivery != null) {
+                result.everySecond.add(new SteadyState.Second(t, HistogramCodec.decode(everyDelivery)));
+            }
             for (int i = 0; i < settings.producers(); i++) {
                 String byProducer = fields.remove(Worker.HIST_OF + i);
                 if (byProducer != null) { // measured messages only, as the total

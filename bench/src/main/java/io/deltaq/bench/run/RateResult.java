@@ -42,6 +42,10 @@ final class RateResult {
     final Histogram latency = HistogramCodec.empty();
     final Histogram publishDelay = HistogramCodec.empty();
     final List<Interval> intervals = new ArrayList<>();
+    /** Every second's deliveries from the run's start, warm-up included, until the steady state is found. */
+    final List<SteadyState.Second> everySecond = new ArrayList<>();
+    /** Where this run's own steady state began and its latency from then; null if too little was delivered. */
+    SteadyState.Result steady;
 
     /** By producer index: the end-to-end latency of its measured messages, and the rate it sent at. */
     final java.util.Map<Integer, Histogram> latencyByProducer = new java.util.TreeMap<>();
@@ -161,6 +165,11 @@ final class RateResult {
 
     double maxLatencyMs() {
         return latency.getTotalCount() == 0 ? Double.NaN : ms(latency.getMaxValue());
+    }
+
+    double steadyMs(double percentile) {
+        return steady == null || steady.latency().getTotalCount() == 0 ? Double.NaN
+                : ms(steady.latency().getValueAtPercentile(percentile));
     }
 
     double publishDelayMs(double percentile) {

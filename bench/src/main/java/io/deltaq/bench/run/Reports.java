@@ -123,16 +123,18 @@ public final class Reports {
 
         md.append("\n## End-to-end latency (ms)\n\n");
         md.append("| rate | driver | sent | received | achieved msg/s | p50 | p75 | p85 | p95 | p99 | p99.9 | max |"
-                + " p50 / floor | verdict |\n");
-        md.append("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
+                + " p50 / floor | steady state: from, p50 / p99 | verdict |\n");
+        md.append("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|\n");
         for (RateResult r : ordered(sweep)) {
             StorageFloor floor = floorOf(sweep, r.driver);
-            md.append(String.format(Locale.ROOT, "| %,d | %s | %,d | %,d | %,.0f | %s | %s | %s | %s | %s | %s | %s | %s | %s |%n",
+            md.append(String.format(Locale.ROOT, "| %,d | %s | %,d | %,d | %,.0f | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |%n",
                     r.rate, r.driver, r.sent, r.received, r.achievedRate, ms(r.latencyMs(50)), ms(r.latencyMs(75)),
                     ms(r.latencyMs(85)), ms(r.latencyMs(95)), ms(r.latencyMs(99)), ms(r.latencyMs(99.9)),
                     ms(r.maxLatencyMs()),
                     floor == null || Double.isNaN(r.latencyMs(50)) ? "–"
                             : String.format(Locale.ROOT, "%.1f×", r.latencyMs(50) * 1000 / floor.floorMicros()),
+                    r.steady == null ? "–" : String.format(Locale.ROOT, "%d s, %s / %s", r.steady.fromSecond(),
+                            ms(r.steadyMs(50)), ms(r.steadyMs(99))),
                     r.sustained ? (r.verdict.equals("sustained") ? "sustained" : "sustained, after a backlog")
                             : r.error != null ? "**failed**" : "**falling behind**"));
         }
@@ -169,6 +171,10 @@ public final class Reports {
                     + " messages in one partition must arrive in its order, in different partitions in any order.\n");
         }
 
+        md.append("\nLatency columns are over the measured time (after `--warmup`). The steady state is each run's"
+                + " own: from the second after which its per-second p50 stayed within twice its final level (or"
+                + " 10 ms of it), counted from the start of the warm-up, so its *from* is the time to steady state.\n");
+        sideBySide(md, sweep);
         whereTheTimeGoes(md, sweep);
         producersAndMembers(md, sweep);
         audit(md, sweep);
@@ -207,6 +213,46 @@ public final class Reports {
                 + " the producers on schedule (publish delay p50 at most %,.0f ms, `--max-publish-delay`) and at the"
                 + " rate, the consumers caught up, every message delivered; each rate's reasons are under Verdicts.%n",
                 s.maxP99Ms(), s.maxPublishDelayMs()));
+    }
+
+    /** With several drivers, each rate's steady state next to the others': the comparison a user would make. */
+    static void sideBySide(StringBuilder md, Coordinator.Sweep sweep) {
+        List<Coordinator.DriverSetup> setups = sweep.setups();
+        if (setups.size() < 2) {
+            return;
+        }
+        String first = setups.get(0).driver().name();
+        String second = setups.get(1).driver().name();
+        md.append("\n## Side by side, steady state\n\n");
+        md.append("Each driver's settings are under Targets. p50 / p99 in ms of each run's own steady state, and"
+                + " the seconds it took to reach it.\n\n");
+        md.append("| rate |");
+        setups.forEach(s -> md.append(' ').append(s.driver().name()).append(" |"));
+        md.append(" p50 ").append(first).append(" ÷ ").append(second).append(" | p99 ").append(first).append(" ÷ ")
+                .append(second).append(" |\n|---:|");
+        setups.forEach(s -> md.append("---|"));
+        md.append("---:|---:|\n");
+        for (long rate : sweep.settings().rates()) {
+            md.append(String.format(Locale.ROOT, "| %,d |", rate));
+            RateResult a = null;
+            RateResult b = null;
+            for (Coordinator.DriverSetup setup : setups) {
+                RateResult r = sweep.results().stream()
+                        .filter(x -> x.rate == rate && x.driver.equals(setup.driver().name())).findFirst().orElse(null);
+                a = setup.driver().name().equals(first) ? r : a;
+                b = setup.driver().name().equals(second) ? r : b;
+                md.append(' ').append(r == null || r.steady == null ? "–" : String.format(Locale.ROOT, "%s / %s (from %d s)",
+                        ms(r.steadyMs(50)), ms(r.steadyMs(99)), r.steady.fromSecond())).append(" |");
+            }
+            md.append(' ').append(ratio(a, b, 50)).append(" | ").append(ratio(a, b, 99)).append(" |\n");
+        }
+    }
+
+    private static String ratio(RateResult a, RateResult b, double percentile) {
+        if (a == null || b == null || Double.isNaN(a.steadyMs(percentile)) || Double.isNaN(b.steadyMs(percentile))) {
+            return "–";
+        }
+        return String.format(Locale.ROOT, "%.1f×", a.steadyMs(percentile) / b.steadyMs(percentile));
     }
 
     /** What each stage means, in path order, for the stage table. */
@@ -549,6 +595,11 @@ public final class Reports {
                 number(json, "p99_ms", r.latencyMs(99));
                 number(json, "p999_ms", r.latencyMs(99.9));
                 number(json, "max_ms", r.maxLatencyMs());
+                if (r.steady != null) {
+                    json.writeNumberField("steadyFromSeconds", r.steady.fromSecond());
+                    number(json, "steadyP50_ms", r.steadyMs(50));
+                    number(json, "steadyP99_ms", r.steadyMs(99));
+                }
                 number(json, "publishDelayP50_ms", r.publishDelayMs(50));
                 number(json, "publishDelayP99_ms", r.publishDelayMs(99));
                 StorageFloor floor = floorOf(sweep, r.driver);

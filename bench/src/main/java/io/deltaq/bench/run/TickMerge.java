@@ -17,7 +17,7 @@ import org.HdrHistogram.Histogram;
  *   <li>{@code lastIntended}: the earliest (the furthest behind decides the lag);</li>
  *   <li>{@code received}: summed over the members of a consumer group, then the least of the groups,
  *       as one worker's {@code received} is the least of its consumers';</li>
- *   <li>histograms ({@code hist}, {@code hist.<producer>}, {@code stage.<name>}): added;</li>
+ *   <li>histograms ({@code hist}, {@code histAll}, {@code hist.<producer>}, {@code stage.<name>}): added;</li>
  *   <li>{@code caughtUp}: whether every worker's is;</li>
  *   <li>everything else numeric, counters and memory gauges alike: summed over the JVMs.</li>
  * </ul>
@@ -39,7 +39,8 @@ final class TickMerge {
             for (Map.Entry<String, String> e : fields.get(w).entrySet()) {
                 String key = e.getKey();
                 String value = e.getValue();
-                if (key.equals("hist") || key.startsWith(Worker.HIST_OF) || key.startsWith(Worker.STAGE_OF)) {
+                if (key.equals("hist") || key.equals(Worker.HIST_ALL) || key.startsWith(Worker.HIST_OF)
+                        || key.startsWith(Worker.STAGE_OF)) {
                     histograms.computeIfAbsent(key, k -> HistogramCodec.empty()).add(HistogramCodec.decode(value));
                 } else if (key.equals("received") && groupOf != null) {
                     receivedByGroup.merge(groupOf[w], Long.parseLong(value), Long::sum);

@@ -80,6 +80,11 @@ final class Worker {
 
     /** DONE field of a producer's measured messages: this prefix and its index. */
     static final String MEASURED_OF = "measured.";
+    /**
+     * Consumer tick field: the end-to-end latency of every message delivered in the interval, warm-up
+     * included, from which the coordinator finds where each driver's steady state begins.
+     */
+    static final String HIST_ALL = "histAll";
     /** Tick field of one producer's end-to-end latency histogram, measured messages only: this prefix and its index. */
     static final String HIST_OF = "hist.";
     /**
@@ -609,6 +614,9 @@ final class Worker {
         /** One per producer, shared by this worker's consumers (a Recorder takes concurrent writers). */
         private final Recorder[] byProducer;
         private final Histogram[] byProducerInterval;
+        /** Every delivery, warm-up included. */
+        private final Recorder all = new Recorder(HistogramCodec.HIGHEST_MICROS, HistogramCodec.SIGNIFICANT_DIGITS);
+        private Histogram allInterval;
         private final BenchConsumer[] consumers;
         private final Sink[] sinks;
         private final long commitIntervalNs;
@@ -804,6 +812,8 @@ final class Worker {
             fields.put("duplicates", sum(s -> s.duplicates));
             fields.put("commits", sum(s -> s.commits));
             fields.put("commitFailures", sum(s -> s.commitFailures));
+            allInterval = all.getIntervalHistogram(allInterval);
+            fields.put(HIST_ALL, HistogramCodec.encode(allInterval));
             for (int i = 0; i < producerCount; i++) {
                 byProducerInterval[i] = byProducer[i].getIntervalHistogram(byProducerInterval[i]);
                 if (byProducerInterval[i].getTotalCount() > 0) {
@@ -898,6 +908,7 @@ final class Worker {
                     log.delivered(partition, producerIndex, sequence);
                 }
                 received.lazySet(received.get() + 1);
+                all.recordValue(HistogramCodec.clamp(now - intendedMicros));
                 if (intendedMicros >= warmupEndMicros) {
                     long latency = HistogramCodec.clamp(now - intendedMicros);
                     recorder.recordValue(latency);
