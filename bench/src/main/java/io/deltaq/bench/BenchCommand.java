@@ -21,6 +21,7 @@ import io.deltaq.bench.driver.BenchDrivers;
 import io.deltaq.bench.driver.ClientOptions;
 import io.deltaq.bench.driver.Payload;
 import io.deltaq.bench.driver.TargetOptions;
+import io.deltaq.bench.run.Baseline;
 import io.deltaq.bench.run.BenchSettings;
 import io.deltaq.bench.run.Chaos;
 import io.deltaq.bench.run.Coordinator;
@@ -54,6 +55,7 @@ public final class BenchCommand implements Command {
     /** What the rings of all producers of one worker JVM may take together, when there are several. */
     static final long PRODUCER_RINGS_BYTES = 512L << 20;
     static final int DEFAULT_LISTEN_PORT = 7480;
+    static final int DEFAULT_BASELINE_TOLERANCE_PCT = 25;
     /** Each partition of each deltaq producer has its own commit threads and ring, all in one worker JVM. */
     static final int MAX_PARTITIONS = 256;
     /**
@@ -109,6 +111,11 @@ public final class BenchCommand implements Command {
                         + (long) BenchSettings.MAX_P99_MS_DEFAULT + ", the reference's bound)")
                 .value("max-publish-delay", "MS", "and only if the producers keep their schedule: publish delay p50 at"
                         + " or below this (default " + (long) BenchSettings.MAX_PUBLISH_DELAY_MS_DEFAULT + ")")
+                .value("baseline", "FILE", "compare with an earlier run's summary.json: latencies as multiples of each"
+                        + " run's floor; exit 1 if a figure is worse beyond --baseline-tolerance or a sustained rate is no"
+                        + " longer sustained")
+                .value("baseline-tolerance", "PCT", "with --baseline: how much a multiple of the floor may grow (default "
+                        + DEFAULT_BASELINE_TOLERANCE_PCT + ")")
                 .flag("in-process", "run producers and consumers in this JVM instead of two worker JVMs")
                 .value("message-size", "BYTES", "value size of each message (default 100, at least " + Payload.MIN_LENGTH + ")")
                 .value("linger-ms", "N", "producer linger (default 5 for both drivers)")
@@ -162,13 +169,38 @@ public final class BenchCommand implements Command {
 
     @Override
     public int run(ParsedOptions options, CommandIo io) throws Exception {
+        // Read before the sweep: a baseline that cannot be used is known before minutes of measuring.
+        Baseline baseline = baseline(options, options());
         BenchSettings settings = settings(options);
+        double tolerance = options.intValue("baseline-tolerance", DEFAULT_BASELINE_TOLERANCE_PCT, 0, 10_000) / 100.0;
         Coordinator.Sweep sweep = new Coordinator(settings, io.err()).run();
-        Path summary = Reports.write(sweep, "bin/bench " + String.join(" ", options.arguments()));
+        Baseline.Comparison comparison = baseline == null ? null : baseline.compare(sweep, tolerance);
+        Path summary = Reports.write(sweep, "bin/bench " + String.join(" ", options.arguments()), comparison);
         io.out().print(Files.readString(summary, StandardCharsets.UTF_8));
         io.err().println("bench: results in " + settings.out().toAbsolutePath());
+        if (comparison != null && comparison.anyWorse()) {
+            io.err().println("bench: worse than the baseline " + baseline.file() + ": " + String.join(", ",
+                    comparison.rows().stream().filter(Baseline.Row::worse)
+                            .map(r -> r.driver() + " " + r.rate() + " " + r.figure()).toList()));
+            return FAILED;
+        }
         // Falling behind is a result; a run that could not be carried out, or lost or doubled messages, a failure.
         return sweep.anyFailed() || sweep.anyAuditFailed() ? FAILED : OK;
+    }
+
+    private static Baseline baseline(ParsedOptions options, OptionParser parser) throws UsageException {
+        Optional<Path> file = options.path("baseline");
+        if (file.isEmpty()) {
+            if (options.has("baseline-tolerance")) {
+                throw parser.error("--baseline-tolerance applies to --baseline, which is missing");
+            }
+            return null;
+        }
+        try {
+            return Baseline.read(file.get());
+        } catch (java.io.IOException e) {
+            throw parser.error("--baseline: " + e.getMessage());
+        }
     }
 
     BenchSettings settings(ParsedOptions options) throws UsageException {

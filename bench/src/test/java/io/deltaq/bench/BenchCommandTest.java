@@ -136,6 +136,10 @@ class BenchCommandTest {
                 "--producer-config", "linger.ms=2", "--consumer-config", "poll.interval.min.ms=1")));
         assertEquals("2", configured.client().producerConfig().get("linger.ms"));
         assertEquals("1", configured.client().consumerConfig().get("poll.interval.min.ms"));
+        assertTrue(run(2, "bench", "--baseline", "/nonexistent/summary.json").err()
+                .startsWith("deltaq bench: --baseline: "), "an unreadable baseline is refused before the sweep");
+        assertTrue(run(2, "bench", "--baseline-tolerance", "10").err()
+                .startsWith("deltaq bench: --baseline-tolerance applies to --baseline, which is missing"));
         assertTrue(run(2, "bench-worker").err().contains("needs --coordinator HOST:PORT"));
         assertTrue(run(2, "bench-worker", "--coordinator", "host").err()
                 .contains("--coordinator needs HOST:PORT, such as bench-host:7480, got 'host'"));

@@ -31,9 +31,14 @@ public final class Reports {
 
     /** Writes every report of {@code sweep} into its output directory; returns the summary's path. */
     public static Path write(Coordinator.Sweep sweep, String commandLine) throws IOException {
+        return write(sweep, commandLine, null);
+    }
+
+    /** As {@link #write(Coordinator.Sweep, String)}, with the comparison with {@code --baseline} when there is one. */
+    public static Path write(Coordinator.Sweep sweep, String commandLine, Baseline.Comparison baseline) throws IOException {
         Path out = sweep.settings().out();
-        Files.writeString(out.resolve("summary.md"), markdown(sweep, commandLine), StandardCharsets.UTF_8);
-        writeJson(sweep, commandLine, out.resolve("summary.json"));
+        Files.writeString(out.resolve("summary.md"), markdown(sweep, commandLine, baseline), StandardCharsets.UTF_8);
+        writeJson(sweep, commandLine, baseline, out.resolve("summary.json"));
         Files.writeString(out.resolve("latency-by-rate.svg"), latencyByRate(sweep), StandardCharsets.UTF_8);
         for (RateResult result : sweep.results()) {
             Path dir = sweep.settings().drivers().size() == 1 ? out : out.resolve(result.driver);
@@ -81,6 +86,10 @@ public final class Reports {
     }
 
     static String markdown(Coordinator.Sweep sweep, String commandLine) {
+        return markdown(sweep, commandLine, null);
+    }
+
+    static String markdown(Coordinator.Sweep sweep, String commandLine, Baseline.Comparison baseline) {
         BenchSettings s = sweep.settings();
         StringBuilder md = new StringBuilder("# deltaq bench\n\n");
         md.append("`").append(commandLine).append("`\n\n");
@@ -105,6 +114,9 @@ public final class Reports {
                 Runtime.getRuntime().availableProcessors(), loadTriple(sweep.loadBefore()), loadTriple(sweep.loadAfter()),
                 Instant.ofEpochMilli(sweep.startedMillis()), Instant.ofEpochMilli(sweep.finishedMillis())));
         headline(md, sweep);
+        if (baseline != null) {
+            Baseline.markdown(md, baseline);
+        }
         md.append("\n## Targets\n\n");
         for (Coordinator.DriverSetup setup : sweep.setups()) {
             md.append("- **").append(setup.driver().name()).append("**: ").append(setup.target()).append("; ")
@@ -529,13 +541,33 @@ public final class Reports {
         return parts.length >= 3 ? parts[0] + " " + parts[1] + " " + parts[2] : loadavg;
     }
 
-    private static void writeJson(Coordinator.Sweep sweep, String commandLine, Path file) throws IOException {
+    private static void writeJson(Coordinator.Sweep sweep, String commandLine, Baseline.Comparison baseline, Path file)
+            throws IOException {
         BenchSettings s = sweep.settings();
         try (OutputStream stream = Files.newOutputStream(file);
                 JsonGenerator json = new JsonFactory().createGenerator(stream, JsonEncoding.UTF8)) {
             json.useDefaultPrettyPrinter();
             json.writeStartObject();
             json.writeStringField("command", commandLine);
+            if (baseline != null) {
+                json.writeObjectFieldStart("baseline");
+                json.writeStringField("file", baseline.file().toString());
+                json.writeNumberField("tolerance", baseline.tolerance());
+                json.writeArrayFieldStart("worse");
+                for (Baseline.Row row : baseline.rows()) {
+                    if (row.worse()) {
+                        json.writeStartObject();
+                        json.writeStringField("driver", row.driver());
+                        json.writeNumberField("rate", row.rate());
+                        json.writeStringField("figure", row.figure());
+                        number(json, "baseline", row.before());
+                        number(json, "now", row.now());
+                        json.writeEndObject();
+                    }
+                }
+                json.writeEndArray();
+                json.writeEndObject();
+            }
             json.writeNumberField("seconds", s.seconds());
             json.writeNumberField("warmupSeconds", s.warmupSeconds());
             json.writeNumberField("drainSeconds", s.drainSeconds());

@@ -24,12 +24,6 @@ class ReportsTest {
     Path out;
 
     private Coordinator.Sweep sweep() {
-        BenchDriver deltaq = BenchDrivers.byName("deltaq").orElseThrow();
-        BenchDriver kafka = BenchDrivers.byName("kafka").orElseThrow();
-        BenchSettings settings = new BenchSettings(List.of(10_000L, 70_000L, 130_000L, 190_000L), 30, 5, 30,
-                List.of(deltaq, kafka), new ClientOptions(100, OptionalLong.empty(), Optional.empty()), 1, 1, false,
-                List.of("-Xmx1g"), new TargetOptions(Optional.empty(), Optional.empty(), Optional.empty(), 0,
-                        Optional.empty(), "t", out.resolve("work")), out, 200, false);
         List<RateResult> results = new ArrayList<>();
         results.add(result("deltaq", 10_000, false, 20));
         results.add(result("deltaq", 70_000, true, 40));
@@ -38,8 +32,18 @@ class ReportsTest {
         results.add(result("kafka", 70_000, true, 6));
         results.add(result("kafka", 130_000, false, 900));
         results.add(result("kafka", 190_000, true, 7));
+        return sweep(results, new StorageFloor("s3://b/p", 200, 9000, 4000));
+    }
+
+    private Coordinator.Sweep sweep(List<RateResult> results, StorageFloor floor) {
+        BenchDriver deltaq = BenchDrivers.byName("deltaq").orElseThrow();
+        BenchDriver kafka = BenchDrivers.byName("kafka").orElseThrow();
+        BenchSettings settings = new BenchSettings(List.of(10_000L, 70_000L, 130_000L, 190_000L), 30, 5, 30,
+                List.of(deltaq, kafka), new ClientOptions(100, OptionalLong.empty(), Optional.empty()), 1, 1, false,
+                List.of("-Xmx1g"), new TargetOptions(Optional.empty(), Optional.empty(), Optional.empty(), 0,
+                        Optional.empty(), "t", out.resolve("work")), out, 200, false);
         return new Coordinator.Sweep(settings, List.of(
-                new Coordinator.DriverSetup(deltaq, "embedded S3", Optional.of(new StorageFloor("s3://b/p", 200, 9000, 4000))),
+                new Coordinator.DriverSetup(deltaq, "embedded S3", Optional.of(floor)),
                 new Coordinator.DriverSetup(kafka, "broker", Optional.empty())), results, "1.00 2.00 3.00 1/1 1",
                 "4.00 5.00 6.00 1/1 1", 0, 1000);
     }
@@ -53,6 +57,46 @@ class ReportsTest {
         r.verdict = sustained ? "sustained" : "falling behind: test";
         r.latency.recordValueWithCount(p50Ms * 1000, 10);
         return r;
+    }
+
+    /**
+     * A baseline compares multiples of each run's own floor: on a machine twice as slow (floor doubled) the
+     * same multiples are no regression, a multiple grown beyond the tolerance is, and so is a rate that is
+     * no longer sustained. Kafka, without a floor, is not compared.
+     */
+    @Test
+    void aBaselineFlagsWhatGotWorseAsMultiplesOfTheFloor() throws Exception {
+        Path before = out.resolve("summary.json");
+        Reports.write(sweep(), "bin/bench --rates x");
+        Baseline baseline = Baseline.read(before);
+
+        List<RateResult> now = new ArrayList<>();
+        now.add(result("deltaq", 10_000, true, 40)); // 20 ms of a 26 ms floor before, 40 of 52 now: the same
+        now.add(result("deltaq", 70_000, false, 80)); // the same multiple, but no longer sustained
+        now.add(result("deltaq", 130_000, true, 200)); // 60 of 26 before (2.3x), 200 of 52 now (3.8x)
+        now.add(result("kafka", 10_000, true, 500));
+        Baseline.Comparison comparison = baseline.compare(sweep(now, new StorageFloor("s3://b/p", 200, 18000, 8000)), 0.25);
+        List<String> worse = comparison.rows().stream().filter(Baseline.Row::worse)
+                .map(r -> r.driver() + " " + r.rate() + " " + r.figure()).toList();
+        assertEquals(List.of("deltaq 70000 sustained", "deltaq 130000 p50", "deltaq 130000 p99"), worse);
+        assertTrue(comparison.rows().stream().noneMatch(r -> r.driver().equals("kafka")), comparison.toString());
+        assertTrue(comparison.anyWorse());
+
+        String md = Reports.markdown(sweep(now, new StorageFloor("s3://b/p", 200, 18000, 8000)), "bin/bench", comparison);
+        assertTrue(md.contains("## Against the baseline"), md);
+        assertTrue(md.contains("| 130,000 | deltaq | p50 | 2.31× | 3.85× | **worse** |"), md);
+    }
+
+    @Test
+    void aBaselineThatIsNotASummaryIsRefusedByName() throws Exception {
+        Path notASummary = out.resolve("other.json");
+        Files.writeString(notASummary, "{\"rates\": 3}");
+        java.io.IOException e = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+                () -> Baseline.read(notASummary));
+        assertEquals(notASummary + " is not a bench summary.json: it has no \"targets\" and \"rates\"", e.getMessage());
+        Files.writeString(notASummary, "{\"rates\": [");
+        e = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class, () -> Baseline.read(notASummary));
+        assertTrue(e.getMessage().startsWith(notASummary + " is not valid JSON"), e.getMessage());
     }
 
     @Test
@@ -73,7 +117,7 @@ class ReportsTest {
         int deltaq70k = md.indexOf("| 70,000 | deltaq |");
         assertTrue(deltaq10k > 0 && deltaq10k < kafka10k && kafka10k < deltaq70k, md);
         assertTrue(md.contains("2 writes + 2 reads = **26.00 ms**"), md);
-        assertTrue(md.contains("| 20.02 | 0.8× | **falling behind** |"), "p50 20 ms over a 26 ms floor: " + md);
+        assertTrue(md.contains("| 20.02 | 0.8× | – | **falling behind** |"), "p50 20 ms over a 26 ms floor, no steady state known: " + md);
         assertTrue(md.contains("- deltaq: none (the lowest rate tried was not sustained); also sustained above the first"
                 + " failure, at 70,000, 130,000 msg/s"), md);
         assertTrue(md.contains("- kafka: **70,000 msg/s**; also sustained above the first failure, at 190,000 msg/s"), md);
