@@ -47,6 +47,10 @@ class BenchSweepTest {
                 checkRateFiles(out.resolve(driver), rate, find(rates, driver, rate));
             }
         }
+        // The CI log shows this smoke sweep's latency; it is printed, never asserted (speed is measured, not tested).
+        String summaryMd = Files.readString(out.resolve("summary.md"), StandardCharsets.UTF_8);
+        System.out.println(summaryMd.substring(summaryMd.indexOf("## Highest sustained rate"),
+                summaryMd.indexOf("## Costs and delivery")));
         Map<String, Object> maxSustained = map(summary.get("maxSustainedRateByDriver"));
         assertEquals(List.of("deltaq", "kafka"), new ArrayList<>(maxSustained.keySet()));
         // Each driver's own steady state, found from its latency: when it began, and its figures from then.
