@@ -19,7 +19,7 @@ class ConsumerConfigTest {
         ConsumerConfig c = new ConsumerConfig(Map.of());
         assertEquals(new StartPosition(StartPosition.Kind.EARLIEST, 0), c.start());
         assertEquals(100, c.pollIntervalMs());
-        assertEquals(5, c.pollIntervalMinMs());
+        assertEquals(1, c.pollIntervalMinMs());
         assertEquals(8, c.prefetchCommits());
         assertEquals(8 << 20, c.bufferBytes());
         assertEquals(500, c.maxPollRecords());
