@@ -40,8 +40,7 @@ final class PendingCommit {
      */
     ConsumerException dataFileMissing;
 
-    /** For the stage times: the commit's own time (ms since the epoch, -1 unknown), when it was read, when its first row went out. */
-    long commitMillis = -1;
+    /** For the stage times: when it was read from the log, when its first row went into the ring; 0 before. */
     long readNs;
     long firstRowNs;
 

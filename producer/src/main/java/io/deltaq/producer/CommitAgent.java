@@ -302,7 +302,6 @@ final class CommitAgent implements Agent, MessageHandler {
         PendingBatch next = sealed.peek();
         commitInFlight = true;
         commitStartNs = nowNs;
-        batch.commitStartNs = nowNs;
         batch.commit = writer.commit(batch.batchSequence, List.of(batch.add), next == null ? null : next.fileName);
         batch.commit.whenComplete((result, error) -> idle.wake());
         return 1;
@@ -381,8 +380,9 @@ final class CommitAgent implements Agent, MessageHandler {
         stages.record(ProducerMetrics.Stage.BATCHING, batch.sealedNs - batch.firstMessageNs);
         stages.record(ProducerMetrics.Stage.ENCODE, batch.encodedNs - batch.sealedNs);
         stages.record(ProducerMetrics.Stage.UPLOAD, batch.uploadedNs - batch.encodedNs);
-        stages.record(ProducerMetrics.Stage.COMMIT_WAIT, batch.commitStartNs - batch.uploadedNs);
-        stages.record(ProducerMetrics.Stage.COMMIT, nowNs - batch.commitStartNs);
+        // The batch acknowledged is the one commit in flight, sent at commitStartNs.
+        stages.record(ProducerMetrics.Stage.COMMIT_WAIT, commitStartNs - batch.uploadedNs);
+        stages.record(ProducerMetrics.Stage.COMMIT, nowNs - commitStartNs);
         for (int i = 0; i < count; i++) {
             long sequence = batch.sequences[i];
             listener.onAcknowledged(sequence, version, i);

@@ -26,7 +26,6 @@ final class PendingBatch {
     long encodedNs;
     /** Set before {@link #upload} completes (the stamp is the future's last step); read after it. */
     long uploadedNs;
-    long commitStartNs;
     long batchSequence;
     /** The ring position just after this batch's last message; flush waits for it. */
     long endRingPosition;

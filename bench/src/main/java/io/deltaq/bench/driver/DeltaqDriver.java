@@ -108,21 +108,7 @@ public final class DeltaqDriver implements BenchDriver {
      */
     @Override
     public BenchConsumer newConsumer(Map<String, String> connection, String topic, ClientOptions options, int index) {
-        ObjectStore store = DeltaqTarget.openStore(connection, 2L * index + 1);
-        DeltaqConsumer consumer = new DeltaqConsumer(store);
-        try {
-            Map<String, Object> config = new HashMap<>();
-            config.put(GroupConfig.GROUP_ID, consumerName(index));
-            config.put(ConsumerConfig.START, "earliest");
-            // Alone in its group, a consumer's session matters only when its worker is killed: the
-            // library's defaults, unless the run says otherwise (a run with kills shortens it).
-            config.putAll(options.consumerConfig());
-            consumer.open(GroupConsumer.create(store, topic, config, consumer));
-            return consumer;
-        } catch (RuntimeException e) {
-            consumer.close();
-            throw e;
-        }
+        return groupConsumer(connection, topic, options, index, 2L * index + 1, false);
     }
 
     /**
@@ -132,14 +118,30 @@ public final class DeltaqDriver implements BenchDriver {
     @Override
     public BenchConsumer newGroupMember(Map<String, String> connection, String topic, ClientOptions options, int group,
             int member) {
-        ObjectStore store = DeltaqTarget.openStore(connection, 2L * (group + 1_000L * member) + 1);
+        return groupConsumer(connection, topic, options, group, 2L * (group + 1_000L * member) + 1, true);
+    }
+
+    /**
+     * A member of group {@code group} reading from the earliest position, its store's faults drawn with
+     * {@code storeSeed}: alone in its group and opened once it holds every partition, or {@code shared}.
+     */
+    private static BenchConsumer groupConsumer(Map<String, String> connection, String topic, ClientOptions options,
+            int group, long storeSeed, boolean shared) {
+        ObjectStore store = DeltaqTarget.openStore(connection, storeSeed);
         DeltaqConsumer consumer = new DeltaqConsumer(store);
         try {
             Map<String, Object> config = new HashMap<>();
             config.put(GroupConfig.GROUP_ID, consumerName(group));
             config.put(ConsumerConfig.START, "earliest");
+            // The session matters only when a worker is killed or a member leaves: the library's defaults,
+            // unless the run says otherwise (a run with kills shortens it).
             config.putAll(options.consumerConfig());
-            consumer.join(GroupConsumer.create(store, topic, config, consumer));
+            GroupConsumer member = GroupConsumer.create(store, topic, config, consumer);
+            if (shared) {
+                consumer.join(member);
+            } else {
+                consumer.open(member);
+            }
             return consumer;
         } catch (RuntimeException e) {
             consumer.close();

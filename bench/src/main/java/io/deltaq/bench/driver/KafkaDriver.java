@@ -70,15 +70,7 @@ public final class KafkaDriver implements BenchDriver {
 
     @Override
     public BenchConsumer newConsumer(Map<String, String> connection, String topic, ClientOptions options, int index) {
-        Map<String, Object> props = new HashMap<>();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, connection.get(BOOTSTRAP));
-        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "bench-consumer-" + index);
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "10000");
-        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props);
+        KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProps(connection, "bench-consumer-" + index));
         try {
             List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
                     .map(info -> new TopicPartition(topic, info.partition())).toList();
@@ -99,15 +91,8 @@ public final class KafkaDriver implements BenchDriver {
     @Override
     public BenchConsumer newGroupMember(Map<String, String> connection, String topic, ClientOptions options, int group,
             int member) {
-        Map<String, Object> props = new HashMap<>();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, connection.get(BOOTSTRAP));
-        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "bench-consumer-" + group + "-" + member);
+        Map<String, Object> props = consumerProps(connection, "bench-consumer-" + group + "-" + member);
         props.put(ConsumerConfig.GROUP_ID_CONFIG, "bench-consumer-" + group);
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "10000");
-        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props);
         consumer.subscribe(List.of(topic), new ConsumerRebalanceListener() {
             @Override
@@ -120,6 +105,19 @@ public final class KafkaDriver implements BenchDriver {
             }
         });
         return new Consumer(consumer);
+    }
+
+    /** A bench consumer's settings: from the earliest offset, positions committed only when asked, large polls. */
+    private static Map<String, Object> consumerProps(Map<String, String> connection, String clientId) {
+        Map<String, Object> props = new HashMap<>();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, connection.get(BOOTSTRAP));
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "10000");
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        return props;
     }
 
     private static final class Producer implements BenchProducer, Callback {

@@ -134,7 +134,6 @@ public final class Coordinator {
     private RateResult runRate(BenchDriver driver, BenchTarget target, long rate, Path dir) throws Exception {
         RateResult result = new RateResult(driver.name(), rate, settings.seconds());
         result.consumers = settings.consumers();
-        result.members = settings.members();
         result.jvmPerClient = settings.jvmPerClient();
         result.sharedJvm = settings.inProcess();
         Files.createDirectories(dir);
@@ -740,7 +739,6 @@ public final class Coordinator {
          * and have delivered every partition through its end, tells them to stop.
          */
         private void groupMembers(Map<String, String> fields, long t) {
-            int slots = settings.consumers() * settings.members();
             long all = settings.partitions() == 64 ? -1L : (1L << settings.partitions()) - 1;
             boolean everyGroup = true;
             for (int group = 0; group < settings.consumers(); group++) {
@@ -756,7 +754,7 @@ public final class Coordinator {
                 }
                 everyGroup &= reached == all;
             }
-            if (everyGroup && endSent != null && !groupsReachedEnd && slots > 0) {
+            if (everyGroup && endSent != null && !groupsReachedEnd) {
                 groupsReachedEnd = true;
                 consumer.send(Wire.STOP);
             }

@@ -55,7 +55,6 @@ final class RateResult {
      * most partitions it held at a tick of the measured time, and how many at the last.
      */
     final java.util.Map<Integer, int[]> partitionsByMember = new java.util.TreeMap<>();
-    int members = 1;
     /** Each producer and group member in a worker JVM of its own: memory figures are sums over them. */
     boolean jvmPerClient;
 
