@@ -6,7 +6,7 @@ import static io.deltaq.consumer.RingRecordDescriptor.VERSION_OFFSET;
 import io.deltaq.deltalog.DeltaTable;
 import io.deltaq.deltalog.TablePath;
 import io.deltaq.deltalog.Position;
-import io.deltaq.s3io.JmxMetrics;
+import io.deltaq.s3io.ClientMetrics;
 import io.deltaq.s3io.ObjectStore;
 import io.deltaq.s3io.ObjectStores;
 import io.deltaq.s3io.Threads;
@@ -96,7 +96,7 @@ public final class Consumer implements AutoCloseable {
     private final AgentRunner runner;
     private final Thread tailer;
     private final ConsumerMetrics metrics;
-    private final JmxMetrics.Registration jmx;
+    private final ClientMetrics.Registration published;
 
     private final AtomicLong owner = new AtomicLong(NO_OWNER);
     private int ownerDepth;
@@ -143,7 +143,7 @@ public final class Consumer implements AutoCloseable {
             t.setDaemon(true); // a consumer that is never closed must not keep the JVM alive
             return t;
         });
-        this.jmx = JmxMetrics.register("consumer-metrics", metrics, store.metrics(), "client-id", roleName,
+        this.published = ClientMetrics.publish("consumer-metrics", metrics, store.metrics(), "client-id", roleName,
                 "table", tableName);
     }
 
@@ -503,7 +503,7 @@ public final class Consumer implements AutoCloseable {
                     throw ConsumerErrors.tailerDidNotStop(tableName, tailer.getName(), timeout);
                 }
             } finally {
-                jmx.close();
+                published.close();
                 // The ring's direct memory is an aligned slice, which agrona cannot free early: the GC does.
                 if (ownsStore) {
                     store.close();

@@ -11,7 +11,7 @@ import io.deltaq.deltalog.TableLease;
 import io.deltaq.deltalog.MaintenancePass;
 import io.deltaq.deltalog.MaintenanceRunner;
 import io.deltaq.deltalog.Position;
-import io.deltaq.s3io.JmxMetrics;
+import io.deltaq.s3io.ClientMetrics;
 import io.deltaq.s3io.ObjectStore;
 import io.deltaq.s3io.ObjectStores;
 import io.deltaq.s3io.Threads;
@@ -85,7 +85,7 @@ public final class Producer implements AutoCloseable {
     private final Thread committer;
     /** The table's maintainer, null when {@code maintenance.enabled} is false. */
     private final MaintenanceRunner maintenance;
-    private final JmxMetrics.Registration jmx;
+    private final ClientMetrics.Registration published;
     private volatile boolean closed;
 
     /**
@@ -129,7 +129,7 @@ public final class Producer implements AutoCloseable {
         }
         this.maintenance = config.maintenanceEnabled ? startMaintenance(table, maintenancePass) : null;
         metrics.maintenanceOf(maintenance);
-        this.jmx = JmxMetrics.register("producer-metrics", metrics, store.metrics(), "producer-id", config.producerId,
+        this.published = ClientMetrics.publish("producer-metrics", metrics, store.metrics(), "producer-id", config.producerId,
                 "table", location);
     }
 
@@ -430,7 +430,7 @@ public final class Producer implements AutoCloseable {
         } finally {
             auxiliary.shutdownNow();
         }
-        jmx.close();
+        published.close();
         if (ownsStore) {
             store.close();
         }

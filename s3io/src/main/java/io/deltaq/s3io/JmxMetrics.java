@@ -1,9 +1,9 @@
 package io.deltaq.s3io;
 
+import io.deltaq.s3io.ClientMetrics.Registration;
 import java.lang.management.ManagementFactory;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
-import java.lang.reflect.Modifier;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -28,8 +28,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Publishes a metrics object as a read-only JMX MBean under {@code io.deltaq:type=TYPE,KEY=VALUE...},
  * in the manner of the Kafka clients ({@code kafka.producer:type=producer-metrics,client-id=...}):
- * every public no-argument method of the object that returns a number or a boolean is an attribute,
- * its name in kebab case ({@code lostRaces()} is {@code lost-races}). Reading an attribute calls the
+ * every {@linkplain Figures figure} of the object is an attribute, its name in kebab case
+ * ({@code lostRaces()} is {@code lost-races}). Reading an attribute calls the
  * method, so the metrics class stays the one source of each figure and costs nothing until read.
  *
  * <p>A name already registered (a second client with the same id and table in one JVM) is logged
@@ -45,14 +45,8 @@ public final class JmxMetrics {
     private JmxMetrics() {
     }
 
-    /** A registration; {@link #close()} unregisters it (and does nothing if it was skipped). */
-    public interface Registration extends AutoCloseable {
-        @Override
-        void close();
-    }
-
     /** What a name that could not be registered gets: nothing to unregister. */
-    private static final Registration NONE = () -> { };
+    static final Registration NONE = () -> { };
 
     /**
      * The object name {@code io.deltaq:type=TYPE,k1=v1,...} from key, value pairs in order, each value
@@ -78,9 +72,10 @@ public final class JmxMetrics {
      * was free, its store's figures as one MBean per operation,
      * {@code io.deltaq:type=store-metrics,k1=v1,...,operation=get} (attributes {@code requests},
      * {@code failures}, {@code retries}, {@code bytes}, {@code latency-p50-ms}, {@code latency-p99-ms},
-     * {@code latency-max-ms}, read on demand). Closing the registration unregisters them all.
+     * {@code latency-max-ms}, read on demand). Closing the registration unregisters them all. Clients
+     * publish through {@link ClientMetrics#publish}, which also binds Micrometer where it is present.
      */
-    public static Registration register(String type, Object metrics, StoreMetrics store, String... keysAndValues) {
+    static Registration register(String type, Object metrics, StoreMetrics store, String... keysAndValues) {
         Registration client = register(name(type, keysAndValues), metrics);
         if (client == NONE) {
             return NONE;
@@ -96,47 +91,8 @@ public final class JmxMetrics {
         return () -> all.forEach(Registration::close);
     }
 
-    /** One store operation's figures, as the MBean shows them. */
-    static final class OperationFigures {
-        private final StoreMetrics store;
-        private final StoreMetrics.Operation op;
-
-        OperationFigures(StoreMetrics store, StoreMetrics.Operation op) {
-            this.store = store;
-            this.op = op;
-        }
-
-        public long requests() {
-            return store.snapshot(op).requests();
-        }
-
-        public long failures() {
-            return store.snapshot(op).failures();
-        }
-
-        public long retries() {
-            return store.snapshot(op).retries();
-        }
-
-        public long bytes() {
-            return store.snapshot(op).bytes();
-        }
-
-        public double latencyP50Ms() {
-            return store.snapshot(op).latencyMicros(50) / 1_000;
-        }
-
-        public double latencyP99Ms() {
-            return store.snapshot(op).latencyMicros(99) / 1_000;
-        }
-
-        public double latencyMaxMs() {
-            return store.snapshot(op).latencyMicros(100) / 1_000;
-        }
-    }
-
     /** Registers {@code metrics} under {@code name} on the platform MBean server. */
-    public static Registration register(ObjectName name, Object metrics) {
+    static Registration register(ObjectName name, Object metrics) {
         MBeanServer server = ManagementFactory.getPlatformMBeanServer();
         try {
             server.registerMBean(new MetricsBean(metrics), name);
@@ -167,20 +123,6 @@ public final class JmxMetrics {
         return value.isEmpty() ? ObjectName.quote(value) : value;
     }
 
-    /** {@code lostRaces} as {@code lost-races}. */
-    static String kebab(String camel) {
-        StringBuilder out = new StringBuilder(camel.length() + 4);
-        for (int i = 0; i < camel.length(); i++) {
-            char c = camel.charAt(i);
-            if (Character.isUpperCase(c)) {
-                out.append('-').append(Character.toLowerCase(c));
-            } else {
-                out.append(c);
-            }
-        }
-        return out.toString();
-    }
-
     private static final class MetricsBean implements DynamicMBean {
         private final Object metrics;
         private final Map<String, Method> getters = new LinkedHashMap<>();
@@ -189,19 +131,14 @@ public final class JmxMetrics {
         MetricsBean(Object metrics) {
             this.metrics = metrics;
             List<MBeanAttributeInfo> attributes = new ArrayList<>();
-            for (Method m : metrics.getClass().getMethods()) {
+            for (Map.Entry<String, Method> figure : Figures.of(metrics).entrySet()) {
+                Method m = figure.getValue();
                 Class<?> type = m.getReturnType();
-                boolean figure = type == long.class || type == int.class || type == double.class || type == boolean.class;
-                if (figure && m.getParameterCount() == 0 && !Modifier.isStatic(m.getModifiers())
-                        && m.getDeclaringClass() != Object.class) {
-                    String name = kebab(m.getName());
-                    getters.put(name, m);
-                    attributes.add(new MBeanAttributeInfo(name, type.getName(),
-                            metrics.getClass().getSimpleName() + "." + m.getName() + "()", true, false,
-                            type == boolean.class && m.getName().startsWith("is")));
-                }
+                getters.put(figure.getKey(), m);
+                attributes.add(new MBeanAttributeInfo(figure.getKey(), type.getName(),
+                        metrics.getClass().getSimpleName() + "." + m.getName() + "()", true, false,
+                        type == boolean.class && m.getName().startsWith("is")));
             }
-            attributes.sort((a, b) -> a.getName().compareTo(b.getName()));
             this.info = new MBeanInfo(metrics.getClass().getName(),
                     "deltaq " + metrics.getClass().getSimpleName().toLowerCase(Locale.ROOT) + ", read-only",
                     attributes.toArray(MBeanAttributeInfo[]::new), null, null, null);
