@@ -117,7 +117,7 @@ public final class Consumer implements AutoCloseable {
         this.config = config;
         this.store = Objects.requireNonNull(store, "store");
         this.ownsStore = ownsStore;
-        DeltaTable table = DeltaTable.at(store, tablePath);
+        DeltaTable table = DeltaTable.at(store, tablePath, config.tableOptions());
         this.tableName = table.location();
         String name = config.consumerName();
         ReadRetry reads = new ReadRetry(tableName, config);

@@ -1,5 +1,6 @@
 package io.deltaq.consumer;
 
+import io.deltaq.deltalog.DeltaLogOptions;
 import io.deltaq.deltalog.MessageLimits;
 import io.deltaq.s3io.ObjectStores;
 import io.deltaq.s3io.RetryPolicy;
@@ -190,6 +191,7 @@ public final class ConsumerConfig {
     private final int prefetchCommits;
     private final int bufferBytes;
     private final int maxMessageBytes;
+    private final DeltaLogOptions tableOptions;
     private final int maxPollRecords;
     private final String consumerName;
     private final long tableWaitTimeoutMs;
@@ -218,6 +220,7 @@ public final class ConsumerConfig {
         this.prefetchCommits = (Integer) v.get(PREFETCH_COMMITS);
         this.bufferBytes = (Integer) v.get(BUFFER_BYTES);
         this.maxMessageBytes = (Integer) v.get(MessageLimits.MAX_MESSAGE_BYTES);
+        this.tableOptions = MessageLimits.tableOptions(v);
         // A message the producer accepts must be deliverable: the ring takes records of at most an
         // eighth of its capacity (Agrona's maxMsgLength()), each with its header.
         int ringRecordMax = bufferBytes >> 3;
@@ -282,6 +285,11 @@ public final class ConsumerConfig {
     /** {@link MessageLimits#MAX_MESSAGE_BYTES}: the largest message this consumer's ring is sized for. */
     public int maxMessageBytes() {
         return maxMessageBytes;
+    }
+
+    /** How the table is read: {@link MessageLimits#FETCH_MAX_BYTES} bounds every read. */
+    DeltaLogOptions tableOptions() {
+        return tableOptions;
     }
 
     public int maxPollRecords() {

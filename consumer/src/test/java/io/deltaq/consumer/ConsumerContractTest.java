@@ -285,6 +285,25 @@ abstract class ConsumerContractTest {
     }
 
     @Test
+    void aDataFileOverFetchMaxBytesIsRefusedNamingTheFileAndTheBoundBeforeItIsRead() {
+        TestTable t = newTable();
+        t.append(0, 3);
+        byte[] incompressible = new byte[3 << 19]; // 1.5 MiB, over the smallest bound of 1 MiB whatever the codec
+        new java.util.Random(7).nextBytes(incompressible);
+        long big = t.appendValue(incompressible);
+        Consumer c = consumer(MessageLimits.FETCH_MAX_BYTES, 1 << 20, MessageLimits.MAX_MESSAGE_BYTES, 2 << 20,
+                ConsumerConfig.BUFFER_BYTES, 32 << 20);
+        List<ConsumerRecord> got = new ArrayList<>();
+        ConsumerException e = pollUntilThrows(c, ConsumerException.class, got);
+        assertMessages(got, TestTable.range(0, 3));
+        assertEquals(big, e.version().orElseThrow());
+        String file = t.liveFiles.get(t.liveFiles.size() - 1).path();
+        assertTrue(e.getMessage().contains(file), e.getMessage());
+        assertTrue(e.getMessage().contains(MessageLimits.FETCH_MAX_BYTES) && e.getMessage().contains(String.valueOf(1 << 20)),
+                e.getMessage());
+    }
+
+    @Test
     void commitSyncNeedsAName() {
         Consumer c = consumer();
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> c.commitSync(new Position(1, 0)));

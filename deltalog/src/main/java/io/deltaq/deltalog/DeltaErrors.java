@@ -212,12 +212,12 @@ final class DeltaErrors {
 
     static DeltaLogException tooLargeToRead(String what, Throwable cause) {
         return new DeltaLogException(what + " refused: " + cause.getMessage()
-                + " (DeltaLogOptions.maxReadBytes)", cause);
+                + " (fetch.max.bytes, DeltaLogOptions.maxReadBytes)", cause);
     }
 
     static DeltaLogException tooLargeToRead(String what, String field, long value, long bound) {
         return new DeltaLogException(what + " refused: " + field + " is " + value + " bytes, over the bound of "
-                + bound + " bytes (DeltaLogOptions.maxReadBytes)");
+                + bound + " bytes (fetch.max.bytes, DeltaLogOptions.maxReadBytes)");
     }
 
     static DeltaStorageException timeout(String what, long timeoutMs) {

@@ -100,7 +100,7 @@ public final class Producer implements AutoCloseable {
         this.config = config;
         this.store = store;
         this.ownsStore = ownsStore;
-        DeltaTable table = DeltaTable.at(store, tablePath); // immutable: shared by the commit and maintenance threads
+        DeltaTable table = DeltaTable.at(store, tablePath, config.tableOptions); // immutable: shared by the commit and maintenance threads
         this.location = table.location();
         int capacity = BitUtil.findNextPositivePowerOfTwo(config.bufferBytes);
         // Direct and aligned: Agrona 1.x prints a warning on stderr for every ring over a byte[]

@@ -8,6 +8,7 @@ import static io.deltaq.s3io.config.ConfigDef.atLeast;
 import static io.deltaq.s3io.config.ConfigDef.between;
 
 import io.deltaq.deltalog.TableLease;
+import io.deltaq.deltalog.DeltaLogOptions;
 import io.deltaq.deltalog.MessageLimits;
 import io.deltaq.deltalog.Position;
 import io.deltaq.s3io.ObjectStores;
@@ -95,6 +96,8 @@ public final class ProducerConfig {
     final int bufferBytes;
     /** {@link MessageLimits#MAX_MESSAGE_BYTES}: key, value and encoded headers bytes a message may have. */
     final int maxMessageBytes;
+    /** How the table is read: {@link MessageLimits#FETCH_MAX_BYTES} bounds every read. */
+    final DeltaLogOptions tableOptions;
     final Compression compression;
     final String producerId;
     final long blockTimeoutNs;
@@ -130,6 +133,7 @@ public final class ProducerConfig {
         this.batchMaxBytes = (Integer) v.get(BATCH_MAX_BYTES);
         this.bufferBytes = (Integer) v.get(BUFFER_BYTES);
         this.maxMessageBytes = (Integer) v.get(MessageLimits.MAX_MESSAGE_BYTES);
+        this.tableOptions = MessageLimits.tableOptions(v);
         // The ring takes records of at most an eighth of its capacity (Agrona's maxMsgLength()): a
         // message of the limit must fit, or send() would accept nothing near it.
         long ringRecordMax = BitUtil.findNextPositivePowerOfTwo(bufferBytes) >> 3;
