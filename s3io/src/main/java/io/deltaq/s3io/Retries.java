@@ -42,6 +42,23 @@ public final class Retries {
     }
 
     /**
+     * Sends the request again after each failure {@code retryable} accepts, waiting as
+     * {@code policy} says (its attempt count aside), until {@code deadlineNs} ({@link System#nanoTime()})
+     * has passed; then fails with the last failure. For reads that must outlast a burst of throttling
+     * lasting seconds, not only a blip.
+     */
+    public static Backoff until(long deadlineNs, RetryPolicy policy, Predicate<Throwable> retryable) {
+        return (failure, failures) -> {
+            Throwable cause = Futures.unwrap(failure);
+            long waitNs = policy.backoffNanos(failures + 1);
+            if (!retryable.test(cause) || System.nanoTime() + waitNs - deadlineNs >= 0) {
+                throw cause instanceof RuntimeException re ? re : new IllegalStateException(cause);
+            }
+            return waitNs;
+        };
+    }
+
+    /**
      * {@code request}'s result, sending it again while {@link Backoff} allows. Cancelling (or
      * otherwise completing) the returned future stops the retries.
      */

@@ -8,6 +8,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 
 import io.deltaq.deltalog.DeltaLogOptions;
 import io.deltaq.deltalog.DeltaTable;
@@ -19,6 +20,9 @@ import io.deltaq.s3io.ListPage;
 import io.deltaq.s3io.Listing;
 import io.deltaq.s3io.ObjectInfo;
 import io.deltaq.s3io.ObjectStore;
+import io.deltaq.s3io.Retries;
+import io.deltaq.s3io.RetryPolicy;
+import io.deltaq.s3io.StoreErrors;
 
 /**
  * A topic: a directory holding a manifest and one Delta table per partition (RFC 0006, "Layout").
@@ -45,6 +49,8 @@ public final class Topic {
     private static final String LOG_DIR = "_delta_log/";
     private static final int VERSION_DIGITS = 20;
     private static final Duration IO_TIMEOUT = DeltaLogOptions.DEFAULT_IO_TIMEOUT;
+    /** Between reads sent again after a fault that passes: the table reads' backoff, up to IO_TIMEOUT in all. */
+    private static final RetryPolicy READ_BACKOFF = DeltaLogOptions.DEFAULT_READ_RETRY;
     private static final int DELETE_BATCH = 64;
 
     private final ObjectStore store;
@@ -142,17 +148,20 @@ public final class Topic {
         String root = TablePath.root(path);
         long deadline = deadline();
         List<Long> versions = new ArrayList<>();
-        await(Listing.forEach(store, root + MANIFEST_DIR, null, 1000, info -> {
-            long v = versionOf(root, info.key());
-            if (v >= 0) {
-                versions.add(v);
-            }
-            return true;
-        }), deadline, "listing " + display(store, root + MANIFEST_DIR));
+        read(() -> {
+            versions.clear(); // a listing sent again starts over
+            return Listing.forEach(store, root + MANIFEST_DIR, null, 1000, info -> {
+                long v = versionOf(root, info.key());
+                if (v >= 0) {
+                    versions.add(v);
+                }
+                return true;
+            });
+        }, deadline, "listing " + display(store, root + MANIFEST_DIR));
         if (!versions.isEmpty()) {
             long newest = versions.stream().mapToLong(Long::longValue).max().getAsLong();
             String key = manifestKey(root, newest);
-            byte[] data = await(store.get(key), deadline, "reading " + display(store, key))
+            byte[] data = read(() -> store.get(key), deadline, "reading " + display(store, key))
                     .orElseThrow(() -> new TopicException("topic " + display(store, root) + ": manifest " + display(store, key)
                             + " was listed, then not found; manifests are never deleted, so the topic is being deleted"));
             return Optional.of(new Topic(store, root, TopicManifest.parse(data, display(store, key), newest), false));
@@ -280,7 +289,8 @@ public final class Topic {
         List<String> names = new ArrayList<>();
         String startAfter = null;
         while (true) {
-            ListPage page = await(store.list(base, startAfter, 1), deadline(), "listing " + display(store, base));
+            String after = startAfter;
+            ListPage page = read(() -> store.list(base, after, 1), deadline(), "listing " + display(store, base));
             if (page.objects().isEmpty()) {
                 return names;
             }
@@ -376,7 +386,7 @@ public final class Topic {
     }
 
     private static boolean hasAny(ObjectStore store, String prefix, long deadline) {
-        return !await(store.list(prefix, null, 1), deadline, "listing " + display(store, prefix)).objects().isEmpty();
+        return !read(() -> store.list(prefix, null, 1), deadline, "listing " + display(store, prefix)).objects().isEmpty();
     }
 
     static String display(ObjectStore store, String key) {
@@ -386,6 +396,16 @@ public final class Topic {
 
     private static long deadline() {
         return System.nanoTime() + IO_TIMEOUT.toNanos();
+    }
+
+    /**
+     * A read that outlasts faults that pass (throttling, 5xx, 409, timeouts) until the deadline: a
+     * consumer or producer opening its topic during a burst of SlowDown waits it out, as the
+     * clients' own reads do, instead of failing on the first fault the store's retries gave up on.
+     */
+    private static <T> T read(Supplier<CompletableFuture<T>> request, long deadlineNs, String what) {
+        return await(Retries.retry(request, Retries.until(deadlineNs, READ_BACKOFF, StoreErrors::isTransient)),
+                deadlineNs, what);
     }
 
     private static <T> T await(CompletableFuture<T> future, long deadlineNs, String what) {

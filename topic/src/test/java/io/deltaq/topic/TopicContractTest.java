@@ -11,12 +11,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import io.deltaq.deltalog.DeltaTable;
+import io.deltaq.s3io.FaultInjectingStore.Fault;
+import io.deltaq.s3io.FaultInjectingStore.Rule;
+import io.deltaq.s3io.FaultInjectingStore;
 import io.deltaq.s3io.ObjectStore;
+import io.deltaq.s3io.StoreMetrics.Operation;
+import io.deltaq.testkit.Conditions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -56,6 +63,23 @@ abstract class TopicContractTest {
         assertFalse(opened.plainTable());
         TopicException outOfRange = assertThrows(TopicException.class, () -> opened.partitionPath(3));
         assertTrue(outOfRange.getMessage().contains("no partition 3"), outOfRange.getMessage());
+    }
+
+    /* Issue 11, item 5, for the topic layer: a group member or topic producer restarted during a burst of
+       SlowDown opened its topic with one listing and failed on the first fault its store gave up on. */
+    @Test
+    void aTopicOpenedDuringABurstOfThrottlingWaitsItOut() throws Exception {
+        Topic.create(store, base + "orders", 2, Map.of());
+        FaultInjectingStore faulty = new FaultInjectingStore(store);
+        Rule slowDown = faulty.fail(Operation.LIST, key -> true, Fault.error(503));
+        Rule broken = faulty.fail(Operation.GET, key -> key.contains("_deltaq/topic/"), Fault.error(500));
+        CompletableFuture<Topic> opening = CompletableFuture.supplyAsync(() -> Topic.open(faulty, base + "orders"));
+        Conditions.await(() -> faulty.injected().get(FaultInjectingStore.Kind.ERROR) >= 3, "the listing to fail three times");
+        assertFalse(opening.isDone(), "still waiting the burst out: " + opening);
+        faulty.remove(slowDown);
+        Conditions.await(() -> faulty.injected().get(FaultInjectingStore.Kind.ERROR) >= 5, "the manifest read to fail too");
+        faulty.remove(broken);
+        assertEquals(2, opening.get(30, TimeUnit.SECONDS).partitions());
     }
 
     @Test
