@@ -48,7 +48,7 @@ import org.agrona.concurrent.IdleStrategy;
  */
 final class ConsumeCommand implements Command {
 
-    /** The consumer's ring: takes a message of up to 8 MiB, what {@code deltaq produce} sends at most. */
+    /** The consumer's ring: room for many messages of the largest size ({@code max.message.bytes}) at once. */
     static final int BUFFER_BYTES = 64 << 20;
     static final long DEFAULT_COMMIT_INTERVAL_MS = 1_000;
     private static final String GROUP = "group";
@@ -461,10 +461,14 @@ final class ConsumeCommand implements Command {
 
     /** One table, through a {@link Consumer}; with {@code --name} its position is committed under that name. */
     private static final class TableRun extends Run implements MessageHandler {
+        private static final long HEAD_LISTING_INTERVAL_NS = TimeUnit.SECONDS.toNanos(2);
         private final Consumer consumer;
         private final String tablePath;
         private final String name;
         private Position committed;
+        /** The table's latest version at the last listing for the progress line, and when that was. */
+        private long listedHead = -1;
+        private long headListedNs;
 
         TableRun(Settings settings, String tablePath, String name, Map<String, Object> config) {
             super(settings);
@@ -531,12 +535,31 @@ final class ConsumeCommand implements Command {
             }
         }
 
+        /**
+         * Lag is the table's newest version less the position's, like Kafka's log end offset less the
+         * position but in versions: the newest the tailer read, or the table's latest from a listing
+         * at most every {@link #HEAD_LISTING_INTERVAL_NS} (a tailer catching up reads only a window
+         * ahead). Shown only while the line is on, so a piped consume never lists for it.
+         */
         @Override
         String progressDetail() {
             ConsumerMetrics m = consumer.metrics();
             long position = m.positionVersion();
-            return String.format(Locale.ROOT, "position %s, %,d version(s) read ahead",
-                    position < 0 ? "not yet known" : "version " + position, m.versionsAhead());
+            if (position < 0) {
+                return "position not yet known";
+            }
+            long now = System.nanoTime();
+            if (headListedNs == 0 || now - headListedNs >= HEAD_LISTING_INTERVAL_NS) {
+                headListedNs = now;
+                try {
+                    listedHead = DeltaTable.at(store, tablePath).latestVersion();
+                } catch (RuntimeException e) {
+                    // A progress line is no reason to fail a consume: keep the last figure.
+                }
+            }
+            long head = Math.max(listedHead, m.newestVersionRead());
+            return String.format(Locale.ROOT, "position version %d, lag %,d version(s)", position,
+                    Math.max(0, head - position));
         }
 
         @Override

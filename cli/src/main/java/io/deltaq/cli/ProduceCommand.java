@@ -18,6 +18,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
 import io.deltaq.deltalog.Header;
+import io.deltaq.deltalog.MessageLimits;
 import io.deltaq.producer.AckListener;
 import io.deltaq.producer.Producer;
 import io.deltaq.producer.ProducerBufferFullException;
@@ -48,10 +49,11 @@ import io.deltaq.topic.TopicProducer;
 final class ProduceCommand implements Command {
 
     /**
-     * Most key plus value bytes of one message: what a producer's default buffer takes (an eighth of
-     * 64 MiB, less its record header), and what {@code deltaq consume}'s buffer takes back.
+     * Most key plus value bytes of one message: the one limit producer and consumer share
+     * ({@code max.message.bytes} at its default), so a line longer than that is refused by its line
+     * number here rather than by the producer.
      */
-    static final int MAX_MESSAGE_BYTES = 8 * 1024 * 1024 - 64;
+    static final int MAX_MESSAGE_BYTES = MessageLimits.MAX_MESSAGE_BYTES_DEFAULT;
     static final int DEFAULT_SIZE = 100;
     private static final long MAX_RATE = 100_000_000L;
     private static final int READ_BUFFER_BYTES = 64 * 1024;
@@ -472,7 +474,8 @@ final class ProduceCommand implements Command {
                         problem = "line " + lines.number() + " has " + lines.length() + " bytes"
                                 + (keyLength > 0 ? " (plus a key of " + keyLength + ")" : "")
                                 + (separatorLength > 0 ? " (" + separatorLength + " of them the key separator)" : "")
-                                + "; a message takes at most " + MAX_MESSAGE_BYTES + " bytes of key and value";
+                                + "; a message takes at most " + MAX_MESSAGE_BYTES + " bytes of key and value ("
+                                + MessageLimits.MAX_MESSAGE_BYTES + ")";
                         return;
                     }
                     if (separatorBytes != null) {

@@ -17,11 +17,15 @@ import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.deltaq.deltalog.DeltaTable;
 import io.deltaq.deltalog.Position;
+import io.deltaq.s3io.ObjectStore;
+import io.deltaq.testkit.TestS3;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -136,7 +140,7 @@ class ProduceConsumeCommandTest {
     }
 
     @Test
-    void progressLinesAreWrittenInPlaceOnStderrWhenAskedAndNeverByDefaultWhenStderrIsNotATerminal() {
+    void progressLinesAreWrittenInPlaceOnStderrWhenAskedAndNeverByDefaultWhenStderrIsNotATerminal() throws Exception {
         String table = table("progress");
         BytesIo produced = run(0, "produce", table, "--count", "30", "--progress", "always");
         String[] produceParts = produced.err().split("\n", -1);
@@ -146,10 +150,19 @@ class ProduceConsumeCommandTest {
                 .matches("\r30 sent, 30 acknowledged, 0 in flight, [0-9,]+ msg/s *"), "final figures: " + produceParts[0]);
         assertTrue(produceParts[1].startsWith("deltaq produce: 30 of 30 messages acknowledged, "), produceParts[1]);
 
+        run(0, "produce", table, "--count", "30"); // two more versions: the consumer below stops behind the head
+        run(0, "produce", table, "--count", "30");
+        long head;
+        try (ObjectStore store = TestS3.local(Path.of(table))) {
+            head = DeltaTable.at(store, "").latestVersion();
+        }
         BytesIo consumed = run(0, "consume", table, "--max", "30", "--format", "raw", "--progress", "always");
         String last = consumed.err().substring(consumed.err().lastIndexOf('\r'));
         assertTrue(last.startsWith("\r30 received, "), consumed.err());
-        assertTrue(last.contains(", position version "), consumed.err());
+        Matcher lag = Pattern.compile("position version (\\d+), lag (\\d+) version\\(s\\)").matcher(last);
+        assertTrue(lag.find(), consumed.err());
+        assertTrue(Long.parseLong(lag.group(2)) >= 1, "30 of 90 messages read: behind the head, " + last);
+        assertEquals(head, Long.parseLong(lag.group(1)) + Long.parseLong(lag.group(2)), "lag reaches the table's head: " + last);
         assertTrue(consumed.err().endsWith("\ndeltaq consume: 30 messages from " + table + "\n"), consumed.err());
 
         assertFalse(run(0, "consume", table, "--max", "30").err().contains("\r"), "auto, stderr not a terminal");
@@ -355,7 +368,7 @@ class ProduceConsumeCommandTest {
         BytesIo produced = run(1, bytes("fine\n", huge, "\nnever sent\n"), "produce", table);
         assertTrue(produced.err().startsWith("deltaq produce: 1 of 1 messages acknowledged"), produced.err());
         assertTrue(produced.err().contains("deltaq produce: line 2 has " + huge.length + " bytes; a message takes at most "
-                + ProduceCommand.MAX_MESSAGE_BYTES + " bytes of key and value"), produced.err());
+                + ProduceCommand.MAX_MESSAGE_BYTES + " bytes of key and value (max.message.bytes)"), produced.err());
         assertEquals("fine\n", run(0, "consume", table, "--format", "raw", "--idle-exit-ms", "300").outText());
     }
 

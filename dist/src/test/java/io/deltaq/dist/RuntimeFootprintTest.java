@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
  */
 class RuntimeFootprintTest {
 
-    private static final List<String> MODULES = List.of("s3io", "deltalog", "producer", "consumer", "cli");
+    private static final List<String> MODULES = List.of("s3io", "deltalog", "producer", "consumer", "topic", "cli");
     private static final String START = "<!-- runtime-footprint:start -->";
     private static final String END = "<!-- runtime-footprint:end -->";
     private static final Pattern README_ROW = Pattern.compile("\\| `io\\.deltaq:deltaq-([a-z0-9]+)` \\| (\\d+) \\| (\\d+) \\|");
