@@ -148,6 +148,8 @@ class VerdictsTest {
         r.audit = audit.finish();
         Verdicts.judge(r, kills);
         assertTrue(r.sustained, r.verdict);
+        assertEquals("caught up under kills (audit clean, every worker restart survived; speed not judged)", r.verdict,
+                "a p99 of seconds under kills is not called sustained");
 
         r.caughtUp = false;
         r.workerFailures.add("producer-1 failed: HTTP 500 (injected)");
