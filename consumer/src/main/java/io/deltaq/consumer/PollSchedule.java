@@ -17,6 +17,8 @@ final class PollSchedule {
 
     /** Misses after a found commit that wait only the shortest interval before backing off. */
     static final int FAST_MISSES = 8;
+    /** After a find at the head, finds that read one version at a time before the window widens again. */
+    static final int HEAD_FINDS = 4;
     /** Between probes for a gap while the next version stays missing: this many longest intervals. */
     static final int GAP_PROBE_INTERVALS = 10;
     static final long MIN_GAP_PROBE_NS = TimeUnit.SECONDS.toNanos(1);
@@ -78,6 +80,17 @@ final class PollSchedule {
         missesSinceFound = 0;
         foundInARow++;
         nextReadNs = nowNs;
+    }
+
+    /**
+     * A read found the next version's commit only when it asked again after a GET sent ahead had
+     * missed it: the tailer is at the head, where each commit lands about when it is asked for, so
+     * finds in a row do not mean it is behind. The next {@value #HEAD_FINDS} finds read one version
+     * at a time; a tailer really behind widens its window again after them.
+     */
+    void foundAtTheHead(long nowNs) {
+        found(nowNs);
+        foundInARow = 1 - HEAD_FINDS;
     }
 
     /** A read found the next version missing. */

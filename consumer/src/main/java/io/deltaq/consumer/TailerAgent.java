@@ -341,7 +341,11 @@ final class TailerAgent implements Agent {
             long version = tail.nextVersion();
             Optional<Commit> commit = join(polled, version, "reading the commit of version " + version);
             if (commit.isPresent()) {
-                schedule.found(now);
+                if (tail.lastPollReadAheadOfTheHead()) {
+                    schedule.foundAtTheHead(now);
+                } else {
+                    schedule.found(now);
+                }
                 enqueue(commit.get());
             } else {
                 if (pollKnewSuccessor) {

@@ -153,6 +153,27 @@ class PollScheduleTest {
     }
 
     @Test
+    void aFindAtTheHeadReadsOneVersionAtATimeForAFewFindsThenTheWindowWidensAgain() {
+        PollSchedule s = new PollSchedule(MIN, MAX);
+        s.start(0);
+        for (int t = 1; t <= 5; t++) {
+            s.found(t);
+        }
+        assertEquals(5, s.window(8));
+        s.foundAtTheHead(6);
+        assertTrue(s.readDue(6), "a find at the head, like any find, makes the next read due at once");
+        assertEquals(1, s.window(8), "what is read ahead at the head is written after it is asked for");
+        for (int t = 7; t < 7 + PollSchedule.HEAD_FINDS - 1; t++) {
+            s.found(t);
+            assertEquals(1, s.window(8), "still one at a time at " + t);
+        }
+        s.found(100);
+        assertEquals(1, s.window(8));
+        s.found(101);
+        assertEquals(2, s.window(8), "finds in a row beyond them: behind after all, the window widens");
+    }
+
+    @Test
     void aGapProbeIsDueEveryTenLongestIntervalsAndAtLeastEverySecond() {
         PollSchedule s = new PollSchedule(MIN, MAX);
         s.start(0);

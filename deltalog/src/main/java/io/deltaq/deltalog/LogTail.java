@@ -37,6 +37,8 @@ public final class LogTail {
     private volatile boolean dropFetched;
     /** Whether the first of {@link #fetched} was requested while an earlier version was still unanswered. */
     private boolean readAheadOfHead;
+    /** Whether the last poll's version was read ahead, found missing, and asked again. */
+    private volatile boolean askedAgain;
 
     LogTail(LogStore io, long afterVersion, Protocol protocol, Metadata metadata) {
         this.io = io;
@@ -48,6 +50,15 @@ public final class LogTail {
     /** The version the next {@link #poll()} reads. */
     public long nextVersion() {
         return nextVersion;
+    }
+
+    /**
+     * Whether the last poll's version had been read ahead and found missing, then found when asked
+     * again: the reader is at the head of the log, where what it reads ahead is written after it
+     * asks, so reading ahead there costs a round trip per version instead of saving one.
+     */
+    public boolean lastPollReadAheadOfTheHead() {
+        return askedAgain;
     }
 
     public Protocol protocol() {
@@ -102,10 +113,16 @@ public final class LogTail {
         String file = io.display(io.commitKey(version));
         CompletableFuture<Optional<Commit>> result = new CompletableFuture<>();
         CompletableFuture<Optional<byte[]>> head = fetched.pollFirst();
+        askedAgain = false;
         if (readAheadOfHead) {
             // This GET was sent ahead, maybe before the version was written: a miss is asked again now.
-            head = head.thenCompose(data -> data.isPresent()
-                    ? CompletableFuture.completedFuture(data) : io.getBounded(io.commitKey(version)));
+            head = head.thenCompose(data -> {
+                if (data.isPresent()) {
+                    return CompletableFuture.completedFuture(data);
+                }
+                askedAgain = true;
+                return io.getBounded(io.commitKey(version));
+            });
         }
         readAheadOfHead = !fetched.isEmpty();
         head.whenComplete((data, error) -> {

@@ -4,6 +4,7 @@ import static io.deltaq.deltalog.LogWriting.add;
 import static io.deltaq.deltalog.LogWriting.commit;
 import static io.deltaq.deltalog.LogWriting.remove;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -54,6 +55,7 @@ class LogTailTest extends LocalTableTest {
         assertEquals(1, tail.poll(4).join().orElseThrow().version());
         assertEquals(4, recorded.gets.size(), "versions 1 to 4 requested at once: " + recorded.getKeys());
         assertEquals(2, tail.poll(4).join().orElseThrow().version());
+        assertFalse(tail.lastPollReadAheadOfTheHead(), "behind the head, what is read ahead is found");
         assertEquals(5, recorded.gets.size(), "only version 5 is new: " + recorded.getKeys());
         for (int v = 3; v <= 5; v++) {
             assertEquals(v, tail.poll(1).join().orElseThrow().version());
@@ -80,10 +82,12 @@ class LogTailTest extends LocalTableTest {
         recorded.clear();
         int answered = recorded.answeredGets();
         assertEquals(1, tail.poll(2).join().orElseThrow().version());
+        assertFalse(tail.lastPollReadAheadOfTheHead(), "version 1 was not read ahead");
         // Version 2 is written only once its GET, read ahead of version 1, has found nothing.
         recorded.awaitAnsweredGets(answered + 2, Duration.ofSeconds(30));
         commit(tableDir, 2, add("f2", 1));
         assertEquals(2, tail.poll(1).join().orElseThrow().version(), "a stale miss is not believed");
+        assertTrue(tail.lastPollReadAheadOfTheHead(), "version 2 was read ahead of the head");
         assertEquals(3, recorded.gets.size(), "version 2 asked for twice: " + recorded.getKeys());
         assertEquals(Optional.empty(), tail.poll(1).join());
         assertEquals(4, recorded.gets.size(), "a miss of a fresh GET is believed at once: " + recorded.getKeys());
