@@ -141,7 +141,9 @@ public final class BenchCommand implements Command {
                 .value("region", "NAME", "S3 region (default from AWS_REGION, else us-east-1)")
                 .value("s3-latency-ms", "N", "delay every operation of the embedded S3 server by N ms")
                 .value("store", "DIR", "use a local directory instead of S3")
-                .value("worker-jvm-opts", "OPTS", "options of the worker JVMs (default \"" + DEFAULT_WORKER_JVM_OPTIONS + "\")")
+                .value("worker-jvm-opts", "OPTS", "options of the worker JVMs (default \"" + DEFAULT_WORKER_JVM_OPTIONS + "\");"
+                        + " {worker} in an option becomes the worker's name (deltaq-producer, deltaq-consumer, ...), for files"
+                        + " of one's own such as -XX:AOTCache=/tmp/aot/{worker}.aot")
                 .value("floor-samples", "N", "round trips of each kind for the storage floor, 0 to skip (default 200)")
                 .flag("jfr", "record a Java Flight Recorder profile of each worker JVM into OUT/jfr (per driver, rate and role)")
                 .value("faults", "SPEC", "deltaq only: storage faults for the workers' stores, e.g. '" + EXAMPLE_FAULTS

@@ -264,7 +264,8 @@ public final class Coordinator {
         if (settings.inProcess()) {
             return WorkerHandle.inProcess(role, events);
         }
-        List<String> jvmOptions = new ArrayList<>(settings.workerJvmOptions());
+        List<String> jvmOptions = new ArrayList<>(WorkerHandle.optionsFor(driver.name() + "-" + role,
+                settings.workerJvmOptions()));
         if (settings.flightRecordings()) {
             Path recording = dir.resolve("jfr").resolve(driver.name() + "-" + rate + "-" + role + ".jfr").toAbsolutePath();
             Files.createDirectories(recording.getParent());

@@ -56,6 +56,9 @@ abstract class WorkerHandle implements AutoCloseable {
     @Override
     public abstract void close();
 
+    /** What {@code --worker-jvm-opts} writes for the worker's name: a file of its own per worker, e.g. an AOT cache. */
+    static final String NAME_PLACEHOLDER = "{worker}";
+
     /** Starts {@code java -cp <this JVM's class path> WorkerMain} with stderr going to {@code log}. */
     static WorkerHandle launch(String name, List<String> jvmOptions, Path log, BlockingQueue<Event> events)
             throws IOException {
@@ -70,6 +73,11 @@ abstract class WorkerHandle implements AutoCloseable {
                 .redirectError(ProcessBuilder.Redirect.to(log.toFile()))
                 .start();
         return new ChildJvm(name, process, log, events);
+    }
+
+    /** {@code jvmOptions} with {@value #NAME_PLACEHOLDER} replaced by the worker's {@code name}. */
+    static List<String> optionsFor(String name, List<String> jvmOptions) {
+        return jvmOptions.stream().map(option -> option.replace(NAME_PLACEHOLDER, name)).toList();
     }
 
     /** Runs a {@link Worker} on a thread of this JVM. */

@@ -75,6 +75,12 @@ class WorkerHandleTest {
      * every member running has sent its own, and DONE once all are done; the coordinator sees one worker.
      */
     @Test
+    void theWorkersNameReplacesItsPlaceholderInEachOption() {
+        assertEquals(List.of("-Xmx1g", "-XX:AOTCache=/tmp/aot/deltaq-producer.aot", "-Dx={worker"),
+                WorkerHandle.optionsFor("deltaq-producer", List.of("-Xmx1g", "-XX:AOTCache=/tmp/aot/{worker}.aot", "-Dx={worker")));
+    }
+
+    @Test
     void aFleetSpeaksForItsMembersAsOneWorker() throws Exception {
         BlockingQueue<WorkerHandle.Event> events = new LinkedBlockingQueue<>();
         List<Scripted> members = new java.util.ArrayList<>();
