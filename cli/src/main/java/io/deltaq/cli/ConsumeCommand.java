@@ -463,7 +463,8 @@ final class ConsumeCommand implements Command {
     private static final class TableRun extends Run implements MessageHandler {
         private static final long HEAD_LISTING_INTERVAL_NS = TimeUnit.SECONDS.toNanos(2);
         private final Consumer consumer;
-        private final String tablePath;
+        /** The table, for what the consumer does not tell: whether it exists yet, and its latest version. */
+        private final DeltaTable table;
         private final String name;
         private Position committed;
         /** The table's latest version at the last listing for the progress line, and when that was. */
@@ -472,7 +473,7 @@ final class ConsumeCommand implements Command {
 
         TableRun(Settings settings, String tablePath, String name, Map<String, Object> config) {
             super(settings);
-            this.tablePath = tablePath;
+            this.table = DeltaTable.at(store, tablePath);
             this.name = name;
             this.consumer = Consumer.create(store, tablePath, config);
         }
@@ -528,7 +529,7 @@ final class ConsumeCommand implements Command {
 
         private boolean tableExists() {
             try {
-                DeltaTable.at(store, tablePath).latestVersion();
+                table.latestVersion();
                 return true;
             } catch (TableNotFoundException e) {
                 return false;
@@ -552,7 +553,7 @@ final class ConsumeCommand implements Command {
             if (headListedNs == 0 || now - headListedNs >= HEAD_LISTING_INTERVAL_NS) {
                 headListedNs = now;
                 try {
-                    listedHead = DeltaTable.at(store, tablePath).latestVersion();
+                    listedHead = table.latestVersion();
                 } catch (RuntimeException e) {
                     // A progress line is no reason to fail a consume: keep the last figure.
                 }

@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -146,7 +145,7 @@ public final class FaultInjectingStore extends ForwardingObjectStore {
 
     /** How a spec names the operations: {@code put-if-absent}, {@code put}, {@code get}, {@code get-range}, {@code list}, {@code delete}. */
     private static String specName(Operation op) {
-        return op.name().toLowerCase(Locale.ROOT).replace('_', '-');
+        return op.label();
     }
 
     /**

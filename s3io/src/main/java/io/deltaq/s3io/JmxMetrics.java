@@ -85,7 +85,7 @@ public final class JmxMetrics {
         for (StoreMetrics.Operation op : StoreMetrics.Operation.values()) {
             String[] keys = Arrays.copyOf(keysAndValues, keysAndValues.length + 2);
             keys[keys.length - 2] = "operation";
-            keys[keys.length - 1] = op.name().toLowerCase(Locale.ROOT).replace('_', '-');
+            keys[keys.length - 1] = op.label();
             all.add(register(name("store-metrics", keys), new OperationFigures(store, op)));
         }
         return () -> all.forEach(Registration::close);

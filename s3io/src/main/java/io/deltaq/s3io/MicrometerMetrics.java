@@ -9,7 +9,6 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -34,7 +33,7 @@ final class MicrometerMetrics {
         gauges(registry, "deltaq." + type.replace("-metrics", ""), metrics, tags, meters);
         for (StoreMetrics.Operation op : StoreMetrics.Operation.values()) {
             List<Tag> opTags = new ArrayList<>(tags);
-            opTags.add(Tag.of("operation", op.name().toLowerCase(Locale.ROOT).replace('_', '-')));
+            opTags.add(Tag.of("operation", op.label()));
             gauges(registry, "deltaq.store", new OperationFigures(store, op), opTags, meters);
         }
         return () -> meters.forEach(registry::remove);

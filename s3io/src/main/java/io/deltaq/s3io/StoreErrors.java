@@ -1,7 +1,6 @@
 package io.deltaq.s3io;
 
 import io.deltaq.s3io.StoreMetrics.Operation;
-import java.util.Locale;
 
 /**
  * Every storage failure deltaq reports, worded in one place. Messages start with the request
@@ -35,7 +34,7 @@ public final class StoreErrors {
 
     /** {@code <operation> <key> in <location>}: how every message names its request. */
     static String request(Operation op, String key, String location) {
-        return op.name().toLowerCase(Locale.ROOT).replace('_', '-') + " " + key + " in " + location;
+        return op.label() + " " + key + " in " + location;
     }
 
     static ObjectStoreException closed(Operation op, String key, String location, Throwable cause) {

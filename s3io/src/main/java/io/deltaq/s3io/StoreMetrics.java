@@ -1,6 +1,7 @@
 package io.deltaq.s3io;
 
 import java.util.EnumMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
@@ -16,7 +17,19 @@ import org.HdrHistogram.Histogram;
 public final class StoreMetrics {
 
     /** The storage operations, one per {@link ObjectStore} method. */
-    public enum Operation { PUT_IF_ABSENT, PUT, GET, GET_RANGE, LIST, DELETE }
+    public enum Operation {
+        PUT_IF_ABSENT, PUT, GET, GET_RANGE, LIST, DELETE;
+
+        private final String label = name().toLowerCase(Locale.ROOT).replace('_', '-');
+
+        /**
+         * How messages, metric names and fault specs name it: {@code put-if-absent}, {@code put},
+         * {@code get}, {@code get-range}, {@code list}, {@code delete}.
+         */
+        public String label() {
+            return label;
+        }
+    }
 
     /**
      * What one operation did.

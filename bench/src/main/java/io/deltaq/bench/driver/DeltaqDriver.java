@@ -185,7 +185,7 @@ public final class DeltaqDriver implements BenchDriver {
      * {@code store.<op>}: the storage round trips under this run's load, beside the stages they are in.
      */
     static void addStoreTimes(ObjectStore store, StoreMetrics.Operation op, Map<String, org.HdrHistogram.Histogram> into) {
-        addTimes(into, "store." + op.name().toLowerCase(Locale.ROOT).replace('_', '-'),
+        addTimes(into, "store." + op.label(),
                 store.metrics().snapshot(op).latencyNanos());
     }
 
