@@ -167,10 +167,26 @@ final class CommitAgent implements Agent, MessageHandler {
         int work = 0;
         work += completeCommit();
         work += startCommit();
-        work += drain();
+        // Copying messages into a batch that waits (for its linger, or for the upload slot) is not
+        // work that needs the next cycle at once: the backoff then grows, and the batch gathers the
+        // messages of a millisecond per cycle instead of a few per pacing burst. A drain cut short
+        // by its limit left more in the ring, which is.
+        work += drain() == DRAIN_LIMIT ? 1 : 0;
         work += seal();
         work += retryUpload();
+        awaitNext();
         return work;
+    }
+
+    /**
+     * Tells the idle strategy what the agent waits for: a send only matters at once when it starts
+     * a batch (its linger begins when it is drained); a lingering batch is sealed at its deadline;
+     * anything else waits for a storage completion, which wakes the thread itself.
+     */
+    private void awaitNext() {
+        boolean empty = filling.size() == 0;
+        idle.wakeOnSend(empty);
+        idle.parkUntil(!empty && sealed.isEmpty() && fatal == null ? filling.firstMessageNs + config.lingerNs : Long.MAX_VALUE);
     }
 
     /* ------------------------------ drain ------------------------------ */

@@ -301,6 +301,7 @@ public final class Producer implements AutoCloseable {
         int length = SendRecordDescriptor.length(storedKeyLength, valueLength, headers.length);
         int index = ring.tryClaim(typeId, length);
         if (index <= 0) {
+            idle.wake(); // the agent may be gathering a batch at its own pace: the ring needs draining now
             return BACK_PRESSURED;
         }
         if (closed || agent.fatal() != null) {
@@ -327,7 +328,7 @@ public final class Producer implements AutoCloseable {
             futures.put(sequence, future);
         }
         ring.commit(index);
-        idle.wake();
+        idle.onSend();
         return sequence;
     }
 
