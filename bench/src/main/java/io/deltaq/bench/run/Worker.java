@@ -19,7 +19,6 @@ import io.deltaq.bench.driver.ClientOptions;
 import io.deltaq.bench.driver.MessageSink;
 import io.deltaq.bench.driver.Payload;
 import org.HdrHistogram.Histogram;
-import org.HdrHistogram.Recorder;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 
@@ -228,12 +227,12 @@ final class Worker {
         final String topic;
         final int incarnation;
         final java.nio.file.Path auditDir;
-        final Recorder recorder = new Recorder(HistogramCodec.HIGHEST_MICROS, HistogramCodec.SIGNIFICANT_DIGITS);
+        /** The measured latencies (producers: publish delays) of the interval a tick ends. */
+        private final Histogram interval = new Histogram(HistogramCodec.HIGHEST_MICROS, HistogramCodec.SIGNIFICANT_DIGITS);
         final List<Thread> hotThreads = new ArrayList<>();
         final Map<Thread, Long> finishedHotBytes = new java.util.concurrent.ConcurrentHashMap<>();
         volatile boolean stopped;
         private final int fullGcEveryTicks;
-        private Histogram interval;
         private Thread ticker;
 
         Role(Map<String, String> spec) {
@@ -255,6 +254,9 @@ final class Worker {
         abstract void open() throws Exception;
 
         abstract Map<String, Object> run(long startMicros, long warmupEndMicros, long endMicros) throws Exception;
+
+        /** Ends each recording thread's interval and adds its measured values to {@code measured}; first in a tick. */
+        abstract void endInterval(Histogram measured);
 
         abstract void addTickFields(Map<String, Object> fields);
 
@@ -307,7 +309,8 @@ final class Worker {
         }
 
         synchronized void tick(long tickMicros) {
-            interval = recorder.getIntervalHistogram(interval);
+            interval.reset();
+            endInterval(interval);
             Map<String, Object> fields = new LinkedHashMap<>();
             fields.put("t", tickMicros);
             addTickFields(fields);
@@ -466,6 +469,16 @@ final class Worker {
         }
 
         @Override
+        void endInterval(Histogram measured) {
+            for (Pacer pacer : pacers) {
+                if (pacer != null) {
+                    pacer.delays.swap();
+                    measured.add(pacer.delays.interval(0));
+                }
+            }
+        }
+
+        @Override
         void addTickFields(Map<String, Object> fields) {
             fields.put("sent", sum(p -> p.sent.get()));
             fields.put("measured", sum(p -> p.measured.get()));
@@ -522,6 +535,10 @@ final class Worker {
             final AtomicLong sent = new AtomicLong();
             final AtomicLong measured = new AtomicLong();
             final AtomicLong backpressured = new AtomicLong();
+            /** Sends per run of {@link #delays} at most, when the pacer has no wait to end it (falling behind). */
+            static final long RUN_MASK = 1023;
+            /** Publish delays of the measured sends. */
+            final IntervalHistograms delays = new IntervalHistograms(1);
             volatile long lastSendNanos = Long.MIN_VALUE;
             volatile Throwable failure;
 
@@ -542,6 +559,7 @@ final class Worker {
                 } catch (Throwable e) {
                     failure = e;
                 } finally {
+                    delays.endRun(); // a run left open would hold every later tick
                     hotThreadFinished();
                 }
             }
@@ -570,14 +588,19 @@ final class Worker {
                         break;
                     }
                     long intendedNanos = startNanos + offsetNanos;
-                    long now;
-                    while ((now = System.nanoTime()) - intendedNanos < 0) {
+                    long now = System.nanoTime();
+                    if (now - intendedNanos < 0 || (k & RUN_MASK) == 0) {
+                        delays.endRun(); // before any wait, and every so often when there is none (falling behind)
+                    }
+                    while (now - intendedNanos < 0) {
                         LockSupport.parkNanos(intendedNanos - now);
+                        now = System.nanoTime();
                     }
                     long intendedMicros = startMicros + offsetNanos / 1_000;
                     Payload.write(value, intendedMicros, index, k);
                     while (!producer.offer(value, size, intendedMicros)) {
                         backpressured.lazySet(backpressured.get() + 1);
+                        delays.endRun();
                         if (stopped) {
                             return;
                         }
@@ -588,7 +611,7 @@ final class Worker {
                     }
                     now = System.nanoTime();
                     if (intendedMicros >= warmupEndMicros) {
-                        recorder.recordValue(HistogramCodec.clamp((now - intendedNanos) / 1_000));
+                        delays.record(0, HistogramCodec.clamp((now - intendedNanos) / 1_000));
                         measured.lazySet(measured.get() + 1);
                     }
                     sent.lazySet(sent.get() + 1);
@@ -611,12 +634,10 @@ final class Worker {
         private final int members;
         private final int producerCount;
         private final int partitions;
-        /** One per producer, shared by this worker's consumers (a Recorder takes concurrent writers). */
-        private final Recorder[] byProducer;
+        /** A tick's measured deliveries by producer, summed over this worker's consumers. */
         private final Histogram[] byProducerInterval;
-        /** Every delivery, warm-up included. */
-        private final Recorder all = new Recorder(HistogramCodec.HIGHEST_MICROS, HistogramCodec.SIGNIFICANT_DIGITS);
-        private Histogram allInterval;
+        /** A tick's deliveries, warm-up included. */
+        private final Histogram allInterval = new Histogram(HistogramCodec.HIGHEST_MICROS, HistogramCodec.SIGNIFICANT_DIGITS);
         private final BenchConsumer[] consumers;
         private final Sink[] sinks;
         private final long commitIntervalNs;
@@ -635,10 +656,9 @@ final class Worker {
             this.count = slots.length;
             this.producerCount = Integer.parseInt(spec.get(PRODUCERS));
             this.partitions = Integer.parseInt(spec.getOrDefault(PARTITIONS, "1"));
-            this.byProducer = new Recorder[producerCount];
             this.byProducerInterval = new Histogram[producerCount];
             for (int i = 0; i < producerCount; i++) {
-                byProducer[i] = new Recorder(HistogramCodec.HIGHEST_MICROS, HistogramCodec.SIGNIFICANT_DIGITS);
+                byProducerInterval[i] = new Histogram(HistogramCodec.HIGHEST_MICROS, HistogramCodec.SIGNIFICANT_DIGITS);
             }
             this.consumers = new BenchConsumer[count];
             this.sinks = new Sink[count];
@@ -679,6 +699,7 @@ final class Worker {
                     } catch (Throwable e) {
                         sinks[index].failure = e;
                     } finally {
+                        sinks[index].latencies.endRun(); // a run left open would hold every later tick
                         hotThreadFinished();
                         done.countDown();
                     }
@@ -745,6 +766,7 @@ final class Worker {
                     return;
                 }
                 int delivered = consumer.poll(sink, limit);
+                sink.latencies.endRun();
                 if (delivered > 0 && commitIntervalNs > 0 && System.nanoTime() - lastCommit >= commitIntervalNs) {
                     commit(consumer, sink);
                     lastCommit = System.nanoTime();
@@ -799,6 +821,28 @@ final class Worker {
         }
 
         @Override
+        void endInterval(Histogram measured) {
+            allInterval.reset();
+            for (Histogram byProducer : byProducerInterval) {
+                byProducer.reset();
+            }
+            for (Sink sink : sinks) {
+                if (sink == null) {
+                    continue;
+                }
+                sink.latencies.swap();
+                allInterval.add(sink.latencies.interval(Sink.WARMUP));
+                measured.add(sink.latencies.interval(Sink.OTHER_PRODUCER));
+                for (int i = 0; i < producerCount; i++) {
+                    Histogram ofProducer = sink.latencies.interval(Sink.FIRST_PRODUCER + i);
+                    byProducerInterval[i].add(ofProducer);
+                    measured.add(ofProducer);
+                }
+            }
+            allInterval.add(measured);
+        }
+
+        @Override
         void addTickFields(Map<String, Object> fields) {
             long lastIntended = Long.MAX_VALUE;
             for (Sink sink : sinks) {
@@ -812,10 +856,8 @@ final class Worker {
             fields.put("duplicates", sum(s -> s.duplicates));
             fields.put("commits", sum(s -> s.commits));
             fields.put("commitFailures", sum(s -> s.commitFailures));
-            allInterval = all.getIntervalHistogram(allInterval);
             fields.put(HIST_ALL, HistogramCodec.encode(allInterval));
             for (int i = 0; i < producerCount; i++) {
-                byProducerInterval[i] = byProducer[i].getIntervalHistogram(byProducerInterval[i]);
                 if (byProducerInterval[i].getTotalCount() > 0) {
                     fields.put(HIST_OF + i, HistogramCodec.encode(byProducerInterval[i]));
                 }
@@ -872,7 +914,13 @@ final class Worker {
          * and not delivered yet are the gaps, which its other partitions may still fill.
          */
         private final class Sink implements MessageSink {
+            /** Slots of {@link #latencies}: deliveries sent in the warm-up, measured ones of no known producer, of producer 0. */
+            static final int WARMUP = 0;
+            static final int OTHER_PRODUCER = 1;
+            static final int FIRST_PRODUCER = 2;
             final AtomicLong received = new AtomicLong();
+            /** Recorded by this sink's consumer thread alone. */
+            final IntervalHistograms latencies;
             final AtomicLong measured = new AtomicLong();
             /** By producer and partition, the last sequence delivered; -1 before the first. */
             final long[][] lastSequence;
@@ -898,6 +946,7 @@ final class Worker {
                 }
                 this.highestSequence = new long[producers];
                 java.util.Arrays.fill(highestSequence, -1);
+                this.latencies = new IntervalHistograms(FIRST_PRODUCER + producers);
                 this.log = log;
             }
 
@@ -908,14 +957,13 @@ final class Worker {
                     log.delivered(partition, producerIndex, sequence);
                 }
                 received.lazySet(received.get() + 1);
-                all.recordValue(HistogramCodec.clamp(now - intendedMicros));
+                long latency = HistogramCodec.clamp(now - intendedMicros);
                 if (intendedMicros >= warmupEndMicros) {
-                    long latency = HistogramCodec.clamp(now - intendedMicros);
-                    recorder.recordValue(latency);
-                    if (producerIndex >= 0 && producerIndex < byProducer.length) {
-                        byProducer[producerIndex].recordValue(latency);
-                    }
+                    latencies.record(producerIndex >= 0 && producerIndex < highestSequence.length
+                            ? FIRST_PRODUCER + producerIndex : OTHER_PRODUCER, latency);
                     measured.lazySet(measured.get() + 1);
+                } else {
+                    latencies.record(WARMUP, latency);
                 }
                 if (intendedMicros > lastIntendedMicros) {
                     lastIntendedMicros = intendedMicros;
