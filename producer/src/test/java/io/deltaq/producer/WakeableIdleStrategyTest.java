@@ -35,23 +35,22 @@ class WakeableIdleStrategyTest {
         WakeableIdleStrategy idle = new WakeableIdleStrategy(MINUTE_NS, MINUTE_NS);
         idle.wakeOnSend(false);
         idle.parkUntil(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(50));
-        Thread agent = idleIntoOnePark(idle);
-        try {
-            agent.join(WAIT_MS);
-            assertFalse(agent.isAlive(), "the park outlasted the deadline");
-        } finally {
-            agent.interrupt();
-        }
+        assertTheParkEnds(idle, "the park outlasted the deadline");
     }
 
     @Test
     void aPassedDeadlineEndsTheIdleWithoutParking() throws Exception {
         WakeableIdleStrategy idle = new WakeableIdleStrategy(MINUTE_NS, MINUTE_NS);
         idle.parkUntil(System.nanoTime() - 1);
+        assertTheParkEnds(idle, "the agent parked past a deadline already gone");
+    }
+
+    /** Idles into one park of a minute and waits for it to end on its own, which only the deadline can make it do. */
+    private static void assertTheParkEnds(WakeableIdleStrategy idle, String otherwise) throws InterruptedException {
         Thread agent = idleIntoOnePark(idle);
         try {
             agent.join(WAIT_MS);
-            assertFalse(agent.isAlive(), "the agent parked past a deadline already gone");
+            assertFalse(agent.isAlive(), otherwise);
         } finally {
             agent.interrupt();
         }
