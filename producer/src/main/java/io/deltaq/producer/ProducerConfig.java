@@ -73,8 +73,9 @@ public final class ProducerConfig {
                     "How long a sealed batch may keep failing to commit (storage unavailable) before its messages fail"
                             + " (or complete with DeliveryOutcomeUnknownException when a commit attempt may have landed).")
             .define(IDLE_MAX_PARK_US, LONG, 1_000L, between(1, 1_000_000),
-                    "Longest park of the idle commit thread. Sends and storage completions wake it at once; this only"
-                            + " bounds a missed wake-up.")
+                    "Longest park of the idle commit thread. A send that starts a batch and every storage completion"
+                            + " wake it at once, and a lingering batch is sealed at its deadline; this bounds how long"
+                            + " messages wait in the buffer while a batch waits, and a missed wake-up.")
             .define(COMMIT_RETRY + ".backoff.ms", LONG, 50L, between(0, 3_600_000),
                     "Cap of the first wait before a batch whose upload or commit failed is tried again; each later"
                             + " cap doubles up to commit.retry.backoff.max.ms, the wait random below it (full jitter)."
