@@ -48,9 +48,11 @@ public final class ObjectStores {
             .define(REGION, ConfigDef.Type.STRING, null, ConfigDef.nonEmpty(),
                     "S3 region. Default: $AWS_REGION or $AWS_DEFAULT_REGION, else " + S3StoreConfig.FALLBACK_REGION
                             + ". s3:// addresses only.")
-            .define(CLIENT, ConfigDef.Type.STRING, "crt-http", ConfigDef.oneOf("crt-http", "crt"),
-                    "The S3 client: the SDK's async client over the CRT HTTP client (crt-http), or the CRT S3 client"
-                            + " (crt), whose hidden native retries make unknown outcomes more frequent.")
+            .define(CLIENT, ConfigDef.Type.STRING, "crt-lean", ConfigDef.oneOf("crt-http", "crt", "crt-lean"),
+                    "The S3 client: the SDK's async client over the CRT HTTP client (crt-http); the CRT S3 client"
+                            + " (crt), whose hidden native retries make unknown outcomes more frequent; or requests on"
+                            + " the CRT's HTTP connections signed by its native signer, without the SDK's request"
+                            + " pipeline (crt-lean, docs/rfcs/0007-lean-s3-requests.md).")
             .define(REQUEST_TIMEOUT_MS, ConfigDef.Type.LONG, 10_000L, ConfigDef.between(1, 3_600_000),
                     "How long one S3 attempt without payload may take before it is abandoned and retried.")
             .define(REQUEST_TIMEOUT_PER_MIB_MS, ConfigDef.Type.LONG, AttemptDeadline.DEFAULT_PER_MIB.toMillis(),
@@ -130,7 +132,11 @@ public final class ObjectStores {
         if (config.get(REGION) != null) {
             s3.region((String) config.get(REGION));
         }
-        s3.clientKind("crt".equals(config.get(CLIENT)) ? S3ClientKind.CRT : S3ClientKind.CRT_HTTP)
+        s3.clientKind(switch ((String) config.get(CLIENT)) {
+                    case "crt" -> S3ClientKind.CRT;
+                    case "crt-lean" -> S3ClientKind.CRT_LEAN;
+                    default -> S3ClientKind.CRT_HTTP;
+                })
                 .requestTimeout(Duration.ofMillis((Long) config.get(REQUEST_TIMEOUT_MS)))
                 .requestTimeoutPerMiB(Duration.ofMillis((Long) config.get(REQUEST_TIMEOUT_PER_MIB_MS)))
                 .connectTimeout(Duration.ofMillis((Long) config.get(CONNECT_TIMEOUT_MS)))

@@ -16,5 +16,13 @@ public enum S3ClientKind {
      * {@link AmbiguousWriteException} when it holds the bytes just written. Every GET is a ranged
      * GET of up to one part.
      */
-    CRT
+    CRT,
+    /**
+     * Requests sent on the CRT's HTTP connections and signed by its native SigV4 signer, without the
+     * SDK's request pipeline (docs/rfcs/0007-lean-s3-requests.md): a fraction of the client CPU per
+     * request, and far less for the JIT to compile in a client's first minute. Every attempt is this
+     * store's own, as with {@link #CRT_HTTP}. Path-style or virtual-hosted addressing of an endpoint
+     * or of AWS's regional endpoints; an endpoint with a path is refused.
+     */
+    CRT_LEAN
 }

@@ -13,30 +13,19 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
-import software.amazon.awssdk.core.async.AsyncRequestBody;
-import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
-import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
-import software.amazon.awssdk.http.crt.AwsCrtAsyncHttpClient;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.retries.DefaultRetryStrategy;
-import software.amazon.awssdk.services.s3.S3AsyncClient;
-import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
-import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
  * An {@link ObjectStore} over S3 or an S3-compatible service (MinIO, Ceph, R2, s3proxy).
  *
- * <p>The SDK's own retries are off: this store retries itself, so it knows when a conditional
- * create was attempted more than once and can report {@link AmbiguousWriteException} instead of a
- * misleading "already exists". Checksums are computed and validated only where S3 requires them,
- * which spares the CRT client a HEAD before every GET.
+ * <p>The requests are sent by {@link S3Requests} ({@link S3ClientKind} chooses how), which retry
+ * nothing: this store retries itself, so it knows when a conditional create was attempted more than
+ * once and can report {@link AmbiguousWriteException} instead of a misleading "already exists".
  */
 public final class S3ObjectStore implements ObjectStore {
 
     private static final AtomicInteger STORE_IDS = new AtomicInteger();
-    private static final long MULTIPART_THRESHOLD_BYTES = 64L * 1024 * 1024;
 
-    private final S3AsyncClient client;
+    private final S3Requests requests;
     private final S3Location location;
     private final S3StoreConfig config;
     private final AwsCredentialsProvider ownedCredentials;
@@ -51,7 +40,8 @@ public final class S3ObjectStore implements ObjectStore {
         this.config = config;
         this.ownedCredentials = config.credentials() == null ? DefaultCredentialsProvider.builder().build() : null;
         AwsCredentialsProvider credentials = ownedCredentials != null ? ownedCredentials : config.credentials();
-        this.client = config.clientKind() == S3ClientKind.CRT ? crtClient(config, credentials) : crtHttpClient(config, credentials);
+        this.requests = config.clientKind() == S3ClientKind.CRT_LEAN ? new LeanS3Requests(config, location.bucket(), credentials)
+                : new SdkS3Requests(config, location.bucket(), credentials);
         this.description = location + " (endpoint " + (config.endpoint() != null ? config.endpoint() : "AWS") + ", region "
                 + config.region() + ")";
         this.attemptDeadline = config.attemptDeadline();
@@ -63,46 +53,12 @@ public final class S3ObjectStore implements ObjectStore {
         this.timer.setRemoveOnCancelPolicy(true);
     }
 
-    private static S3AsyncClient crtClient(S3StoreConfig config, AwsCredentialsProvider credentials) {
-        return S3AsyncClient.crtBuilder()
-                .credentialsProvider(credentials)
-                .region(Region.of(config.region()))
-                .endpointOverride(config.endpoint())
-                .forcePathStyle(config.pathStyle())
-                .maxConcurrency(config.maxConcurrency())
-                .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
-                .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
-                .retryConfiguration(r -> r.numRetries(0))
-                // Single PUTs up to 64 MiB: a queue's files are far smaller, and one request beats
-                // a multipart upload's three round trips for latency.
-                .thresholdInBytes(MULTIPART_THRESHOLD_BYTES)
-                .httpConfiguration(h -> h.connectionTimeout(config.connectTimeout()))
-                .build();
-    }
-
-    private static S3AsyncClient crtHttpClient(S3StoreConfig config, AwsCredentialsProvider credentials) {
-        return S3AsyncClient.builder()
-                .httpClientBuilder(AwsCrtAsyncHttpClient.builder()
-                        .maxConcurrency(config.maxConcurrency())
-                        .connectionTimeout(config.connectTimeout()))
-                .credentialsProvider(credentials)
-                .region(Region.of(config.region()))
-                .endpointOverride(config.endpoint())
-                .forcePathStyle(config.pathStyle())
-                .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
-                .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
-                .overrideConfiguration(o -> o.retryStrategy(DefaultRetryStrategy.doNotRetry()))
-                .build();
-    }
-
     @Override
     public CompletableFuture<Boolean> putIfAbsent(String key, ByteBuffer data) {
         ByteBuffer body = data.slice();
         long length = body.remaining();
         CompletableFuture<Boolean> created = execute(Operation.PUT_IF_ABSENT, key, length,
-                attempt -> client.putObject(
-                        r -> r.bucket(location.bucket()).key(location.keyOf(key)).ifNoneMatch("*").contentLength(length),
-                        AsyncRequestBody.fromByteBufferUnsafe(body.duplicate())),
+                attempt -> requests.put(location.keyOf(key), body.duplicate(), true),
                 (response, failure, attempt) -> {
                     if (failure == null) {
                         return true;
@@ -141,9 +97,7 @@ public final class S3ObjectStore implements ObjectStore {
         ByteBuffer body = data.slice();
         long length = body.remaining();
         return execute(Operation.PUT, key, length,
-                attempt -> client.putObject(
-                        r -> r.bucket(location.bucket()).key(location.keyOf(key)).contentLength(length),
-                        AsyncRequestBody.fromByteBufferUnsafe(body.duplicate())),
+                attempt -> requests.put(location.keyOf(key), body.duplicate(), false),
                 (response, failure, attempt) -> {
                     if (failure != null) {
                         throw failure;
@@ -161,8 +115,7 @@ public final class S3ObjectStore implements ObjectStore {
     public CompletableFuture<Optional<byte[]>> get(String key, int maxBytes) {
         String request = StoreErrors.request(Operation.GET, key, description);
         return execute(Operation.GET, key, 0,
-                attempt -> client.getObject(r -> r.bucket(location.bucket()).key(location.keyOf(key)),
-                        new SizedBytesTransformer(maxBytes, request, attempt::onDownloadLength)),
+                attempt -> requests.get(location.keyOf(key), null, maxBytes, request, attempt::onDownloadLength),
                 (response, failure, attempt) -> bytesOrEmpty(response, failure));
     }
 
@@ -177,9 +130,8 @@ public final class S3ObjectStore implements ObjectStore {
         }
         String range = "bytes=" + offset + "-" + (offset + length - 1);
         return execute(Operation.GET_RANGE, key, 0,
-                attempt -> client.getObject(r -> r.bucket(location.bucket()).key(location.keyOf(key)).range(range),
-                        new SizedBytesTransformer(length, StoreErrors.request(Operation.GET_RANGE, key, description),
-                                attempt::onDownloadLength)),
+                attempt -> requests.get(location.keyOf(key), range, length,
+                        StoreErrors.request(Operation.GET_RANGE, key, description), attempt::onDownloadLength),
                 (response, failure, attempt) -> {
                     if (failure != null && S3Failures.status(failure) == 416) {
                         // The range starts at or past the end of an existing object.
@@ -210,28 +162,24 @@ public final class S3ObjectStore implements ObjectStore {
             throw new IllegalArgumentException("maxKeys must be at least 1, was " + maxKeys);
         }
         return execute(Operation.LIST, prefix, 0,
-                attempt -> client.listObjectsV2(r -> {
-                    r.bucket(location.bucket()).prefix(location.keyOf(prefix)).maxKeys(Math.min(maxKeys, 1000));
-                    if (startAfter != null) {
-                        r.startAfter(location.keyOf(startAfter));
-                    }
-                }),
-                (ListObjectsV2Response response, Throwable failure, Attempt attempt) -> {
+                attempt -> requests.list(location.keyOf(prefix), startAfter == null ? null : location.keyOf(startAfter),
+                        Math.min(maxKeys, 1000)),
+                (ListPage page, Throwable failure, Attempt attempt) -> {
                     if (failure != null) {
                         throw failure;
                     }
-                    List<ObjectInfo> objects = new ArrayList<>(response.contents().size());
-                    for (S3Object object : response.contents()) {
+                    List<ObjectInfo> objects = new ArrayList<>(page.objects().size());
+                    for (ObjectInfo object : page.objects()) {
                         objects.add(new ObjectInfo(location.relativize(object.key()), object.size()));
                     }
-                    return new ListPage(objects, Boolean.TRUE.equals(response.isTruncated()));
+                    return new ListPage(objects, page.truncated());
                 });
     }
 
     @Override
     public CompletableFuture<Void> delete(String key) {
         return execute(Operation.DELETE, key, 0,
-                attempt -> client.deleteObject(r -> r.bucket(location.bucket()).key(location.keyOf(key))),
+                attempt -> requests.delete(location.keyOf(key)),
                 (response, failure, attempt) -> {
                     if (failure != null && !S3Failures.isMissingKey(failure)) {
                         throw failure;
@@ -262,7 +210,7 @@ public final class S3ObjectStore implements ObjectStore {
     public void close() {
         closed = true;
         timer.shutdownNow();
-        client.close();
+        requests.close();
         if (ownedCredentials instanceof AutoCloseable closeable) {
             try {
                 closeable.close();

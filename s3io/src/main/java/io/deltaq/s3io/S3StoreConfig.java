@@ -130,7 +130,7 @@ public final class S3StoreConfig {
         private String region;
         private Boolean pathStyle;
         private AwsCredentialsProvider credentials;
-        private S3ClientKind clientKind = S3ClientKind.CRT_HTTP;
+        private S3ClientKind clientKind = S3ClientKind.CRT_LEAN;
         private Duration requestTimeout = Duration.ofSeconds(10);
         private Duration requestTimeoutPerMiB = AttemptDeadline.DEFAULT_PER_MIB;
         private Duration connectTimeout = Duration.ofSeconds(3);

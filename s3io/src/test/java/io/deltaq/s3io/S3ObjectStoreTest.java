@@ -3,6 +3,7 @@ package io.deltaq.s3io;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.deltaq.s3io.StoreMetrics.Operation;
@@ -15,7 +16,11 @@ import java.util.UUID;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The contract against a real S3 server (s3proxy on loopback), then the failures only S3 has. */
+/**
+ * The contract against a real S3 server (s3proxy on loopback), then the failures only S3 has, with
+ * the default client ({@link S3ClientKind#CRT_LEAN}); {@link SdkS3ObjectStoreTest} runs it all again
+ * through the SDK.
+ */
 class S3ObjectStoreTest extends ObjectStoreContractTest {
 
     private static EmbeddedS3Server server;
@@ -25,8 +30,14 @@ class S3ObjectStoreTest extends ObjectStoreContractTest {
         server = SharedS3Server.get();
     }
 
-    private static S3StoreConfig.Builder config() {
+    /** The client every store of this class uses. */
+    protected S3ClientKind clientKind() {
+        return S3ClientKind.CRT_LEAN;
+    }
+
+    private S3StoreConfig.Builder config() {
         return S3StoreConfig.builder()
+                .clientKind(clientKind())
                 .endpoint(server.endpoint())
                 .region(server.region())
                 .credentials(server.accessKey(), server.secretKey());
@@ -46,7 +57,7 @@ class S3ObjectStoreTest extends ObjectStoreContractTest {
     @Test
     void anAttemptsDeadlineGrowsWithItsPayload() {
         try (EmbeddedS3Server slow = EmbeddedS3Server.builder().latency(Duration.ofMillis(300)).start()) {
-            S3StoreConfig tight = S3StoreConfig.builder()
+            S3StoreConfig tight = S3StoreConfig.builder().clientKind(clientKind())
                     .endpoint(slow.endpoint()).region(slow.region()).credentials(slow.accessKey(), slow.secretKey())
                     .requestTimeout(Duration.ofMillis(150))
                     .requestTimeoutPerMiB(Duration.ofMillis(150))
@@ -58,7 +69,7 @@ class S3ObjectStoreTest extends ObjectStoreContractTest {
                 Throwable small = failureOf(store.put("small", ByteBuffer.allocate(1024)));
                 assertTrue(String.valueOf(small).contains("no response within 150 ms"), "a small upload keeps the floor: " + small);
             }
-            S3StoreConfig fixed = S3StoreConfig.builder()
+            S3StoreConfig fixed = S3StoreConfig.builder().clientKind(clientKind())
                     .endpoint(slow.endpoint()).region(slow.region()).credentials(slow.accessKey(), slow.secretKey())
                     .requestTimeout(Duration.ofMillis(150)).requestTimeoutPerMiB(Duration.ZERO)
                     .retryPolicy(RetryPolicy.of(1, 0, 0)).build();
@@ -68,21 +79,10 @@ class S3ObjectStoreTest extends ObjectStoreContractTest {
                         "a fixed deadline abandons the same upload (what the code did before): " + stalled);
             }
             try (ObjectStore patient = new S3ObjectStore(new S3Location(slow.bucket(), "deadline"),
-                    S3StoreConfig.builder().endpoint(slow.endpoint()).region(slow.region())
+                    S3StoreConfig.builder().clientKind(clientKind()).endpoint(slow.endpoint()).region(slow.region())
                             .credentials(slow.accessKey(), slow.secretKey()).build())) {
                 assertEquals(16 << 20, await(patient.get("large")).orElseThrow().length, "the large upload landed whole");
             }
-        }
-    }
-
-    @Test
-    void theOtherClientKindHonoursTheSameContract() {
-        try (ObjectStore http = new S3ObjectStore(freshLocation(), config().clientKind(S3ClientKind.CRT_HTTP).build())) {
-            assertTrue(await(http.putIfAbsent("k", bytes("v"))));
-            assertEquals(false, await(http.putIfAbsent("k", bytes("w"))));
-            assertEquals("v", string(await(http.get("k")).orElseThrow()));
-            assertEquals(java.util.Optional.empty(), await(http.get("missing")));
-            assertEquals("v", string(await(http.getRange("k", 0, 5)).orElseThrow()));
         }
     }
 
@@ -226,7 +226,7 @@ class S3ObjectStoreTest extends ObjectStoreContractTest {
     @Test
     void aSlowServerTimesOutAndAConditionalCreateThatTimedOutIsAmbiguous() {
         try (EmbeddedS3Server slow = EmbeddedS3Server.builder().latency(Duration.ofMillis(400)).start()) {
-            S3StoreConfig impatient = S3StoreConfig.builder()
+            S3StoreConfig impatient = S3StoreConfig.builder().clientKind(clientKind())
                     .endpoint(slow.endpoint())
                     .region(slow.region())
                     .credentials(slow.accessKey(), slow.secretKey())
@@ -263,5 +263,20 @@ class S3ObjectStoreTest extends ObjectStoreContractTest {
         assertEquals(null, aws.endpoint());
         assertEquals(S3StoreConfig.FALLBACK_REGION, aws.region());
         assertEquals(false, aws.pathStyle());
+    }
+
+    @Test
+    void theLeanClientRefusesAddressesItCannotSend() {
+        S3StoreConfig.Builder lean = S3StoreConfig.builder().clientKind(S3ClientKind.CRT_LEAN).region("us-east-1")
+                .credentials("k", "s");
+        for (String bucket : new String[] {"arn:aws:s3:us-east-1:123456789012:accesspoint/ap", "data--use1-az4--x-s3"}) {
+            IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
+                    () -> new S3ObjectStore(new S3Location(bucket, "t"), lean.build()).close());
+            assertTrue(refused.getMessage().contains(bucket) && refused.getMessage().contains("store.client=crt-http"),
+                    refused.getMessage());
+        }
+        IllegalArgumentException withPath = assertThrows(IllegalArgumentException.class, () -> new S3ObjectStore(
+                new S3Location("b", "t"), lean.endpoint(java.net.URI.create("http://127.0.0.1:9000/under")).build()).close());
+        assertTrue(withPath.getMessage().contains("store.client=crt-http"), withPath.getMessage());
     }
 }
