@@ -5,7 +5,7 @@ public enum S3ClientKind {
     /**
      * The SDK's standard {@code S3AsyncClient} over the CRT HTTP client: one HTTP request per call,
      * and every attempt is this store's own, so a conditional create whose response was lost is
-     * always recognised as ambiguous. The default.
+     * always recognised as ambiguous.
      */
     CRT_HTTP,
     /**
@@ -22,7 +22,7 @@ public enum S3ClientKind {
      * SDK's request pipeline (docs/rfcs/0007-lean-s3-requests.md): a fraction of the client CPU per
      * request, and far less for the JIT to compile in a client's first minute. Every attempt is this
      * store's own, as with {@link #CRT_HTTP}. Path-style or virtual-hosted addressing of an endpoint
-     * or of AWS's regional endpoints; an endpoint with a path is refused.
+     * or of AWS's regional endpoints; an endpoint with a path is refused. The default.
      */
     CRT_LEAN
 }
