@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -79,6 +80,8 @@ public final class Producer implements AutoCloseable {
     private final ProducerMetrics metrics = new ProducerMetrics();
     private final ExecutorService auxiliary;
     private final ExecutorService encoder;
+    /** The encoder's and the auxiliary executor's threads, which close waits for. */
+    private final List<Thread> executorThreads = new CopyOnWriteArrayList<>();
     private final WakeableIdleStrategy idle;
     private final CommitAgent agent;
     private final AgentRunner runner;
@@ -141,11 +144,15 @@ public final class Producer implements AutoCloseable {
         return MaintenanceRunner.start(table, lease, maintenancePass.apply(table, agent::hold));
     }
 
-    /** Daemon, so a producer never closed does not keep the JVM alive; {@link #close} stops it. */
-    private static ExecutorService singleThread(String name) {
+    /**
+     * Daemon, so a producer never closed does not keep the JVM alive; {@link #close} stops it and
+     * waits for its thread, which {@code awaitTermination} alone does not.
+     */
+    private ExecutorService singleThread(String name) {
         return Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, name);
             t.setDaemon(true);
+            executorThreads.add(t);
             return t;
         });
     }
@@ -430,6 +437,10 @@ public final class Producer implements AutoCloseable {
             agent.failRemaining(ProducerErrors.closedBeforeCommit(config.producerId, location), System.nanoTime());
         } finally {
             auxiliary.shutdownNow();
+        }
+        // An executor reports termination before its thread has quite ended: close promises it has.
+        for (Thread t : executorThreads) {
+            Threads.awaitExit(t, deadline);
         }
         published.close();
         if (ownsStore) {
