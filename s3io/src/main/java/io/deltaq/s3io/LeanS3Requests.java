@@ -174,12 +174,7 @@ final class LeanS3Requests implements S3Requests {
         if (ifAbsent) {
             headers.add(new HttpHeader("If-None-Match", "*"));
         }
-        return send("PUT", objectPath(key), headers, body, new Exchange<Void>(EMPTY_BODY_MAX, null, null) {
-            @Override
-            Void parse(byte[] responseBody) {
-                return null;
-            }
-        });
+        return send("PUT", objectPath(key), headers, body, noContent());
     }
 
     @Override
@@ -214,12 +209,17 @@ final class LeanS3Requests implements S3Requests {
 
     @Override
     public CompletableFuture<Void> delete(String key) {
-        return send("DELETE", objectPath(key), new ArrayList<>(1), null, new Exchange<Void>(EMPTY_BODY_MAX, null, null) {
+        return send("DELETE", objectPath(key), new ArrayList<>(1), null, noContent());
+    }
+
+    /** The exchange of a PUT or a DELETE: success is the status alone, whatever small body comes with it. */
+    private Exchange<Void> noContent() {
+        return new Exchange<>(EMPTY_BODY_MAX, null, null) {
             @Override
             Void parse(byte[] responseBody) {
                 return null;
             }
-        });
+        };
     }
 
     private String objectPath(String key) {
