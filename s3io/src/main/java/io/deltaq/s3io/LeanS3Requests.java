@@ -254,7 +254,7 @@ final class LeanS3Requests implements S3Requests {
             if (signingFailure != null) {
                 exchange.fail(SdkClientException.create("signing " + method + " " + pathAndQuery + ": " + signingFailure,
                         signingFailure));
-            } else if (!exchange.result.isDone()) {
+            } else if (!exchange.isSettled()) {
                 connections.acquireConnection().whenComplete((connection, connectFailure) -> {
                     if (connectFailure != null) {
                         exchange.fail(SdkClientException.create("connecting to " + host + ": " + connectFailure, connectFailure));
@@ -307,6 +307,12 @@ final class LeanS3Requests implements S3Requests {
         private HttpClientConnection connection;
         private HttpStream stream;
         private boolean ended;
+        /**
+         * Whether the answer is decided. Set on the deciding thread, before the result is completed on
+         * the completion pool: a refusal on the headers must not be overtaken by the end of the
+         * response, whose completion would otherwise race it there.
+         */
+        private boolean settled;
         private int status;
         private long declaredLength = -1;
         private BoundedBody body;
@@ -323,7 +329,7 @@ final class LeanS3Requests implements S3Requests {
 
         synchronized void start(HttpClientConnection connection, HttpRequest signed) {
             this.connection = connection;
-            if (result.isDone()) {
+            if (isSettled()) {
                 end(); // given up while the connection was on its way
                 return;
             }
@@ -398,7 +404,7 @@ final class LeanS3Requests implements S3Requests {
         @Override
         public void onResponseComplete(HttpStream s, int errorCode) {
             end();
-            if (result.isDone()) {
+            if (isSettled()) {
                 return;
             }
             if (errorCode != 0) {
@@ -433,11 +439,29 @@ final class LeanS3Requests implements S3Requests {
         }
 
         private void complete(T value) {
-            onCompletionThread(() -> result.complete(value));
+            if (settle()) {
+                onCompletionThread(() -> result.complete(value));
+            }
         }
 
         void fail(Throwable failure) {
-            onCompletionThread(() -> result.completeExceptionally(failure));
+            if (settle()) {
+                onCompletionThread(() -> result.completeExceptionally(failure));
+            }
+        }
+
+        /** Whether this call decides the answer: only the first does. */
+        private synchronized boolean settle() {
+            if (settled) {
+                return false;
+            }
+            settled = true;
+            return true;
+        }
+
+        /** Decided here, or given up from outside (the store's deadline). */
+        private synchronized boolean isSettled() {
+            return settled || result.isDone();
         }
 
         private void onCompletionThread(Runnable completion) {

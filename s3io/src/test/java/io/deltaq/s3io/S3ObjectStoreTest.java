@@ -279,4 +279,20 @@ class S3ObjectStoreTest extends ObjectStoreContractTest {
                 new S3Location("b", "t"), lean.endpoint(java.net.URI.create("http://127.0.0.1:9000/under")).build()).close());
         assertTrue(withPath.getMessage().contains("store.client=crt-http"), withPath.getMessage());
     }
+
+    /**
+     * A refusal decided on the response's headers is the answer, every time: the body that follows, or
+     * the end of the response, must not settle the read first (as a lean client racing its own
+     * completions once let an empty array through).
+     */
+    @Test
+    void aGetOverItsBoundIsRefusedEveryTime() throws Exception {
+        try (ObjectStore store = openStore()) {
+            await(store.put("k", "0123456789".getBytes()));
+            for (int i = 0; i < 300; i++) {
+                Throwable failure = failureOf(store.get("k", 9));
+                assertInstanceOf(ObjectTooLargeException.class, failure, "read " + i);
+            }
+        }
+    }
 }
