@@ -56,6 +56,8 @@ public final class BenchCommand implements Command {
     static final long PRODUCER_RINGS_BYTES = 512L << 20;
     static final int DEFAULT_LISTEN_PORT = 7480;
     static final int DEFAULT_BASELINE_TOLERANCE_PCT = 25;
+    /** Enough for the embedded server's request path to be compiled by C2 (measured: docs/performance.md). */
+    static final int DEFAULT_SERVER_WARMUP_SECONDS = 20;
     /** Each partition of each deltaq producer has its own commit threads and ring, all in one worker JVM. */
     static final int MAX_PARTITIONS = 256;
     /**
@@ -140,6 +142,9 @@ public final class BenchCommand implements Command {
                 .value("bucket", "NAME", "bucket to write tables under (AWS unless --endpoint)")
                 .value("region", "NAME", "S3 region (default from AWS_REGION, else us-east-1)")
                 .value("s3-latency-ms", "N", "delay every operation of the embedded S3 server by N ms")
+                .value("server-warmup", "N", "seconds of requests that warm the embedded S3 server before the floor and"
+                        + " the first rate are measured, as S3 itself is always warm; 0 to skip (default "
+                        + DEFAULT_SERVER_WARMUP_SECONDS + ")")
                 .value("store", "DIR", "use a local directory instead of S3")
                 .value("worker-jvm-opts", "OPTS", "options of the worker JVMs (default \"" + DEFAULT_WORKER_JVM_OPTIONS + "\");"
                         + " {worker} in an option becomes the worker's name (deltaq-producer, deltaq-consumer, ...), for files"
@@ -269,6 +274,10 @@ public final class BenchCommand implements Command {
         if (bucket.isPresent() && options.has("s3-latency-ms")) {
             throw parser.error("--s3-latency-ms applies to the embedded S3 server only, not to --bucket");
         }
+        int serverWarmupSeconds = options.intValue("server-warmup", DEFAULT_SERVER_WARMUP_SECONDS, 0, 600);
+        if ((store.isPresent() || bucket.isPresent()) && options.has("server-warmup")) {
+            throw parser.error("--server-warmup applies to the embedded S3 server only, not to --store or --bucket");
+        }
         List<String> jvmOptions = Arrays.stream(options.string("worker-jvm-opts",
                         jvmPerClient ? PER_CLIENT_WORKER_JVM_OPTIONS : DEFAULT_WORKER_JVM_OPTIONS).trim()
                 .split("\\s+")).filter(s -> !s.isEmpty()).toList();
@@ -313,8 +322,8 @@ public final class BenchCommand implements Command {
         } catch (java.io.IOException e) {
             throw new IllegalStateException("could not create a scratch directory: " + e.getMessage(), e);
         }
-        TargetOptions target = new TargetOptions(endpoint, bucket, options.string("region"), s3LatencyMs, store, runId,
-                workDir);
+        TargetOptions target = new TargetOptions(endpoint, bucket, options.string("region"), s3LatencyMs,
+                serverWarmupSeconds, store, runId, workDir);
         Optional<BenchSettings.Remote> remote = remote(options, parser, jvmPerClient, chaos);
         if (members > 1 && chaos.kills()) {
             throw parser.error("--kill-every restarts consumers that each read every partition; drop --members");

@@ -77,6 +77,17 @@ class BenchCommandTest {
     }
 
     @Test
+    void theServerWarmUpIsRefusedWhereThereIsNoEmbeddedServer() {
+        assertTrue(run(2, "bench", "--server-warmup", "5", "--store", "/tmp/x").err()
+                .startsWith("deltaq bench: --server-warmup applies to the embedded S3 server only, not to --store or"
+                        + " --bucket"));
+        assertTrue(run(2, "bench", "--server-warmup", "5", "--bucket", "b").err()
+                .startsWith("deltaq bench: --server-warmup applies to the embedded S3 server only"));
+        assertTrue(run(2, "bench", "--server-warmup", "-1").err()
+                .startsWith("deltaq bench: --server-warmup must be between 0 and 600, got -1"));
+    }
+
+    @Test
     void chaosOptionsAreParsedIntoTheSettings() throws Exception {
         BenchCommand command = new BenchCommand();
         io.deltaq.bench.run.BenchSettings settings = command.settings(command.options().parse(java.util.List.of(

@@ -66,6 +66,8 @@ class BenchSweepTest {
         assertTrue(markdown.contains("## Side by side, steady state\n"), markdown);
         Map<String, Object> deltaqTarget = map(list(summary.get("targets")).get(0));
         assertNotNull(map(deltaqTarget.get("storageFloor")).get("floorMs"));
+        assertTrue(markdown.matches("(?s).*embedded S3 server .*, warmed by [1-9][0-9,]* requests over 1 s"
+                + " \\(`--server-warmup`\\).*"), "the server was warmed before the floor: " + markdown);
     }
 
     @Test
@@ -236,7 +238,7 @@ class BenchSweepTest {
     /** Runs a 3 s sweep after 1 s of warm-up; returns summary.json, having checked stdout and summary.md. */
     private Map<String, Object> sweep(Path out, String... extra) throws IOException {
         List<String> args = new ArrayList<>(List.of("bench", "--seconds", "3", "--warmup", "1", "--drain", "30",
-                "--floor-samples", "20", "--out", out.toString()));
+                "--floor-samples", "20", "--server-warmup", "1", "--out", out.toString()));
         args.addAll(List.of(extra));
         TextIo captured = new TextIo();
         int status = DeltaqMain.run(args.toArray(String[]::new), captured.io);

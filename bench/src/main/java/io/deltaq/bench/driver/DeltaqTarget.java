@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -40,7 +41,10 @@ final class DeltaqTarget implements BenchTarget {
     /** How long reading a topic back may go without progress before the audit gives up. */
     private static final long READ_ALL_STALL_NS = TimeUnit.SECONDS.toNanos(120);
 
-    private static final long FLOOR_REQUEST_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(30);
+    /** A request of the floor measurement or of the server's warm-up. */
+    private static final long REQUEST_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(30);
+    /** Requests in flight while warming the embedded server: its connections and threads, not one of each. */
+    private static final int WARMUP_STREAMS = 16;
     /** A whole listing of a topic for a soak sample: many pages, each its own request. */
     private static final long SAMPLE_TIMEOUT_NS = TimeUnit.MINUTES.toNanos(5);
     private static final int LIST_PAGE = 1000;
@@ -51,11 +55,16 @@ final class DeltaqTarget implements BenchTarget {
     private final ObjectStore store;
     private final String description;
 
-    private DeltaqTarget(EmbeddedS3Server server, Map<String, String> connection, String description) {
+    private DeltaqTarget(EmbeddedS3Server server, Map<String, String> connection, ObjectStore store,
+            String description) {
         this.server = server;
         this.connection = Map.copyOf(connection);
+        this.store = store;
         this.description = description;
-        this.store = openStore(connection);
+    }
+
+    private DeltaqTarget(EmbeddedS3Server server, Map<String, String> connection, String description) {
+        this(server, connection, openStore(connection), description);
     }
 
     static DeltaqTarget open(TargetOptions options) throws Exception {
@@ -77,16 +86,67 @@ final class DeltaqTarget implements BenchTarget {
         EmbeddedS3Server server = EmbeddedS3Server.builder()
                 .latency(java.time.Duration.ofMillis(options.s3LatencyMs()))
                 .start();
+        ObjectStore store = null;
         try {
             connection.put(ADDRESS, server.address(prefix));
             server.environment().forEach((name, value) -> connection.put(ENV_PREFIX + name, value));
-            return new DeltaqTarget(server, connection, "embedded S3 server (s3proxy, in memory) in the coordinator JVM"
-                    + " at " + server.endpoint()
-                    + (options.s3LatencyMs() > 0 ? ", " + options.s3LatencyMs() + " ms added per operation" : ""));
+            store = openStore(connection);
+            String warmed = "";
+            if (options.serverWarmupSeconds() > 0) {
+                long requests = warm(store, TimeUnit.SECONDS.toNanos(options.serverWarmupSeconds()));
+                warmed = String.format(Locale.ROOT, ", warmed by %,d requests over %d s (`--server-warmup`)", requests,
+                        options.serverWarmupSeconds());
+            }
+            return new DeltaqTarget(server, connection, store, "embedded S3 server (s3proxy, in memory) in the"
+                    + " coordinator JVM at " + server.endpoint()
+                    + (options.s3LatencyMs() > 0 ? ", " + options.s3LatencyMs() + " ms added per operation" : "")
+                    + warmed);
         } catch (RuntimeException e) {
+            if (store != null) {
+                store.close();
+            }
             server.close();
             throw e;
         }
+    }
+
+    /**
+     * Sends the requests a producer and a consumer send (conditional PUTs of commits, PUTs and GETs of
+     * data files, GETs of versions not there yet, listings, deletes), {@link #WARMUP_STREAMS} at a time,
+     * for {@code nanos}; returns how many. The embedded server is a JVM of its own code and s3proxy's,
+     * cold at the start: unwarmed, its JIT is charged to the first rate and to the floor, which S3, a
+     * service always warm, would not be.
+     */
+    static long warm(ObjectStore store, long nanos) {
+        ByteBuffer commit = ByteBuffer.wrap(filled(1 << 10));
+        ByteBuffer dataFile = ByteBuffer.wrap(filled(64 << 10));
+        String base = "warm-up/" + System.nanoTime() + "/";
+        long deadline = System.nanoTime() + nanos;
+        long requests = 0;
+        for (int round = 0; System.nanoTime() - deadline < 0; round++) {
+            String prefix = base + round + "/";
+            CompletableFuture<?>[] batch = new CompletableFuture<?>[WARMUP_STREAMS];
+            for (int i = 0; i < WARMUP_STREAMS; i++) {
+                String key = prefix + i;
+                batch[i] = store.putIfAbsent(key + ".json", commit.duplicate())
+                        .thenCompose(created -> store.put(key + ".parquet", dataFile.duplicate()))
+                        .thenCompose(done -> store.get(key + ".json"))
+                        .thenCompose(json -> store.get(key + ".missing"))
+                        .thenCompose(missing -> store.get(key + ".parquet"))
+                        .thenCompose(parquet -> store.list(prefix, key, LIST_PAGE))
+                        .thenCompose(page -> store.delete(key + ".json"))
+                        .thenCompose(done -> store.delete(key + ".parquet"));
+            }
+            await(store, CompletableFuture.allOf(batch), "warming the server under " + prefix);
+            requests += 8L * WARMUP_STREAMS; // the eight requests of each stream above
+        }
+        return requests;
+    }
+
+    private static byte[] filled(int size) {
+        byte[] bytes = new byte[size];
+        Arrays.fill(bytes, (byte) 'x');
+        return bytes;
     }
 
     /** A store for {@code connection}, rooted at the sweep's prefix; the caller closes it. */
@@ -226,8 +286,7 @@ final class DeltaqTarget implements BenchTarget {
 
     @Override
     public Optional<StorageFloor> measureFloor(int samples) throws Exception {
-        byte[] body = new byte[512];
-        Arrays.fill(body, (byte) 'x');
+        byte[] body = filled(512);
         long[] puts = new long[samples];
         long[] gets = new long[samples];
         String base = "floor/" + System.nanoTime() + "/";
@@ -251,8 +310,12 @@ final class DeltaqTarget implements BenchTarget {
     }
 
     private <T> T await(CompletableFuture<T> future, String what) {
-        return Futures.await(future, FLOOR_REQUEST_TIMEOUT_NS,
-                cause -> new IllegalStateException("floor measurement: " + what + " in " + store.location() + ": " + cause, cause));
+        return await(store, future, "floor measurement: " + what);
+    }
+
+    private static <T> T await(ObjectStore store, CompletableFuture<T> future, String what) {
+        return Futures.await(future, REQUEST_TIMEOUT_NS,
+                cause -> new IllegalStateException(what + " in " + store.location() + ": " + cause, cause));
     }
 
     private static double median(long[] values) {

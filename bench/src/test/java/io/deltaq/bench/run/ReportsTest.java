@@ -40,7 +40,7 @@ class ReportsTest {
         BenchDriver kafka = BenchDrivers.byName("kafka").orElseThrow();
         BenchSettings settings = new BenchSettings(List.of(10_000L, 70_000L, 130_000L, 190_000L), 30, 5, 30,
                 List.of(deltaq, kafka), new ClientOptions(100, OptionalLong.empty(), Optional.empty()), 1, 1, false,
-                List.of("-Xmx1g"), new TargetOptions(Optional.empty(), Optional.empty(), Optional.empty(), 0,
+                List.of("-Xmx1g"), new TargetOptions(Optional.empty(), Optional.empty(), Optional.empty(), 0, 0,
                         Optional.empty(), "t", out.resolve("work")), out, 200, false);
         return new Coordinator.Sweep(settings, List.of(
                 new Coordinator.DriverSetup(deltaq, "embedded S3", Optional.of(floor)),

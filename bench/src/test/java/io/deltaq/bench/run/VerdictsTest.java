@@ -17,7 +17,7 @@ class VerdictsTest {
 
     private static final BenchSettings SETTINGS = new BenchSettings(List.of(1000L), 9, 1, 30, List.of(),
             new ClientOptions(100, OptionalLong.empty(), Optional.empty()), 1, 1, true, List.of(),
-            new TargetOptions(Optional.empty(), Optional.empty(), Optional.empty(), 0, Optional.empty(), "t", Path.of(".")),
+            new TargetOptions(Optional.empty(), Optional.empty(), Optional.empty(), 0, 0, Optional.empty(), "t", Path.of(".")),
             Path.of("."), 0, false);
 
     /** A complete run at its rate whose interval p50s are {@code p50Ms}, one per second. */

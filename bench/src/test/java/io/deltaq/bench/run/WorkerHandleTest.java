@@ -148,7 +148,7 @@ class WorkerHandleTest {
     void aWorkerJvmHaltsWhenItsCoordinatorGoesAway() throws Exception {
         BenchDriver deltaq = BenchDrivers.byName("deltaq").orElseThrow();
         try (BenchTarget target = deltaq.openTarget(new TargetOptions(Optional.empty(), Optional.empty(),
-                Optional.empty(), 0, Optional.of(dir.resolve("store")), "test", dir.resolve("work")))) {
+                Optional.empty(), 0, 0, Optional.of(dir.resolve("store")), "test", dir.resolve("work")))) {
             String topic = target.createTopic("orphan", 1);
             Map<String, String> spec = new LinkedHashMap<>();
             spec.put(Worker.ROLE, Worker.CONSUMER);
