@@ -1,7 +1,6 @@
 package io.deltaq.jmh;
 
 import io.deltaq.s3io.ObjectStore;
-import io.deltaq.s3io.S3ClientKind;
 import io.deltaq.s3io.ObjectStores;
 import io.deltaq.s3server.EmbeddedS3Server;
 import java.nio.ByteBuffer;
@@ -36,7 +35,8 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 abstract class FloorClient implements AutoCloseable {
 
     /** The {@code client} parameter values of {@link S3FloorBenchmark}, in the order they are documented. */
-    static final String[] NAMES = {"store-crt-http", "store-crt", "sdk-crt-s3", "sdk-crt-http", "sdk-apache5"};
+    static final String[] NAMES = {"store-crt-lean", "store-crt-http", "store-crt", "sdk-crt-s3", "sdk-crt-http",
+        "sdk-apache5"};
 
     /** Key prefix of every object the benchmark writes; the store is rooted here too. */
     static final String PREFIX = "floor";
@@ -52,8 +52,7 @@ abstract class FloorClient implements AutoCloseable {
 
     static FloorClient open(String name, EmbeddedS3Server server) {
         return switch (name) {
-            case "store-crt-http" -> new Store(server, S3ClientKind.CRT_HTTP);
-            case "store-crt" -> new Store(server, S3ClientKind.CRT);
+            case "store-crt-lean", "store-crt-http", "store-crt" -> new Store(server, name.substring("store-".length()));
             case "sdk-crt-s3" -> new SdkAsync(server, crtS3Client(server));
             case "sdk-crt-http" -> new SdkAsync(server, crtHttpClient(server, false));
             case "sdk-apache5" -> new SdkApache5(server);
@@ -106,9 +105,9 @@ abstract class FloorClient implements AutoCloseable {
     private static final class Store extends FloorClient {
         private final ObjectStore store;
 
-        Store(EmbeddedS3Server server, S3ClientKind kind) {
-            this.store = ObjectStores.open(server.address(PREFIX), server.environment(),
-                    Map.of(ObjectStores.CLIENT, kind == S3ClientKind.CRT ? "crt" : "crt-http"));
+        /** @param client a value of {@code store.client} */
+        Store(EmbeddedS3Server server, String client) {
+            this.store = ObjectStores.open(server.address(PREFIX), server.environment(), Map.of(ObjectStores.CLIENT, client));
         }
 
         @Override

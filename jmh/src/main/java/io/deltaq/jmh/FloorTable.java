@@ -25,7 +25,7 @@ public final class FloorTable {
 
     /** The target: the store's default within this factor of the fastest configuration. */
     static final double TARGET_RATIO = 1.5;
-    static final String DEFAULT_CLIENT = "store-crt-http";
+    static final String DEFAULT_CLIENT = "store-crt-lean";
 
     record Row(String operation, String payload, String client, double p50, double p99, long samples) {
     }

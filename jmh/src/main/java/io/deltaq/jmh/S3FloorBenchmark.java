@@ -51,7 +51,7 @@ public class S3FloorBenchmark {
     public static class Connection {
 
         /** Which client stack carries the requests; see {@link FloorClient#NAMES}. */
-        @Param({"store-crt-http", "store-crt", "sdk-crt-s3", "sdk-crt-http", "sdk-apache5"})
+        @Param({"store-crt-lean", "store-crt-http", "store-crt", "sdk-crt-s3", "sdk-crt-http", "sdk-apache5"})
         public String client;
 
         EmbeddedS3Server server;

@@ -26,7 +26,8 @@ class FloorClientTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"store-crt-http", "store-crt", "sdk-crt-s3", "sdk-crt-http", "sdk-apache5", "sdk-crt-http-direct"})
+    @ValueSource(strings = {"store-crt-lean", "store-crt-http", "store-crt", "sdk-crt-s3", "sdk-crt-http", "sdk-apache5",
+        "sdk-crt-http-direct"})
     void createsOnceReadsBackAndReportsMissingKeys(String name) {
         byte[] first = (name + " first").getBytes(StandardCharsets.UTF_8);
         byte[] second = (name + " second").getBytes(StandardCharsets.UTF_8);
