@@ -397,8 +397,12 @@ public final class DeltaqDriver implements BenchDriver {
      * partition's thread is the only writer of its own outcomes, but several partitions report at
      * once, hence the atomic increments.
      */
+    /**
+     * Counts outcomes on the partitions' commit threads, per message. Acknowledgements are counted as
+     * the outcomes {@link OfferIndexes} settles less the failures: a counter of their own, written by
+     * each commit thread, would cost an atomic add on a shared line per message.
+     */
     private static final class AckCounter implements TopicAckListener {
-        final AtomicLong acknowledged = new AtomicLong();
         final AtomicLong failed = new AtomicLong();
         final OfferIndexes offers;
         final SendOutcomes outcomes;
@@ -418,7 +422,15 @@ public final class DeltaqDriver implements BenchDriver {
             } catch (RuntimeException e) {
                 broken = e;
             }
-            acknowledged.incrementAndGet();
+        }
+
+        /**
+         * Never more than were acknowledged: a failure is counted before it is settled, so every
+         * failure among the settled outcomes read here is in the count of failures read after them.
+         */
+        long acknowledged() {
+            long settled = offers.settled();
+            return settled - failed.get();
         }
 
         @Override
@@ -426,12 +438,12 @@ public final class DeltaqDriver implements BenchDriver {
             if (firstFailure == null) {
                 firstFailure = cause;
             }
+            failed.incrementAndGet(); // before it is settled: see acknowledged()
             try {
                 outcomes.failed(offers.settle(partition, sequence), cause);
             } catch (RuntimeException e) {
                 broken = e;
             }
-            failed.incrementAndGet();
         }
     }
 
@@ -475,7 +487,7 @@ public final class DeltaqDriver implements BenchDriver {
 
         @Override
         public long acknowledged() {
-            return acks.acknowledged.get();
+            return acks.acknowledged();
         }
 
         @Override

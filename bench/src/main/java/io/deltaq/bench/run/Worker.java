@@ -846,7 +846,7 @@ final class Worker {
         void addTickFields(Map<String, Object> fields) {
             long lastIntended = Long.MAX_VALUE;
             for (Sink sink : sinks) {
-                lastIntended = Math.min(lastIntended, sink.lastIntendedMicros);
+                lastIntended = Math.min(lastIntended, sink.lastIntendedMicros.get());
             }
             fields.put("received", minReceived());
             fields.put("deliveries", totalReceived());
@@ -927,7 +927,8 @@ final class Worker {
             /** By producer, the highest sequence delivered from any partition; -1 before the first. */
             final long[] highestSequence;
             final AuditRecords.ConsumerLog log;
-            volatile long lastIntendedMicros;
+            /** Written per message, read per tick: an ordered store, without a volatile store's fence. */
+            final AtomicLong lastIntendedMicros = new AtomicLong();
             volatile long gaps;
             volatile long duplicates;
             volatile long foreign;
@@ -965,8 +966,8 @@ final class Worker {
                 } else {
                     latencies.record(WARMUP, latency);
                 }
-                if (intendedMicros > lastIntendedMicros) {
-                    lastIntendedMicros = intendedMicros;
+                if (intendedMicros > lastIntendedMicros.get()) {
+                    lastIntendedMicros.lazySet(intendedMicros);
                 }
                 if (producerIndex < 0 || producerIndex >= lastSequence.length || partition < 0
                         || partition >= lastSequence[producerIndex].length) {

@@ -62,6 +62,7 @@ class OfferIndexesTest {
             int partition = i % 3 == 0 ? 1 : 0;
             assertEquals(i, offers.settle(partition, partition == 1 ? one++ : zero++), "offer " + i);
         }
+        assertEquals(n, offers.settled());
     }
 
     @Test
@@ -136,5 +137,6 @@ class OfferIndexesTest {
         for (int p = 0; p < partitions; p++) {
             assertTrue(buffers.get(p).isEmpty(), "partition " + p + " heard everything");
         }
+        assertEquals(n, offers.settled(), "every outcome counted once, across the commit threads");
     }
 }
