@@ -57,8 +57,9 @@ class ChaosSweepTest {
         Path out = dir.resolve("results");
         TextIo captured = new TextIo();
         List<String> args = new ArrayList<>(List.of("bench", "--rates", "500", "--seconds", "7", "--warmup",
-                "1", "--drain", "40", "--floor-samples", "0", "--out", out.toString(), "--worker-jvm-opts",
-                "-Xms64m -Xmx256m", "--faults", WRITE_FAULTS, "--fault-seed", "11", "--kill-every", "3"));
+                "1", "--drain", "40", "--floor-samples", "0", "--server-warmup", "0", "--out", out.toString(),
+                "--worker-jvm-opts", "-Xms64m -Xmx256m", "--faults", WRITE_FAULTS, "--fault-seed", "11",
+                "--kill-every", "3"));
         args.addAll(List.of(extra));
         int status = DeltaqMain.run(args.toArray(String[]::new), captured.io);
         assertEquals(0, status, () -> "stdout: " + captured.out() + "\nstderr: " + captured.err());
@@ -95,8 +96,8 @@ class ChaosSweepTest {
         TextIo captured = new TextIo();
         // 1,000 msg/s produced, at most 250 msg/s consumed.
         String[] args = {"bench", "--rates", "1000", "--seconds", "3", "--warmup", "1", "--drain", "1",
-                "--floor-samples", "0", "--out", out.toString(), "--worker-jvm-opts", "-Xms64m -Xmx256m",
-                "--consumer-delay-ms", "4"};
+                "--floor-samples", "0", "--server-warmup", "0", "--out", out.toString(), "--worker-jvm-opts",
+                "-Xms64m -Xmx256m", "--consumer-delay-ms", "4"};
         assertEquals(0, DeltaqMain.run(args, captured.io), () -> "stdout: " + captured.out() + "\nstderr: " + captured.err());
         Map<String, Object> rate = list(readJson(out.resolve("summary.json")).get("rates")).get(0);
         // Behind as the measured time ended, and still behind when told to stop a second after the producers
