@@ -113,11 +113,11 @@ final class DeltaqTarget implements BenchTarget {
     /**
      * Sends the requests a producer and a consumer send (conditional PUTs of commits, PUTs and GETs of
      * data files, GETs of versions not there yet, listings, deletes), {@link #WARMUP_STREAMS} at a time,
-     * for {@code nanos}; returns how many. The embedded server is a JVM of its own code and s3proxy's,
-     * cold at the start: unwarmed, its JIT is charged to the first rate and to the floor, which S3, a
-     * service always warm, would not be.
+     * for {@code nanos}; returns how many. The embedded server's code (s3proxy, Jetty) starts as cold
+     * as the coordinator's JVM: unwarmed, its JIT is charged to the floor and to the first rate, as S3,
+     * a service always warm, would never charge it.
      */
-    static long warm(ObjectStore store, long nanos) {
+    private static long warm(ObjectStore store, long nanos) {
         ByteBuffer commit = ByteBuffer.wrap(filled(1 << 10));
         ByteBuffer dataFile = ByteBuffer.wrap(filled(64 << 10));
         String base = "warm-up/" + System.nanoTime() + "/";
