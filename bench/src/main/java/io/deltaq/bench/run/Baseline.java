@@ -20,10 +20,21 @@ import io.deltaq.bench.driver.StorageFloor;
 public final class Baseline {
 
     /** A run's comparison with a baseline, for the reports. */
-    public record Comparison(Path file, double tolerance, List<Row> rows) {
+    public record Comparison(Path file, double tolerance, List<Row> rows, List<Floor> floors) {
 
         public boolean anyWorse() {
             return rows.stream().anyMatch(Row::worse);
+        }
+    }
+
+    /** A driver's floor in the baseline and in this run, in ms. */
+    public record Floor(String driver, double beforeMs, double nowMs) {
+
+        /** Floors this far apart were measured unlike (a cold server against a warm one), not on a slower machine. */
+        static final double UNLIKE = 2;
+
+        boolean unlike() {
+            return Math.max(beforeMs, nowMs) > UNLIKE * Math.min(beforeMs, nowMs);
         }
     }
 
@@ -76,6 +87,7 @@ public final class Baseline {
      */
     public Comparison compare(Coordinator.Sweep sweep, double tolerance) {
         List<Row> rows = new ArrayList<>();
+        Map<String, Floor> compared = new LinkedHashMap<>();
         for (RateResult r : sweep.results()) {
             Double floorBefore = floors.get(r.driver);
             StorageFloor floorNow = sweep.setups().stream().filter(s -> s.driver().name().equals(r.driver)).findFirst()
@@ -85,6 +97,7 @@ public final class Baseline {
                 continue;
             }
             double nowFloorMs = floorNow.floorMicros() / 1000;
+            compared.putIfAbsent(r.driver, new Floor(r.driver, floorBefore, nowFloorMs));
             add(rows, r, "p50", number(before, "p50_ms") / floorBefore, r.latencyMs(50) / nowFloorMs, tolerance);
             add(rows, r, "p99", number(before, "p99_ms") / floorBefore, r.latencyMs(99) / nowFloorMs, tolerance);
             add(rows, r, "steady p50", number(before, "steadyP50_ms") / floorBefore, r.steadyMs(50) / nowFloorMs,
@@ -95,7 +108,7 @@ public final class Baseline {
             rows.add(new Row(r.driver, r.rate, "sustained", wasSustained ? 1 : 0, r.sustained ? 1 : 0,
                     wasSustained && !r.sustained));
         }
-        return new Comparison(file, tolerance, rows);
+        return new Comparison(file, tolerance, rows, List.copyOf(compared.values()));
     }
 
     private static void add(List<Row> rows, RateResult r, String figure, double before, double now, double tolerance) {
@@ -121,7 +134,14 @@ public final class Baseline {
             md.append("No driver and rate of this run is in the baseline with a storage floor: nothing compared.\n");
             return;
         }
-        md.append("| rate | driver | figure | baseline | now | |\n|---:|---|---|---:|---:|---|\n");
+        for (Floor floor : comparison.floors()) {
+            md.append(String.format(Locale.ROOT, "- %s floor: %.2f ms in the baseline, %.2f ms now.%s%n", floor.driver(),
+                    floor.beforeMs(), floor.nowMs(), floor.unlike() ? String.format(Locale.ROOT, " They differ more"
+                            + " than %.0fx: more likely measured unlike (a baseline from before `--server-warmup`"
+                            + " measured a cold server) than on a slower machine; compare the milliseconds too, or"
+                            + " save a new baseline.", Floor.UNLIKE) : ""));
+        }
+        md.append("\n| rate | driver | figure | baseline | now | |\n|---:|---|---|---:|---:|---|\n");
         for (Row row : rows) {
             boolean flag = row.figure().equals("sustained");
             md.append(String.format(Locale.ROOT, "| %,d | %s | %s | %s | %s | %s |%n", row.rate(), row.driver(),

@@ -85,6 +85,22 @@ class ReportsTest {
         String md = Reports.markdown(sweep(now, new StorageFloor("s3://b/p", 200, 18000, 8000)), "bin/bench", comparison);
         assertTrue(md.contains("## Against the baseline"), md);
         assertTrue(md.contains("| 130,000 | deltaq | p50 | 2.31× | 3.85× | **worse** |"), md);
+        assertTrue(md.contains("- deltaq floor: 26.00 ms in the baseline, 52.00 ms now.\n"), "twice as slow is alike: " + md);
+    }
+
+    /** Floors far apart (a cold server's against a warm one's) are named, so the multiples are not read alone. */
+    @Test
+    void aBaselineWhoseFloorWasMeasuredUnlikeSaysSo() throws Exception {
+        Path before = out.resolve("summary.json");
+        Reports.write(sweep(), "bin/bench --rates x");
+        List<RateResult> now = new ArrayList<>();
+        now.add(result("deltaq", 10_000, true, 20));
+        StorageFloor warm = new StorageFloor("s3://b/p", 200, 800, 500); // 2.6 ms against the baseline's 26
+        Baseline.Comparison comparison = Baseline.read(before).compare(sweep(now, warm), 0.25);
+        assertEquals(List.of(new Baseline.Floor("deltaq", 26.0, 2.6)), comparison.floors());
+        String md = Reports.markdown(sweep(now, warm), "bin/bench", comparison);
+        assertTrue(md.contains("- deltaq floor: 26.00 ms in the baseline, 2.60 ms now. They differ more than 2x: more"
+                + " likely measured unlike"), md);
     }
 
     @Test
