@@ -34,7 +34,7 @@ final class IntervalHistograms {
     private static Histogram[] newHistograms(int slots) {
         Histogram[] histograms = new Histogram[slots];
         for (int i = 0; i < slots; i++) {
-            histograms[i] = new Histogram(HistogramCodec.HIGHEST_MICROS, HistogramCodec.SIGNIFICANT_DIGITS);
+            histograms[i] = HistogramCodec.empty();
         }
         return histograms;
     }

@@ -228,7 +228,7 @@ final class Worker {
         final int incarnation;
         final java.nio.file.Path auditDir;
         /** The measured latencies (producers: publish delays) of the interval a tick ends. */
-        private final Histogram interval = new Histogram(HistogramCodec.HIGHEST_MICROS, HistogramCodec.SIGNIFICANT_DIGITS);
+        private final Histogram interval = HistogramCodec.empty();
         final List<Thread> hotThreads = new ArrayList<>();
         final Map<Thread, Long> finishedHotBytes = new java.util.concurrent.ConcurrentHashMap<>();
         volatile boolean stopped;
@@ -637,7 +637,7 @@ final class Worker {
         /** A tick's measured deliveries by producer, summed over this worker's consumers. */
         private final Histogram[] byProducerInterval;
         /** A tick's deliveries, warm-up included. */
-        private final Histogram allInterval = new Histogram(HistogramCodec.HIGHEST_MICROS, HistogramCodec.SIGNIFICANT_DIGITS);
+        private final Histogram allInterval = HistogramCodec.empty();
         private final BenchConsumer[] consumers;
         private final Sink[] sinks;
         private final long commitIntervalNs;
@@ -658,7 +658,7 @@ final class Worker {
             this.partitions = Integer.parseInt(spec.getOrDefault(PARTITIONS, "1"));
             this.byProducerInterval = new Histogram[producerCount];
             for (int i = 0; i < producerCount; i++) {
-                byProducerInterval[i] = new Histogram(HistogramCodec.HIGHEST_MICROS, HistogramCodec.SIGNIFICANT_DIGITS);
+                byProducerInterval[i] = HistogramCodec.empty();
             }
             this.consumers = new BenchConsumer[count];
             this.sinks = new Sink[count];
