@@ -36,11 +36,16 @@ class S3ObjectStoreTest extends ObjectStoreContractTest {
     }
 
     private S3StoreConfig.Builder config() {
+        return config(server);
+    }
+
+    /** A store configuration for {@code s3} with this class's client. */
+    private S3StoreConfig.Builder config(EmbeddedS3Server s3) {
         return S3StoreConfig.builder()
                 .clientKind(clientKind())
-                .endpoint(server.endpoint())
-                .region(server.region())
-                .credentials(server.accessKey(), server.secretKey());
+                .endpoint(s3.endpoint())
+                .region(s3.region())
+                .credentials(s3.accessKey(), s3.secretKey());
     }
 
     /** Each test gets its own prefix, so tests share one bucket without seeing each other's keys. */
@@ -57,8 +62,7 @@ class S3ObjectStoreTest extends ObjectStoreContractTest {
     @Test
     void anAttemptsDeadlineGrowsWithItsPayload() {
         try (EmbeddedS3Server slow = EmbeddedS3Server.builder().latency(Duration.ofMillis(300)).start()) {
-            S3StoreConfig tight = S3StoreConfig.builder().clientKind(clientKind())
-                    .endpoint(slow.endpoint()).region(slow.region()).credentials(slow.accessKey(), slow.secretKey())
+            S3StoreConfig tight = config(slow)
                     .requestTimeout(Duration.ofMillis(150))
                     .requestTimeoutPerMiB(Duration.ofMillis(150))
                     .retryPolicy(RetryPolicy.of(1, 0, 0))
@@ -69,8 +73,7 @@ class S3ObjectStoreTest extends ObjectStoreContractTest {
                 Throwable small = failureOf(store.put("small", ByteBuffer.allocate(1024)));
                 assertTrue(String.valueOf(small).contains("no response within 150 ms"), "a small upload keeps the floor: " + small);
             }
-            S3StoreConfig fixed = S3StoreConfig.builder().clientKind(clientKind())
-                    .endpoint(slow.endpoint()).region(slow.region()).credentials(slow.accessKey(), slow.secretKey())
+            S3StoreConfig fixed = config(slow)
                     .requestTimeout(Duration.ofMillis(150)).requestTimeoutPerMiB(Duration.ZERO)
                     .retryPolicy(RetryPolicy.of(1, 0, 0)).build();
             try (ObjectStore store = new S3ObjectStore(new S3Location(slow.bucket(), "deadline-fixed"), fixed)) {
@@ -79,8 +82,7 @@ class S3ObjectStoreTest extends ObjectStoreContractTest {
                         "a fixed deadline abandons the same upload (what the code did before): " + stalled);
             }
             try (ObjectStore patient = new S3ObjectStore(new S3Location(slow.bucket(), "deadline"),
-                    S3StoreConfig.builder().clientKind(clientKind()).endpoint(slow.endpoint()).region(slow.region())
-                            .credentials(slow.accessKey(), slow.secretKey()).build())) {
+                    config(slow).build())) {
                 assertEquals(16 << 20, await(patient.get("large")).orElseThrow().length, "the large upload landed whole");
             }
         }
@@ -226,10 +228,7 @@ class S3ObjectStoreTest extends ObjectStoreContractTest {
     @Test
     void aSlowServerTimesOutAndAConditionalCreateThatTimedOutIsAmbiguous() {
         try (EmbeddedS3Server slow = EmbeddedS3Server.builder().latency(Duration.ofMillis(400)).start()) {
-            S3StoreConfig impatient = S3StoreConfig.builder().clientKind(clientKind())
-                    .endpoint(slow.endpoint())
-                    .region(slow.region())
-                    .credentials(slow.accessKey(), slow.secretKey())
+            S3StoreConfig impatient = config(slow)
                     .requestTimeout(Duration.ofMillis(100))
                     .retryPolicy(new RetryPolicy(2, Duration.ofMillis(1), Duration.ofMillis(1)))
                     .build();
