@@ -1,6 +1,7 @@
 package io.deltaq.bench.driver;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -95,9 +96,12 @@ class OfferIndexesTest {
             Thread t = new Thread(() -> {
                 try {
                     while (true) {
+                        // Read before the poll: the pacer interrupts after its last add, so a poll
+                        // that follows a seen interrupt finds every message, and an empty one is the end.
+                        boolean sentAll = Thread.currentThread().isInterrupted();
                         long[] message = buffers.get(partition).poll();
                         if (message == null) {
-                            if (Thread.currentThread().isInterrupted()) {
+                            if (sentAll) {
                                 return;
                             }
                             Thread.onSpinWait();
@@ -129,7 +133,10 @@ class OfferIndexesTest {
         }
         for (Thread t : committers) {
             t.interrupt(); // stop waiting for more than was sent: each ends once its queue is empty
+        }
+        for (Thread t : committers) {
             t.join(60_000);
+            assertFalse(t.isAlive(), t + " ended within 60 s of the last offer");
         }
         if (failure.get() != null) {
             throw new AssertionError(failure.get());
