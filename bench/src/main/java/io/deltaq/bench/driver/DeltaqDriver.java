@@ -393,14 +393,10 @@ public final class DeltaqDriver implements BenchDriver {
     }
 
     /**
-     * Counts outcomes on the partitions' commit threads and passes each on by its offer index. Each
-     * partition's thread is the only writer of its own outcomes, but several partitions report at
-     * once, hence the atomic increments.
-     */
-    /**
-     * Counts outcomes on the partitions' commit threads, per message. Acknowledgements are counted as
-     * the outcomes {@link OfferIndexes} settles less the failures: a counter of their own, written by
-     * each commit thread, would cost an atomic add on a shared line per message.
+     * Counts outcomes on the partitions' commit threads and passes each on by its offer index.
+     * Several partitions report at once, hence the atomic count of failures. Acknowledgements have no
+     * counter of their own, which would cost an atomic add on a shared line per message: they are the
+     * outcomes {@link OfferIndexes} settles less the failures.
      */
     private static final class AckCounter implements TopicAckListener {
         final AtomicLong failed = new AtomicLong();
