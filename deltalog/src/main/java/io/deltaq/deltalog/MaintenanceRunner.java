@@ -47,9 +47,8 @@ public final class MaintenanceRunner implements AutoCloseable {
     private final PassListener listener;
     private final long renewNs;
     private final Thread leaseThread;
+    private final Threads.Daemons passThreads;
     private final ExecutorService passThread;
-    /** The pass executor's thread once it made one: its termination is reported before the thread has ended. */
-    private volatile Thread passWorker;
 
     private final AtomicLong passes = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
@@ -80,12 +79,8 @@ public final class MaintenanceRunner implements AutoCloseable {
         this.maxPasses = maxPasses;
         this.renewNs = lease.leaseDuration().toNanos() / 3;
         String name = "deltaq-maintenance-" + table.location();
-        this.passThread = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, name + "-pass");
-            t.setDaemon(true);
-            passWorker = t;
-            return t;
-        });
+        this.passThreads = new Threads.Daemons(name + "-pass");
+        this.passThread = Executors.newSingleThreadExecutor(passThreads);
         this.leaseThread = new Thread(this::keepLease, name);
         this.leaseThread.setDaemon(true); // a runner never closed does not keep the JVM alive
     }
@@ -285,7 +280,7 @@ public final class MaintenanceRunner implements AutoCloseable {
             leaseThread.interrupt();
             passEnded = false;
         }
-        passEnded = passEnded && Threads.awaitExit(passWorker, deadline);
+        passEnded = passEnded && passThreads.awaitExit(deadline); // termination is reported before the thread has ended
         if (passEnded && !leaseThread.isAlive()) {
             lease.release(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
         } else {

@@ -22,7 +22,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -78,10 +77,10 @@ public final class Producer implements AutoCloseable {
     private final AtomicLong nextSequence = new AtomicLong();
     private final Map<Long, CompletableFuture<Position>> futures = new ConcurrentHashMap<>();
     private final ProducerMetrics metrics = new ProducerMetrics();
+    private final Threads.Daemons auxiliaryThreads;
     private final ExecutorService auxiliary;
+    private final Threads.Daemons encoderThreads;
     private final ExecutorService encoder;
-    /** The encoder's and the auxiliary executor's threads, which close waits for. */
-    private final List<Thread> executorThreads = new CopyOnWriteArrayList<>();
     private final WakeableIdleStrategy idle;
     private final CommitAgent agent;
     private final AgentRunner runner;
@@ -111,8 +110,10 @@ public final class Producer implements AutoCloseable {
         this.ringMemory = new UnsafeBuffer(BufferUtil.allocateDirectAligned(
                 capacity + RingBufferDescriptor.TRAILER_LENGTH, 2 * BitUtil.CACHE_LINE_LENGTH));
         this.ring = new ManyToOneRingBuffer(ringMemory);
-        this.auxiliary = singleThread("deltaq-producer-aux-" + config.producerId);
-        this.encoder = singleThread("deltaq-producer-encoder-" + config.producerId);
+        this.auxiliaryThreads = new Threads.Daemons("deltaq-producer-aux-" + config.producerId);
+        this.auxiliary = Executors.newSingleThreadExecutor(auxiliaryThreads);
+        this.encoderThreads = new Threads.Daemons("deltaq-producer-encoder-" + config.producerId);
+        this.encoder = Executors.newSingleThreadExecutor(encoderThreads);
         try {
             CommitWriter writer = openWriter(table, config, auxiliary);
             this.tableHasHeaders = writer.tableHasHeaders();
@@ -142,19 +143,6 @@ public final class Producer implements AutoCloseable {
         TableLease lease = new TableLease(table, "producer " + config.producerId, config.lease.lease(),
                 config.lease.skew());
         return MaintenanceRunner.start(table, lease, maintenancePass.apply(table, agent::hold));
-    }
-
-    /**
-     * Daemon, so a producer never closed does not keep the JVM alive; {@link #close} stops it and
-     * waits for its thread, which {@code awaitTermination} alone does not.
-     */
-    private ExecutorService singleThread(String name) {
-        return Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, name);
-            t.setDaemon(true);
-            executorThreads.add(t);
-            return t;
-        });
     }
 
     /**
@@ -439,9 +427,8 @@ public final class Producer implements AutoCloseable {
             auxiliary.shutdownNow();
         }
         // An executor reports termination before its thread has quite ended: close promises it has.
-        for (Thread t : executorThreads) {
-            Threads.awaitExit(t, deadline);
-        }
+        encoderThreads.awaitExit(deadline);
+        auxiliaryThreads.awaitExit(deadline);
         published.close();
         if (ownsStore) {
             store.close();
